@@ -1,0 +1,168 @@
+"""The contracts between the kiosk and the devices it drives.
+
+Everything the kiosk knows about hardware is in this module.  A driver - ours or a
+technician's own package - satisfies one of these Protocols structurally; it never has to
+import or subclass anything of ours.  Fakes used in tests are registered drivers that honour
+the very same contracts, so ``talkcat run`` can run on them too.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass, field
+from typing import Any, Literal, Protocol, runtime_checkable
+
+# --------------------------------------------------------------------------- options
+
+
+@dataclass(frozen=True)
+class Option:
+    """One configurable setting of a driver, declared so config can be validated up front.
+
+    ``type`` is one of ``str``, ``int``, ``float``, ``bool``; ``choices`` restricts the value.
+    """
+
+    name: str
+    type: type
+    default: Any
+    help: str
+    choices: tuple[Any, ...] | None = None
+
+
+# --------------------------------------------------------------------------- readers
+
+KEY_ACTIONS: tuple[str, ...] = (
+    "more",
+    "repeat",
+    "pause",
+    "stop",
+    "volume-up",
+    "volume-down",
+    "rate-up",
+    "rate-down",
+    "language",
+    "help",
+    "next",
+    "previous",
+)
+"""The keypad actions; the replay driver's ``key ACTION`` lines use the same names."""
+
+
+@dataclass(frozen=True)
+class Frame:
+    """One complete read from a reader, framing already removed.
+
+    ``text`` is the payload as the device sent it (not yet normalised: that is the
+    catalogue's job).  ``symbology`` is the AIM identifier (``"]E0"``...) when the reader
+    sent one, so the normaliser can tell an EAN-13 from a Code 128 that happens to be digits.
+    """
+
+    text: str
+    raw: bytes = b""
+    symbology: str | None = None
+    kind: Literal["barcode", "rfid", "typed"] = "barcode"
+
+
+@dataclass(frozen=True)
+class KeyPress:
+    """A keypad action (one of ``KEY_ACTIONS``) or a typed digit/Enter/Backspace."""
+
+    action: str
+
+
+ReaderEvent = Frame | KeyPress
+
+
+@runtime_checkable
+class Reader(Protocol):
+    """A source of scans (and possibly key presses).
+
+    ``read`` blocks for at most ``timeout`` seconds and returns the next event or ``None``.
+    It raises ``HardwareError`` when the device is gone; the kiosk then calls ``close`` and,
+    after a back-off, ``open`` again - that is how a replugged reader comes back.
+    """
+
+    def open(self) -> None: ...
+
+    def read(self, timeout: float) -> ReaderEvent | None: ...
+
+    def close(self) -> None: ...
+
+
+# --------------------------------------------------------------------------- speech
+
+
+@dataclass(frozen=True)
+class Audio:
+    """A block of mono signed 16-bit little-endian PCM."""
+
+    pcm: bytes
+    sample_rate: int
+
+    @property
+    def seconds(self) -> float:
+        return len(self.pcm) / 2 / self.sample_rate
+
+
+@runtime_checkable
+class Synthesizer(Protocol):
+    """Turns one short piece of text into audio, in the calling thread.
+
+    Implementations need not be thread-safe: the speech worker owns one instance and calls
+    it from a single thread only.  ``rate`` is in words per minute.
+    """
+
+    def synthesize(self, text: str, lang: str, rate: int) -> Audio: ...
+
+    def voices(self) -> Mapping[str, str]:
+        """Language code -> voice id, for ``talkcat doctor`` and voice selection."""
+        ...
+
+    def close(self) -> None: ...
+
+
+# --------------------------------------------------------------------------- audio out
+
+PlaybackListener = Callable[[Literal["started", "finished", "stopped"], int], None]
+"""Called from the audio thread with an event and the ``token`` given to ``play``."""
+
+
+@runtime_checkable
+class AudioOutput(Protocol):
+    """Plays a stream of audio blocks; can be stopped at once and its volume changed live.
+
+    ``play`` returns immediately.  ``blocks`` is consumed lazily so the first block plays
+    while later ones are still being synthesised.  The listener hears ``started`` when the
+    first block is handed to the device, then ``finished`` (played to the end) or
+    ``stopped`` (cut off by ``stop`` or by a newer ``play``) exactly once per token.
+    """
+
+    def open(self) -> None: ...
+
+    def play(self, blocks: Iterator[Audio], token: int, listener: PlaybackListener) -> None: ...
+
+    def stop(self) -> None: ...
+
+    def pause(self) -> None: ...
+
+    def resume(self) -> None: ...
+
+    def set_volume(self, volume: float) -> None: ...
+
+    def earcon(self, audio: Audio) -> None:
+        """Play a short cue without disturbing (or being reported as) speech."""
+        ...
+
+    def close(self) -> None: ...
+
+
+@dataclass
+class DriverInfo:
+    """What the registry knows about one entry point, loaded or not."""
+
+    group: str
+    name: str
+    target: str
+    options: tuple[Option, ...] = ()
+    error: str | None = None
+    factory: Any = field(default=None, repr=False)
