@@ -1,18 +1,287 @@
 """The ``talkcat`` command line: the public contract staff scripts and monitoring rely on.
 
-Exit codes: 0 success, 1 "not found" / nothing usable, 2 invalid input or usage, 3 a device or
-catalogue could not be opened.  Library code raises; only this module prints and exits.
+Exit codes (extend, never change): 0 success; 1 not found / nothing usable; 2 invalid input,
+invalid identifier or bad configuration; 3 a catalogue or device could not be opened.
+Library code raises; only the CLI modules print and choose exit codes.
 """
 
 from __future__ import annotations
 
+import logging
+import os
+import signal
+import sys
+import threading
+from pathlib import Path
+from typing import Any
+
 import click
+
+from catalog.errors import CatalogError, InvalidIdentifier
+from hardware.errors import HardwareError
+from kiosk.errors import ConfigError
+from kiosk.phrasing import LANGUAGES
+
+log = logging.getLogger("talkcat")
+
+EXIT_NOT_FOUND = 1
+EXIT_INVALID = 2
+EXIT_UNAVAILABLE = 3
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="talking-catalogue")
-def main() -> None:
-    """Talking Catalogue: scan a book, hear its title and author."""
+@click.option("-v", "--verbose", count=True, help="More log detail (-vv for debug).")
+def main(verbose: int) -> None:
+    """Talking Catalogue: scan a book, hear its title and author.
+
+    Visitors scan; staff load the catalogue with 'import'; technicians connect readers and
+    check them with 'drivers', 'doctor' and 'reader-test'.
+    """
+    level = (logging.WARNING, logging.INFO, logging.DEBUG)[min(verbose, 2)]
+    logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+
+
+def fail(message: str, code: int) -> None:
+    """Print ``message`` on standard error and exit with ``code``."""
+    click.echo(f"talkcat: {message}", err=True)
+    sys.exit(code)
+
+
+# ---------------------------------------------------------------------------- lookup
+
+
+@main.command()
+@click.argument("identifier")
+@click.option("--db", required=True, type=click.Path(dir_okay=False), help="Catalogue file.")
+@click.option(
+    "--lang", type=click.Choice(LANGUAGES), default="sv", show_default=True,
+    help="Language of the sentence.",
+)
+def lookup(identifier: str, db: str, lang: str) -> None:
+    """Print exactly the sentence the kiosk would speak for IDENTIFIER.
+
+    Exit 0 found, 1 not in the catalogue, 2 not a valid identifier (the message says why),
+    3 the catalogue cannot be opened.
+    """
+    from catalog.store import Catalog
+
+    from catalog.identifiers import normalise
+    from kiosk import phrasing
+
+    try:
+        key = normalise(identifier)
+    except InvalidIdentifier as exc:
+        fail(f"{identifier!r} is not a valid identifier: {exc}", EXIT_INVALID)
+    try:
+        catalog = Catalog.open(db, readonly=True)
+    except CatalogError as exc:
+        fail(str(exc), EXIT_UNAVAILABLE)
+    try:
+        hit = catalog.lookup(key)
+    finally:
+        catalog.close()
+    if hit is None:
+        click.echo(phrasing.message("not_found", lang).text)
+        sys.exit(EXIT_NOT_FOUND)
+    utterance = phrasing.announce(hit, lang) if hasattr(hit, "title") else phrasing.label(hit, lang)
+    click.echo(utterance.text)
+
+
+# ---------------------------------------------------------------------------- run
+
+
+def _build_speaker(cfg: Any) -> Any:
+    """Speech engine + audio output; a missing sound device falls back to silence, loudly."""
+    from hardware.speech.speaker import Speaker
+
+    from hardware import registry
+
+    synthesizer = registry.create("talkcat.speech", cfg.speech_engine, None, {})
+    output = registry.create("talkcat.audio", cfg.audio_driver, None, {})
+    try:
+        output.open()
+    except HardwareError as exc:
+        log.error("AUDIO UNAVAILABLE, continuing silently: %s", exc)
+        output = registry.create("talkcat.audio", "none", None, {})
+        output.open()
+    return Speaker(synthesizer, output, rate=cfg.speech_rate, volume=cfg.speech_volume)
+
+
+def _build_reader(cfg: Any, kiosk_faults: Any) -> Any:
+    from hardware.readers.debounce import Debounce
+    from hardware.readers.resilient import ReconnectingReader
+
+    from hardware import registry
+
+    reader = registry.create(
+        "talkcat.readers", cfg.reader_driver, cfg.reader_target, dict(cfg.reader_options)
+    )
+    if cfg.reader_debounce > 0:
+        reader = Debounce(reader, window=cfg.reader_debounce)
+    return ReconnectingReader(
+        reader, on_fault=kiosk_faults.report_fault, on_recover=kiosk_faults.report_recovered
+    )
+
+
+class _FaultRelay:
+    """Lets the reader wrapper report to a kiosk that is built after it."""
+
+    kiosk: Any = None
+
+    def report_fault(self, detail: str) -> None:
+        if self.kiosk is not None:
+            self.kiosk.report_fault(detail)
+
+    def report_recovered(self) -> None:
+        if self.kiosk is not None:
+            self.kiosk.report_recovered()
+
+
+def serve(cfg: Any) -> None:
+    """Wire catalogue, reader and speech from ``cfg`` and serve until SIGINT/SIGTERM."""
+    from catalog.missing import MissingCounter
+
+    from kiosk.app import CatalogSource, Kiosk
+    from kiosk.transcript import Transcript
+
+    relay = _FaultRelay()
+    try:
+        reader = _build_reader(cfg, relay)  # validates driver options before any device opens
+    except HardwareError as exc:
+        fail(str(exc), EXIT_INVALID)
+    if cfg.db and not Path(cfg.db).exists():
+        log.error("catalogue %s does not exist yet; scans will say it is unavailable", cfg.db)
+    speaker = _build_speaker(cfg)
+    transcript = Transcript(cfg.transcript)
+    missing = MissingCounter(cfg.missing_state) if cfg.missing_state else None
+    kiosk = Kiosk(
+        reader=reader,
+        speaker=speaker,
+        catalog=CatalogSource(cfg.db),
+        transcript=transcript,
+        language=cfg.language,
+        rate=cfg.speech_rate,
+        volume=cfg.speech_volume,
+        error_interval=cfg.error_interval,
+        phrases_dir=cfg.phrases_dir,
+        missing=missing,
+    )
+    relay.kiosk = kiosk
+    stop = threading.Event()
+
+    def on_signal(signum: int, _frame: object) -> None:
+        log.info("signal %d: stopping", signum)
+        stop.set()
+
+    signal.signal(signal.SIGINT, on_signal)
+    signal.signal(signal.SIGTERM, on_signal)
+    if hasattr(os, "geteuid") and os.geteuid() == 0:
+        log.warning("running as root: a kiosk should run as its own unprivileged user")
+    try:
+        kiosk.serve(stop)
+    finally:
+        transcript.close()
+
+
+@main.command()
+@click.option("--db", type=click.Path(dir_okay=False), help="Catalogue file (SQLite).")
+@click.option("--reader", "reader_spec", metavar="DRIVER[:TARGET]",
+              help="Reader, e.g. serial:/dev/ttyUSB0, serial:socket://host:port, keyboard.")
+@click.option("--lang", type=click.Choice(LANGUAGES), help="Kiosk language (default sv).")
+@click.option("--transcript", type=click.Path(dir_okay=False),
+              help="Append one JSON line per event (ready, speak, done, stop).")
+@click.option("--audio", help="Audio output: pygame (default) or none.")
+@click.option("--speech", help="Speech engine: pyttsx3 (default) or recording.")
+@click.option("--config", "config_path", type=click.Path(dir_okay=False),
+              help="kiosk.toml; the command line wins over it.")
+def run(
+    db: str | None,
+    reader_spec: str | None,
+    lang: str | None,
+    transcript: str | None,
+    audio: str | None,
+    speech: str | None,
+    config_path: str | None,
+) -> None:
+    """Run the kiosk until SIGINT or SIGTERM (then exit 0 within 2 s)."""
+    from hardware.registry import parse_spec
+
+    from kiosk import config
+
+    reader: dict[str, Any] = {}
+    if reader_spec:
+        reader["driver"], reader["target"] = parse_spec(reader_spec)
+        reader.setdefault("target", None)
+    overrides = {
+        "kiosk": {"db": db, "language": lang, "transcript": transcript},
+        "reader": reader,
+        "speech": {"engine": speech},
+        "audio": {"driver": audio},
+    }
+    try:
+        cfg = config.load(config_path, overrides)
+    except ConfigError as exc:
+        fail("configuration problems:\n  " + "\n  ".join(exc.problems), EXIT_INVALID)
+    serve(cfg)
+
+
+# ---------------------------------------------------------------------------- demo
+
+
+def demo_catalogue(cache_dir: Path) -> Path:
+    """Build (once) the sample catalogue from the CC0 records shipped in ``kiosk/data``."""
+    from importlib import resources
+
+    from catalog.importing import import_files
+
+    db = cache_dir / "demo.db"
+    if db.exists():
+        return db
+    cache_dir.mkdir(parents=True, exist_ok=True)
+    data = resources.files("kiosk").joinpath("data")
+    sources = sorted(str(p) for p in data.iterdir() if p.name.endswith((".mrc", ".csv")))
+    import_files(str(db), sources)
+    return db
+
+
+@main.command()
+@click.option("--lang", type=click.Choice(LANGUAGES), default="sv", show_default=True)
+@click.option("--audio", default="pygame", show_default=True, help="pygame or none.")
+@click.option("--transcript", type=click.Path(dir_okay=False), help="Also write a transcript.")
+def demo(lang: str, audio: str, transcript: str | None) -> None:
+    """Zero configuration: sample catalogue, keyboard reader, real speech.
+
+    Type or scan an ISBN into the terminal and press Enter; Ctrl-C ends.
+    """
+    from catalog.store import Catalog
+
+    from kiosk import config
+
+    cache = Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")) / "talkcat"
+    db = demo_catalogue(cache)
+    catalog = Catalog.open(str(db), readonly=True)
+    try:
+        examples = [r for r in catalog.search("", limit=8)] if hasattr(catalog, "search") else []
+    except Exception:
+        examples = []
+    finally:
+        catalog.close()
+    click.echo(f"Sample catalogue: {db}")
+    for record in examples:
+        isbn = next(iter(getattr(record, "isbns", ()) or ()), None)
+        if isbn:
+            click.echo(f"  {isbn}  {record.title}")
+    click.echo("Type or scan an identifier and press Enter (Ctrl-C to end).")
+    cfg = config.load(
+        None,
+        {
+            "kiosk": {"db": str(db), "language": lang, "transcript": transcript},
+            "reader": {"driver": "keyboard"},
+            "audio": {"driver": audio},
+        },
+    )
+    serve(cfg)
 
 
 def _attach_subcommands() -> None:

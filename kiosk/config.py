@@ -1,0 +1,204 @@
+"""Kiosk configuration: a TOML file, command-line overrides, all problems reported at once.
+
+Validation happens before any device is opened, so a technician who edits ``kiosk.toml``
+learns about every mistake in one go ("kiosk.toml: speech.rate: must be an integer between
+80 and 450, got 'fast'") instead of one per restart.
+"""
+
+from __future__ import annotations
+
+import difflib
+import tomllib
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from kiosk.errors import ConfigError
+from kiosk.phrasing import DEFAULT_LANGUAGE, LANGUAGES
+
+
+@dataclass(frozen=True)
+class Setting:
+    """One known key: its type, default, and a check that returns an error text or None."""
+
+    default: Any
+    kind: type | tuple[type, ...]
+    help: str
+    check: Callable[[Any], str | None] | None = None
+
+
+def _one_of(*choices: str) -> Callable[[Any], str | None]:
+    def check(value: Any) -> str | None:
+        return None if value in choices else f"must be one of {', '.join(choices)}"
+
+    return check
+
+
+def _between(low: float, high: float) -> Callable[[Any], str | None]:
+    def check(value: Any) -> str | None:
+        return None if low <= value <= high else f"must be between {low} and {high}"
+
+    return check
+
+
+# The schema: section -> key -> Setting.  [reader] also accepts the chosen driver's own
+# options, which the driver itself declares and the hardware registry validates.
+SCHEMA: dict[str, dict[str, Setting]] = {
+    "kiosk": {
+        "db": Setting(None, str, "catalogue file (SQLite) made by 'talkcat import'"),
+        "language": Setting(
+            DEFAULT_LANGUAGE, str, "language of voice and messages", _one_of(*LANGUAGES)
+        ),
+        "transcript": Setting(None, str, "append spoken events as JSON lines to this file"),
+        "missing_state": Setting(
+            None, str, "file counting identifiers not found (see 'talkcat missing')"
+        ),
+        "phrases_dir": Setting(None, str, "folder with staff-edited sv.toml / en.toml"),
+        "error_interval": Setting(
+            5.0, (int, float), "seconds between spoken 'could not read' messages",
+            _between(0, 3600),
+        ),
+    },
+    "reader": {
+        "driver": Setting("keyboard", str, "reader driver name (see 'talkcat drivers')"),
+        "target": Setting(None, str, "device path or pyserial URL, e.g. /dev/ttyUSB0"),
+        "debounce": Setting(
+            0.5, (int, float), "ignore the same identifier again within this many seconds",
+            _between(0, 10),
+        ),
+    },
+    "speech": {
+        "engine": Setting("pyttsx3", str, "speech engine driver (see 'talkcat drivers')"),
+        "rate": Setting(160, int, "words per minute", _between(80, 450)),
+        "volume": Setting(0.5, (int, float), "0.0 - 1.0", _between(0.0, 1.0)),
+    },
+    "audio": {
+        "driver": Setting("pygame", str, "audio output driver: pygame or none"),
+    },
+}
+
+
+@dataclass(frozen=True)
+class Config:
+    """Validated settings; ``reader_options`` are passed to the reader driver unchanged."""
+
+    db: str | None = None
+    language: str = DEFAULT_LANGUAGE
+    transcript: str | None = None
+    missing_state: str | None = None
+    phrases_dir: str | None = None
+    error_interval: float = 5.0
+    reader_driver: str = "keyboard"
+    reader_target: str | None = None
+    reader_debounce: float = 0.5
+    reader_options: Mapping[str, Any] = field(default_factory=dict)
+    speech_engine: str = "pyttsx3"
+    speech_rate: int = 160
+    speech_volume: float = 0.5
+    audio_driver: str = "pygame"
+    source: str = "<defaults>"
+
+
+def _type_name(kind: type | tuple[type, ...]) -> str:
+    kinds = kind if isinstance(kind, tuple) else (kind,)
+    names = {int: "an integer", float: "a number", str: "a string", bool: "true or false"}
+    return " or ".join(names.get(k, k.__name__) for k in kinds)
+
+
+def _check_value(setting: Setting, value: Any) -> str | None:
+    # bool is an int in Python; "rate = true" is still a mistake.
+    if isinstance(value, bool) and bool not in (
+        setting.kind if isinstance(setting.kind, tuple) else (setting.kind,)
+    ):
+        return f"must be {_type_name(setting.kind)}, got {value!r}"
+    if not isinstance(value, setting.kind):
+        return f"must be {_type_name(setting.kind)}, got {value!r}"
+    return setting.check(value) if setting.check else None
+
+
+def read_toml(path: str | Path) -> dict[str, Any]:
+    p = Path(path)
+    try:
+        return tomllib.loads(p.read_text("utf-8"))
+    except FileNotFoundError:
+        raise ConfigError([f"{p}: no such file"]) from None
+    except UnicodeDecodeError as exc:
+        raise ConfigError([f"{p}: not UTF-8 text ({exc.reason} at byte {exc.start})"]) from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError([f"{p}: not valid TOML: {exc}"]) from None
+
+
+def load(
+    path: str | Path | None = None,
+    overrides: Mapping[str, Mapping[str, Any]] | None = None,
+) -> Config:
+    """Read ``path`` (optional), apply ``overrides`` (the command line wins), validate all.
+
+    ``overrides`` uses the file's shape, e.g. ``{"kiosk": {"language": "en"}}``; ``None``
+    values mean "not given" and are ignored.
+    """
+    raw: dict[str, Any] = read_toml(path) if path else {}
+    source = str(path) if path else "<command line>"
+    merged: dict[str, dict[str, Any]] = {}
+    problems: list[str] = []
+    for section, values in raw.items():
+        if section not in SCHEMA:
+            hint = difflib.get_close_matches(section, SCHEMA, n=1)
+            suffix = f" (did you mean [{hint[0]}]?)" if hint else ""
+            allowed = ", ".join(f"[{s}]" for s in SCHEMA)
+            problems.append(f"{source}: [{section}]: unknown section{suffix}; known: {allowed}")
+            continue
+        if not isinstance(values, dict):
+            problems.append(f"{source}: {section}: must be a [{section}] table")
+            continue
+        merged[section] = dict(values)
+    for section, values in (overrides or {}).items():
+        for key, value in values.items():
+            if value is not None:
+                merged.setdefault(section, {})[key] = value
+
+    settled: dict[str, dict[str, Any]] = {}
+    reader_options: dict[str, Any] = {}
+    for section, keys in SCHEMA.items():
+        given = merged.get(section, {})
+        settled[section] = {}
+        for key, setting in keys.items():
+            value = given.get(key, setting.default)
+            if key in given:
+                error = _check_value(setting, value)
+                if error:
+                    problems.append(f"{source}: {section}.{key}: {error}")
+                    value = setting.default
+            settled[section][key] = value
+        for key, value in given.items():
+            if key in keys:
+                continue
+            if section == "reader":
+                reader_options[key] = value  # the driver validates its own options
+                continue
+            hint = difflib.get_close_matches(key, keys, n=1)
+            suffix = f" (did you mean {hint[0]!r}?)" if hint else ""
+            problems.append(
+                f"{source}: {section}.{key}: unknown key{suffix}; known: {', '.join(keys)}"
+            )
+    if problems:
+        raise ConfigError(problems)
+    k, r, s, a = settled["kiosk"], settled["reader"], settled["speech"], settled["audio"]
+    return Config(
+        db=k["db"],
+        language=k["language"],
+        transcript=k["transcript"],
+        missing_state=k["missing_state"],
+        phrases_dir=k["phrases_dir"],
+        error_interval=float(k["error_interval"]),
+        reader_driver=r["driver"],
+        reader_target=r["target"],
+        reader_debounce=float(r["debounce"]),
+        reader_options=reader_options,
+        speech_engine=s["engine"],
+        speech_rate=s["rate"],
+        speech_volume=float(s["volume"]),
+        audio_driver=a["driver"],
+        source=source,
+    )

@@ -1,0 +1,49 @@
+from __future__ import annotations
+
+import json
+import re
+import threading
+
+import pytest
+
+from kiosk.transcript import Transcript
+
+TIME = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}[+-]\d\d:\d\d$")
+
+
+def test_lines_are_complete_json_and_flushed_at_once(tmp_path) -> None:
+    path = tmp_path / "t.jsonl"
+    transcript = Transcript(path)
+    transcript.write("speak", "Pippi Långstrump, av Astrid Lindgren", "sv", "123")
+    # Read before close: a monitoring script tailing the file must see the line already.
+    line = json.loads(path.read_text("utf-8").splitlines()[0])
+    assert line["event"] == "speak"
+    assert line["text"] == "Pippi Långstrump, av Astrid Lindgren"
+    assert line["item"] == "123"
+    assert TIME.match(line["time"]), line["time"]
+    transcript.close()
+
+
+def test_appends_and_keeps_lines_whole_under_threads(tmp_path) -> None:
+    path = tmp_path / "t.jsonl"
+    path.write_text('{"event": "ready"}\n')
+    transcript = Transcript(path)
+
+    def writer(n: int) -> None:
+        for i in range(200):
+            transcript.write("done", f"{n}-{i}", "en", None)
+
+    threads = [threading.Thread(target=writer, args=(n,)) for n in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    transcript.close()
+    lines = path.read_text().splitlines()
+    assert len(lines) == 801
+    assert all(json.loads(line)["event"] in {"ready", "done"} for line in lines)
+
+
+def test_unknown_event_is_a_bug() -> None:
+    with pytest.raises(ValueError):
+        Transcript(None).write("spoke")
