@@ -11,6 +11,7 @@ from __future__ import annotations
 import itertools
 import logging
 import queue
+import re
 import threading
 import time
 from collections.abc import Callable
@@ -106,6 +107,7 @@ class Kiosk:
     error_interval: float = 5.0
     phrases_dir: str | None = None
     missing: Any = None
+    patron_pattern: str | None = None
     clock: Callable[[], float] = time.monotonic
     events: queue.Queue[Any] = field(default_factory=queue.Queue)
 
@@ -117,6 +119,7 @@ class Kiosk:
         self._lock = threading.Lock()
         self._last_error_spoken = float("-inf")
         self.ready = threading.Event()
+        self._patron = re.compile(self.patron_pattern) if self.patron_pattern else None
         if self.phrases_dir:
             for lang in LANGUAGES:
                 phrasing.phrases(lang, self.phrases_dir)
@@ -170,6 +173,11 @@ class Kiosk:
             log.warning("ignored unknown event %r", event)
 
     def on_frame(self, frame: Frame) -> None:
+        if self._patron is not None and self._patron.fullmatch(frame.text.strip()):
+            # A visitor's own card: say what it is, but never its number, anywhere.
+            log.info("a patron card was scanned (number not recorded)")
+            self.say(self._message("patron_card"), remember=False)
+            return
         try:
             identifier = normalise(frame.text, frame.symbology)
         except InvalidIdentifier as exc:

@@ -64,9 +64,8 @@ def lookup(identifier: str, db: str, lang: str) -> None:
     Exit 0 found, 1 not in the catalogue, 2 not a valid identifier (the message says why),
     3 the catalogue cannot be opened.
     """
-    from catalog.store import Catalog
-
     from catalog.identifiers import normalise
+    from catalog.store import Catalog
     from kiosk import phrasing
 
     try:
@@ -93,9 +92,8 @@ def lookup(identifier: str, db: str, lang: str) -> None:
 
 def _build_speaker(cfg: Any) -> Any:
     """Speech engine + audio output; a missing sound device falls back to silence, loudly."""
-    from hardware.speech.speaker import Speaker
-
     from hardware import registry
+    from hardware.speech.speaker import Speaker
 
     synthesizer = registry.create("talkcat.speech", cfg.speech_engine, None, {})
     output = registry.create("talkcat.audio", cfg.audio_driver, None, {})
@@ -109,10 +107,9 @@ def _build_speaker(cfg: Any) -> Any:
 
 
 def _build_reader(cfg: Any, kiosk_faults: Any) -> Any:
+    from hardware import registry
     from hardware.readers.debounce import Debounce
     from hardware.readers.resilient import ReconnectingReader
-
-    from hardware import registry
 
     reader = registry.create(
         "talkcat.readers", cfg.reader_driver, cfg.reader_target, dict(cfg.reader_options)
@@ -141,7 +138,6 @@ class _FaultRelay:
 def serve(cfg: Any) -> None:
     """Wire catalogue, reader and speech from ``cfg`` and serve until SIGINT/SIGTERM."""
     from catalog.missing import MissingCounter
-
     from kiosk.app import CatalogSource, Kiosk
     from kiosk.transcript import Transcript
 
@@ -153,7 +149,15 @@ def serve(cfg: Any) -> None:
     if cfg.db and not Path(cfg.db).exists():
         log.error("catalogue %s does not exist yet; scans will say it is unavailable", cfg.db)
     speaker = _build_speaker(cfg)
-    transcript = Transcript(cfg.transcript)
+    if cfg.log:
+        from logging.handlers import TimedRotatingFileHandler
+
+        handler = TimedRotatingFileHandler(
+            cfg.log, when="midnight", backupCount=cfg.keep_days, encoding="utf-8"
+        )
+        handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+        logging.getLogger().addHandler(handler)
+    transcript = Transcript(cfg.transcript, keep_days=cfg.keep_days)
     missing = MissingCounter(cfg.missing_state) if cfg.missing_state else None
     kiosk = Kiosk(
         reader=reader,
@@ -166,6 +170,7 @@ def serve(cfg: Any) -> None:
         error_interval=cfg.error_interval,
         phrases_dir=cfg.phrases_dir,
         missing=missing,
+        patron_pattern=cfg.patron_pattern,
     )
     relay.kiosk = kiosk
     stop = threading.Event()
@@ -206,7 +211,6 @@ def run(
 ) -> None:
     """Run the kiosk until SIGINT or SIGTERM (then exit 0 within 2 s)."""
     from hardware.registry import parse_spec
-
     from kiosk import config
 
     reader: dict[str, Any] = {}
@@ -224,6 +228,49 @@ def run(
     except ConfigError as exc:
         fail("configuration problems:\n  " + "\n  ".join(exc.problems), EXIT_INVALID)
     serve(cfg)
+
+
+@main.group("config")
+def config_group() -> None:
+    """Check kiosk configuration files."""
+
+
+@config_group.command("check")
+@click.argument("path", type=click.Path(dir_okay=False))
+def config_check(path: str) -> None:
+    """Validate PATH (kiosk.toml) and the reader driver's options, without opening devices.
+
+    Every problem is listed with file, section, key and the allowed values; exit 0 when the
+    file is good, 2 when it is not.
+    """
+    from hardware import registry
+    from kiosk import config
+
+    problems: list[str] = []
+    try:
+        cfg = config.load(path)
+    except ConfigError as exc:
+        problems += exc.problems
+        cfg = None
+    if cfg is not None:
+        try:
+            registry.create(
+                "talkcat.readers", cfg.reader_driver, cfg.reader_target, dict(cfg.reader_options)
+            )
+        except HardwareError as exc:
+            problems.append(f"{path}: [reader]: {exc}")
+        for group, name in (("talkcat.speech", cfg.speech_engine),
+                            ("talkcat.audio", cfg.audio_driver)):
+            known = {d.name for d in registry.available(group)}
+            if name not in known:
+                section = "speech.engine" if group == "talkcat.speech" else "audio.driver"
+                problems.append(
+                    f"{path}: {section}: unknown driver {name!r}; installed: "
+                    f"{', '.join(sorted(known))}"
+                )
+    if problems:
+        fail("configuration problems:\n  " + "\n  ".join(problems), EXIT_INVALID)
+    click.echo(f"{path}: OK")
 
 
 # ---------------------------------------------------------------------------- demo
@@ -255,7 +302,6 @@ def demo(lang: str, audio: str, transcript: str | None) -> None:
     Type or scan an ISBN into the terminal and press Enter; Ctrl-C ends.
     """
     from catalog.store import Catalog
-
     from kiosk import config
 
     cache = Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")) / "talkcat"

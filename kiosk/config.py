@@ -8,6 +8,7 @@ learns about every mistake in one go ("kiosk.toml: speech.rate: must be an integ
 from __future__ import annotations
 
 import difflib
+import re
 import tomllib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -42,6 +43,14 @@ def _between(low: float, high: float) -> Callable[[Any], str | None]:
     return check
 
 
+def _regex(value: Any) -> str | None:
+    try:
+        re.compile(value)
+    except re.error as exc:
+        return f"not a valid regular expression: {exc}"
+    return None
+
+
 # The schema: section -> key -> Setting.  [reader] also accepts the chosen driver's own
 # options, which the driver itself declares and the hardware registry validates.
 SCHEMA: dict[str, dict[str, Setting]] = {
@@ -58,6 +67,15 @@ SCHEMA: dict[str, dict[str, Setting]] = {
         "error_interval": Setting(
             5.0, (int, float), "seconds between spoken 'could not read' messages",
             _between(0, 3600),
+        ),
+        "log": Setting(None, str, "log file (rotated at midnight like the transcript)"),
+        "keep_days": Setting(7, int, "days of transcript and log kept", _between(1, 365)),
+    },
+    "privacy": {
+        "patron_pattern": Setting(
+            None, str,
+            "regular expression matching patron (library) card numbers: never spoken or logged",
+            _regex,
         ),
     },
     "reader": {
@@ -89,6 +107,9 @@ class Config:
     missing_state: str | None = None
     phrases_dir: str | None = None
     error_interval: float = 5.0
+    log: str | None = None
+    keep_days: int = 7
+    patron_pattern: str | None = None
     reader_driver: str = "keyboard"
     reader_target: str | None = None
     reader_debounce: float = 0.5
@@ -185,6 +206,7 @@ def load(
     if problems:
         raise ConfigError(problems)
     k, r, s, a = settled["kiosk"], settled["reader"], settled["speech"], settled["audio"]
+    p = settled["privacy"]
     return Config(
         db=k["db"],
         language=k["language"],
@@ -192,6 +214,9 @@ def load(
         missing_state=k["missing_state"],
         phrases_dir=k["phrases_dir"],
         error_interval=float(k["error_interval"]),
+        log=k["log"],
+        keep_days=k["keep_days"],
+        patron_pattern=p["patron_pattern"],
         reader_driver=r["driver"],
         reader_target=r["target"],
         reader_debounce=float(r["debounce"]),

@@ -6,16 +6,18 @@ Format (a public contract - extend, never change)::
      "text": str | null, "lang": str | null, "item": str | null}
 
 Each line is written and flushed at once, because a monitoring script may be tailing the file
-and because a kiosk that loses power should lose at most the line being written.
+and because a kiosk that loses power should lose at most the line being written.  The file is
+rotated at midnight and only ``keep_days`` old files are kept (privacy: a public kiosk keeps
+no long history), by the standard library's ``TimedRotatingFileHandler``.
 """
 
 from __future__ import annotations
 
 import json
-import threading
+import logging
 from datetime import datetime
+from logging.handlers import TimedRotatingFileHandler
 from pathlib import Path
-from typing import IO
 
 EVENTS = ("ready", "speak", "done", "stop")
 
@@ -28,12 +30,14 @@ def now_iso() -> str:
 class Transcript:
     """Appends events; safe to call from the audio thread and the kiosk loop at once."""
 
-    def __init__(self, path: str | Path | None) -> None:
-        self._lock = threading.Lock()
-        self._file: IO[str] | None = None
+    def __init__(self, path: str | Path | None, keep_days: int = 7) -> None:
+        self._handler: logging.Handler | None = None
         if path is not None:
             Path(path).parent.mkdir(parents=True, exist_ok=True)
-            self._file = open(path, "a", encoding="utf-8", buffering=1)  # noqa: SIM115
+            # The handler brings thread safety, flush-per-line and rotation in one piece.
+            self._handler = TimedRotatingFileHandler(
+                path, when="midnight", backupCount=keep_days, encoding="utf-8"
+            )
 
     def write(
         self,
@@ -44,18 +48,15 @@ class Transcript:
     ) -> None:
         if event not in EVENTS:
             raise ValueError(f"unknown transcript event {event!r}")
-        if self._file is None:
+        if self._handler is None:
             return
         line = json.dumps(
             {"time": now_iso(), "event": event, "text": text, "lang": lang, "item": item},
             ensure_ascii=False,
         )
-        with self._lock:
-            self._file.write(line + "\n")
-            self._file.flush()
+        self._handler.emit(logging.makeLogRecord({"msg": line, "levelno": logging.INFO}))
 
     def close(self) -> None:
-        with self._lock:
-            if self._file is not None:
-                self._file.close()
-                self._file = None
+        if self._handler is not None:
+            self._handler.close()
+            self._handler = None

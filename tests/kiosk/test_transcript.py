@@ -47,3 +47,22 @@ def test_appends_and_keeps_lines_whole_under_threads(tmp_path) -> None:
 def test_unknown_event_is_a_bug() -> None:
     with pytest.raises(ValueError):
         Transcript(None).write("spoke")
+
+
+def test_rotates_and_keeps_only_the_configured_days(tmp_path) -> None:
+    path = tmp_path / "t.jsonl"
+    transcript = Transcript(path, keep_days=2)
+    handler = transcript._handler
+    assert handler is not None
+    first_midnight = handler.rolloverAt
+    for day in range(4):
+        transcript.write("done", f"day {day}", "sv", None)
+        handler.rolloverAt = first_midnight + day * 86400  # type: ignore[attr-defined]
+        handler.doRollover()  # what each midnight does
+    transcript.write("done", "today", "sv", None)
+    transcript.close()
+    rotated = sorted(p.name for p in tmp_path.iterdir() if p.name != "t.jsonl")
+    assert len(rotated) == 2, rotated
+    kept = [json.loads(tmp_path.joinpath(n).read_text())["text"] for n in rotated]
+    assert kept == ["day 2", "day 3"]
+    assert json.loads(path.read_text().splitlines()[-1])["text"] == "today"

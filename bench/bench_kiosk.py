@@ -1,0 +1,224 @@
+"""End-to-end figures of the real kiosk process, measured from outside as a visitor meets it.
+
+``talkcat run`` runs as a subprocess on a pseudo-terminal with real eSpeak NG and pygame's
+mixer on SDL's dummy driver.  Times come from the transcript, whose ``speak`` line is written
+when the first audio block is handed to the mixer and whose ``stop`` line when the old
+utterance was silenced; both sides use the wall clock of this one machine.
+
+- scan -> first audio: last byte of a frame written -> ``speak``; every record is new (no cache
+  hit) and half of them have 200+ word titles without punctuation.  Compared with the usual
+  way: synthesise the whole text with pyttsx3, then play it.
+- barge-in: the next frame written -> ``stop`` of the utterance it cut off.  Compared with the
+  same utterance played to its end.
+- start-up: ``talkcat run`` -> ``ready`` on a large catalogue, beside
+  ``python -c "import pygame, pyttsx3"``.
+- memory: peak RSS (VmHWM) of the kiosk process and its children over all scans, and growth.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+import random
+import signal
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import datetime
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+WORDS = (
+    "bok", "hav", "skog", "fjäll", "ljus", "mörker", "vinter", "sommar", "resa", "hem", "barn",
+    "berättelse", "natt", "dag", "stad", "land", "minne", "tid", "vatten", "eld", "sten", "vind",
+    "röst", "sång",
+)
+
+
+def _ean(n: int) -> str:
+    body = f"200{n:09d}"
+    total = sum(int(d) * (3 if i % 2 else 1) for i, d in enumerate(body))
+    return body + str((10 - total % 10) % 10)
+
+
+def _title(rng: random.Random, long: bool) -> str:
+    count = rng.randint(200, 230) if long else rng.randint(2, 6)
+    return " ".join(rng.choice(WORDS) for _ in range(count)).capitalize()
+
+
+def build_catalogue(folder: Path, items: int, scanned: int, seed: int = 7) -> tuple[Path, list]:
+    """A catalogue of ``items`` synthetic records; returns the identifiers to scan."""
+    rng = random.Random(seed)
+    source = folder / "items.csv"
+    with source.open("w", newline="", encoding="utf-8") as fh:
+        out = csv.writer(fh)
+        out.writerow(["id", "title", "author", "barcode", "language"])
+        for n in range(items):
+            long = n < scanned and n % 2 == 1
+            out.writerow([f"b{n}", _title(rng, long), "Lindgren, Astrid", _ean(n), "swe"])
+    db = folder / "catalogue.db"
+    subprocess.run(
+        [sys.executable, "-m", "kiosk", "import", str(source), "--db", str(db)],
+        check=True, capture_output=True, text=True,
+    )
+    return db, [_ean(n) for n in range(scanned)]
+
+
+def _stamp(iso: str) -> float:
+    return datetime.fromisoformat(iso).timestamp()
+
+
+class Transcript:
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.offset = 0
+
+    def wait(self, predicate, timeout: float = 30.0) -> dict:
+        deadline = time.monotonic() + timeout
+        buffer = ""
+        while time.monotonic() < deadline:
+            if self.path.exists():
+                with self.path.open(encoding="utf-8") as fh:
+                    fh.seek(self.offset)
+                    buffer += fh.read()
+                    self.offset = fh.tell()
+                while "\n" in buffer:
+                    line, buffer = buffer.split("\n", 1)
+                    event = json.loads(line)
+                    if predicate(event):
+                        # Put back what we have not looked at yet.
+                        self.offset -= len(buffer.encode("utf-8"))
+                        return event
+            time.sleep(0.001)
+        raise TimeoutError("transcript event did not arrive")
+
+
+def _peak_rss_kb(pid: int) -> int:
+    total = 0
+    pids = [pid]
+    try:
+        children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+        pids += [int(c) for c in children]
+    except OSError:
+        pass
+    for p in pids:
+        try:
+            for line in Path(f"/proc/{p}/status").read_text().splitlines():
+                if line.startswith("VmHWM:"):
+                    total += int(line.split()[1])
+        except OSError:
+            continue
+    return total
+
+
+def _pct(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
+
+
+def _usual_way(texts: list[str]) -> list[float]:
+    """Synthesise the whole text with pyttsx3 (no chunking), as most programs do."""
+    from hardware.speech.pyttsx3_engine import Pyttsx3Synthesizer
+
+    synth = Pyttsx3Synthesizer(None)
+    times = []
+    for text in texts:
+        started = time.perf_counter()
+        synth.synthesize(text, "sv", 160)
+        times.append((time.perf_counter() - started) * 1000)
+    synth.close()
+    return times
+
+
+def run(quick: bool = False) -> list[dict]:
+    scans = 40 if quick else 200
+    items = 20_000 if quick else 1_000_000
+    rows: list[dict] = []
+    with tempfile.TemporaryDirectory(prefix="talkcat-bench-") as tmp:
+        folder = Path(tmp)
+        db, identifiers = build_catalogue(folder, items, scans)
+        import_rows = []
+        # Start-up beside a bare import of the two heavy libraries.
+        started = time.perf_counter()
+        subprocess.run([sys.executable, "-c", "import pygame, pyttsx3"], check=True,
+                       env={**os.environ, "PYGAME_HIDE_SUPPORT_PROMPT": "1"})
+        bare_import = (time.perf_counter() - started) * 1000
+
+        master, slave = os.openpty()
+        transcript_path = folder / "t.jsonl"
+        env = {**os.environ, "SDL_AUDIODRIVER": "dummy", "PYGAME_HIDE_SUPPORT_PROMPT": "1"}
+        started = time.perf_counter()
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "kiosk", "run", "--db", str(db), "--reader",
+             f"serial:{os.ttyname(slave)}", "--transcript", str(transcript_path),
+             "--audio", "pygame"],
+            stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+            env=env,
+        )
+        transcript = Transcript(transcript_path)
+        transcript.wait(lambda e: e["event"] == "ready")
+        startup = (time.perf_counter() - started) * 1000
+        rss_start = _peak_rss_kb(proc.pid)
+
+        first_audio: list[float] = []
+        first_audio_long: list[float] = []
+        barge_in: list[float] = []
+        try:
+            for n, identifier in enumerate(identifiers):
+                written = time.time()
+                os.write(master, identifier.encode() + b"\r\n")
+                if n > 0:
+                    stopped = transcript.wait(lambda e: e["event"] in ("stop", "done"))
+                    if stopped["event"] == "stop":
+                        barge_in.append((_stamp(stopped["time"]) - written) * 1000)
+                speak = transcript.wait(lambda e: e["event"] == "speak")
+                latency = (_stamp(speak["time"]) - written) * 1000
+                (first_audio_long if n % 2 else first_audio).append(latency)
+                # Let it play a little, as a visitor's finger rests on the book.
+                time.sleep(0.15)
+            rss_peak = _peak_rss_kb(proc.pid)
+        finally:
+            proc.send_signal(signal.SIGTERM)
+            proc.wait(timeout=10)
+            os.close(master)
+            os.close(slave)
+        usual = _usual_way([_title(random.Random(n), True) for n in range(10 if quick else 30)])
+        rows += import_rows
+        both = first_audio + first_audio_long
+        rows += [
+            {"figure": f"scan -> first audio, short titles (n={len(first_audio)}) median/p95",
+             "value": f"{statistics.median(first_audio):.1f} / {_pct(first_audio, .95):.1f}",
+             "unit": "ms", "target": "p95 <= 40",
+             "compare": "-"},
+            {"figure": f"scan -> first audio, 200+ words (n={len(first_audio_long)}) median/p95",
+             "value": f"{statistics.median(first_audio_long):.1f} / "
+                      f"{_pct(first_audio_long, .95):.1f}",
+             "unit": "ms", "target": "p95 <= 40",
+             "compare": f"whole-text pyttsx3 synthesis alone: median "
+                        f"{statistics.median(usual):.0f} ms, p95 {_pct(usual, .95):.0f} ms"},
+            {"figure": f"scan -> first audio, all (n={len(both)}) p95",
+             "value": f"{_pct(both, .95):.1f}", "unit": "ms", "target": "p95 <= 40",
+             "compare": "-"},
+            {"figure": f"barge-in: frame -> old utterance silenced (n={len(barge_in)}) "
+                       "median/p95",
+             "value": (f"{statistics.median(barge_in):.1f} / {_pct(barge_in, .95):.1f}"
+                       if barge_in else "n/a"),
+             "unit": "ms", "target": "p95 <= 30",
+             "compare": "utterance played to its end: 200+ words = over a minute"},
+            {"figure": f"start-up: run -> ready ({items:,} items)",
+             "value": f"{startup:.0f}", "unit": "ms", "target": "<= 1000",
+             "compare": f"python -c 'import pygame, pyttsx3': {bare_import:.0f} ms"},
+            {"figure": f"memory: peak RSS over {scans} scans (start {rss_start / 1024:.1f} MB)",
+             "value": f"{rss_peak / 1024:.1f}", "unit": "MB",
+             "target": "<= 80, growth <= 5",
+             "compare": f"growth {(rss_peak - rss_start) / 1024:.1f} MB"},
+        ]
+    return rows
+
+
+if __name__ == "__main__":
+    for row in run(quick="--quick" in sys.argv):
+        print(row)

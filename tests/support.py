@@ -1,0 +1,81 @@
+"""Helpers shared by the end-to-end tests: running ``talkcat`` and waiting on its transcript."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+FIXTURES = ROOT / "tests" / "fixtures"
+SHARED_DATA = ROOT.parent / "shared" / "data"
+TALKCAT = [sys.executable, "-m", "kiosk"]
+
+
+def talkcat_env(**extra: str) -> dict[str, str]:
+    env = dict(os.environ)
+    env.update(
+        SDL_AUDIODRIVER="dummy",
+        SDL_VIDEODRIVER="dummy",
+        PYGAME_HIDE_SUPPORT_PROMPT="1",
+        PYTHONUNBUFFERED="1",
+    )
+    env.update(extra)
+    return env
+
+
+def talkcat(*args: str, **kwargs: object) -> subprocess.CompletedProcess[str]:
+    """Run one ``talkcat`` command to completion and capture its output."""
+    return subprocess.run(
+        [*TALKCAT, *args],
+        capture_output=True,
+        text=True,
+        env=talkcat_env(),
+        timeout=120,
+        check=False,
+        **kwargs,  # type: ignore[arg-type]
+    )
+
+
+def read_events(path: Path) -> list[dict]:
+    if not path.exists():
+        return []
+    lines = path.read_text("utf-8").splitlines()
+    # The last line may be half-written while we read; only whole lines count.
+    events = []
+    for line in lines:
+        try:
+            events.append(json.loads(line))
+        except json.JSONDecodeError:
+            break
+    return events
+
+
+def wait_for_events(
+    path: Path,
+    predicate: Callable[[list[dict]], bool],
+    timeout: float = 30.0,
+    proc: subprocess.Popen[str] | None = None,
+) -> list[dict]:
+    """Wait until the transcript satisfies ``predicate``; fail with what it held.
+
+    The transcript is flushed line by line, so watching it is watching the kiosk's events.
+    """
+    deadline = time.monotonic() + timeout
+    while True:
+        events = read_events(path)
+        if predicate(events):
+            return events
+        if proc is not None and proc.poll() is not None:
+            out, err = proc.communicate()
+            raise AssertionError(
+                f"talkcat exited with {proc.returncode} while waiting; events={events}\n"
+                f"stdout={out}\nstderr={err}"
+            )
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out after {timeout} s; transcript so far: {events}")
+        time.sleep(0.02)  # polling a file: there is no event to block on

@@ -1,0 +1,190 @@
+"""The whole kiosk as a visitor meets it: a scan on a serial line, speech, the transcript.
+
+``talkcat run`` runs as a subprocess on one end of a real pseudo-terminal pair, with real
+pyserial, the real catalogue, real eSpeak NG synthesis and pygame's mixer on SDL's dummy
+audio driver (which consumes audio in real time, so "done" and "stop" mean what they say).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import signal
+import subprocess
+import time
+from pathlib import Path
+
+import pytest
+
+from tests.support import FIXTURES, TALKCAT, talkcat, talkcat_env, wait_for_events
+
+TOVE = "Anteckningar från en ö, av Tove Jansson"
+GUILLOU = "Ondskan, av Jan Guillou"
+
+
+@pytest.fixture(scope="module")
+def catalogue(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    db = tmp_path_factory.mktemp("e2e") / "catalogue.db"
+    result = talkcat("import", str(FIXTURES / "libris_bib_28.mrc"), "--db", str(db))
+    assert result.returncode == 0, result.stderr + result.stdout
+    return db
+
+
+@pytest.fixture
+def pty_pair():
+    master, slave = os.openpty()
+    yield master, os.ttyname(slave)
+    for fd in (master, slave):
+        with contextlib.suppress(OSError):
+            os.close(fd)
+
+
+def start_kiosk(db: Path, reader: str, transcript: Path, *extra: str) -> subprocess.Popen[str]:
+    return subprocess.Popen(
+        [*TALKCAT, "run", "--db", str(db), "--reader", reader, "--transcript", str(transcript),
+         *extra],
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=talkcat_env(),
+    )
+
+
+def stop_kiosk(proc: subprocess.Popen[str]) -> tuple[int, float]:
+    started = time.monotonic()
+    proc.send_signal(signal.SIGTERM)
+    try:
+        proc.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        raise
+    return proc.returncode, time.monotonic() - started
+
+
+def speaks(events: list[dict]) -> list[dict]:
+    return [e for e in events if e["event"] == "speak"]
+
+
+def test_lookup_prints_the_spoken_sentence(catalogue: Path) -> None:
+    result = talkcat("lookup", "91-0-056322-6", "--db", str(catalogue))
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == TOVE
+    # ISBN-13 of the same book is the same book; English phrasing on request.
+    result = talkcat("lookup", "9789100563226", "--db", str(catalogue), "--lang", "en")
+    assert result.stdout.strip() == "Anteckningar från en ö, by Tove Jansson"
+
+
+def test_lookup_exit_codes(catalogue: Path) -> None:
+    missing = talkcat("lookup", "9780140449136", "--db", str(catalogue))
+    assert missing.returncode == 1
+    assert missing.stdout.strip() == "Finns inte i katalogen."
+    bad = talkcat("lookup", "9789100563227", "--db", str(catalogue))
+    assert bad.returncode == 2
+    assert "check digit" in bad.stderr
+    unavailable = talkcat("lookup", "9789100563226", "--db", str(catalogue.parent / "no.db"))
+    assert unavailable.returncode == 3
+
+
+def test_scan_on_a_serial_line_is_spoken(catalogue: Path, pty_pair, tmp_path: Path) -> None:
+    master, port = pty_pair
+    transcript = tmp_path / "t.jsonl"
+    proc = start_kiosk(catalogue, f"serial:{port}", transcript, "--audio", "pygame")
+    try:
+        wait_for_events(transcript, lambda ev: any(e["event"] == "ready" for e in ev), proc=proc)
+        os.write(master, b"91-0-056322-6\r\n")
+        events = wait_for_events(
+            transcript, lambda ev: any(e["event"] == "done" for e in ev), proc=proc
+        )
+    finally:
+        code, seconds = stop_kiosk(proc)
+    spoken = speaks(events)
+    assert [e["text"] for e in spoken] == [TOVE]
+    assert spoken[0]["lang"] == "sv"
+    assert spoken[0]["item"]
+    done = next(e for e in events if e["event"] == "done")
+    assert done["text"] == TOVE and done["item"] == spoken[0]["item"]
+    assert code == 0, proc.stderr.read() if proc.stderr else ""
+    assert seconds < 5, f"SIGTERM took {seconds:.2f} s"
+
+
+def test_second_scan_cuts_off_the_first(catalogue: Path, pty_pair, tmp_path: Path) -> None:
+    master, port = pty_pair
+    transcript = tmp_path / "t.jsonl"
+    proc = start_kiosk(catalogue, f"serial:{port}", transcript, "--audio", "pygame")
+    try:
+        wait_for_events(transcript, lambda ev: any(e["event"] == "ready" for e in ev), proc=proc)
+        os.write(master, b"9789100563226\n")
+        wait_for_events(transcript, lambda ev: len(speaks(ev)) == 1, proc=proc)
+        os.write(master, b"91-642-2009-5\r")
+        events = wait_for_events(
+            transcript,
+            lambda ev: any(e["event"] == "done" and e["text"] == GUILLOU for e in ev),
+            proc=proc,
+        )
+    finally:
+        code, _ = stop_kiosk(proc)
+    sequence = [(e["event"], e["text"]) for e in events if e["event"] != "ready"]
+    assert sequence == [
+        ("speak", TOVE),
+        ("stop", TOVE),
+        ("speak", GUILLOU),
+        ("done", GUILLOU),
+    ]
+    assert code == 0
+
+
+def test_invalid_and_unknown_scans_are_answered_not_crashed(
+    catalogue: Path, pty_pair, tmp_path: Path
+) -> None:
+    master, port = pty_pair
+    transcript = tmp_path / "t.jsonl"
+    proc = start_kiosk(
+        catalogue, f"serial:{port}", transcript, "--audio", "none", "--speech", "recording"
+    )
+    try:
+        wait_for_events(transcript, lambda ev: any(e["event"] == "ready" for e in ev), proc=proc)
+        # A garbled frame, noise, then a good book not in the catalogue, then a good book.
+        os.write(master, b"97891005632\x00\xff\r\n\x1b\x02\r\n9780140449136\r\n")
+        wait_for_events(
+            transcript,
+            lambda ev: any(e["text"] == "Finns inte i katalogen." for e in speaks(ev)),
+            proc=proc,
+        )
+        os.write(master, b"9789100563226\r\n")
+        events = wait_for_events(
+            transcript, lambda ev: any(e["text"] == TOVE for e in speaks(ev)), proc=proc
+        )
+    finally:
+        code, _ = stop_kiosk(proc)
+    texts = [e["text"] for e in speaks(events)]
+    assert texts[0] == "Koden kunde inte läsas. Försök igen."
+    # At most one spoken error however noisy the line: the next good scan is not buried.
+    assert texts.count("Koden kunde inte läsas. Försök igen.") == 1
+    assert texts[-2:] == ["Finns inte i katalogen.", TOVE]
+    assert code == 0
+
+
+def test_list_reader_fake_runs_the_real_kiosk(catalogue: Path, tmp_path: Path) -> None:
+    transcript = tmp_path / "t.jsonl"
+    proc = start_kiosk(
+        catalogue, "list:91-0-056322-6", transcript, "--audio", "none", "--speech", "recording",
+        "--lang", "en",
+    )
+    try:
+        events = wait_for_events(
+            transcript, lambda ev: any(e["event"] == "done" for e in ev), proc=proc
+        )
+    finally:
+        code, _ = stop_kiosk(proc)
+    assert [e["text"] for e in speaks(events)] == ["Anteckningar från en ö, by Tove Jansson"]
+    assert code == 0
+
+
+def test_bad_configuration_is_reported_before_any_device_opens(tmp_path: Path) -> None:
+    config = tmp_path / "kiosk.toml"
+    config.write_text('[kiosk]\nlanguage = "fi"\n[speech]\nrate = 5\n', encoding="utf-8")
+    result = talkcat("run", "--config", str(config), "--reader", "serial:/dev/does-not-exist")
+    assert result.returncode == 2
+    assert "kiosk.language: must be one of sv, en" in result.stderr
+    assert "speech.rate: must be between 80 and 450" in result.stderr
