@@ -273,6 +273,30 @@ def config_check(path: str) -> None:
     click.echo(f"{path}: OK")
 
 
+@main.group("staff")
+def staff_group() -> None:
+    """Staff access: make the hashes that kiosk.toml's [staff] section holds."""
+
+
+@staff_group.command("hash")
+@click.option("--pin", "kind", flag_value="pin", default=True, help="Hash a staff PIN.")
+@click.option("--card", "kind", flag_value="card", help="Hash a staff card number.")
+def staff_hash(kind: str) -> None:
+    """Ask for a PIN or card number (not echoed) and print its salted hash for kiosk.toml."""
+    from kiosk.staff import hash_card, hash_pin
+
+    secret = click.prompt(
+        "Staff PIN" if kind == "pin" else "Staff card number",
+        hide_input=True,
+        confirmation_prompt=True,
+        err=True,
+    )
+    if kind == "pin" and not (secret.isdigit() and 4 <= len(secret) <= 12):
+        fail("a PIN is 4 to 12 digits (it is typed on the keypad)", EXIT_INVALID)
+    stored = hash_pin(secret) if kind == "pin" else hash_card(secret)
+    click.echo(f'{"pin_hash" if kind == "pin" else "card_hash"} = "{stored}"')
+
+
 # ---------------------------------------------------------------------------- demo
 
 

@@ -51,6 +51,12 @@ def _regex(value: Any) -> str | None:
     return None
 
 
+def _stored_hash(value: Any) -> str | None:
+    from kiosk.staff import check_stored_hash
+
+    return check_stored_hash(value)
+
+
 # The schema: section -> key -> Setting.  [reader] also accepts the chosen driver's own
 # options, which the driver itself declares and the hardware registry validates.
 SCHEMA: dict[str, dict[str, Setting]] = {
@@ -70,6 +76,14 @@ SCHEMA: dict[str, dict[str, Setting]] = {
         ),
         "log": Setting(None, str, "log file (rotated at midnight like the transcript)"),
         "keep_days": Setting(7, int, "days of transcript and log kept", _between(1, 365)),
+    },
+    "staff": {
+        "pin_hash": Setting(
+            None, str, "staff PIN, as made by 'talkcat staff hash --pin'", _stored_hash
+        ),
+        "card_hash": Setting(
+            None, str, "staff card number, as made by 'talkcat staff hash --card'", _stored_hash
+        ),
     },
     "privacy": {
         "patron_pattern": Setting(
@@ -110,6 +124,8 @@ class Config:
     log: str | None = None
     keep_days: int = 7
     patron_pattern: str | None = None
+    staff_pin_hash: str | None = None
+    staff_card_hash: str | None = None
     reader_driver: str = "keyboard"
     reader_target: str | None = None
     reader_debounce: float = 0.5
@@ -206,7 +222,7 @@ def load(
     if problems:
         raise ConfigError(problems)
     k, r, s, a = settled["kiosk"], settled["reader"], settled["speech"], settled["audio"]
-    p = settled["privacy"]
+    p, st = settled["privacy"], settled["staff"]
     return Config(
         db=k["db"],
         language=k["language"],
@@ -217,6 +233,8 @@ def load(
         log=k["log"],
         keep_days=k["keep_days"],
         patron_pattern=p["patron_pattern"],
+        staff_pin_hash=st["pin_hash"],
+        staff_card_hash=st["card_hash"],
         reader_driver=r["driver"],
         reader_target=r["target"],
         reader_debounce=float(r["debounce"]),
