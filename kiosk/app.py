@@ -108,6 +108,7 @@ class Kiosk:
     phrases_dir: str | None = None
     missing: Any = None
     patron_pattern: str | None = None
+    notifier: Any = None  # kiosk.systemd.Notifier: readiness and watchdog pings
     clock: Callable[[], float] = time.monotonic
     events: queue.Queue[Any] = field(default_factory=queue.Queue)
 
@@ -249,6 +250,8 @@ class Kiosk:
         if marker.name == "ready":
             self.transcript.write("ready", None, self.session.language, None)
             self.ready.set()
+            if self.notifier is not None:
+                self.notifier.ready()
         elif marker.name == "fault":
             log.error("reader fault: %s", marker.detail)
             self.say(self._message("reader_fault"), remember=False)
@@ -289,6 +292,8 @@ class Kiosk:
         thread.start()
         try:
             while not stop.is_set():
+                if self.notifier is not None:
+                    self.notifier.ping()  # from the loop itself: a hung loop stops pinging
                 try:
                     event = self.events.get(timeout=0.1)
                 except queue.Empty:
@@ -300,6 +305,8 @@ class Kiosk:
                     log.exception("error while handling %r", event)
         finally:
             stop.set()
+            if self.notifier is not None:
+                self.notifier.stopping()
             thread.join(timeout=1.5)
             if thread.is_alive():
                 log.error("reader did not close within 1.5 s")

@@ -139,6 +139,7 @@ def serve(cfg: Any) -> None:
     """Wire catalogue, reader and speech from ``cfg`` and serve until SIGINT/SIGTERM."""
     from catalog.missing import MissingCounter
     from kiosk.app import CatalogSource, Kiosk
+    from kiosk.systemd import Notifier
     from kiosk.transcript import Transcript
 
     relay = _FaultRelay()
@@ -171,6 +172,7 @@ def serve(cfg: Any) -> None:
         phrases_dir=cfg.phrases_dir,
         missing=missing,
         patron_pattern=cfg.patron_pattern,
+        notifier=Notifier(),
     )
     relay.kiosk = kiosk
     stop = threading.Event()
