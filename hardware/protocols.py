@@ -61,6 +61,14 @@ class Frame:
     raw: bytes = b""
     symbology: str | None = None
     kind: Literal["barcode", "rfid", "typed"] = "barcode"
+    # RFID only.  When a tag's ISO 28560-3 basic block was decoded, ``text`` is the primary
+    # item identifier (the library's copy barcode, so existing circulation tags work unchanged)
+    # and ``uid`` the tag's ISO 15693 UID, a second key to try.  When only the UID was read,
+    # ``text`` and ``uid`` are both the UID.  ``part``/``parts`` say "part 2 of 3" of a
+    # multi-part item (a box of CDs); both are None for a single-part item or a barcode.
+    uid: str | None = None
+    part: int | None = None
+    parts: int | None = None
 
 
 @dataclass(frozen=True)

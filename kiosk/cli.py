@@ -108,17 +108,17 @@ def _build_speaker(cfg: Any) -> Any:
 
 def _build_reader(cfg: Any, kiosk_faults: Any) -> Any:
     from hardware import registry
-    from hardware.readers.debounce import Debounce
+    from hardware.readers.debounce import DebouncedReader
     from hardware.readers.resilient import ReconnectingReader
 
     reader = registry.create(
         "talkcat.readers", cfg.reader_driver, cfg.reader_target, dict(cfg.reader_options)
     )
-    if cfg.reader_debounce > 0:
-        reader = Debounce(reader, window=cfg.reader_debounce)
-    return ReconnectingReader(
+    # Reconnect inside, debounce outside: a tag held still stays one scan across a replug.
+    reader = ReconnectingReader(
         reader, on_fault=kiosk_faults.report_fault, on_recover=kiosk_faults.report_recovered
     )
+    return DebouncedReader(reader, window=cfg.reader_debounce) if cfg.reader_debounce else reader
 
 
 class _FaultRelay:

@@ -1,9 +1,350 @@
-"""Technician commands: drivers, doctor, reader-test."""
+"""Technician commands: drivers, reader-test, doctor.
+
+They answer the questions asked on site: which drivers are installed (and which are broken),
+what exactly the reader sends and why a scan is not recognised, and what on this machine is
+missing.  Library code raises; only these commands print.
+"""
 
 from __future__ import annotations
 
+import glob
+import os
+import sqlite3
+import time
+from collections.abc import Callable, Iterator
+from contextlib import suppress
+from dataclasses import dataclass
+from pathlib import Path
+
 import click
+
+from hardware import registry
+from hardware.errors import HardwareError
+from hardware.protocols import DriverInfo, Frame, KeyPress
+
+EXIT_FAILED = 1
+EXIT_DEVICE = 3
 
 
 def register(group: click.Group) -> None:
     """Attach the technician commands to the ``talkcat`` group."""
+    group.add_command(drivers)
+    group.add_command(reader_test)
+    group.add_command(doctor)
+
+
+# --------------------------------------------------------------------------- drivers
+
+
+def _describe_option(option: object) -> str:
+    name = getattr(option, "name", "?")
+    kind = getattr(getattr(option, "type", None), "__name__", "?")
+    default = getattr(option, "default", None)
+    choices = getattr(option, "choices", None)
+    allowed = f"; one of {', '.join(map(str, choices))}" if choices else ""
+    return f"{name} = {default!r}  ({kind}{allowed}) {getattr(option, 'help', '')}".rstrip()
+
+
+def _describe_driver(info: DriverInfo) -> list[str]:
+    if info.error is not None:
+        return [f"  {info.name:<10} {info.target}", f"      BROKEN: {info.error}"]
+    lines = [f"  {info.name:<10} {info.target}"]
+    lines += [f"      {_describe_option(option)}" for option in info.options]
+    return lines
+
+
+@click.command()
+def drivers() -> None:
+    """List every installed driver (readers, speech, audio) with its options and defaults.
+
+    Drivers come from the entry-point groups talkcat.readers, talkcat.speech and
+    talkcat.audio; a driver that fails to load is shown with the reason.
+    """
+    for group in registry.GROUPS:
+        click.echo(f"{group}:")
+        infos = registry.available(group)
+        if not infos:
+            click.echo("  (none installed)")
+        for info in infos:
+            for line in _describe_driver(info):
+                click.echo(line)
+
+
+# --------------------------------------------------------------------------- reader-test
+
+
+def _parse_pairs(pairs: tuple[str, ...]) -> dict[str, str]:
+    result: dict[str, str] = {}
+    for pair in pairs:
+        key, sep, value = pair.partition("=")
+        if not sep or not key.strip():
+            raise click.BadParameter(f"expected key=value, got {pair!r}", param_hint="--option")
+        result[key.strip()] = value
+    return result
+
+
+def build_reader(spec: str, pairs: tuple[str, ...]) -> object:
+    """``DRIVER[:TARGET]`` plus ``key=value`` texts -> a reader (``HardwareError`` if not)."""
+    name, target = registry.parse_spec(spec)
+    info = registry.driver(registry.READERS, name)
+    options = registry.coerce_option_text(info.options, _parse_pairs(pairs))
+    return registry.create(registry.READERS, name, target, options)
+
+
+def _printable(data: bytes) -> str:
+    names = {0x02: "<STX>", 0x03: "<ETX>", 0x0D: "<CR>", 0x0A: "<LF>", 0x09: "<TAB>"}
+    return "".join(
+        names.get(b, chr(b) if 0x20 <= b < 0x7F else f"<{b:02x}>") for b in data
+    )
+
+
+def _normaliser() -> Callable[[str, str | None], object] | None:
+    try:
+        from catalog.identifiers import normalise
+    except ImportError:
+        return None
+    return normalise
+
+
+def _describe_identifier(frame: Frame) -> str:
+    normalise = _normaliser()
+    if normalise is None:
+        return "identifier: (catalogue normaliser not available)"
+    try:
+        identifier = normalise(frame.text, frame.symbology)
+    except ValueError as exc:  # InvalidIdentifier is a ValueError
+        return f"identifier: INVALID - {exc}"
+    kind = getattr(identifier, "kind", "?")
+    value = getattr(identifier, "value", identifier)
+    return f"identifier: {kind} {value}"
+
+
+@click.command("reader-test")
+@click.option("--reader", "spec", required=True, metavar="DRIVER[:TARGET]",
+              help="e.g. serial:/dev/ttyUSB0, serial:socket://host:4000, keyboard, "
+                   "rfid:/dev/ttyACM0")
+@click.option("--option", "pairs", multiple=True, metavar="KEY=VALUE",
+              help="driver option, repeatable (talkcat drivers lists them)")
+@click.option("--seconds", type=float, default=30.0, show_default=True,
+              help="how long to listen; 0 listens until Ctrl-C")
+@click.option("--frames", "max_frames", type=int, default=0,
+              help="stop after this many frames (0: no limit)")
+def reader_test(spec: str, pairs: tuple[str, ...], seconds: float, max_frames: int) -> None:
+    """Show live what a reader sends: raw bytes (hex and text), frames, symbology, identifier.
+
+    Scan a few items and compare: no raw bytes at all means wiring, port or baud rate;
+    bytes but no frames means framing (try --option framing=cr or stx-etx); a frame with
+    an INVALID identifier means the label or the reader's symbology settings.
+    """
+    try:
+        reader = build_reader(spec, pairs)
+    except HardwareError as exc:
+        raise click.ClickException(str(exc)) from exc
+    if hasattr(reader, "tap"):
+        reader.tap = lambda data: click.echo(f"raw   {data.hex(' ')}  |{_printable(data)}|")
+    if hasattr(reader, "on_discard"):
+        reader.on_discard = lambda reason, data: click.echo(
+            f"drop  {reason}: |{_printable(data)}|"
+        )
+    try:
+        reader.open()  # type: ignore[attr-defined]
+    except HardwareError as exc:
+        click.echo(f"FAIL  {exc}", err=True)
+        raise SystemExit(EXIT_DEVICE) from exc
+    click.echo(f"listening on {spec} " + (f"for {seconds:g} s" if seconds else "until Ctrl-C"))
+    count = 0
+    deadline = time.monotonic() + seconds if seconds > 0 else float("inf")
+    try:
+        while time.monotonic() < deadline:
+            remaining = deadline - time.monotonic()
+            event = reader.read(min(0.25, max(0.0, remaining)))  # type: ignore[attr-defined]
+            if isinstance(event, KeyPress):
+                click.echo(f"key   {event.action}")
+            elif isinstance(event, Frame):
+                count += 1
+                extra = ""
+                if event.uid and event.uid != event.text:
+                    extra += f" uid={event.uid}"
+                if event.parts:
+                    extra += f" part {event.part} of {event.parts}"
+                click.echo(
+                    f"frame {event.text!r} kind={event.kind} "
+                    f"symbology={event.symbology or '-'}{extra}"
+                )
+                click.echo(f"      {_describe_identifier(event)}")
+                if max_frames and count >= max_frames:
+                    break
+    except HardwareError as exc:
+        click.echo(f"FAIL  {exc}", err=True)
+        raise SystemExit(EXIT_DEVICE) from exc
+    except KeyboardInterrupt:
+        pass
+    finally:
+        reader.close()  # type: ignore[attr-defined]
+    click.echo(f"{count} frame(s)")
+
+
+# --------------------------------------------------------------------------- doctor
+
+
+@dataclass(frozen=True)
+class Check:
+    """One line of the doctor's report."""
+
+    status: str  # OK, WARN or FAIL
+    what: str
+    fix: str = ""
+
+    def line(self) -> str:
+        fix = f" -> {self.fix}" if self.fix else ""
+        return f"{self.status:<4}  {self.what}{fix}"
+
+
+def check_user() -> Iterator[Check]:
+    if hasattr(os, "geteuid") and os.geteuid() == 0:
+        yield Check("WARN", "running as root",
+                    "a kiosk should run as its own user in groups dialout/input "
+                    "(see docs/operations.md)")
+    else:
+        yield Check("OK", "not running as root")
+
+
+def check_serial_ports() -> Iterator[Check]:
+    try:
+        from serial.tools import list_ports
+    except ImportError as exc:
+        yield Check("FAIL", f"pyserial port listing unavailable: {exc}", "pip install pyserial")
+        return
+    ports = sorted(list_ports.comports(), key=lambda p: p.device)
+    if not ports:
+        yield Check("WARN", "no serial ports found",
+                    "plug in the reader; `dmesg | tail` shows whether the kernel saw it")
+    for port in ports:
+        ids = f"{port.vid:04x}:{port.pid:04x}" if port.vid is not None else "----:----"
+        what = f"serial port {port.device} {ids} {port.description}"
+        if os.path.exists(port.device) and not os.access(port.device, os.R_OK | os.W_OK):
+            yield Check("FAIL", f"{what}: permission denied",
+                        "add the kiosk user to the dialout group and log in again")
+        else:
+            yield Check("OK", what)
+
+
+def check_scanners(pattern: str = "/dev/input/by-id/*kbd*") -> Iterator[Check]:
+    found = sorted(glob.glob(pattern))
+    if not found:
+        yield Check("WARN", "no keyboard-like input devices",
+                    "a USB scanner in keyboard mode appears under /dev/input/by-id/ "
+                    "when plugged in")
+    for path in found:
+        status = "OK" if os.access(path, os.R_OK) else "WARN"
+        fix = "" if status == "OK" else "add the kiosk user to the input group"
+        yield Check(status, f"input device {os.path.basename(path)}", fix)
+
+
+def check_drivers() -> Iterator[Check]:
+    for group in registry.GROUPS:
+        infos = registry.available(group)
+        broken = [i for i in infos if i.error]
+        for info in broken:
+            yield Check("FAIL", f"{group} driver '{info.name}' is broken: {info.error}",
+                        "reinstall the package that provides it, or remove it")
+        yield Check("OK" if infos else "WARN",
+                    f"{group}: {', '.join(i.name for i in infos if not i.error) or 'none'}")
+
+
+def check_speech() -> Iterator[Check]:
+    try:
+        engine = registry.create(registry.SPEECH, "pyttsx3", None, {})
+    except HardwareError as exc:
+        yield Check("FAIL", f"speech engine: {exc}", "see README: speech set-up")
+        return
+    try:
+        voices = dict(engine.voices())  # type: ignore[attr-defined]
+    except Exception as exc:
+        yield Check("FAIL", f"speech engine voices: {type(exc).__name__}: {exc}",
+                    "check that eSpeak NG loads (espeakng-loader)")
+        return
+    finally:
+        with suppress(Exception):
+            engine.close()  # type: ignore[attr-defined]
+    for lang, name in (("sv", "Swedish"), ("en", "English")):
+        match = [code for code in voices if code == lang or code.startswith(lang)]
+        if match:
+            yield Check("OK", f"speech: {name} voice {voices[match[0]]}")
+        else:
+            yield Check("FAIL", f"speech: no {name} voice", "install eSpeak NG voice data")
+
+
+def check_audio() -> Iterator[Check]:
+    os.environ.setdefault("PYGAME_HIDE_SUPPORT_PROMPT", "1")
+    driver = os.environ.get("SDL_AUDIODRIVER", "default")
+    try:
+        import pygame
+
+        pygame.mixer.init()
+        settings = pygame.mixer.get_init()
+        pygame.mixer.quit()
+    except Exception as exc:
+        yield Check("FAIL", f"audio (SDL driver {driver}): {exc}",
+                    "plug in speakers/headphones; check `aplay -l`; try SDL_AUDIODRIVER=alsa")
+        return
+    if not settings:
+        yield Check("FAIL", f"audio (SDL driver {driver}): mixer did not start", "check `aplay -l`")
+    else:
+        freq, _, channels = settings
+        yield Check("OK", f"audio: SDL driver {driver}, {freq} Hz, {channels} channel(s)")
+
+
+def check_catalogue(db: Path) -> Iterator[Check]:
+    if not db.exists():
+        yield Check("FAIL", f"catalogue {db}: not found", "talkcat import FILE... --db DB")
+        return
+    try:
+        conn = sqlite3.connect(f"file:{db}?mode=ro", uri=True, timeout=5)
+        try:
+            result = conn.execute("PRAGMA quick_check").fetchone()[0]
+            version = conn.execute("PRAGMA user_version").fetchone()[0]
+        finally:
+            conn.close()
+    except sqlite3.Error as exc:
+        yield Check("FAIL", f"catalogue {db}: {exc}", "re-import it: talkcat import --replace")
+        return
+    if result != "ok":
+        yield Check("FAIL", f"catalogue {db}: damaged ({result})", "re-import it with --replace")
+        return
+    stats = ""
+    with suppress(Exception):
+        from catalog.store import Catalog
+
+        catalog = Catalog.open(db, readonly=True)
+        try:
+            stats = f", {catalog.stats()}"
+        finally:
+            catalog.close()
+    yield Check("OK", f"catalogue {db}: schema version {version}, quick_check ok{stats}")
+
+
+@click.command()
+@click.option("--db", type=click.Path(path_type=Path), help="also check this catalogue file")
+def doctor(db: Path | None) -> None:
+    """Check this machine: user, serial ports, scanners, drivers, speech, audio, catalogue.
+
+    Each line is OK, WARN or FAIL with the fix; the exit code is 1 if anything FAILed.
+    """
+    checks = [check_user, check_serial_ports, check_scanners, check_drivers, check_speech,
+              check_audio]
+    failed = False
+    for check in checks:
+        try:
+            results = list(check())
+        except Exception as exc:  # a broken check must not hide the others
+            results = [Check("FAIL", f"{check.__name__}: {type(exc).__name__}: {exc}")]
+        for result in results:
+            failed |= result.status == "FAIL"
+            click.echo(result.line())
+    if db is not None:
+        for result in check_catalogue(db):
+            failed |= result.status == "FAIL"
+            click.echo(result.line())
+    if failed:
+        raise SystemExit(EXIT_FAILED)

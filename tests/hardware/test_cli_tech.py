@@ -1,0 +1,164 @@
+"""talkcat drivers / reader-test / doctor."""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import subprocess
+import sys
+import threading
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from reader_support import Pty, wait_for
+
+from kiosk import cli_tech
+from kiosk.cli import main
+
+EXAMPLE = Path(__file__).parent / "example_driver"
+
+
+@pytest.fixture
+def runner():
+    return CliRunner()
+
+
+def test_every_technician_command_has_help(runner):
+    for name in ("drivers", "reader-test", "doctor"):
+        result = runner.invoke(main, [name, "--help"])
+        assert result.exit_code == 0, result.output
+        assert len(result.output.splitlines()) > 4
+        assert main.get_command(None, name).help
+
+
+def test_drivers_lists_groups_modules_options(runner):
+    result = runner.invoke(main, ["drivers"])
+    assert result.exit_code == 0, result.output
+    for text in ("talkcat.readers:", "talkcat.speech:", "talkcat.audio:",
+                 "serial     hardware.readers.serial:SerialReader",
+                 "baudrate = 9600  (int) bits per second", "rfid", "replay", "keyboard"):
+        assert text in result.output
+
+
+def test_drivers_lists_a_plug_in_and_a_broken_driver(runner, tmp_path, monkeypatch):
+    info = tmp_path / "broken-1.0.dist-info"
+    info.mkdir()
+    (info / "METADATA").write_text("Metadata-Version: 2.1\nName: broken\nVersion: 1.0\n")
+    (info / "entry_points.txt").write_text("[talkcat.readers]\nbroken = talkcat_gone:R\n")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    monkeypatch.syspath_prepend(str(EXAMPLE))
+    result = runner.invoke(main, ["drivers"])
+    assert "echo       talkcat_example_driver:EchoReader" in result.output
+    assert "times = 1  (int) how often" in result.output
+    assert "BROKEN: ModuleNotFoundError: No module named 'talkcat_gone'" in result.output
+
+
+def test_plug_in_visible_to_a_subprocess_via_pythonpath():
+    env = {**os.environ, "PYTHONPATH": str(EXAMPLE)}
+    out = subprocess.run(
+        [sys.executable, "-c", "from kiosk.cli import main; main()", "reader-test",
+         "--reader", "echo:9789129688313", "--seconds", "5", "--frames", "1"],
+        capture_output=True, text=True, env=env, timeout=60, check=False,
+    )
+    assert "frame '9789129688313'" in out.stdout, out.stderr
+
+
+def test_reader_test_list_driver_shows_frames_and_keys(runner):
+    result = runner.invoke(main, ["reader-test", "--reader", "list:]E09789129688313,key:more",
+                                  "--seconds", "0.3"])
+    assert result.exit_code == 0, result.output
+    assert "frame '9789129688313' kind=barcode symbology=]E0" in result.output
+    assert "identifier:" in result.output
+    assert "key   more" in result.output
+
+
+def test_reader_test_shows_raw_bytes_frames_and_drops_over_a_pty(runner):
+    pty = Pty()
+    try:
+        writer = threading.Thread(target=lambda: (
+            wait_for(lambda: _slave_open(pty)),
+            pty.write(_bcc_frame(b"]E09789129688313") + b"\x02999\x03\x00"
+                      + _bcc_frame(b"]E473513537")),
+        ))
+        writer.start()
+        result = runner.invoke(main, [
+            "reader-test", "--reader", f"serial:{pty.name}", "--option", "framing=stx-etx",
+            "--option", "checksum=bcc",
+            "--option", "max_frame=64", "--seconds", "10", "--frames", "2",
+        ])
+        writer.join(10)
+    finally:
+        pty.close()
+    assert result.exit_code == 0, result.output
+    assert "raw   02 5d 45 30" in result.output
+    assert "|<STX>]E09789129688313<ETX>" in result.output
+    assert "frame '9789129688313' kind=barcode symbology=]E0" in result.output
+    assert "frame '73513537' kind=barcode symbology=]E4" in result.output
+    assert "drop  bad checksum 0x00" in result.output
+    assert "2 frame(s)" in result.output
+
+
+def _bcc_frame(payload: bytes) -> bytes:
+    check = 0
+    for byte in payload + b"\x03":
+        check ^= byte
+    return b"\x02" + payload + b"\x03" + bytes([check])
+
+
+def _slave_open(pty: Pty) -> bool:
+    """True once someone opened the slave side in raw mode (pyserial clears ICANON)."""
+    import termios
+
+    try:
+        fd = os.open(pty.name, os.O_RDONLY | os.O_NOCTTY | os.O_NONBLOCK)
+    except OSError:
+        return False
+    try:
+        return not termios.tcgetattr(fd)[3] & termios.ICANON
+    finally:
+        os.close(fd)
+
+
+def test_reader_test_errors(runner, tmp_path):
+    result = runner.invoke(main, ["reader-test", "--reader", f"serial:{tmp_path}/ttyUSB7"])
+    assert result.exit_code == 3
+    assert "no such device - is the reader plugged in?" in result.output
+    result = runner.invoke(main, ["reader-test", "--reader", "serial:loop://",
+                                  "--option", "baud=9600"])
+    assert result.exit_code == 1
+    assert "did you mean 'baudrate'" in result.output
+    result = runner.invoke(main, ["reader-test", "--reader", "serial:loop://", "--option", "x"])
+    assert result.exit_code == 2
+    result = runner.invoke(main, ["reader-test", "--reader", "nosuch"])
+    assert "no reader driver 'nosuch'" in result.output
+
+
+def test_doctor_lines_are_ok_warn_fail_and_catalogue(runner, tmp_path, monkeypatch):
+    # Speech and audio checks belong to their own drivers; keep this test fast and hermetic.
+    monkeypatch.setattr(cli_tech, "check_speech", lambda: iter([cli_tech.Check("OK", "speech")]))
+    monkeypatch.setattr(cli_tech, "check_audio", lambda: iter([cli_tech.Check("OK", "audio")]))
+    db = tmp_path / "catalogue.db"
+    with sqlite3.connect(db) as conn:
+        conn.execute("PRAGMA user_version = 3")
+        conn.execute("CREATE TABLE t (x)")
+    result = runner.invoke(main, ["doctor", "--db", str(db)])
+    lines = result.output.splitlines()
+    assert lines
+    assert all(line.split()[0] in ("OK", "WARN", "FAIL") for line in lines), result.output
+    assert any("talkcat.readers:" in line for line in lines)
+    assert f"OK    catalogue {db}: schema version 3, quick_check ok" in result.output
+    if os.geteuid() == 0:
+        assert "WARN  running as root" in result.output
+    missing = runner.invoke(main, ["doctor", "--db", str(tmp_path / "none.db")])
+    assert missing.exit_code == 1
+    assert "FAIL  catalogue" in missing.output and "not found" in missing.output
+
+
+def test_doctor_checks_individually(tmp_path):
+    assert next(cli_tech.check_scanners(str(tmp_path / "*kbd*"))).status == "WARN"
+    (tmp_path / "usb-Scanner-event-kbd").write_text("")
+    checks = list(cli_tech.check_scanners(str(tmp_path / "*kbd*")))
+    assert checks[0].status == "OK" and "usb-Scanner-event-kbd" in checks[0].what
+    for check in cli_tech.check_serial_ports():
+        assert check.status in ("OK", "WARN", "FAIL")

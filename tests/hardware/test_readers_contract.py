@@ -1,0 +1,77 @@
+"""Every registered reader driver honours the ``Reader`` contract.
+
+Parametrised over the entry points, so a newly registered driver is tested without being
+named here.  ``TALKCAT_HARDWARE_PORT=/dev/ttyUSB0`` also runs the serial driver against the
+real reader on the bench.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Iterator
+
+import pytest
+from reader_support import Pty
+
+from hardware import registry
+from hardware.protocols import Frame, KeyPress, Reader
+
+DRIVERS = [info.name for info in registry.available(registry.READERS)]
+TIMEOUT = 0.2
+
+
+@pytest.fixture
+def target_for(tmp_path) -> Iterator:
+    ptys: list[Pty] = []
+
+    def make(name: str) -> str | None:
+        if name in ("serial", "rfid"):
+            pty = Pty()
+            ptys.append(pty)
+            return pty.name
+        if name == "replay":
+            script = tmp_path / "script.txt"
+            script.write_text("0 scan 9789129688313\n")
+            return str(script)
+        if name == "list":
+            return "9789129688313"
+        return None  # an outside driver: its default target
+
+    yield make
+    for pty in ptys:
+        pty.close()
+
+
+def check_contract(reader: Reader) -> None:
+    assert isinstance(reader, Reader)
+    reader.open()
+    try:
+        for _ in range(3):
+            start = time.monotonic()
+            event = reader.read(TIMEOUT)
+            assert time.monotonic() - start < TIMEOUT + 1.0
+            assert event is None or isinstance(event, (Frame, KeyPress))
+            if isinstance(event, Frame):
+                assert event.text == event.text.strip() and event.text
+    finally:
+        reader.close()
+    reader.close()  # idempotent
+
+
+@pytest.mark.parametrize("name", DRIVERS)
+def test_reader_contract(name, target_for):
+    info = registry.driver(registry.READERS, name)
+    for option in info.options:
+        assert option.help, f"{name}.{option.name} has no help"
+        registry.check_options(name, info.options, {option.name: option.default})
+    reader = registry.create(registry.READERS, name, target_for(name), {})
+    check_contract(reader)
+    reader.open()  # a closed reader can be opened again (that is how replug works)
+    reader.close()
+
+
+@pytest.mark.skipif(not os.environ.get("TALKCAT_HARDWARE_PORT"), reason="no bench reader")
+def test_contract_on_the_bench_reader():
+    port = os.environ["TALKCAT_HARDWARE_PORT"]
+    check_contract(registry.create(registry.READERS, "serial", port, {}))
