@@ -1,9 +1,402 @@
-"""Staff commands: import, export, search, catalogue maintenance."""
+"""Staff commands: import, export, search, catalogue maintenance, the not-found list.
+
+Exit codes follow ``kiosk.cli``: 0 success, 1 nothing usable / nothing found, 2 bad input or
+usage, 3 the catalogue cannot be opened.  The catalogue library raises; this module turns
+what it raises into messages and exit codes.
+"""
 
 from __future__ import annotations
 
+import csv
+import json
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import IO, Any
+
 import click
+
+from catalog.errors import CatalogError
+from catalog.importing import ImportReport, import_files, upgrade
+from catalog.missing import MissingCounter
+from catalog.records import Label, Record, record_to_dict
+from catalog.store import Catalog
+
+
+class CatalogUnavailable(click.ClickException):
+    """The catalogue file cannot be opened (missing, corrupt, wrong schema): exit 3."""
+
+    exit_code = 3
+
+
+class NothingFound(click.ClickException):
+    """Nothing usable loaded / nothing matched: exit 1."""
+
+    exit_code = 1
+
+
+DB_OPTION = click.option(
+    "--db",
+    "db",
+    required=True,
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="The catalogue file (SQLite).",
+)
+
+
+@contextmanager
+def _open_readonly(db: Path) -> Iterator[Catalog]:
+    try:
+        catalog = Catalog.open(db, readonly=True)
+    except CatalogError as exc:
+        raise CatalogUnavailable(str(exc)) from exc
+    try:
+        yield catalog
+    finally:
+        catalog.close()
+
+
+# --------------------------------------------------------------------------- import
+
+
+def _write_report(path: Path, report: ImportReport) -> None:
+    with open(path, "w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["severity", "file", "position", "identifier", "reason"])
+        for item in report.rejected:
+            writer.writerow(
+                ["rejected", item.file, item.position, item.identifier or "", item.reason]
+            )
+        for item in report.warnings:
+            writer.writerow(
+                ["warning", item.file, item.position, item.identifier or "", item.reason]
+            )
+
+
+@click.command("import")
+@click.argument(
+    "files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path)
+)
+@DB_OPTION
+@click.option("--replace", is_flag=True, help="Replace the whole catalogue (atomically).")
+@click.option("--strict", is_flag=True, help="Save nothing if any record is rejected; exit 2.")
+@click.option(
+    "--report",
+    "report_path",
+    type=click.Path(dir_okay=False, writable=True, path_type=Path),
+    help="Write every rejection and warning to this CSV file.",
+)
+def import_command(
+    files: tuple[Path, ...], db: Path, replace: bool, strict: bool, report_path: Path | None
+) -> None:
+    """Load MARC21 (.mrc, UTF-8 or MARC-8), MARCXML, CSV/TSV or JSON/JSON Lines FILES.
+
+    Everything is loaded in one transaction: if the import fails or is interrupted the
+    previous catalogue is untouched, and a running kiosk keeps answering meanwhile.
+    Re-importing a file updates its records, never duplicates them.  Exit 0 when something
+    usable was loaded, 1 when nothing was, 2 with --strict when anything was rejected, 3 when
+    the catalogue cannot be opened.
+    """
+    total = sum(f.stat().st_size for f in files)
+    bar = None
+    if sys.stderr.isatty():
+        bar = click.progressbar(length=max(total, 1), label="Importing", file=sys.stderr)
+        bar.__enter__()
+    done = [0]
+
+    def progress(read: int, _total: int) -> None:
+        if bar is not None:
+            bar.update(max(0, read - done[0]))
+            done[0] = max(done[0], read)
+
+    try:
+        report = import_files(db, files, replace=replace, strict=strict, progress=progress)
+    except CatalogError as exc:
+        raise CatalogUnavailable(str(exc)) from exc
+    except FileNotFoundError as exc:
+        raise click.BadParameter(str(exc)) from exc
+    finally:
+        if bar is not None:
+            bar.__exit__(None, None, None)
+
+    for item in report.rejected:
+        ident = f" [{item.identifier}]" if item.identifier else ""
+        click.echo(f"rejected: {item.file}: {item.position}{ident}: {item.reason}", err=True)
+    for item in report.warnings:
+        ident = f" [{item.identifier}]" if item.identifier else ""
+        click.echo(f"warning: {item.file}: {item.position}{ident}: {item.reason}", err=True)
+    if report_path is not None:
+        _write_report(report_path, report)
+    click.echo(f"{db}: {report.summary()} ({report.seconds:.1f} s)")
+    if strict and report.rejected:
+        click.echo("--strict: something was rejected, so nothing was saved.", err=True)
+        sys.exit(2)
+    if report.usable == 0:
+        click.echo("Nothing usable was loaded.", err=True)
+        sys.exit(1)
+
+
+# --------------------------------------------------------------------------- search
+
+
+def _describe(record: Record) -> str:
+    people = "; ".join(record.authors) or "-"
+    year = f" ({record.year})" if record.year else ""
+    kind = "" if record.kind == "book" else f" [{record.kind}]"
+    title = record.title + (f" : {record.subtitle}" if record.subtitle else "")
+    return f"{record.id}\t{title}{year}\t{people}{kind}"
+
+
+@click.command("search")
+@click.argument("text")
+@DB_OPTION
+@click.option("--limit", default=20, show_default=True, type=click.IntRange(1, 10000))
+def search_command(text: str, db: Path, limit: int) -> None:
+    """Full-text search of titles, people, series and subjects.
+
+    Every word must match the start of a word; diacritics are ignored ("ostergren" finds
+    "Östergren").  Prints id, title (year), authors [kind]; exit 1 when nothing matches.
+    """
+    with _open_readonly(db) as catalog:
+        results = catalog.search(text, limit=limit)
+    if not results:
+        raise NothingFound(f"nothing in {db} matches {text!r}")
+    for record in results:
+        click.echo(_describe(record))
+
+
+# --------------------------------------------------------------------------- export
+
+EXPORT_COLUMNS = (
+    "type",
+    "id",
+    "title",
+    "subtitle",
+    "part",
+    "authors",
+    "narrators",
+    "language",
+    "year",
+    "publisher",
+    "edition",
+    "extent",
+    "pages",
+    "playing_time_minutes",
+    "series",
+    "series_number",
+    "summary",
+    "subjects",
+    "genres",
+    "kind",
+    "isbn",
+    "barcode",
+    "rfid",
+    "identifiers",
+    "location",
+    "available",
+    "sample_path",
+    "text",
+)
+
+
+def _csv_row(record: Record, extra: list[str]) -> list[Any]:
+    join = "; ".join
+    return [
+        "record",
+        record.id,
+        record.title,
+        record.subtitle or "",
+        record.part or "",
+        join(record.authors),
+        join(record.narrators),
+        record.language or "",
+        record.year or "",
+        record.publisher or "",
+        record.edition or "",
+        record.extent or "",
+        record.pages or "",
+        record.playing_time_minutes or "",
+        record.series or "",
+        record.series_number or "",
+        record.summary or "",
+        join(record.subjects),
+        join(record.genres),
+        record.kind,
+        join(record.isbns),
+        join(record.barcodes),
+        join(record.rfids),
+        join(extra),
+        join(record.locations),
+        "yes" if record.available else "no",
+        record.sample_path or "",
+        "",
+    ]
+
+
+def _label_row(label: Label, keys: list[str]) -> list[Any]:
+    row: dict[str, Any] = {c: "" for c in EXPORT_COLUMNS}
+    row.update(type="label", id=label.id, text=label.text, language=label.lang or "")
+    row["identifiers"] = "; ".join(keys)
+    return [row[c] for c in EXPORT_COLUMNS]
+
+
+def _export(catalog: Catalog, fmt: str, out: IO[str]) -> int:
+    count = 0
+    writer = csv.writer(out) if fmt == "csv" else None
+    if writer is not None:
+        writer.writerow(EXPORT_COLUMNS)
+    for record, extra in catalog.records_with_keys():
+        count += 1
+        if writer is not None:
+            writer.writerow(_csv_row(record, extra))
+        else:
+            data = {"type": "record", **record_to_dict(record)}
+            if extra:
+                data["identifiers"] = extra
+            out.write(json.dumps(data, ensure_ascii=False) + "\n")
+    for label, keys in catalog.labels():
+        count += 1
+        if writer is not None:
+            writer.writerow(_label_row(label, keys))
+        else:
+            data = {"type": "label", "id": label.id, "text": label.text, "identifiers": keys}
+            if label.lang:
+                data["language"] = label.lang
+            out.write(json.dumps(data, ensure_ascii=False) + "\n")
+    return count
+
+
+@click.command("export")
+@DB_OPTION
+@click.option(
+    "--format", "fmt", type=click.Choice(["csv", "jsonl"]), default="csv", show_default=True
+)
+@click.option(
+    "--output",
+    type=click.Path(dir_okay=False, writable=True, path_type=Path),
+    help="Write here instead of standard output.",
+)
+def export_command(db: Path, fmt: str, output: Path | None) -> None:
+    """Write every record and label as CSV or JSON Lines (UTF-8), in the column set
+    `talkcat import` reads - so staff can check, edit and re-import their data."""
+    with _open_readonly(db) as catalog:
+        if output is None:
+            stream = sys.stdout
+            reconfigure = getattr(stream, "reconfigure", None)
+            if reconfigure is not None:
+                reconfigure(encoding="utf-8")  # "UTF-8 as is", whatever the locale says
+            count = _export(catalog, fmt, stream)
+            stream.flush()
+        else:
+            with open(output, "w", encoding="utf-8", newline="") as handle:
+                count = _export(catalog, fmt, handle)
+    if output is not None:
+        click.echo(f"{count} rows written to {output}", err=True)
+
+
+# --------------------------------------------------------------------------- catalog group
+
+
+@click.group("catalog")
+def catalog_group() -> None:
+    """Catalogue maintenance: statistics, schema upgrade, integrity check."""
+
+
+@catalog_group.command("stats")
+@DB_OPTION
+@click.option("--json", "as_json", is_flag=True, help="Print the figures as JSON.")
+def stats_command(db: Path, as_json: bool) -> None:
+    """Counts by kind and language, identifiers, labels, last import, schema version."""
+    with _open_readonly(db) as catalog:
+        stats = catalog.stats()
+    if as_json:
+        click.echo(json.dumps(stats, ensure_ascii=False, indent=2))
+        return
+    click.echo(f"catalogue:      {stats['path']}")
+    click.echo(f"schema version: {stats['schema_version']}")
+    click.echo(f"records:        {stats['records']}")
+    click.echo(f"identifiers:    {stats['identifiers']}")
+    click.echo(f"labels:         {stats['labels']}")
+    click.echo("by kind:        " + ", ".join(f"{k} {n}" for k, n in stats["by_kind"].items()))
+    click.echo("by language:    " + ", ".join(f"{k} {n}" for k, n in stats["by_language"].items()))
+    last = stats["last_import"]
+    if last:
+        click.echo(
+            f"last import:    {last['time']}: {', '.join(last['files'])} ({last['added']} added,"
+            f" {last['updated']} updated, {last['deleted']} deleted, {last['rejected']} rejected)"
+        )
+    else:
+        click.echo("last import:    never")
+
+
+@catalog_group.command("upgrade")
+@DB_OPTION
+def upgrade_command(db: Path) -> None:
+    """Apply pending schema migrations (the kiosk refuses an older schema until this runs)."""
+    try:
+        old, new = upgrade(db)
+    except CatalogError as exc:
+        raise CatalogUnavailable(str(exc)) from exc
+    if old == new:
+        click.echo(f"{db}: schema version {new}, already up to date")
+    else:
+        click.echo(f"{db}: upgraded schema version {old} -> {new}")
+
+
+@catalog_group.command("check")
+@DB_OPTION
+@click.option("--full", is_flag=True, help="PRAGMA integrity_check instead of quick_check.")
+def check_command(db: Path, full: bool) -> None:
+    """Check the catalogue file's integrity (PRAGMA quick_check, or integrity_check)."""
+    with _open_readonly(db) as catalog:
+        problems = catalog.check(full=full)
+    if problems:
+        for line in problems:
+            click.echo(f"{db}: {line}", err=True)
+        raise CatalogUnavailable(f"{db}: {len(problems)} problem(s) found; re-import the catalogue")
+    click.echo(f"{db}: ok")
+
+
+# --------------------------------------------------------------------------- missing
+
+
+@click.command("missing")
+@click.option(
+    "--state",
+    required=True,
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="The kiosk's not-found state file (as given to `talkcat run`).",
+)
+@click.option("--limit", type=click.IntRange(1), default=None, help="Show only the top N.")
+def missing_command(state: Path, limit: int | None) -> None:
+    """List identifiers the kiosk could not find, most scanned first, with counts.
+
+    Only counts are kept (no times), so staff learn what to catalogue or re-tag without
+    anything that could identify a visitor.
+    """
+    if not state.exists():
+        click.echo(f"{state}: no unfound scans recorded yet")
+        return
+    try:
+        with MissingCounter(state) as counter:
+            counts = counter.counts()
+    except CatalogError as exc:
+        raise CatalogUnavailable(str(exc)) from exc
+    if not counts:
+        click.echo(f"{state}: no unfound scans recorded")
+        return
+    for identifier, count in counts[:limit]:
+        click.echo(f"{count}\t{identifier}")
 
 
 def register(group: click.Group) -> None:
     """Attach the staff commands to the ``talkcat`` group."""
+    for command in (
+        import_command,
+        search_command,
+        export_command,
+        catalog_group,
+        missing_command,
+    ):
+        group.add_command(command)

@@ -1,0 +1,89 @@
+"""What the catalogue knows about a book (``Record``) or a shelf/service point (``Label``).
+
+These are the values the kiosk phrases and speaks, so they are plain, frozen and already
+clean: all text is Unicode NFC, catalogue punctuation (ISBD " /", " :") is gone, authors are in
+catalogue form ("Lindgren, Astrid") for the kiosk to turn round.  Importers build them; the
+store serialises them as JSON (:func:`record_to_dict` / :func:`record_from_dict`).
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import dataclass, fields
+from typing import Any
+
+RECORD_KINDS: tuple[str, ...] = ("book", "talking_book", "ebook", "large_print", "music", "other")
+
+
+@dataclass(frozen=True)
+class Record:
+    """One catalogue record (a title, with the copies the library holds of it)."""
+
+    id: str
+    title: str
+    subtitle: str | None = None
+    part: str | None = None
+    authors: tuple[str, ...] = ()
+    narrators: tuple[str, ...] = ()
+    language: str | None = None
+    year: int | None = None
+    publisher: str | None = None
+    edition: str | None = None
+    extent: str | None = None
+    playing_time_minutes: int | None = None
+    pages: int | None = None
+    series: str | None = None
+    series_number: str | None = None
+    summary: str | None = None
+    subjects: tuple[str, ...] = ()
+    genres: tuple[str, ...] = ()
+    kind: str = "book"
+    isbns: tuple[str, ...] = ()
+    barcodes: tuple[str, ...] = ()
+    rfids: tuple[str, ...] = ()
+    locations: tuple[str, ...] = ()
+    available: bool = True
+    sample_path: str | None = None
+
+
+@dataclass(frozen=True)
+class Label:
+    """A tag that is not a book: a shelf ("Talböcker för barn"), a service point, a room."""
+
+    id: str
+    text: str
+    lang: str | None = None
+
+
+_TUPLE_FIELDS = frozenset(f.name for f in fields(Record) if f.type.startswith("tuple"))
+_FIELD_NAMES = frozenset(f.name for f in fields(Record))
+_FIELD_ORDER = tuple(f.name for f in fields(Record))
+
+
+def nfc(text: str | None) -> str | None:
+    """NFC-normalise and trim; empty becomes ``None`` so "no value" has one spelling."""
+    if text is None:
+        return None
+    text = unicodedata.normalize("NFC", text).strip()
+    return text or None
+
+
+def record_to_dict(record: Record) -> dict[str, Any]:
+    """A JSON-ready dict, omitting empty values to keep a million rows small."""
+    out: dict[str, Any] = {}
+    for key in _FIELD_ORDER:
+        value = getattr(record, key)
+        if value is None or value == ():
+            continue
+        out[key] = list(value) if key in _TUPLE_FIELDS else value
+    return out
+
+
+def record_from_dict(data: dict[str, Any]) -> Record:
+    """Inverse of :func:`record_to_dict`; unknown keys (from a newer version) are ignored."""
+    kwargs = {}
+    for key, value in data.items():
+        if key not in _FIELD_NAMES:
+            continue
+        kwargs[key] = tuple(value) if key in _TUPLE_FIELDS else value
+    return Record(**kwargs)
