@@ -1,0 +1,522 @@
+"""What the kiosk says about a book, level by level, in Swedish or English.
+
+A visitor hears **level one** when they scan (title, author, what kind of book, its part in a
+series), **level two** on "more" (narrator, playing time or pages, year, publisher, series,
+subjects, shelf) and **level three** on a further "more" (the summary, one segment per sentence
+so repeat and pause work inside it).
+
+Two forms of every text are kept apart, because the transcript and the large-print screen must
+show what the catalogue says while the voice must say it so that it is understood:
+
+* ``Utterance.text`` is the written form: "Speltid 5 tim 32 min.";
+* ``Utterance.segments`` are ``(spoken text, voice language)`` pieces: "Speltid 5 timmar och
+  32 minuter." - numbers and abbreviations spelled out, the pronunciation lexicon applied, and a
+  title in English spoken by the English voice even when the kiosk speaks Swedish.
+
+All wording comes from ``kiosk/phrases/<lang>.toml`` and all pronunciations from
+``kiosk/phrases/lexicon-<lang>.toml`` (a staff copy of either in ``phrases_dir`` wins), so staff
+change what is said without touching code.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import string
+import tomllib
+import unicodedata
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from kiosk import phrasing
+from kiosk.phrasing import LANGUAGES, Utterance, clean, natural_name
+
+log = logging.getLogger(__name__)
+
+RECORD_LANGUAGES: Mapping[str, str] = {"swe": "sv", "eng": "en", "sv": "sv", "en": "en"}
+"""Record language (ISO 639-2 from MARC 008/041; two-letter codes tolerated) -> kiosk voice."""
+
+KIND_KEYS: Mapping[str, str] = {
+    "talking_book": "kind_talking_book",
+    "ebook": "kind_ebook",
+    "large_print": "kind_large_print",
+    "music": "kind_music",
+}
+"""Record kinds that level one names; a printed book is the norm and needs no word."""
+
+MAX_SUBJECTS = 6  # a list longer than this is noise to the ear
+
+# "Lindgren, Astrid, 1907-2002": life dates are for catalogue cards (as in phrasing).
+_LIFE_DATES = re.compile(r",?\s*\(?\d{3,4}\s*-\s*(\d{3,4})?\)?\.?$")
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+
+
+# --------------------------------------------------------------------------- speech pieces
+
+
+@dataclass(frozen=True)
+class Piece:
+    """A stretch of text as written and as said, with the voice that says it."""
+
+    written: str
+    spoken: str
+    lang: str
+
+
+@dataclass(frozen=True)
+class Speech:
+    """Written/spoken text in one or more voices; the building block of every level.
+
+    Template values may be plain strings (written and said alike, in the kiosk's voice) or
+    ``Speech`` (a title in its own voice, a playing time written "5 tim" but said "5 timmar").
+    """
+
+    pieces: tuple[Piece, ...]
+
+    @classmethod
+    def of(cls, written: str, lang: str, spoken: str | None = None) -> Speech:
+        return cls((Piece(written, written if spoken is None else spoken, lang),))
+
+    @property
+    def written(self) -> str:
+        return "".join(p.written for p in self.pieces)
+
+    def __add__(self, other: Speech) -> Speech:
+        return Speech(self.pieces + other.pieces)
+
+
+def _table(lang: str, phrases_dir: str | None) -> dict[str, str]:
+    return phrasing.phrases(lang, phrases_dir)
+
+
+def fill(template: str, lang: str, **values: str | Speech) -> Speech:
+    """Fill a phrase template, keeping each value's own written/spoken form and voice.
+
+    ``str.format`` would flatten everything to one string; here the literal words of the
+    template belong to the kiosk's language and each placeholder keeps its own piece.
+    """
+    pieces: list[Piece] = []
+    for literal, name, _spec, _conv in string.Formatter().parse(template):
+        if literal:
+            pieces.append(Piece(literal, literal, lang))
+        if name is None:
+            continue
+        value = values[name]
+        if isinstance(value, Speech):
+            pieces.extend(value.pieces)
+        else:
+            pieces.append(Piece(str(value), str(value), lang))
+    return Speech(tuple(pieces))
+
+
+# --------------------------------------------------------------------------- lexicon
+
+
+@cache
+def lexicon(lang: str, override_dir: str | None = None) -> dict[str, str]:
+    """Word -> how to say it, for ``lang``; entries in ``override_dir`` win over ours."""
+    if lang not in LANGUAGES:
+        raise ValueError(f"unknown language {lang!r}: choose one of {', '.join(LANGUAGES)}")
+    name = f"lexicon-{lang}.toml"
+    data = tomllib.loads(resources.files("kiosk").joinpath("phrases", name).read_text("utf-8"))
+    table = {_nfc(k): _nfc(v) for k, v in data.get("words", {}).items()}
+    if override_dir:
+        custom = Path(override_dir) / name
+        if custom.is_file():
+            staff = tomllib.loads(custom.read_text("utf-8")).get("words", {})
+            table.update({_nfc(k): _nfc(v) for k, v in staff.items()})
+    return table
+
+
+def _nfc(text: str) -> str:
+    return unicodedata.normalize("NFC", str(text))
+
+
+@cache
+def _lexicon_patterns(lang: str, override_dir: str | None) -> list[tuple[re.Pattern[str], bool]]:
+    """Whole-word entries, and ``-suffix`` entries that end compounds ("Piratförl.")."""
+    entries = lexicon(lang, override_dir)
+    # Longest first so "t.ex." beats "t"; whole words only, so "ca" leaves "Carl" alone.
+    words = sorted((w for w in entries if not w.startswith("-")), key=len, reverse=True)
+    endings = sorted((w[1:] for w in entries if w.startswith("-") and len(w) > 1), key=len)
+    out = []
+    if words:
+        alternation = "|".join(map(re.escape, words))
+        out.append((re.compile(r"(?<![\w.])(?:" + alternation + r")(?!\w)"), False))
+    if endings:
+        alternation = "|".join(map(re.escape, reversed(endings)))
+        out.append((re.compile(r"(?<=\w)(?:" + alternation + r")(?!\w)"), True))
+    return out
+
+
+def _abbreviations(lang: str, override_dir: str | None) -> frozenset[str]:
+    """Lexicon entries ending in a full stop: they never end a sentence."""
+    return frozenset(w.casefold() for w in lexicon(lang, override_dir) if w.endswith("."))
+
+
+# --------------------------------------------------------------------------- numbers
+
+# Seven or more digits (hyphens allowed between them, an ISBN-10 may end in X): identifiers,
+# read digit by digit - "nine seven eight...", never "nine trillion".
+_DIGIT_RUN = re.compile(r"(?<![\w])\d(?:-?\d){6,}(?:-?[Xx])?(?![\w])")
+# "1966-1985", "S. 451-800": a range is read with the language's word for "to".
+_RANGE = re.compile(r"(?<![\d-])(\d{1,4})\s?[-–]\s?(\d{1,4})(?![\d-])")
+
+
+def spell_digits(text: str) -> str:
+    """ "978-91-0-056322-6" -> "9 7 8 9 1 0 0 5 6 3 2 2 6": one digit at a time."""
+    return " ".join(ch.upper() for ch in text if ch.isdigit() or ch in "Xx")
+
+
+def speak_numbers(text: str, lang: str, phrases_dir: str | None = None) -> str:
+    """Make numbers in ``text`` say what they mean: identifiers digit by digit, ranges."""
+    # Ranges first: "1926-1927" is two years, while "978-0-14-118234-6" (no lone pair of
+    # numbers: a hyphen follows) is left for the identifier rule.
+    template = _table(lang, phrases_dir)["number_range"]
+    text = _RANGE.sub(lambda m: template.format(first=m.group(1), last=m.group(2)), text)
+    return _DIGIT_RUN.sub(lambda m: spell_digits(m.group(0)), text)
+
+
+def pronounce(text: str, lang: str, phrases_dir: str | None = None) -> str:
+    """The spoken form of ``text`` in ``lang``: lexicon first, then numbers.
+
+    Only ever applied to what is synthesised, never to ``Utterance.text``.
+    """
+    entries = lexicon(lang, phrases_dir)
+    for pattern, is_ending in _lexicon_patterns(lang, phrases_dir):
+        if is_ending:
+            text = pattern.sub(lambda m: entries["-" + m.group(0)].lstrip("-"), text)
+        else:
+            text = pattern.sub(lambda m: entries[m.group(0)], text)
+    return speak_numbers(text, lang, phrases_dir)
+
+
+def _plural(lang: str, key: str, n: int, phrases_dir: str | None) -> str:
+    table = _table(lang, phrases_dir)
+    return table[f"{key}_one" if n == 1 else f"{key}_other"].format(n=n)
+
+
+def duration(minutes: int, lang: str, phrases_dir: str | None = None) -> Speech:
+    """A playing time: written "5 tim 32 min" / "5 hours 32 minutes", said in full."""
+    table = _table(lang, phrases_dir)
+    hours, mins = divmod(int(minutes), 60)
+    values = {
+        "hours": str(hours),
+        "minutes": str(mins),
+        "hours_words": _plural(lang, "hours", hours, phrases_dir),
+        "minutes_words": _plural(lang, "minutes", mins, phrases_dir),
+    }
+    key = "duration" if hours and mins else "duration_hours" if hours else "duration_minutes"
+    return Speech.of(table[key].format(**values), lang, table[f"{key}_spoken"].format(**values))
+
+
+def page_count(pages: int, lang: str, phrases_dir: str | None = None) -> str:
+    """ "312 sidor" / "312 pages" (and the singular for a one-page leaflet)."""
+    return _plural(lang, "pages", int(pages), phrases_dir)
+
+
+# --------------------------------------------------------------------------- sentences
+
+_SENTENCE_END = re.compile(
+    r"[.!?…]+[\"'”’»)\]]*\s+(?=[\"'“”‘«(\[]?[A-ZÅÄÖÆØÜ0-9])"
+    # Catalogue summaries pasted from publishers often lose the space: "vildmarken.Isolerad".
+    r"|(?<=[a-zåäöæøü]{2}[.!?])(?=[A-ZÅÄÖÆØÜ][a-zåäöæøü])"
+)
+
+# A handful of function words is enough to tell Swedish from English prose reliably.
+_MARKERS: Mapping[str, frozenset[str]] = {
+    "sv": frozenset(
+        "och att det som en är för med på av till om den har inte han hon jag".split()  # noqa: SIM905
+    ),
+    "en": frozenset(
+        "the and of to is in that it with for was his her as by on are this".split()  # noqa: SIM905
+    ),
+}
+
+
+def split_sentences(text: str, lang: str, phrases_dir: str | None = None) -> list[str]:
+    """Split prose into sentences, not at initials ("J. R. R.") or known abbreviations."""
+    text = " ".join(text.split())
+    if not text:
+        return []
+    abbreviations = _abbreviations(lang, phrases_dir)
+    sentences: list[str] = []
+    start = 0
+    for match in _SENTENCE_END.finditer(text):
+        before = text[start : match.start() + 1].split()
+        last_word = before[-1] if before else ""
+        if len(last_word) == 2 and last_word[0].isalpha() and last_word[1] == ".":
+            continue  # an initial: "Astrid A. Lindgren"
+        if last_word.casefold() in abbreviations:
+            continue
+        sentences.append(text[start : match.end()].strip())
+        start = match.end()
+    rest = text[start:].strip()
+    if rest:
+        sentences.append(rest)
+    return sentences
+
+
+def guess_language(text: str, default: str) -> str:
+    """Swedish or English prose, by counting function words; ``default`` when unsure."""
+    words = re.findall(r"\w+", text.casefold())
+    scores = {lang: sum(w in markers for w in words) for lang, markers in _MARKERS.items()}
+    best = max(scores, key=lambda k: scores[k])
+    others = [v for k, v in scores.items() if k != best]
+    if scores[best] >= 2 and all(scores[best] >= 2 * v for v in others):
+        return best
+    return default
+
+
+# --------------------------------------------------------------------------- utterances
+
+
+def voice_for(record: Any, lang: str) -> str:
+    """The voice for the book's own words: its language when we have that voice, else ours."""
+    code = (getattr(record, "language", None) or "").strip().lower()
+    return RECORD_LANGUAGES.get(code, lang)
+
+
+def _segments(speech: Speech, lang: str, phrases_dir: str | None) -> list[tuple[str, str]]:
+    """Merge neighbouring pieces of one voice; pronounce each stretch in its own language."""
+    merged: list[list[str]] = []  # [spoken, lang]
+    for piece in speech.pieces:
+        if not piece.spoken:
+            continue
+        wordless = not any(ch.isalnum() for ch in piece.spoken)
+        if merged and (merged[-1][1] == piece.lang or wordless):
+            merged[-1][0] += piece.spoken
+        else:
+            merged.append([piece.spoken, piece.lang if not wordless else lang])
+    out = []
+    for spoken, voice in merged:
+        said = " ".join(pronounce(spoken, voice, phrases_dir).split())
+        if said:
+            out.append((said, voice))
+    return out
+
+
+def _end(sentence: Speech, lang: str) -> Speech:
+    """Close a sentence with a full stop unless it already ends in punctuation."""
+    if sentence.written.rstrip()[-1:] in ".!?…":
+        return sentence
+    return sentence + Speech.of(".", lang)
+
+
+def _utterance(
+    sentences: list[Speech],
+    lang: str,
+    record: Any,
+    kind: str,
+    phrases_dir: str | None,
+    *,
+    utterance_lang: str | None = None,
+) -> Utterance:
+    if len(sentences) > 1:
+        sentences = [_end(s, lang) for s in sentences]
+    text = " ".join(s.written.strip() for s in sentences)
+    segments: list[tuple[str, str]] = []
+    for sentence in sentences:
+        segments.extend(_segments(sentence, lang, phrases_dir))
+    return Utterance(
+        text=text,
+        lang=utterance_lang or lang,
+        item=getattr(record, "id", None),
+        kind=kind,
+        segments=tuple(segments),
+    )
+
+
+def person(name: str) -> str:
+    """``phrasing.natural_name``, keeping the full stop of a final initial.
+
+    ``natural_name("Lovecraft, H. P.")`` gives "H. P Lovecraft" because the catalogue
+    punctuation rule also takes the initial's dot; "H. P. Lovecraft" is what a screen shows.
+    """
+    spoken = natural_name(name)
+    surname, sep, _rest = clean(_LIFE_DATES.sub("", clean(name))).partition(", ")
+    if sep and surname and spoken.endswith(" " + surname):
+        forenames = spoken[: -len(surname) - 1]
+        if re.search(r"(?:^|[\s.])\w$", forenames):
+            spoken = f"{forenames}. {surname}"
+    return spoken
+
+
+def message(
+    key: str, lang: str, *, phrases_dir: str | None = None, **values: str | Speech
+) -> Utterance:
+    """A phrase-table message with the lexicon and number rules applied to its speech.
+
+    Values may be ``Speech`` (a series name in the book's own voice); used by browse.
+    """
+    speech = fill(_table(lang, phrases_dir)[key], lang, **values)
+    return _utterance([speech], lang, None, "message", phrases_dir)
+
+
+def _names(names: Iterable[str], lang: str, phrases_dir: str | None) -> str:
+    people = [person(n) for n in names if clean(n)]
+    if len(people) <= 1:
+        return "".join(people)
+    conj = _table(lang, phrases_dir)["and"]
+    return f"{', '.join(people[:-1])} {conj} {people[-1]}"
+
+
+def _title(record: Any, lang: str, verbose: bool, phrases_dir: str | None) -> Speech:
+    voice = voice_for(record, lang)
+    title = clean(getattr(record, "title", "")) or "?"
+    part = clean(getattr(record, "part", None))
+    if verbose and part:
+        template = _table(lang, phrases_dir)["title_with_part"]
+        return fill(template, voice, title=title, part=part)
+    return Speech.of(title, voice)
+
+
+def level_one(
+    record: Any, lang: str, verbose: bool = True, *, phrases_dir: str | None = None
+) -> Utterance:
+    """What a scan answers: title and author in natural order, then what kind of book it is.
+
+    Brief mode says exactly ``phrasing.announce`` plus the kind word ("talbok"), so ``talkcat
+    lookup`` and the kiosk agree; verbose mode adds the title's part, the book's number in its
+    series and a warning when the scanned copy is not for loan.
+    """
+    table = _table(lang, phrases_dir)
+    title = _title(record, lang, verbose, phrases_dir)
+    authors = _names(getattr(record, "authors", ()) or (), lang, phrases_dir)
+    if authors:
+        sentence = fill(table["announce"], lang, title=title, authors=authors)
+    else:
+        sentence = fill(table["announce_no_author"], lang, title=title)
+    kind_key = KIND_KEYS.get(getattr(record, "kind", "book") or "book")
+    if kind_key:
+        sentence = fill(table["level_one_kind"], lang, announcement=sentence, kind=table[kind_key])
+    sentences = [sentence]
+    series = clean(getattr(record, "series", None))
+    number = clean(getattr(record, "series_number", None))
+    if verbose and series and number:
+        voice = voice_for(record, lang)
+        sentences.append(
+            fill(table["level_one_series"], lang, number=number, series=Speech.of(series, voice))
+        )
+    if verbose and getattr(record, "available", True) is False:
+        sentences.append(Speech.of(table["level_one_unavailable"], lang))
+    return _utterance(sentences, lang, record, "record", phrases_dir)
+
+
+def level_two(record: Any, lang: str, *, phrases_dir: str | None = None) -> Utterance:
+    """The facts a visitor asks for next; one short sentence for each the record has."""
+    table = _table(lang, phrases_dir)
+    voice = voice_for(record, lang)
+    sep = table["list_separator"]
+    out: list[Speech] = []
+
+    narrators = _names(getattr(record, "narrators", ()) or (), lang, phrases_dir)
+    if narrators:
+        out.append(fill(table["detail_narrators"], lang, names=narrators))
+
+    minutes = getattr(record, "playing_time_minutes", None)
+    pages = getattr(record, "pages", None)
+    extent = _short_extent(getattr(record, "extent", None))
+    if minutes:
+        out.append(
+            fill(table["detail_playing_time"], lang, duration=duration(minutes, lang, phrases_dir))
+        )
+    elif pages:
+        out.append(fill(table["detail_pages"], lang, pages=page_count(pages, lang, phrases_dir)))
+    elif extent:
+        out.append(fill(table["detail_extent"], lang, extent=extent))
+
+    year = getattr(record, "year", None)
+    publisher = clean(getattr(record, "publisher", None))
+    if year and publisher:
+        out.append(fill(table["detail_year_publisher"], lang, year=str(year), publisher=publisher))
+    elif year:
+        out.append(fill(table["detail_year"], lang, year=str(year)))
+    elif publisher:
+        out.append(fill(table["detail_publisher"], lang, publisher=publisher))
+
+    edition = clean(getattr(record, "edition", None))
+    if edition:
+        out.append(fill(table["detail_edition"], lang, edition=edition))
+
+    series = clean(getattr(record, "series", None))
+    number = clean(getattr(record, "series_number", None))
+    if series and number:
+        out.append(
+            fill(
+                table["detail_series_number"], lang, series=Speech.of(series, voice), number=number
+            )
+        )
+    elif series:
+        out.append(fill(table["detail_series"], lang, series=Speech.of(series, voice)))
+
+    subjects = _unique(subject_heading(s) for s in getattr(record, "subjects", ()) or ())
+    if subjects:
+        out.append(fill(table["detail_subjects"], lang, subjects=sep.join(subjects[:MAX_SUBJECTS])))
+
+    locations = _unique(clean(s) for s in getattr(record, "locations", ()) or ())
+    if locations:
+        out.append(fill(table["detail_location"], lang, location=sep.join(locations)))
+
+    if not out:
+        out.append(Speech.of(table["detail_none"], lang))
+    return _utterance(out, lang, record, "details", phrases_dir)
+
+
+def level_three(record: Any, lang: str, *, phrases_dir: str | None = None) -> Utterance | None:
+    """The summary, one segment per sentence; ``None`` when the record has none.
+
+    The summary is the catalogue's prose, so it is read by the voice of the language it is
+    written in (Swedish or English, told apart by its function words), falling back to the
+    book's language and then the kiosk's.
+    """
+    summary = _prose(getattr(record, "summary", None))
+    if not summary:
+        return None
+    voice = guess_language(summary, voice_for(record, lang))
+    sentences = split_sentences(summary, voice, phrases_dir)
+    segments = []
+    for sentence in sentences:
+        said = " ".join(pronounce(sentence, voice, phrases_dir).split())
+        if said:
+            segments.append((said, voice))
+    return Utterance(
+        text=" ".join(sentences),
+        lang=voice,
+        item=getattr(record, "id", None),
+        kind="summary",
+        segments=tuple(segments),
+    )
+
+
+def _prose(text: str | None) -> str:
+    """Like ``phrasing.clean`` but keeping the final full stop: prose ends its sentences."""
+    if not text:
+        return ""
+    return " ".join(unicodedata.normalize("NFC", _CONTROL.sub(" ", text)).split())
+
+
+def _short_extent(extent: str | None) -> str:
+    """ "xiv, 262 p. : ill. ; 26 cm" -> "xiv, 262 p.": size and illustration notes are noise."""
+    text = clean(extent)
+    return clean(re.split(r"\s[:;+]\s?", text, maxsplit=1)[0]) if text else ""
+
+
+def subject_heading(heading: str) -> str:
+    """ "Gruvarbetare--historia" -> "Gruvarbetare, historia": subdivisions read as a list."""
+    return clean(re.sub(r"\s*(?:--|—)\s*", ", ", heading or ""))
+
+
+def _unique(items: Iterable[str]) -> list[str]:
+    seen: set[str] = set()
+    out = []
+    for item in items:
+        key = item.casefold()
+        if item and key not in seen:
+            seen.add(key)
+            out.append(item)
+    return out
