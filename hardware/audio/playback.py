@@ -1,0 +1,182 @@
+"""Bookkeeping shared by our ``AudioOutput`` drivers: sessions, exactly-once events, threads.
+
+The ``AudioOutput`` contract says ``play`` returns at once, consumes ``blocks`` lazily and
+reports ``started`` then exactly one of ``finished``/``stopped`` per token.  Both our drivers
+(``pygame`` and ``none``) do that the same way, so it lives here once:
+
+* each ``play`` creates a :class:`PlaybackSession` and a short-lived feeder thread that pulls
+  the blocks.  A thread *per session* (rather than one long-lived thread) because pulling the
+  next block may block for as long as the synthesiser takes; a newer ``play`` must not wait
+  for that.  A superseded feeder notices it is no longer current and exits without touching
+  the device.
+* all device calls happen under one lock together with the "is this session still current?"
+  check, so an old feeder can never queue audio after a newer ``play`` or ``stop``.
+* listeners are never called with that lock held (a listener may call ``play`` or ``stop``);
+  a session's own re-entrant lock orders its ``started`` before its end event.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Iterator
+from typing import Literal
+
+from hardware.errors import HardwareError
+from hardware.protocols import Audio, PlaybackListener
+
+log = logging.getLogger(__name__)
+
+PlaybackEvent = Literal["started", "finished", "stopped"]
+
+
+class PlaybackSession:
+    """One ``play`` call: its blocks, token and listener, and the exactly-once guarantees.
+
+    ``started`` is reported only if audio reached the device; a session stopped before its
+    first block was handed over reports only ``stopped``.  ``finished``/``stopped`` are
+    reported exactly once, whichever comes first.
+    """
+
+    def __init__(self, blocks: Iterator[Audio], token: int, listener: PlaybackListener) -> None:
+        self.blocks = blocks
+        self.token = token
+        self.listener = listener
+        self.cancelled = threading.Event()
+        self._lock = threading.RLock()
+        self._started = False
+        self._ended = False
+
+    @property
+    def ended(self) -> bool:
+        return self._ended
+
+    def started(self) -> None:
+        """Report ``started`` (once, and never after the session ended)."""
+        with self._lock:
+            if self._started or self._ended:
+                return
+            self._started = True
+            self._notify("started")
+
+    def end(self, event: Literal["finished", "stopped"]) -> bool:
+        """Report the end of the session; returns False if it had already ended."""
+        self.cancelled.set()
+        with self._lock:
+            if self._ended:
+                return False
+            self._ended = True
+            self._notify(event)
+            return True
+
+    def _notify(self, event: PlaybackEvent) -> None:
+        try:
+            self.listener(event, self.token)
+        except Exception:
+            # A faulty listener must not kill playback for the next visitor.
+            log.exception("playback listener failed on %s for token %s", event, self.token)
+
+
+class StreamingOutput:
+    """Base for outputs that stream a lazy iterator of blocks, one session at a time.
+
+    Subclasses implement :meth:`_feed` (runs in the session's thread) and the device hooks
+    :meth:`_halt`, :meth:`_pause_device`, :meth:`_resume_device` (called with the lock held).
+    """
+
+    _thread_name = "audio-feed"
+
+    def __init__(self) -> None:
+        # A Condition doubles as the lock and lets timed waits wake on stop/pause/resume.
+        self._lock = threading.Condition()
+        self._current: PlaybackSession | None = None
+        self._paused = False
+        self._opened = False
+
+    # ------------------------------------------------------------------ the contract
+
+    def play(self, blocks: Iterator[Audio], token: int, listener: PlaybackListener) -> None:
+        session = PlaybackSession(iter(blocks), token, listener)
+        with self._lock:
+            if not self._opened:
+                raise HardwareError(f"{type(self).__name__}: play() before open()")
+            old = self._current
+            self._current = session
+            self._paused = False
+            self._halt()
+            self._lock.notify_all()
+        if old is not None:
+            old.end("stopped")
+        threading.Thread(
+            target=self._feed_guarded,
+            args=(session,),
+            name=f"{self._thread_name}-{token}",
+            daemon=True,
+        ).start()
+
+    def stop(self) -> None:
+        with self._lock:
+            old = self._current
+            self._current = None
+            self._paused = False
+            if self._opened:
+                self._halt()
+            self._lock.notify_all()
+        if old is not None:
+            old.end("stopped")
+
+    def pause(self) -> None:
+        with self._lock:
+            if self._current is not None and not self._paused:
+                self._paused = True
+                self._pause_device()
+                self._lock.notify_all()
+
+    def resume(self) -> None:
+        with self._lock:
+            if self._paused:
+                self._paused = False
+                self._resume_device()
+                self._lock.notify_all()
+
+    @property
+    def paused(self) -> bool:
+        return self._paused
+
+    # ------------------------------------------------------------------ for subclasses
+
+    def _is_current(self, session: PlaybackSession) -> bool:
+        return self._current is session
+
+    def _finish(self, session: PlaybackSession) -> None:
+        """End ``session`` as ``finished`` if it is still the current one."""
+        with self._lock:
+            if self._current is not session:
+                return
+            self._current = None
+            self._paused = False
+        session.end("finished")
+
+    def _feed_guarded(self, session: PlaybackSession) -> None:
+        try:
+            self._feed(session)
+        except Exception:
+            # The block iterator or the device failed: the listener still hears the end.
+            log.exception("%s: playback of token %s failed", type(self).__name__, session.token)
+            with self._lock:
+                if self._current is session:
+                    self._current = None
+                    self._halt()
+            session.end("stopped")
+
+    def _feed(self, session: PlaybackSession) -> None:
+        raise NotImplementedError
+
+    def _halt(self) -> None:
+        """Silence the device at once (lock held)."""
+
+    def _pause_device(self) -> None:
+        """Pause the device (lock held)."""
+
+    def _resume_device(self) -> None:
+        """Resume the device (lock held)."""
