@@ -103,7 +103,14 @@ def _build_speaker(cfg: Any) -> Any:
         log.error("AUDIO UNAVAILABLE, continuing silently: %s", exc)
         output = registry.create("talkcat.audio", "none", None, {})
         output.open()
-    return Speaker(synthesizer, output, rate=cfg.speech_rate, volume=cfg.speech_volume)
+    return Speaker(
+        synthesizer,
+        output,
+        rate=cfg.speech_rate,
+        volume=cfg.speech_volume,
+        # A hung or crashed engine is replaced by a fresh one from the same driver.
+        factory=lambda: registry.create("talkcat.speech", cfg.speech_engine, None, {}),
+    )
 
 
 def _build_reader(cfg: Any, kiosk_faults: Any) -> Any:

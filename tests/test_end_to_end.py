@@ -18,7 +18,7 @@ import pytest
 
 from tests.support import FIXTURES, TALKCAT, talkcat, talkcat_env, wait_for_events
 
-TOVE = "Anteckningar från en ö, av Tove Jansson"
+TOVE = "Anteckningar från en ö, av Tove Jansson och Tuulikki Pietilä"
 GUILLOU = "Ondskan, av Jan Guillou"
 
 
@@ -72,7 +72,7 @@ def test_lookup_prints_the_spoken_sentence(catalogue: Path) -> None:
     assert result.stdout.strip() == TOVE
     # ISBN-13 of the same book is the same book; English phrasing on request.
     result = talkcat("lookup", "9789100563226", "--db", str(catalogue), "--lang", "en")
-    assert result.stdout.strip() == "Anteckningar från en ö, by Tove Jansson"
+    assert result.stdout.strip() == "Anteckningar från en ö, by Tove Jansson and Tuulikki Pietilä"
 
 
 def test_lookup_exit_codes(catalogue: Path) -> None:
@@ -144,8 +144,8 @@ def test_invalid_and_unknown_scans_are_answered_not_crashed(
     )
     try:
         wait_for_events(transcript, lambda ev: any(e["event"] == "ready" for e in ev), proc=proc)
-        # A garbled frame, noise, then a good book not in the catalogue, then a good book.
-        os.write(master, b"97891005632\x00\xff\r\n\x1b\x02\r\n9780140449136\r\n")
+        # Two ISBNs with wrong check digits, noise, a good book not in the catalogue.
+        os.write(master, b"9789100563227\r\n\x1b\x02\xff\r\n9789100563228\r\n9780140449136\r\n")
         wait_for_events(
             transcript,
             lambda ev: any(e["text"] == "Finns inte i katalogen." for e in speaks(ev)),
@@ -177,7 +177,7 @@ def test_list_reader_fake_runs_the_real_kiosk(catalogue: Path, tmp_path: Path) -
         )
     finally:
         code, _ = stop_kiosk(proc)
-    assert [e["text"] for e in speaks(events)] == ["Anteckningar från en ö, by Tove Jansson"]
+    assert [e["text"] for e in speaks(events)] == ["Anteckningar från en ö, by Tove Jansson and Tuulikki Pietilä"]
     assert code == 0
 
 
