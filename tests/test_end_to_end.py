@@ -177,7 +177,8 @@ def test_list_reader_fake_runs_the_real_kiosk(catalogue: Path, tmp_path: Path) -
         )
     finally:
         code, _ = stop_kiosk(proc)
-    assert [e["text"] for e in speaks(events)] == ["Anteckningar från en ö, by Tove Jansson and Tuulikki Pietilä"]
+    english = "Anteckningar från en ö, by Tove Jansson and Tuulikki Pietilä"
+    assert [e["text"] for e in speaks(events)] == [english]
     assert code == 0
 
 
