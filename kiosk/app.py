@@ -1,15 +1,17 @@
-"""The kiosk's event loop: reader events in, utterances out.
+"""The kiosk's event loop: reader and keypad events in, utterances out.
 
 One thread reads the reader and queues its events; the loop thread (the caller of
-``Kiosk.serve``) takes them one at a time and owns all state, so the visitor's session is a
-plain sequential state machine.  The speech worker reports playback from its own thread
-straight to the transcript, so a ``speak`` line carries the moment audio really started.
+``Kiosk.serve``) takes them one at a time and owns all state - the visitor's session, the
+keypad, the browse walk, the screen - so the visit is a plain sequential state machine.  The
+speech worker reports playback from its own thread straight to the transcript, so a ``speak``
+line carries the moment audio really started.
 """
 
 from __future__ import annotations
 
 import itertools
 import logging
+import math
 import queue
 import re
 import threading
@@ -21,19 +23,24 @@ from typing import Any, Protocol
 from catalog.errors import CatalogError, InvalidIdentifier
 from catalog.identifiers import normalise
 from hardware.protocols import Frame, KeyPress, Reader
-from kiosk import phrasing
-from kiosk.phrasing import LANGUAGES, Utterance
+from kiosk import levels
+from kiosk.browse import Browser
+from kiosk.idle import Defaults, IdleTimer
+from kiosk.keypad import Keymap, Keypad, KeypadResult
+from kiosk.phrasing import DEFAULT_LANGUAGE, LANGUAGES, Utterance
+from kiosk.staff import StaffGate
 from kiosk.transcript import Transcript
 
 log = logging.getLogger(__name__)
 
 RATE_STEP = 20  # words per minute per key press
-VOLUME_STEP = 0.1
 RATE_LIMITS = (80, 450)
+VOLUME_STEP_DB = 3.0  # one key press
+VOLUME_RANGE_DB = 24.0  # from the ceiling down: more than the 18 dB EN 301 549 asks for
 
 
 class SpeakerLike(Protocol):
-    """What the loop needs of ``hardware.speech.speaker.Speaker`` (and of test doubles)."""
+    """What the loop needs of ``hardware.speech.speaker.Speaker``."""
 
     def say(self, token: int, segments: Any, listener: Callable[[str, int], None]) -> None: ...
     def stop(self) -> None: ...
@@ -56,23 +63,41 @@ class CatalogSource:
         self.path = path
         self._catalog: Any = None
 
-    def lookup(self, identifier: Any) -> Any:
+    def _open(self) -> Any:
         if self.path is None:
             raise CatalogError("no catalogue configured: give --db or [kiosk] db")
         if self._catalog is None:
             from catalog.store import Catalog
 
             self._catalog = Catalog.open(self.path, readonly=True)
+        return self._catalog
+
+    def _call(self, method: str, *args: Any, **kwargs: Any) -> Any:
+        catalog = self._open()
         try:
-            return self._catalog.lookup(identifier)
+            return getattr(catalog, method)(*args, **kwargs)
         except CatalogError:
             self.close()
             raise
+        except Exception as exc:  # sqlite3 errors from a file replaced or damaged under us
+            self.close()
+            raise CatalogError(f"{self.path}: {exc}") from exc
+
+    def lookup(self, identifier: Any) -> Any:
+        return self._call("lookup", identifier)
+
+    def search(self, text: str, limit: int = 20) -> list[Any]:
+        return self._call("search", text, limit)
+
+    def stats(self) -> dict[str, Any]:
+        return self._call("stats")
 
     def close(self) -> None:
         if self._catalog is not None:
             try:
                 self._catalog.close()
+            except Exception:
+                log.exception("closing the catalogue failed")
             finally:
                 self._catalog = None
 
@@ -84,7 +109,9 @@ class Session:
     language: str
     rate: int
     volume: float
+    verbose: bool = True
     paused: bool = False
+    level: int = 1
     last: Utterance | None = None
     last_record: Any = None
 
@@ -101,44 +128,60 @@ class Kiosk:
     speaker: SpeakerLike
     catalog: CatalogSource
     transcript: Transcript
-    language: str = phrasing.DEFAULT_LANGUAGE
+    language: str = DEFAULT_LANGUAGE
     rate: int = 160
     volume: float = 0.5
+    volume_max: float = 1.0
+    verbose: bool = True
     error_interval: float = 5.0
     phrases_dir: str | None = None
     missing: Any = None
     patron_pattern: str | None = None
     notifier: Any = None  # kiosk.systemd.Notifier: readiness and watchdog pings
+    keymap: Keymap | None = None
+    keys: Any = None  # a key source with drain() (hardware.keypad.pygame_keys), loop thread
+    screen: Any = None  # kiosk.screen.Screen, drawn from the loop thread
+    idle_timeout: float = 120.0
+    idle_warn: float = 20.0
+    staff: StaffGate = field(default_factory=StaffGate)
     clock: Callable[[], float] = time.monotonic
     events: queue.Queue[Any] = field(default_factory=queue.Queue)
 
     def __post_init__(self) -> None:
-        self.session = Session(self.language, self.rate, self.volume)
+        self.volume = min(self.volume, self.volume_max)
+        self.defaults = Defaults(self.language, self.rate, self.volume, self.verbose)
+        self.session = Session(self.language, self.rate, self.volume, self.verbose)
+        self.keypad = Keypad(self.keymap or Keymap.from_config({}), self.clock)
+        self.idle = IdleTimer(self.idle_timeout, self.idle_warn, self.clock)
+        self.browser = Browser(self.catalog)
+        self.staff_mode = False
         self._tokens = itertools.count(1)
         self._playing: dict[int, Utterance] = {}
         self._started: set[int] = set()
+        self._current: Utterance | None = None
         self._lock = threading.Lock()
         self._last_error_spoken = float("-inf")
+        self._stop: threading.Event | None = None
         self.ready = threading.Event()
         self._patron = re.compile(self.patron_pattern) if self.patron_pattern else None
-        if self.phrases_dir:
-            for lang in LANGUAGES:
-                phrasing.phrases(lang, self.phrases_dir)
 
     # ------------------------------------------------------------------ speech
 
     def say(self, utterance: Utterance, *, remember: bool = True) -> None:
-        """Speak ``utterance`` now, cutting off whatever is playing."""
+        """Speak ``utterance`` now, cutting off whatever is playing, and show it."""
         token = next(self._tokens)
         with self._lock:
             self._playing[token] = utterance
         if remember:
             self.session.last = utterance
+        self._current = utterance
         self.session.paused = False
         self.speaker.say(token, utterance.spoken(), self._on_playback)
+        if self.screen is not None:
+            self.screen.show(utterance.text)
 
     def _on_playback(self, event: str, token: int) -> None:
-        # Runs on the audio/speech thread: write the transcript line at the very moment.
+        # Runs on the speech thread: write the transcript line at the very moment.
         with self._lock:
             utterance = self._playing.get(token)
             if utterance is None:
@@ -157,54 +200,126 @@ class Kiosk:
             return
         self.transcript.write(name, utterance.text, utterance.lang, utterance.item)
 
-    def _message(self, key: str, **values: object) -> Utterance:
-        return phrasing.message(key, self.session.language, **values)
+    @property
+    def speaking(self) -> bool:
+        with self._lock:
+            return bool(self._playing)
+
+    def _message(self, key: str, **values: Any) -> Utterance:
+        return levels.message(key, self.session.language, phrases_dir=self.phrases_dir, **values)
 
     # ------------------------------------------------------------------ events
 
     def handle(self, event: Any) -> None:
-        """Dispatch one event from the reader thread (or a test)."""
+        """Dispatch one event from the reader thread, the keypad (or a test)."""
         if isinstance(event, Frame):
+            self.idle.touch()
             self.on_frame(event)
         elif isinstance(event, KeyPress):
+            # From the replay driver or a reader with keys: already an action.
+            if self.idle.touch():
+                self.say(self._message("idle_kept"), remember=False)
+                return
             self.on_key(event.action)
+        elif isinstance(event, KeypadResult):
+            self.on_keypad(event)
         elif isinstance(event, _Marker):
             self.on_marker(event)
         else:
             log.warning("ignored unknown event %r", event)
 
+    def on_raw_key(self, name: str, down: bool = True, repeat: bool = False) -> None:
+        """A physical key from the keypad driver; the keypad state machine decides."""
+        if not down:
+            self.keypad.release(name)
+            return
+        result = self.keypad.press(name, repeat=repeat)
+        if result is not None:
+            self.on_keypad(result)
+
+    def on_keypad(self, result: KeypadResult) -> None:
+        if self.idle.touch():  # the key answered the idle warning: keep settings, nothing else
+            self.say(self._message("idle_kept"), remember=False)
+            return
+        event = result.event()
+        if isinstance(event, KeyPress):
+            self.on_key(event.action)
+        elif isinstance(event, Frame):
+            self.on_frame(event)
+        elif result.kind == "typing-digit":
+            self.say(self._message("typing_digit", digit=result.value or ""), remember=False)
+        elif result.kind == "pin-entered":
+            self._check_pin(result.value or "")
+        elif result.kind == "pin-digit":
+            self.speaker.earcon("accepted")  # a neutral click: never the digit
+        elif result.kind == "pin-deleted":
+            self.speaker.earcon("volume")
+        else:
+            key = result.kind.replace("-", "_").replace("pin_warning", "typing_warning")
+            try:
+                self.say(self._message(key), remember=False)
+            except KeyError:
+                log.warning("no phrase for keypad result %s", result.kind)
+
     def on_frame(self, frame: Frame) -> None:
-        if self._patron is not None and self._patron.fullmatch(frame.text.strip()):
+        text = frame.text.strip()
+        if self._patron is not None and self._patron.fullmatch(text):
             # A visitor's own card: say what it is, but never its number, anywhere.
             log.info("a patron card was scanned (number not recorded)")
             self.say(self._message("patron_card"), remember=False)
             return
+        if self.staff.card_hash and self.staff.is_staff_card(text):
+            log.warning("staff card scanned: staff mode")
+            self._enter_staff_mode()
+            return
         try:
             identifier = normalise(frame.text, frame.symbology)
         except InvalidIdentifier as exc:
-            log.info("unreadable scan %r: %s", frame.text[:64], exc)
+            if frame.uid and frame.uid != frame.text:
+                identifier = None
+            else:
+                log.info("unreadable scan (%d characters): %s", len(frame.text), exc)
+                self._invalid_feedback()
+                return
+        try:
+            hit = self.catalog.lookup(identifier) if identifier is not None else None
+            if hit is None and frame.uid and frame.uid != frame.text:
+                # An RFID tag whose data block named nothing we know: try its UID.
+                identifier = normalise(frame.uid, None)
+                hit = self.catalog.lookup(identifier)
+        except InvalidIdentifier as exc:
+            log.info("unreadable tag UID: %s", exc)
             self._invalid_feedback()
             return
-        try:
-            hit = self.catalog.lookup(identifier)
         except CatalogError as exc:
             log.error("catalogue unavailable: %s", exc)
             self.say(self._message("catalog_unavailable"), remember=False)
             return
         if hit is None:
+            assert identifier is not None
             log.info("not in the catalogue: %s %s", identifier.kind, identifier.value)
             if self.missing is not None:
                 try:
                     self.missing.record(identifier.value)
                 except Exception:  # counting is a nicety; never let it stop a visitor
                     log.exception("could not count a missing identifier")
+            self.speaker.earcon("not-found")
             self.say(self._message("not_found"))
             return
-        self.session.last_record = hit
+        s = self.session
         if hasattr(hit, "title"):
-            self.say(phrasing.announce(hit, self.session.language))
+            s.last_record = hit
+            s.level = 1
+            self.browser.start(hit)
+            utterance = levels.level_one(hit, s.language, s.verbose, phrases_dir=self.phrases_dir)
+            if frame.part and frame.parts and frame.parts > 1:
+                part = self._message("rfid_part", part=str(frame.part), parts=str(frame.parts))
+                utterance = _join(utterance, part)
+            self.say(utterance)
         else:
-            self.say(phrasing.label(hit, self.session.language))
+            from kiosk.phrasing import label
+
+            self.say(label(hit, s.language))
 
     def _invalid_feedback(self) -> None:
         """An error cue every time, but words only now and then: noise must not bury scans."""
@@ -216,6 +331,9 @@ class Kiosk:
             self.speaker.earcon("error")
 
     def on_key(self, action: str) -> None:
+        if self.staff_mode:
+            self._staff_key(action)
+            return
         s = self.session
         if action == "stop":
             self.speaker.stop()
@@ -229,22 +347,100 @@ class Kiosk:
                 self.speaker.pause()
             s.paused = not s.paused
         elif action in ("volume-up", "volume-down"):
-            step = VOLUME_STEP if action == "volume-up" else -VOLUME_STEP
-            s.volume = round(min(1.0, max(0.05, s.volume + step)), 2)
-            self.speaker.set_volume(s.volume)
-            self.speaker.earcon("volume")
+            self._step_volume(+1 if action == "volume-up" else -1)
         elif action in ("rate-up", "rate-down"):
             step = RATE_STEP if action == "rate-up" else -RATE_STEP
             s.rate = min(RATE_LIMITS[1], max(RATE_LIMITS[0], s.rate + step))
             self.speaker.set_rate(s.rate)
-            self.say(self._message("rate", level=s.rate), remember=False)
+            if self.speaking and self._current is not None:
+                self.say(self._current, remember=False)  # restart it at the new rate
+            else:
+                self.say(self._message("rate", level=str(s.rate)), remember=False)
         elif action == "language":
             s.language = LANGUAGES[(LANGUAGES.index(s.language) + 1) % len(LANGUAGES)]
             self.say(self._message("language_changed"), remember=False)
         elif action == "help":
-            self.say(self._message("help"))
+            self.say(self._message("help_keys"))
+        elif action == "more":
+            self._more()
+        elif action in ("next", "previous"):
+            step = self.browser.next() if action == "next" else self.browser.previous()
+            if step.record is not None:
+                s.last_record = step.record
+                s.level = 1
+            self.say(step.utterance(s.language, s.verbose, phrases_dir=self.phrases_dir))
         else:
-            log.info("key %r has no function yet", action)
+            log.info("key %r has no function", action)
+
+    def _more(self) -> None:
+        s = self.session
+        record = self.browser.current or s.last_record
+        if record is None:
+            self.say(self._message("help_keys"))
+            return
+        s.level += 1
+        utterance = None
+        if s.level == 2:
+            utterance = levels.level_two(record, s.language, phrases_dir=self.phrases_dir)
+        elif s.level == 3:
+            utterance = levels.level_three(record, s.language, phrases_dir=self.phrases_dir)
+        if utterance is None:
+            s.level = 3
+            self.speaker.earcon("end")
+            utterance = self._message("end_of_record")
+        self.say(utterance)
+
+    def _step_volume(self, direction: int) -> None:
+        s = self.session
+        floor = self.volume_max * 10 ** (-VOLUME_RANGE_DB / 20)
+        factor = 10 ** (direction * VOLUME_STEP_DB / 20)
+        wanted = s.volume * factor
+        s.volume = round(min(self.volume_max, max(floor, wanted)), 4)
+        self.speaker.set_volume(s.volume)
+        if direction > 0 and math.isclose(s.volume, self.volume_max) and wanted > self.volume_max:
+            self.say(self._message("volume_limit"), remember=False)
+        else:
+            self.speaker.earcon("volume")  # a short tone at the new level
+
+    # ------------------------------------------------------------------ staff
+
+    def _check_pin(self, pin: str) -> None:
+        if not self.staff.pin_hash:
+            self.say(self._message("staff_wrong"), remember=False)
+            return
+        verdict = self.staff.try_pin(pin)
+        if verdict == "ok":
+            self._enter_staff_mode()
+        else:
+            self.say(self._message(f"staff_{verdict}"), remember=False)
+
+    def _enter_staff_mode(self) -> None:
+        self.staff_mode = True
+        self.say(self._message("staff_menu"), remember=False)
+
+    def _staff_key(self, action: str) -> None:
+        self.staff_mode = action in ("more", "repeat")
+        if action == "more":
+            log.warning("staff: catalogue reload")
+            self.catalog.close()
+            self.say(self._message("staff_reloaded"), remember=False)
+        elif action == "repeat":
+            try:
+                items = str(self.catalog.stats().get("records", "?"))
+            except CatalogError:
+                items = "0"
+            connected = getattr(self.reader, "connected", True)
+            reader = self._message("reader_ok" if connected else "reader_lost").text.rstrip(".")
+            self.say(self._message("staff_status", items=items, reader=reader), remember=False)
+        elif action == "stop":
+            log.warning("staff: quit")
+            self.say(self._message("staff_quit"), remember=False)
+            if self._stop is not None:
+                self._stop.set()
+        else:
+            self.say(self._message("staff_left"), remember=False)
+
+    # ------------------------------------------------------------------ markers, ticks
 
     def on_marker(self, marker: _Marker) -> None:
         if marker.name == "ready":
@@ -253,10 +449,37 @@ class Kiosk:
             if self.notifier is not None:
                 self.notifier.ready()
         elif marker.name == "fault":
+            # Staff-facing, once per fault (the reader wrapper reports each loss once).
             log.error("reader fault: %s", marker.detail)
+            self.speaker.earcon("fault")
             self.say(self._message("reader_fault"), remember=False)
         elif marker.name == "recovered":
             log.warning("reader is back")
+
+    def tick(self) -> None:
+        """Timers and devices owned by the loop thread; called between events."""
+        if self.keys is not None:
+            for key in self.keys.drain():
+                self.on_raw_key(key.name, key.down, key.repeat)
+        result = self.keypad.poll()
+        if result is not None:
+            self.on_keypad(result)
+        s = self.session
+        idle = self.idle.poll(busy=self.speaking, settings_changed=self.defaults.differs(s))
+        if idle == "warn":
+            self.say(self._message("idle_warning"), remember=False)
+        elif idle == "reset":
+            changed = self.defaults.restore(s)
+            log.info("idle: settings back to defaults (%s)", ", ".join(changed) or "none")
+            self.speaker.set_rate(s.rate)
+            self.speaker.set_volume(s.volume)
+            self.keypad.reset()
+            self.browser.clear()
+            s.last = s.last_record = None
+            s.level = 1
+            self.staff_mode = False
+        if self.screen is not None:
+            self.screen.refresh()
 
     # ------------------------------------------------------------------ loop
 
@@ -286,20 +509,25 @@ class Kiosk:
 
     def serve(self, stop: threading.Event) -> None:
         """Run until ``stop`` is set; then close the reader and speech promptly."""
+        self._stop = stop
         self.speaker.set_rate(self.session.rate)
         self.speaker.set_volume(self.session.volume)
         thread = threading.Thread(target=self._read_loop, args=(stop,), name="reader")
         thread.start()
+        # Short waits while a screen or keypad needs drawing/draining; otherwise idle cheaply.
+        wait = 0.02 if (self.keys is not None or self.screen is not None) else 0.1
         try:
             while not stop.is_set():
                 if self.notifier is not None:
                     self.notifier.ping()  # from the loop itself: a hung loop stops pinging
                 try:
-                    event = self.events.get(timeout=0.1)
+                    event = self.events.get(timeout=wait)
                 except queue.Empty:
-                    continue
+                    event = None
                 try:
-                    self.handle(event)
+                    if event is not None:
+                        self.handle(event)
+                    self.tick()
                 except Exception:
                     # A visitor never meets a traceback; the log gets it and we go on.
                     log.exception("error while handling %r", event)
@@ -312,3 +540,16 @@ class Kiosk:
                 log.error("reader did not close within 1.5 s")
             self.speaker.close()
             self.catalog.close()
+            if self.screen is not None:
+                self.screen.close()
+
+
+def _join(first: Utterance, second: Utterance) -> Utterance:
+    """One utterance made of two: shown and recorded as one message."""
+    return Utterance(
+        text=f"{first.text} {second.text}",
+        lang=first.lang,
+        item=first.item,
+        kind=first.kind,
+        segments=(*first.spoken(), *second.spoken()),
+    )

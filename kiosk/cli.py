@@ -66,7 +66,7 @@ def lookup(identifier: str, db: str, lang: str) -> None:
     """
     from catalog.identifiers import normalise
     from catalog.store import Catalog
-    from kiosk import phrasing
+    from kiosk import levels, phrasing
 
     try:
         key = normalise(identifier)
@@ -81,9 +81,10 @@ def lookup(identifier: str, db: str, lang: str) -> None:
     finally:
         catalog.close()
     if hit is None:
-        click.echo(phrasing.message("not_found", lang).text)
+        click.echo(levels.message("not_found", lang).text)
         sys.exit(EXIT_NOT_FOUND)
-    utterance = phrasing.announce(hit, lang) if hasattr(hit, "title") else phrasing.label(hit, lang)
+    # The same function the kiosk calls on a scan, so the two can never disagree.
+    utterance = levels.level_one(hit, lang) if hasattr(hit, "title") else phrasing.label(hit, lang)
     click.echo(utterance.text)
 
 

@@ -20,7 +20,9 @@ LANGUAGES: tuple[str, ...] = ("sv", "en")
 DEFAULT_LANGUAGE = "sv"
 
 # Catalogue (ISBD) punctuation that ends a MARC subfield but means nothing when spoken.
-_TRAILING_ISBD = re.compile(r"[\s/:;,=.]+$")
+_TRAILING_ISBD = re.compile(r"[\s/:;,=]+$")
+# A final full stop goes too - unless it ends an initial ("Lovecraft, H. P.").
+_FINAL_STOP = re.compile(r"(?<!\b\w)\.$")
 # "Lindgren, Astrid, 1907-2002" - life dates are for catalogue cards, not for the ear.
 _LIFE_DATES = re.compile(r",?\s*\(?\d{3,4}\s*-\s*(\d{3,4})?\)?\.?$")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
@@ -66,7 +68,11 @@ def clean(text: str | None) -> str:
         return ""
     text = unicodedata.normalize("NFC", _CONTROL.sub(" ", text))
     text = " ".join(text.split())
-    return _TRAILING_ISBD.sub("", text)
+    previous = None
+    while previous != text:  # " /." and "./" both occur
+        previous = text
+        text = _FINAL_STOP.sub("", _TRAILING_ISBD.sub("", text))
+    return text
 
 
 def natural_name(name: str) -> str:
