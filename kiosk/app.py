@@ -139,6 +139,7 @@ class Kiosk:
     patron_pattern: str | None = None
     notifier: Any = None  # kiosk.systemd.Notifier: readiness and watchdog pings
     keymap: Keymap | None = None
+    keypad_options: dict[str, Any] = field(default_factory=dict)
     keys: Any = None  # a key source with drain() (hardware.keypad.pygame_keys), loop thread
     screen: Any = None  # kiosk.screen.Screen, drawn from the loop thread
     idle_timeout: float = 120.0
@@ -151,7 +152,9 @@ class Kiosk:
         self.volume = min(self.volume, self.volume_max)
         self.defaults = Defaults(self.language, self.rate, self.volume, self.verbose)
         self.session = Session(self.language, self.rate, self.volume, self.verbose)
-        self.keypad = Keypad(self.keymap or Keymap.from_config({}), self.clock)
+        self.keypad = Keypad(
+            self.keymap or Keymap.from_config({}), self.clock, **self.keypad_options
+        )
         self.idle = IdleTimer(self.idle_timeout, self.idle_warn, self.clock)
         self.browser = Browser(self.catalog)
         self.staff_mode = False

@@ -129,6 +129,40 @@ def _build_reader(cfg: Any, kiosk_faults: Any) -> Any:
     return DebouncedReader(reader, window=cfg.reader_debounce) if cfg.reader_debounce else reader
 
 
+def _build_screen(cfg: Any) -> Any:
+    """The large-print window, or None; a machine with no display runs without it, loudly."""
+    if not cfg.screen.get("enabled"):
+        return None
+    from kiosk.screen import Screen
+
+    sc = cfg.screen
+    try:
+        return Screen(
+            sc["width"], sc["height"], sc["distance_mm"], sc["dpi"],
+            tuple(sc["fg"]), tuple(sc["bg"]), sc["fullscreen"],
+        )
+    except Exception as exc:  # pygame.error has no common base worth importing here
+        log.error("LARGE-PRINT SCREEN UNAVAILABLE, continuing without it: %s", exc)
+        return None
+
+
+def _build_keys(cfg: Any, screen: Any) -> Any:
+    """The keypad source (pygame key events), or None when keys come only from the reader."""
+    if cfg.keypad_source != "pygame":
+        return None
+    from hardware.keypad.pygame_keys import PygameKeySource
+
+    keys = PygameKeySource(
+        window=screen is None, on_other=screen.handle_event if screen is not None else None
+    )
+    try:
+        keys.open()
+    except HardwareError as exc:
+        log.error("KEYPAD UNAVAILABLE, continuing with the reader only: %s", exc)
+        return None
+    return keys
+
+
 class _FaultRelay:
     """Lets the reader wrapper report to a kiosk that is built after it."""
 
@@ -147,6 +181,8 @@ def serve(cfg: Any) -> None:
     """Wire catalogue, reader and speech from ``cfg`` and serve until SIGINT/SIGTERM."""
     from catalog.missing import MissingCounter
     from kiosk.app import CatalogSource, Kiosk
+    from kiosk.keypad import Keymap
+    from kiosk.staff import StaffGate
     from kiosk.systemd import Notifier
     from kiosk.transcript import Transcript
 
@@ -168,6 +204,8 @@ def serve(cfg: Any) -> None:
         logging.getLogger().addHandler(handler)
     transcript = Transcript(cfg.transcript, keep_days=cfg.keep_days)
     missing = MissingCounter(cfg.missing_state) if cfg.missing_state else None
+    screen = _build_screen(cfg)
+    keys = _build_keys(cfg, screen)
     kiosk = Kiosk(
         reader=reader,
         speaker=speaker,
@@ -176,11 +214,24 @@ def serve(cfg: Any) -> None:
         language=cfg.language,
         rate=cfg.speech_rate,
         volume=cfg.speech_volume,
+        volume_max=cfg.speech_volume_max,
+        verbose=cfg.verbose,
         error_interval=cfg.error_interval,
         phrases_dir=cfg.phrases_dir,
         missing=missing,
         patron_pattern=cfg.patron_pattern,
         notifier=Notifier(),
+        keymap=Keymap.from_config(cfg.keypad_keys),
+        keypad_options={
+            "double_press": cfg.keypad_double_press,
+            "repeat_interval": cfg.keypad_repeat_interval,
+            "typing_timeout": cfg.keypad_typing_timeout,
+        },
+        keys=keys,
+        screen=screen,
+        idle_timeout=cfg.idle_timeout,
+        idle_warn=cfg.idle_warn_before,
+        staff=StaffGate(pin_hash=cfg.staff_pin_hash, card_hash=cfg.staff_card_hash),
     )
     relay.kiosk = kiosk
     stop = threading.Event()
@@ -208,6 +259,10 @@ def serve(cfg: Any) -> None:
               help="Append one JSON line per event (ready, speak, done, stop).")
 @click.option("--audio", help="Audio output: pygame (default) or none.")
 @click.option("--speech", help="Speech engine: pyttsx3 (default) or recording.")
+@click.option("--screen/--no-screen", default=None,
+              help="Show the large-print window ([screen] in the config file).")
+@click.option("--keypad", type=click.Choice(["none", "pygame"]),
+              help="Where keypad presses come from (default none: reader only).")
 @click.option("--config", "config_path", type=click.Path(dir_okay=False),
               help="kiosk.toml; the command line wins over it.")
 def run(
@@ -217,6 +272,8 @@ def run(
     transcript: str | None,
     audio: str | None,
     speech: str | None,
+    screen: bool | None,
+    keypad: str | None,
     config_path: str | None,
 ) -> None:
     """Run the kiosk until SIGINT or SIGTERM (then exit 0 within 2 s)."""
@@ -232,6 +289,8 @@ def run(
         "reader": reader,
         "speech": {"engine": speech},
         "audio": {"driver": audio},
+        "screen": {"enabled": screen},
+        "keypad": {"source": keypad},
     }
     try:
         cfg = config.load(config_path, overrides)

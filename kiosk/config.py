@@ -51,6 +51,11 @@ def _regex(value: Any) -> str | None:
     return None
 
 
+def _rgb(value: Any) -> str | None:
+    ok = len(value) == 3 and all(isinstance(c, int) and 0 <= c <= 255 for c in value)
+    return None if ok else "must be three integers 0-255, e.g. [255, 255, 0]"
+
+
 def _stored_hash(value: Any) -> str | None:
     from kiosk.staff import check_stored_hash
 
@@ -75,6 +80,7 @@ SCHEMA: dict[str, dict[str, Setting]] = {
             _between(0, 3600),
         ),
         "log": Setting(None, str, "log file (rotated at midnight like the transcript)"),
+        "verbose": Setting(True, bool, "level one says part, series number and loan status"),
         "keep_days": Setting(7, int, "days of transcript and log kept", _between(1, 365)),
     },
     "staff": {
@@ -104,9 +110,47 @@ SCHEMA: dict[str, dict[str, Setting]] = {
         "engine": Setting("pyttsx3", str, "speech engine driver (see 'talkcat drivers')"),
         "rate": Setting(160, int, "words per minute", _between(80, 450)),
         "volume": Setting(0.5, (int, float), "0.0 - 1.0", _between(0.0, 1.0)),
+        "volume_max": Setting(
+            0.8, (int, float), "ceiling for the volume keys (hearing safety)", _between(0.05, 1.0)
+        ),
     },
     "audio": {
         "driver": Setting("pygame", str, "audio output driver: pygame or none"),
+    },
+    "keypad": {
+        "source": Setting("none", str, "where key presses come from", _one_of("none", "pygame")),
+        "keys": Setting({}, dict, "key name -> action, over the default numeric-keypad map"),
+        "double_press": Setting(
+            0.25, (int, float), "ignore the same key again within this many seconds",
+            _between(0, 0.5),
+        ),
+        "repeat_interval": Setting(
+            2.0, (int, float), "a held key repeats at most this often (seconds)", _between(2, 60)
+        ),
+        "typing_timeout": Setting(
+            60.0, (int, float), "typed-identifier mode ends after this many idle seconds",
+            _between(10, 600),
+        ),
+    },
+    "idle": {
+        "timeout": Setting(
+            120.0, (int, float), "seconds without use before settings reset", _between(10, 3600)
+        ),
+        "warn_before": Setting(
+            20.0, (int, float), "warn the visitor this many seconds before", _between(0, 300)
+        ),
+    },
+    "screen": {
+        "enabled": Setting(False, bool, "show a large-print window of what is spoken"),
+        "fullscreen": Setting(False, bool, "fullscreen; quit and task-switch keys are ignored"),
+        "width": Setting(1280, int, "window width in pixels", _between(320, 7680)),
+        "height": Setting(720, int, "window height in pixels", _between(240, 4320)),
+        "distance_mm": Setting(
+            600, (int, float), "viewing distance; sets the text size", _between(200, 5000)
+        ),
+        "dpi": Setting(96, (int, float), "pixels per inch of the display", _between(50, 600)),
+        "fg": Setting([255, 255, 0], list, "text colour [r, g, b]", _rgb),
+        "bg": Setting([0, 0, 0], list, "background colour [r, g, b]", _rgb),
     },
 }
 
@@ -133,6 +177,16 @@ class Config:
     speech_engine: str = "pyttsx3"
     speech_rate: int = 160
     speech_volume: float = 0.5
+    speech_volume_max: float = 0.8
+    verbose: bool = True
+    keypad_source: str = "none"
+    keypad_keys: Mapping[str, Any] = field(default_factory=dict)
+    keypad_double_press: float = 0.25
+    keypad_repeat_interval: float = 2.0
+    keypad_typing_timeout: float = 60.0
+    idle_timeout: float = 120.0
+    idle_warn_before: float = 20.0
+    screen: Mapping[str, Any] = field(default_factory=dict)
     audio_driver: str = "pygame"
     source: str = "<defaults>"
 
@@ -219,10 +273,35 @@ def load(
             problems.append(
                 f"{source}: {section}.{key}: unknown key{suffix}; known: {', '.join(keys)}"
             )
+    # Checks that need more than one key, and the keymap (validated by the keypad itself).
+    if settled["idle"]["warn_before"] >= settled["idle"]["timeout"]:
+        problems.append(f"{source}: idle.warn_before: must be less than idle.timeout")
+    if settled["speech"]["volume"] > settled["speech"]["volume_max"]:
+        problems.append(f"{source}: speech.volume: must not be above speech.volume_max")
+    problems += _keymap_problems(settled["keypad"]["keys"], source)
     if problems:
         raise ConfigError(problems)
+    return _settle(settled, reader_options, source)
+
+
+def _keymap_problems(keys: Mapping[str, Any], source: str) -> list[str]:
+    from kiosk.keypad import Keymap
+
+    try:
+        Keymap.from_config(keys, source="keypad")
+    except ConfigError as exc:
+        return [f"{source}: {problem}" for problem in exc.problems]
+    return []
+
+
+def _settle(
+    settled: dict[str, dict[str, Any]],
+    reader_options: dict[str, Any],
+    source: str,
+) -> Config:
     k, r, s, a = settled["kiosk"], settled["reader"], settled["speech"], settled["audio"]
     p, st = settled["privacy"], settled["staff"]
+    kp, idle = settled["keypad"], settled["idle"]
     return Config(
         db=k["db"],
         language=k["language"],
@@ -242,6 +321,16 @@ def load(
         speech_engine=s["engine"],
         speech_rate=s["rate"],
         speech_volume=float(s["volume"]),
+        speech_volume_max=float(s["volume_max"]),
+        verbose=k["verbose"],
+        keypad_source=kp["source"],
+        keypad_keys=kp["keys"],
+        keypad_double_press=float(kp["double_press"]),
+        keypad_repeat_interval=float(kp["repeat_interval"]),
+        keypad_typing_timeout=float(kp["typing_timeout"]),
+        idle_timeout=float(idle["timeout"]),
+        idle_warn_before=float(idle["warn_before"]),
+        screen=settled["screen"],
         audio_driver=a["driver"],
         source=source,
     )
