@@ -135,6 +135,7 @@ def _usual_way(texts: list[str]) -> list[float]:
 
 def run(quick: bool = False) -> list[dict]:
     scans = 40 if quick else 200
+    soak_scans = 500 if quick else 10_000
     items = 20_000 if quick else 1_000_000
     rows: list[dict] = []
     with tempfile.TemporaryDirectory(prefix="talkcat-bench-") as tmp:
@@ -179,6 +180,12 @@ def run(quick: bool = False) -> list[dict]:
                 (first_audio_long if n % 2 else first_audio).append(latency)
                 # Let it play a little, as a visitor's finger rests on the book.
                 time.sleep(0.15)
+            rss_warm = _peak_rss_kb(proc.pid)
+            # Memory: a long run of scans as fast as the kiosk answers them, every record new.
+            for n in range(soak_scans):
+                identifier = _ean(scans + n % (items - scans))
+                os.write(master, identifier.encode() + b"\r\n")
+                transcript.wait(lambda e: e["event"] == "speak")
             rss_peak = _peak_rss_kb(proc.pid)
         finally:
             proc.send_signal(signal.SIGTERM)
@@ -211,10 +218,14 @@ def run(quick: bool = False) -> list[dict]:
             {"figure": f"start-up: run -> ready ({items:,} items)",
              "value": f"{startup:.0f}", "unit": "ms", "target": "<= 1000",
              "compare": f"python -c 'import pygame, pyttsx3': {bare_import:.0f} ms"},
-            {"figure": f"memory: peak RSS over {scans} scans (start {rss_start / 1024:.1f} MB)",
+            {"figure": f"memory: peak RSS over {scans + soak_scans:,} scans",
              "value": f"{rss_peak / 1024:.1f}", "unit": "MB",
-             "target": "<= 80, growth <= 5",
-             "compare": f"growth {(rss_peak - rss_start) / 1024:.1f} MB"},
+             "target": "<= 80", "compare": f"at ready {rss_start / 1024:.1f} MB"},
+            {"figure": f"memory growth over the last {soak_scans:,} scans",
+             "value": f"{(rss_peak - rss_warm) / 1024:.1f}", "unit": "MB",
+             "target": "<= 5",
+             "compare": f"from ready: {(rss_peak - rss_start) / 1024:.1f} MB "
+                        f"(warm-up: engine, mixer, bounded audio cache)"},
         ]
     return rows
 

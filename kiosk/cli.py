@@ -399,18 +399,13 @@ def demo(lang: str, audio: str, transcript: str | None) -> None:
 
     cache = Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")) / "talkcat"
     db = demo_catalogue(cache)
-    catalog = Catalog.open(str(db), readonly=True)
-    try:
-        examples = [r for r in catalog.search("", limit=8)] if hasattr(catalog, "search") else []
-    except Exception:
-        examples = []
-    finally:
-        catalog.close()
     click.echo(f"Sample catalogue: {db}")
-    for record in examples:
-        isbn = next(iter(getattr(record, "isbns", ()) or ()), None)
-        if isbn:
-            click.echo(f"  {isbn}  {record.title}")
+    # A few books worth trying: Swedish ones first, each with an ISBN to type.
+    with Catalog.open(str(db), readonly=True) as catalog:
+        books = [r for r in catalog.records() if r.isbns]
+    books.sort(key=lambda r: (r.language != ("swe" if lang == "sv" else "eng"), r.title))
+    for record in books[:8]:
+        click.echo(f"  {record.isbns[0]:<17} {record.title}")
     click.echo("Type or scan an identifier and press Enter (Ctrl-C to end).")
     cfg = config.load(
         None,

@@ -189,3 +189,50 @@ def test_bad_configuration_is_reported_before_any_device_opens(tmp_path: Path) -
     assert result.returncode == 2
     assert "kiosk.language: must be one of sv, en" in result.stderr
     assert "speech.rate: must be between 80 and 450" in result.stderr
+
+
+def test_demo_needs_no_configuration(tmp_path: Path) -> None:
+    """`talkcat demo`: built-in catalogue, keyboard reader (standard input), real speech."""
+    transcript = tmp_path / "t.jsonl"
+    proc = subprocess.Popen(
+        [*TALKCAT, "demo", "--transcript", str(transcript)],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=talkcat_env(XDG_CACHE_HOME=str(tmp_path / "cache")),
+    )
+    try:
+        wait_for_events(transcript, lambda ev: any(e["event"] == "ready" for e in ev), proc=proc)
+        assert proc.stdin is not None
+        proc.stdin.write("9789100563226\n")
+        proc.stdin.flush()
+        events = wait_for_events(
+            transcript, lambda ev: any(e["event"] == "done" for e in ev), proc=proc
+        )
+    finally:
+        code, _ = stop_kiosk(proc)
+    assert [e["text"] for e in speaks(events)] == [TOVE]
+    assert code == 0
+    listing = proc.stdout.read() if proc.stdout else ""
+    assert "9789100563226" in listing  # the sample ISBNs are offered to try
+
+
+def test_a_technicians_plug_in_driver_runs_the_kiosk(catalogue: Path, tmp_path: Path) -> None:
+    """A driver from another package, found through the `talkcat.readers` entry points."""
+    transcript = tmp_path / "t.jsonl"
+    plugin = FIXTURES.parent / "hardware" / "example_driver"
+    proc = subprocess.Popen(
+        [*TALKCAT, "run", "--db", str(catalogue), "--reader", "echo:9789100563226",
+         "--transcript", str(transcript), "--speech", "recording", "--audio", "none"],
+        stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        env=talkcat_env(PYTHONPATH=os.pathsep.join([str(plugin), str(FIXTURES.parents[1])])),
+    )
+    try:
+        events = wait_for_events(
+            transcript, lambda ev: any(e["event"] == "done" for e in ev), proc=proc
+        )
+    finally:
+        code, _ = stop_kiosk(proc)
+    assert [e["text"] for e in speaks(events)] == [TOVE]
+    assert code == 0
