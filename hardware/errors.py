@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from catalog.errors import TalkcatError
 
-class HardwareError(Exception):
+
+class HardwareError(TalkcatError):
     """A device is missing, misconfigured or misbehaving.
 
     The message names the device and, where one is known, the fix ("/dev/ttyUSB0: permission

@@ -29,7 +29,21 @@ EXIT_INVALID = 2
 EXIT_UNAVAILABLE = 3
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class _Talkcat(click.Group):
+    """Turns the project's errors into one-line messages and exit codes, never tracebacks."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except ConfigError as exc:
+            fail("configuration problems:\n  " + "\n  ".join(exc.problems), EXIT_INVALID)
+        except InvalidIdentifier as exc:
+            fail(str(exc), EXIT_INVALID)
+        except (CatalogError, HardwareError) as exc:
+            fail(str(exc), EXIT_UNAVAILABLE)
+
+
+@click.group(cls=_Talkcat, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="talking-catalogue")
 @click.option("-v", "--verbose", count=True, help="More log detail (-vv for debug).")
 def main(verbose: int) -> None:

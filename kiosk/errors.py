@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from catalog.errors import TalkcatError
 
-class ConfigError(Exception):
+
+class ConfigError(TalkcatError):
     """One or more configuration problems, reported all at once.
 
     ``problems`` holds one ``"file: section.key: message"`` line per problem.

@@ -65,3 +65,9 @@ def test_staff_hash_prints_a_verifiable_hash_and_never_the_pin() -> None:
 def test_staff_hash_refuses_a_pin_that_cannot_be_typed_on_a_keypad() -> None:
     result = CliRunner().invoke(main, ["staff", "hash", "--pin"], input="abc\nabc\n")
     assert result.exit_code == 2
+
+
+def test_a_missing_catalogue_is_a_message_not_a_traceback(tmp_path) -> None:
+    result = CliRunner().invoke(main, ["search", "Pippi", "--db", str(tmp_path / "none.db")])
+    assert result.exit_code == 3, result.output
+    assert "Traceback" not in result.output
