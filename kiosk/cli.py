@@ -273,6 +273,8 @@ def serve(cfg: Any) -> None:
               help="Append one JSON line per event (ready, speak, done, stop).")
 @click.option("--audio", help="Audio output: pygame (default) or none.")
 @click.option("--speech", help="Speech engine: pyttsx3 (default) or recording.")
+@click.option("--missing-state", type=click.Path(dir_okay=False),
+              help="Count identifiers not found here (see 'talkcat missing').")
 @click.option("--screen/--no-screen", default=None,
               help="Show the large-print window ([screen] in the config file).")
 @click.option("--keypad", type=click.Choice(["none", "pygame"]),
@@ -286,6 +288,7 @@ def run(
     transcript: str | None,
     audio: str | None,
     speech: str | None,
+    missing_state: str | None,
     screen: bool | None,
     keypad: str | None,
     config_path: str | None,
@@ -299,7 +302,9 @@ def run(
         reader["driver"], reader["target"] = parse_spec(reader_spec)
         reader.setdefault("target", None)
     overrides = {
-        "kiosk": {"db": db, "language": lang, "transcript": transcript},
+        "kiosk": {
+            "db": db, "language": lang, "transcript": transcript, "missing_state": missing_state,
+        },
         "reader": reader,
         "speech": {"engine": speech},
         "audio": {"driver": audio},

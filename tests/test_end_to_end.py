@@ -139,8 +139,10 @@ def test_invalid_and_unknown_scans_are_answered_not_crashed(
 ) -> None:
     master, port = pty_pair
     transcript = tmp_path / "t.jsonl"
+    missing = tmp_path / "missing.db"
     proc = start_kiosk(
-        catalogue, f"serial:{port}", transcript, "--audio", "none", "--speech", "recording"
+        catalogue, f"serial:{port}", transcript, "--audio", "none", "--speech", "recording",
+        "--missing-state", str(missing),
     )
     try:
         wait_for_events(transcript, lambda ev: any(e["event"] == "ready" for e in ev), proc=proc)
@@ -163,6 +165,10 @@ def test_invalid_and_unknown_scans_are_answered_not_crashed(
     assert texts.count("Koden kunde inte läsas. Försök igen.") == 1
     assert texts[-2:] == ["Finns inte i katalogen.", TOVE]
     assert code == 0
+    # Staff learn what to catalogue: counts only, and the catalogue itself was not written.
+    report = talkcat("missing", "--state", str(missing))
+    assert report.returncode == 0, report.stderr
+    assert "9780140449136" in report.stdout
 
 
 def test_list_reader_fake_runs_the_real_kiosk(catalogue: Path, tmp_path: Path) -> None:
