@@ -79,3 +79,10 @@ def wait_for_events(
         if time.monotonic() > deadline:
             raise AssertionError(f"timed out after {timeout} s; transcript so far: {events}")
         time.sleep(0.02)  # polling a file: there is no event to block on
+
+
+def wait_ready(path: Path, proc: subprocess.Popen[str], timeout: float = 30.0) -> list[dict]:
+    """Until the kiosk wrote ``ready``: its reader is open and it listens."""
+    return wait_for_events(
+        path, lambda ev: any(e["event"] == "ready" for e in ev), timeout=timeout, proc=proc
+    )

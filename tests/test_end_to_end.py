@@ -16,7 +16,14 @@ from pathlib import Path
 
 import pytest
 
-from tests.support import FIXTURES, TALKCAT, talkcat, talkcat_env, wait_for_events
+from tests.support import (
+    FIXTURES,
+    TALKCAT,
+    talkcat,
+    talkcat_env,
+    wait_for_events,
+    wait_ready,
+)
 
 TOVE = "Anteckningar från en ö, av Tove Jansson och Tuulikki Pietilä"
 GUILLOU = "Ondskan, av Jan Guillou, talbok"  # Libris codes it as a talking book
@@ -91,7 +98,7 @@ def test_scan_on_a_serial_line_is_spoken(catalogue: Path, pty_pair, tmp_path: Pa
     transcript = tmp_path / "t.jsonl"
     proc = start_kiosk(catalogue, f"serial:{port}", transcript, "--audio", "pygame")
     try:
-        wait_for_events(transcript, lambda ev: any(e["event"] == "ready" for e in ev), proc=proc)
+        wait_ready(transcript, proc)
         os.write(master, b"91-0-056322-6\r\n")
         events = wait_for_events(
             transcript, lambda ev: any(e["event"] == "done" for e in ev), proc=proc
@@ -113,7 +120,7 @@ def test_second_scan_cuts_off_the_first(catalogue: Path, pty_pair, tmp_path: Pat
     transcript = tmp_path / "t.jsonl"
     proc = start_kiosk(catalogue, f"serial:{port}", transcript, "--audio", "pygame")
     try:
-        wait_for_events(transcript, lambda ev: any(e["event"] == "ready" for e in ev), proc=proc)
+        wait_ready(transcript, proc)
         os.write(master, b"9789100563226\n")
         wait_for_events(transcript, lambda ev: len(speaks(ev)) == 1, proc=proc)
         os.write(master, b"91-642-2009-5\r")
@@ -145,7 +152,7 @@ def test_invalid_and_unknown_scans_are_answered_not_crashed(
         "--missing-state", str(missing),
     )
     try:
-        wait_for_events(transcript, lambda ev: any(e["event"] == "ready" for e in ev), proc=proc)
+        wait_ready(transcript, proc)
         # Two ISBNs with wrong check digits, noise, a good book not in the catalogue.
         os.write(master, b"9789100563227\r\n\x1b\x02\xff\r\n9789100563228\r\n9780140449136\r\n")
         wait_for_events(
@@ -209,7 +216,7 @@ def test_demo_needs_no_configuration(tmp_path: Path) -> None:
         env=talkcat_env(XDG_CACHE_HOME=str(tmp_path / "cache")),
     )
     try:
-        wait_for_events(transcript, lambda ev: any(e["event"] == "ready" for e in ev), proc=proc)
+        wait_ready(transcript, proc)
         assert proc.stdin is not None
         proc.stdin.write("9789100563226\n")
         proc.stdin.flush()

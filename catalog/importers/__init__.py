@@ -23,8 +23,8 @@ from catalog.records import Label, Record
 
 
 @dataclass(frozen=True)
-class Rejection:
-    """A record or line that was not loaded (or, as a warning, loaded with a part dropped)."""
+class _Report:
+    """Where in which file, which identifier, and why: what staff need to find a record."""
 
     file: str
     position: str
@@ -37,18 +37,14 @@ class Rejection:
 
 
 @dataclass(frozen=True)
-class Notice:
+class Rejection(_Report):
+    """A record or line that was not loaded (or, as a warning, loaded with a part dropped)."""
+
+
+@dataclass(frozen=True)
+class Notice(_Report):
     """Something staff should know that did not stop anything loading (a file read as
     Windows-1252, columns ignored...).  Reported as a warning, never counted as rejected."""
-
-    file: str
-    position: str
-    identifier: str | None
-    reason: str
-
-    def __str__(self) -> str:
-        ident = f" [{self.identifier}]" if self.identifier else ""
-        return f"{self.file}: {self.position}{ident}: {self.reason}"
 
 
 @dataclass(frozen=True)
