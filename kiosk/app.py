@@ -12,6 +12,7 @@ from __future__ import annotations
 import itertools
 import logging
 import math
+import os
 import queue
 import re
 import threading
@@ -37,6 +38,10 @@ RATE_STEP = 20  # words per minute per key press
 RATE_LIMITS = (80, 450)
 VOLUME_STEP_DB = 3.0  # one key press
 VOLUME_RANGE_DB = 24.0  # from the ceiling down: more than the 18 dB EN 301 549 asks for
+# Pause/resume cues: the nearest existing earcons (hardware/audio/earcons.py has no pause cue
+# of its own yet): one steady tone for "held", the rising "go" pair for "going on".
+PAUSE_EARCON = "end"
+RESUME_EARCON = "accepted"
 
 
 class SpeakerLike(Protocol):
@@ -53,23 +58,45 @@ class SpeakerLike(Protocol):
 
 
 class CatalogSource:
-    """Opens the catalogue read-only on first use and again after a failure.
+    """Opens the catalogue read-only on first use, and again after a failure or a swap.
 
-    The kiosk must keep its reader alive when the catalogue file is missing or being
-    replaced; a lookup then reports ``CatalogError`` and the next one tries again.
+    The kiosk must keep its reader alive when the catalogue file is missing, damaged, busy or
+    being replaced; a lookup then reports ``CatalogError`` and a later one tries again.  A
+    staff import writes inside SQLite, which an open connection sees at once; but a file
+    copied or renamed over the path is a *different* file, and the old connection would go
+    on reading the unlinked one for ever.  So every use compares the path's device and inode
+    (one ``stat``, a few microseconds) with those of the file that was opened, and reopens
+    when they differ or the file has gone.
     """
 
     def __init__(self, path: str | None) -> None:
         self.path = path
         self._catalog: Any = None
+        self._opened_as: tuple[int, int] | None = None
+        self.check_thread: threading.Thread | None = None
+        self.check_problems: list[str] | None = None
+        """Result of the last background check: [] healthy, None not run (or not finished)."""
+
+    def _identity(self) -> tuple[int, int] | None:
+        try:
+            st = os.stat(self.path)  # type: ignore[arg-type]
+        except OSError:
+            return None
+        return st.st_dev, st.st_ino
 
     def _open(self) -> Any:
         if self.path is None:
             raise CatalogError("no catalogue configured: give --db or [kiosk] db")
+        identity = self._identity()
+        if self._catalog is not None and identity != self._opened_as:
+            log.warning("catalogue file %s was replaced or removed: reopening", self.path)
+            self.close()
         if self._catalog is None:
             from catalog.store import Catalog
 
             self._catalog = Catalog.open(self.path, readonly=True)
+            self._opened_as = identity
+            log.info("catalogue %s open (read-only)", self.path)
         return self._catalog
 
     def _call(self, method: str, *args: Any, **kwargs: Any) -> Any:
@@ -100,6 +127,42 @@ class CatalogSource:
                 log.exception("closing the catalogue failed")
             finally:
                 self._catalog = None
+                self._opened_as = None
+
+    def check_in_background(self) -> threading.Thread | None:
+        """Start ``PRAGMA quick_check`` on a connection of its own, off the loop thread.
+
+        It reads every page - seconds on a large catalogue - so it cannot be part of start-up
+        nor hold the lookup connection's lock; the verdict goes to the staff-facing log.
+        """
+        if self.path is None:
+            return None
+        self.check_problems = None
+        thread = threading.Thread(target=self._quick_check, name="catalogue-check", daemon=True)
+        thread.start()
+        self.check_thread = thread
+        return thread
+
+    def _quick_check(self) -> None:
+        from catalog.store import Catalog
+
+        try:
+            with Catalog.open(self.path, readonly=True) as catalog:  # type: ignore[arg-type]
+                problems = catalog.check()
+        except CatalogError as exc:
+            problems = [str(exc)]
+        except Exception as exc:  # a check must never take the kiosk down
+            log.exception("catalogue check could not run")
+            problems = [f"{type(exc).__name__}: {exc}"]
+        if problems:
+            log.error(
+                "CATALOGUE CHECK FAILED for %s: %s - scans may go unanswered; run"
+                " `talkcat catalog check --db %s` and re-import the catalogue",
+                self.path, "; ".join(p[:300] for p in problems[:5]), self.path,
+            )
+        else:
+            log.info("catalogue check: %s passed quick_check", self.path)
+        self.check_problems = problems
 
 
 @dataclass
@@ -120,6 +183,42 @@ class Session:
 class _Marker:
     name: str
     detail: str = ""
+
+
+class EventQueue(queue.Queue[Any]):
+    """The reader -> loop hand-over, bounded so a flooding reader cannot grow memory.
+
+    ``put`` never blocks: the reader thread must keep draining the device, or the OS buffer
+    would fill instead.  When ``limit`` events are already waiting the loop has fallen
+    behind, and the oldest waiting scan is dropped - for a visitor the newest scan is the one
+    that matters (a new scan cuts the old one off anyway).  Markers (ready, fault,
+    recovered) are never dropped; key presses only when no scan is left to drop.
+    """
+
+    def __init__(self, limit: int = 64) -> None:
+        super().__init__()
+        self.limit = limit
+        self.dropped = 0
+        self.high_water = 0
+        """The most events ever waiting at once (for tests and status)."""
+
+    def _put(self, item: Any) -> None:  # called by put() with the queue's lock held
+        waiting = self.queue
+        if len(waiting) >= self.limit:
+            self._drop_one()
+        waiting.append(item)
+        self.high_water = max(self.high_water, len(waiting))
+
+    def _drop_one(self) -> None:
+        for kinds in ((Frame,), (KeyPress, KeypadResult)):
+            for index, old in enumerate(self.queue):
+                if isinstance(old, kinds):
+                    del self.queue[index]
+                    self.dropped += 1
+                    if math.log10(self.dropped).is_integer():  # 1, 10, 100...: not a flood
+                        log.warning("reader flood: %d waiting events dropped, newest kept",
+                                    self.dropped)
+                    return
 
 
 @dataclass
@@ -146,7 +245,7 @@ class Kiosk:
     idle_warn: float = 20.0
     staff: StaffGate = field(default_factory=StaffGate)
     clock: Callable[[], float] = time.monotonic
-    events: queue.Queue[Any] = field(default_factory=queue.Queue)
+    events: queue.Queue[Any] = field(default_factory=EventQueue)
 
     def __post_init__(self) -> None:
         self.volume = min(self.volume, self.volume_max)
@@ -240,8 +339,10 @@ class Kiosk:
         if result is not None:
             self.on_keypad(result)
 
-    def on_keypad(self, result: KeypadResult) -> None:
-        if self.idle.touch():  # the key answered the idle warning: keep settings, nothing else
+    def on_keypad(self, result: KeypadResult, *, visitor: bool = True) -> None:
+        """``visitor=False``: the keypad's own timer spoke (typing warning or time-out), which
+        is not somebody at the kiosk and must neither restart nor answer the idle countdown."""
+        if visitor and self.idle.touch():  # answered the idle warning: keep settings, no more
             self.say(self._message("idle_kept"), remember=False)
             return
         event = result.event()
@@ -340,15 +441,12 @@ class Kiosk:
         s = self.session
         if action == "stop":
             self.speaker.stop()
+            s.paused = False  # the speaker forgets a pause on stop; so must we
         elif action == "repeat":
             if s.last is not None:
                 self.say(s.last)
         elif action == "pause":
-            if s.paused:
-                self.speaker.resume()
-            else:
-                self.speaker.pause()
-            s.paused = not s.paused
+            self._toggle_pause()
         elif action in ("volume-up", "volume-down"):
             self._step_volume(+1 if action == "volume-up" else -1)
         elif action in ("rate-up", "rate-down"):
@@ -374,6 +472,24 @@ class Kiosk:
             self.say(step.utterance(s.language, s.verbose, phrases_dir=self.phrases_dir))
         else:
             log.info("key %r has no function", action)
+
+    def _toggle_pause(self) -> None:
+        """Pause or resume, with a short cue so the state is heard (EN 301 549 5.6.1).
+
+        Never words: speaking "paused" would itself be the speech the visitor wanted to stop.
+        The cue plays on the output's own cue channel, which pausing does not hold.
+        """
+        s = self.session
+        if s.paused:
+            self.speaker.resume()
+            s.paused = False
+            self.speaker.earcon(RESUME_EARCON)
+        elif self.speaking:
+            self.speaker.pause()
+            s.paused = True
+            self.speaker.earcon(PAUSE_EARCON)
+        else:
+            log.info("pause with nothing playing: nothing to pause")
 
     def _more(self) -> None:
         s = self.session
@@ -451,6 +567,10 @@ class Kiosk:
             self.ready.set()
             if self.notifier is not None:
                 self.notifier.ready()
+            # The full page check runs now, in the background: start-up stays cheap.
+            check = getattr(self.catalog, "check_in_background", None)
+            if check is not None:
+                check()
         elif marker.name == "fault":
             # Staff-facing, once per fault (the reader wrapper reports each loss once).
             log.error("reader fault: %s", marker.detail)
@@ -466,7 +586,8 @@ class Kiosk:
                 self.on_raw_key(key.name, key.down, key.repeat)
         result = self.keypad.poll()
         if result is not None:
-            self.on_keypad(result)
+            # A held key's repeat is the visitor; a typing warning or time-out is not.
+            self.on_keypad(result, visitor=result.action is not None)
         s = self.session
         idle = self.idle.poll(busy=self.speaking, settings_changed=self.defaults.differs(s))
         if idle == "warn":

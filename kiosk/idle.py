@@ -56,11 +56,14 @@ class IdleTimer:
     def poll(self, *, busy: bool = False, settings_changed: bool = True) -> IdleEvent | None:
         """``"warn"`` once, then ``"reset"`` once, per idle spell; otherwise ``None``.
 
-        ``busy``: speech is playing (a long summary is not idleness) - counts as activity.
+        ``busy``: speech is playing (a long summary is not idleness) - counts as activity,
+        except while a warning is out: then the speech is the warning itself (any visitor
+        action would have answered it through :meth:`touch`), and counting it would restart
+        the countdown, forget the warning, and never reset at all.
         ``settings_changed``: False when everything is at its default; no warning is then
         needed and the reset (which still clears the last book) is silent.
         """
-        if busy:
+        if busy and not self.warned:
             self.touch()
             return None
         if self._done:

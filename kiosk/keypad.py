@@ -243,7 +243,8 @@ class Keypad:
             return self._repeat(key, now) if key in self._held else None
         last = self._accepted.get(key)
         if last is not None and now - last < self.double_press:
-            log.debug("double press of %s ignored", key)
+            # In PIN entry a digit key's name is the digit: never log it (EN 301 549 5.1.3.8).
+            log.debug("double press of %s ignored", "a key" if self.mode == "pin" else key)
             return None
         self._held[key] = now
         result = self._interpret(key, now)
