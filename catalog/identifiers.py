@@ -62,6 +62,14 @@ class Identifier:
 
 # --------------------------------------------------------------------------- cleaning
 
+
+def _all_digits(text: str) -> bool:
+    """ASCII 0-9 only.  ``str.isdigit`` also accepts "³" or "¹" (a Windows-1252 byte in a
+    CSV) that ``int`` then refuses, so a check-digit routine raised ValueError instead of
+    InvalidIdentifier - found by fuzzing the importers."""
+    return text.isascii() and text.isdigit()
+
+
 _QUALIFIED = re.compile(
     r"^(?P<num>[0-9][0-9 \-]*[0-9Xx])(?:\s*[(\[:;].*|\s+(?![Xx]$)[^\d\s].*)$", re.DOTALL
 )
@@ -70,7 +78,7 @@ _QUALIFIED = re.compile(
 _HEX_PAIRS = re.compile(r"^[0-9A-F]{2}(?:[:\- ][0-9A-F]{2}){3,}$")
 _HEX = re.compile(r"^[0-9A-F]+$")
 _CODABAR = re.compile(r"^[A-DTNE*]([0-9\-$:/.+]+)[A-DTNE*]$")
-_ISSN_FORM = re.compile(r"^\d{4}-\d{3}[\dX]$")
+_ISSN_FORM = re.compile(r"^[0-9]{4}-[0-9]{3}[0-9X]$")
 _ISBN_FORM = re.compile(r"^[0-9][0-9\- ]{8,15}[0-9X]$")
 _AIM = re.compile(r"^\](?P<sym>[A-Za-z][0-9A-Za-z])")
 
@@ -173,7 +181,7 @@ def _ean8(digits: str) -> Identifier:
 def _ean_symbology(sym: str, payload: str) -> Identifier:
     """``]E*``: the EAN/UPC family.  The reader has decoded a symbol, so digits are required."""
     digits = payload.replace(" ", "").replace("-", "")
-    if not digits.isdigit():
+    if not _all_digits(digits):
         raise InvalidIdentifier(f"EAN/UPC symbol {payload!r} contains characters other than digits")
     if sym == "E4" or len(digits) == 8:
         if len(digits) != 8:
@@ -214,7 +222,7 @@ def _library_barcode(payload: str) -> Identifier:
 
 def _gs1(payload: str) -> Identifier:
     """GS1-128 (``]C1``): AI (01) carries a GTIN-14, whose last 13 digits are the EAN."""
-    if payload.startswith("01") and len(payload) >= 16 and payload[2:16].isdigit():
+    if payload.startswith("01") and len(payload) >= 16 and _all_digits(payload[2:16]):
         gtin = payload[2:16]
         if gtin.startswith("0"):
             return _from_ean13(gtin[1:])
@@ -236,12 +244,12 @@ def _rfid(compact: str) -> Identifier:
 
 def _bare(text: str) -> Identifier:
     upper = text.upper()
-    if _HEX_PAIRS.match(upper) and (":" in upper or not re.sub(r"[\- ]", "", upper).isdigit()):
+    if _HEX_PAIRS.match(upper) and (":" in upper or not _all_digits(re.sub(r"[\- ]", "", upper))):
         return _rfid(re.sub(r"[:\- ]", "", upper))
     squeezed = re.sub(r"\s+", "", upper)
     uid_length = (len(squeezed) == 16 and squeezed.startswith("E0")) or len(squeezed) in (8, 14, 20)
     codabar = bool(_CODABAR.match(squeezed))
-    if _HEX.match(squeezed) and not squeezed.isdigit() and uid_length and not codabar:
+    if _HEX.match(squeezed) and not _all_digits(squeezed) and uid_length and not codabar:
         return _rfid(squeezed)
     if _CODABAR.match(squeezed) or (squeezed.startswith("*") and squeezed.endswith("*")):
         return _library_barcode(squeezed)
@@ -257,10 +265,10 @@ def _bare(text: str) -> Identifier:
         # way this is a standard number, not a library barcode.
         hyphenated = True
         squeezed = squeezed.replace("-", "")
-    if re.fullmatch(r"M\d{9}", squeezed):
+    if re.fullmatch(r"M[0-9]{9}", squeezed):
         return _from_ismn10(squeezed)
 
-    if squeezed.isdigit():
+    if _all_digits(squeezed):
         n = len(squeezed)
         if n == 13:
             return _from_ean13(squeezed)
@@ -277,11 +285,11 @@ def _bare(text: str) -> Identifier:
         if n == 8 and _issn.calc_check_digit(squeezed[:7]) == squeezed[7]:
             return Identifier("issn", squeezed)
         return Identifier("barcode", squeezed)
-    if len(squeezed) == 10 and squeezed[:9].isdigit() and squeezed[9] == "X":
+    if len(squeezed) == 10 and _all_digits(squeezed[:9]) and squeezed[9] == "X":
         found = _from_isbn10(squeezed, strict=True)
         assert found is not None
         return found
-    if len(squeezed) == 8 and squeezed[:7].isdigit() and squeezed[7] == "X":
+    if len(squeezed) == 8 and _all_digits(squeezed[:7]) and squeezed[7] == "X":
         if _issn.calc_check_digit(squeezed[:7]) == "X":
             return Identifier("issn", squeezed)
         return Identifier("barcode", squeezed)
@@ -365,18 +373,18 @@ def identifier_keys(stored: str, kind: str | None = None) -> list[str]:
         cleaned = _strip_controls(stored)
         qualified = _QUALIFIED.match(cleaned)
         digits = re.sub(r"[\s\-]", "", qualified.group("num") if qualified else cleaned)
-        return [normalise(digits, "]E0" if digits.isdigit() else None).value]
+        return [normalise(digits, "]E0" if _all_digits(digits) else None).value]
     if kind == "isbn":
         cleaned = _strip_controls(stored)
         qualified = _QUALIFIED.match(cleaned)
         chars = re.sub(r"[\s\-]", "", qualified.group("num") if qualified else cleaned).upper()
-        if len(chars) == 9 and chars.isdigit():
+        if len(chars) == 9 and _all_digits(chars):
             chars = "0" + chars  # SBN: the pre-1970 nine-digit form
-        if len(chars) == 10 and chars[:9].isdigit() and chars[9] in "0123456789X":
+        if len(chars) == 10 and _all_digits(chars[:9]) and chars[9] in "0123456789X":
             found = _from_isbn10(chars, strict=True)
             assert found is not None
             return [found.value]
-        if len(chars) == 13 and chars.isdigit():
+        if len(chars) == 13 and _all_digits(chars):
             return [_from_ean13(chars).value]
         raise InvalidIdentifier(f"ISBN {stored!r}: not 10 or 13 digits")
     return [normalise(stored).value]

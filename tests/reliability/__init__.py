@@ -1,0 +1,1 @@
+"""Issue 7: faults injected into a running kiosk, bad input, and no way in."""
