@@ -12,7 +12,6 @@ from __future__ import annotations
 import itertools
 import logging
 import math
-import os
 import queue
 import re
 import threading
@@ -26,6 +25,8 @@ from catalog.identifiers import normalise
 from hardware.protocols import Frame, KeyPress, Reader
 from kiosk import levels
 from kiosk.browse import Browser
+from kiosk.catalog_source import CatalogSource
+from kiosk.events import EventQueue, Marker
 from kiosk.idle import Defaults, IdleTimer
 from kiosk.keypad import Keymap, Keypad, KeypadResult
 from kiosk.phrasing import DEFAULT_LANGUAGE, LANGUAGES, Utterance
@@ -57,114 +58,6 @@ class SpeakerLike(Protocol):
     def close(self) -> None: ...
 
 
-class CatalogSource:
-    """Opens the catalogue read-only on first use, and again after a failure or a swap.
-
-    The kiosk must keep its reader alive when the catalogue file is missing, damaged, busy or
-    being replaced; a lookup then reports ``CatalogError`` and a later one tries again.  A
-    staff import writes inside SQLite, which an open connection sees at once; but a file
-    copied or renamed over the path is a *different* file, and the old connection would go
-    on reading the unlinked one for ever.  So every use compares the path's device and inode
-    (one ``stat``, a few microseconds) with those of the file that was opened, and reopens
-    when they differ or the file has gone.
-    """
-
-    def __init__(self, path: str | None) -> None:
-        self.path = path
-        self._catalog: Any = None
-        self._opened_as: tuple[int, int] | None = None
-        self.check_thread: threading.Thread | None = None
-        self.check_problems: list[str] | None = None
-        """Result of the last background check: [] healthy, None not run (or not finished)."""
-
-    def _identity(self) -> tuple[int, int] | None:
-        try:
-            st = os.stat(self.path)  # type: ignore[arg-type]
-        except OSError:
-            return None
-        return st.st_dev, st.st_ino
-
-    def _open(self) -> Any:
-        if self.path is None:
-            raise CatalogError("no catalogue configured: give --db or [kiosk] db")
-        identity = self._identity()
-        if self._catalog is not None and identity != self._opened_as:
-            log.warning("catalogue file %s was replaced or removed: reopening", self.path)
-            self.close()
-        if self._catalog is None:
-            from catalog.store import Catalog
-
-            self._catalog = Catalog.open(self.path, readonly=True)
-            self._opened_as = identity
-            log.info("catalogue %s open (read-only)", self.path)
-        return self._catalog
-
-    def _call(self, method: str, *args: Any, **kwargs: Any) -> Any:
-        catalog = self._open()
-        try:
-            return getattr(catalog, method)(*args, **kwargs)
-        except CatalogError:
-            self.close()
-            raise
-        except Exception as exc:  # sqlite3 errors from a file replaced or damaged under us
-            self.close()
-            raise CatalogError(f"{self.path}: {exc}") from exc
-
-    def lookup(self, identifier: Any) -> Any:
-        return self._call("lookup", identifier)
-
-    def search(self, text: str, limit: int = 20) -> list[Any]:
-        return self._call("search", text, limit)
-
-    def stats(self) -> dict[str, Any]:
-        return self._call("stats")
-
-    def close(self) -> None:
-        if self._catalog is not None:
-            try:
-                self._catalog.close()
-            except Exception:
-                log.exception("closing the catalogue failed")
-            finally:
-                self._catalog = None
-                self._opened_as = None
-
-    def check_in_background(self) -> threading.Thread | None:
-        """Start ``PRAGMA quick_check`` on a connection of its own, off the loop thread.
-
-        It reads every page - seconds on a large catalogue - so it cannot be part of start-up
-        nor hold the lookup connection's lock; the verdict goes to the staff-facing log.
-        """
-        if self.path is None:
-            return None
-        self.check_problems = None
-        thread = threading.Thread(target=self._quick_check, name="catalogue-check", daemon=True)
-        thread.start()
-        self.check_thread = thread
-        return thread
-
-    def _quick_check(self) -> None:
-        from catalog.store import Catalog
-
-        try:
-            with Catalog.open(self.path, readonly=True) as catalog:  # type: ignore[arg-type]
-                problems = catalog.check()
-        except CatalogError as exc:
-            problems = [str(exc)]
-        except Exception as exc:  # a check must never take the kiosk down
-            log.exception("catalogue check could not run")
-            problems = [f"{type(exc).__name__}: {exc}"]
-        if problems:
-            log.error(
-                "CATALOGUE CHECK FAILED for %s: %s - scans may go unanswered; run"
-                " `talkcat catalog check --db %s` and re-import the catalogue",
-                self.path, "; ".join(p[:300] for p in problems[:5]), self.path,
-            )
-        else:
-            log.info("catalogue check: %s passed quick_check", self.path)
-        self.check_problems = problems
-
-
 @dataclass
 class Session:
     """What belongs to the visitor at the kiosk now; reset for the next visitor."""
@@ -177,48 +70,6 @@ class Session:
     level: int = 1
     last: Utterance | None = None
     last_record: Any = None
-
-
-@dataclass
-class _Marker:
-    name: str
-    detail: str = ""
-
-
-class EventQueue(queue.Queue[Any]):
-    """The reader -> loop hand-over, bounded so a flooding reader cannot grow memory.
-
-    ``put`` never blocks: the reader thread must keep draining the device, or the OS buffer
-    would fill instead.  When ``limit`` events are already waiting the loop has fallen
-    behind, and the oldest waiting scan is dropped - for a visitor the newest scan is the one
-    that matters (a new scan cuts the old one off anyway).  Markers (ready, fault,
-    recovered) are never dropped; key presses only when no scan is left to drop.
-    """
-
-    def __init__(self, limit: int = 64) -> None:
-        super().__init__()
-        self.limit = limit
-        self.dropped = 0
-        self.high_water = 0
-        """The most events ever waiting at once (for tests and status)."""
-
-    def _put(self, item: Any) -> None:  # called by put() with the queue's lock held
-        waiting = self.queue
-        if len(waiting) >= self.limit:
-            self._drop_one()
-        waiting.append(item)
-        self.high_water = max(self.high_water, len(waiting))
-
-    def _drop_one(self) -> None:
-        for kinds in ((Frame,), (KeyPress, KeypadResult)):
-            for index, old in enumerate(self.queue):
-                if isinstance(old, kinds):
-                    del self.queue[index]
-                    self.dropped += 1
-                    if math.log10(self.dropped).is_integer():  # 1, 10, 100...: not a flood
-                        log.warning("reader flood: %d waiting events dropped, newest kept",
-                                    self.dropped)
-                    return
 
 
 @dataclass
@@ -325,7 +176,7 @@ class Kiosk:
             self.on_key(event.action)
         elif isinstance(event, KeypadResult):
             self.on_keypad(event)
-        elif isinstance(event, _Marker):
+        elif isinstance(event, Marker):
             self.on_marker(event)
         else:
             log.warning("ignored unknown event %r", event)
@@ -561,7 +412,7 @@ class Kiosk:
 
     # ------------------------------------------------------------------ markers, ticks
 
-    def on_marker(self, marker: _Marker) -> None:
+    def on_marker(self, marker: Marker) -> None:
         if marker.name == "ready":
             self.transcript.write("ready", None, self.session.language, None)
             self.ready.set()
@@ -609,22 +460,22 @@ class Kiosk:
 
     def report_fault(self, detail: str) -> None:
         """For the reader wrapper: called from the reader thread when the device is lost."""
-        self.events.put(_Marker("fault", detail))
+        self.events.put(Marker("fault", detail))
 
     def report_recovered(self) -> None:
-        self.events.put(_Marker("recovered"))
+        self.events.put(Marker("recovered"))
 
     def _read_loop(self, stop: threading.Event) -> None:
         try:
             self.reader.open()
-            self.events.put(_Marker("ready"))
+            self.events.put(Marker("ready"))
             while not stop.is_set():
                 event = self.reader.read(0.1)
                 if event is not None:
                     self.events.put(event)
         except Exception as exc:  # a driver bug must not leave the loop waiting forever
             log.exception("reader thread ended")
-            self.events.put(_Marker("fault", str(exc)))
+            self.events.put(Marker("fault", str(exc)))
         finally:
             try:
                 self.reader.close()

@@ -194,7 +194,8 @@ class _FaultRelay:
 def serve(cfg: Any) -> None:
     """Wire catalogue, reader and speech from ``cfg`` and serve until SIGINT/SIGTERM."""
     from catalog.missing import MissingCounter
-    from kiosk.app import CatalogSource, Kiosk
+    from kiosk.app import Kiosk
+    from kiosk.catalog_source import CatalogSource
     from kiosk.keypad import Keymap
     from kiosk.staff import StaffGate
     from kiosk.systemd import Notifier

@@ -23,7 +23,8 @@ from hardware.protocols import Frame, KeyPress
 from hardware.readers.fake import ListReader
 from hardware.speech.recording import RecordingSynthesizer
 from hardware.speech.speaker import Speaker
-from kiosk.app import CatalogSource, Kiosk
+from kiosk.app import Kiosk
+from kiosk.catalog_source import CatalogSource
 from kiosk.transcript import Transcript
 from tests.support import FIXTURES
 

@@ -23,7 +23,8 @@ from hardware.framing import Shaping
 from hardware.protocols import Audio, Frame, KeyPress, Reader, ReaderEvent
 from hardware.speech.recording import RecordingSynthesizer
 from hardware.speech.speaker import Speaker
-from kiosk.app import CatalogSource, Kiosk
+from kiosk.app import Kiosk
+from kiosk.catalog_source import CatalogSource
 from kiosk.transcript import Transcript
 from tests.support import FIXTURES, read_events, wait_for_events
 

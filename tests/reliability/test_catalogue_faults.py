@@ -211,7 +211,7 @@ def test_background_quick_check_logs_damage_at_error_and_scans_go_on(
     db = make_catalogue(tmp_path / "catalogue.db", source)
     _damage_a_middle_page(db)
     reader = PushReader()
-    caplog.set_level(logging.INFO, logger="kiosk.app")
+    caplog.set_level(logging.INFO, logger="kiosk")
     with KioskRig(reader, db, tmp_path / "t.jsonl") as rig:
         check_finished(rig)
         reader.scan(GUILLOU_ISBN)  # the kiosk answers throughout (the page hit is elsewhere)
@@ -226,7 +226,7 @@ def test_background_quick_check_passes_a_healthy_file(
     tmp_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
     db = make_catalogue(tmp_path / "catalogue.db")
-    caplog.set_level(logging.INFO, logger="kiosk.app")
+    caplog.set_level(logging.INFO, logger="kiosk")
     with KioskRig(PushReader(), db, tmp_path / "t.jsonl") as rig:
         check_finished(rig)
     assert rig.kiosk.catalog.check_problems == []

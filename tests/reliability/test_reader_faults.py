@@ -19,7 +19,7 @@ from hardware.framing import DEFAULT_MAX_FRAME, IdleGapParser
 from hardware.protocols import Frame
 from hardware.readers.resilient import ReconnectingReader
 from hardware.readers.serial import SerialReader
-from kiosk.app import EventQueue
+from kiosk.events import EventQueue
 from tests.hardware.reader_support import FakeClock, Pty, wait_for
 from tests.reliability.rig import (
     GUILLOU,
@@ -186,7 +186,7 @@ def test_binary_noise_then_valid_frames_are_still_spoken(tmp_path: Path) -> None
 
 
 def test_event_queue_keeps_newest_scans_and_every_marker() -> None:
-    from kiosk.app import _Marker
+    from kiosk.events import Marker as _Marker
 
     events = EventQueue(limit=8)
     events.put(_Marker("ready"))
