@@ -38,6 +38,7 @@ log = logging.getLogger(__name__)
 RATE_STEP = 20  # words per minute per key press
 RATE_LIMITS = (80, 450)
 VOLUME_STEP_DB = 3.0  # one key press
+WEDGE_MAX = 64  # longer than any barcode: a stuck key must not grow memory
 VOLUME_RANGE_DB = 24.0  # from the ceiling down: more than the 18 dB EN 301 549 asks for
 # Pause/resume cues: the nearest existing earcons (hardware/audio/earcons.py has no pause cue
 # of its own yet): one steady tone for "held", the rising "go" pair for "going on".
@@ -108,6 +109,7 @@ class Kiosk:
         self.idle = IdleTimer(self.idle_timeout, self.idle_warn, self.clock)
         self.browser = Browser(self.catalog)
         self.staff_mode = False
+        self._wedge: list[str] = []
         self._tokens = itertools.count(1)
         self._playing: dict[int, Utterance] = {}
         self._started: set[int] = set()
@@ -182,10 +184,28 @@ class Kiosk:
             log.warning("ignored unknown event %r", event)
 
     def on_raw_key(self, name: str, down: bool = True, repeat: bool = False) -> None:
-        """A physical key from the keypad driver; the keypad state machine decides."""
+        """A physical key from the keypad driver; the keypad state machine decides.
+
+        Main-keyboard characters that no keypad function uses are a barcode scanner in
+        keyboard-wedge mode typing into the kiosk's window: they collect until Return and
+        are then looked up like any scan (the numeric keypad's own keys never get here).
+        """
         if not down:
             self.keypad.release(name)
             return
+        if self.keypad.mode is None and name not in self.keypad.keymap.actions:
+            if len(name) == 1 and name.isprintable() and not repeat:
+                if len(self._wedge) < WEDGE_MAX:
+                    self._wedge.append(name.upper())
+                else:
+                    log.warning("keyboard-wedge line over %d characters: dropped", WEDGE_MAX)
+                    self._wedge.clear()
+                return
+            if name == "Return" and self._wedge:
+                text, self._wedge = "".join(self._wedge), []
+                self.idle.touch()
+                self.on_frame(Frame(text=text, kind="barcode"))
+                return
         result = self.keypad.press(name, repeat=repeat)
         if result is not None:
             self.on_keypad(result)
