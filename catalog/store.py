@@ -39,6 +39,10 @@ log = logging.getLogger(__name__)
 
 APPLICATION_ID = 0x54434154  # "TCAT": tells our files from any other SQLite database
 BUSY_TIMEOUT_MS = 5000
+READ_BUSY_TIMEOUT_MS = 1000
+"""Read-only opens (the kiosk) wait less: in WAL mode a reader is only ever blocked by some
+other tool's exclusive lock, and a visitor should hear "unavailable" within a second, not
+five."""
 
 _V1 = """
 CREATE TABLE records (
@@ -142,7 +146,10 @@ class Catalog:
             )
         try:
             conn = sqlite3.connect(
-                _ro_uri(path), uri=True, check_same_thread=False, timeout=BUSY_TIMEOUT_MS / 1000
+                _ro_uri(path),
+                uri=True,
+                check_same_thread=False,
+                timeout=READ_BUSY_TIMEOUT_MS / 1000,
             )
         except sqlite3.Error as exc:
             raise CatalogError(f"{path}: cannot open the catalogue: {exc}") from exc
