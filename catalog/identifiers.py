@@ -71,9 +71,12 @@ def _all_digits(text: str) -> bool:
 
 
 _QUALIFIED = re.compile(
-    r"^(?P<num>[0-9][0-9 \-]*[0-9Xx])(?:\s*[(\[:;].*|\s+(?![Xx]$)[^\d\s].*)$", re.DOTALL
+    r"^(?P<num>[0-9][0-9 \-]{6,}[0-9Xx])(?:\s*[(\[:;].*|\s+(?![Xx]$)[^\d\s].*)$", re.DOTALL
 )
-"""A stored ISBN followed by a qualifier: ``91-29-68831-3 (inb.)``, ``0-19-852663-6 : £30``."""
+"""A stored ISBN followed by a qualifier: ``91-29-68831-3 (inb.)``, ``0-19-852663-6 : £30``.
+
+At least eight characters before the qualifier (an ISSN is the shortest standard number),
+so a short Codabar payload such as ``00:`` stays a barcode and normalising is idempotent."""
 
 _HEX_PAIRS = re.compile(r"^[0-9A-F]{2}(?:[:\- ][0-9A-F]{2}){3,}$")
 _HEX = re.compile(r"^[0-9A-F]+$")

@@ -26,7 +26,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import BinaryIO
+from typing import BinaryIO, NamedTuple
 
 from catalog.errors import CatalogError
 from catalog.importers import (
@@ -40,7 +40,7 @@ from catalog.importers import (
     csv_json,
     marc,
 )
-from catalog.store import Catalog
+from catalog.store import Catalog, prepare_record
 
 log = logging.getLogger(__name__)
 
@@ -114,7 +114,7 @@ def detect_format(path: Path) -> str:
     return "csv"
 
 
-def _items(path: Path, fmt: str, handle: BinaryIO) -> Iterator[Item]:
+def _items(path: Path, fmt: str, handle: BinaryIO) -> Iterator[Item | _Prepared]:
     if fmt == "marc":
         if path.stat().st_size >= PARALLEL_MIN_BYTES:
             return _parallel_iso2709(path, handle)
@@ -126,13 +126,39 @@ def _items(path: Path, fmt: str, handle: BinaryIO) -> Iterator[Item]:
     return csv_json.read_csv(path, handle)
 
 
-def _parse_batch(file: str, batch: list[tuple[int, int, bytes]]) -> list[Item]:
+class _Prepared(NamedTuple):
+    """An ``Entry`` as the parse worker sends it back: already serialised for the store
+    (compact to pickle, and the writer has nothing left to do but write)."""
+
+    prepared: tuple[str, str, str | None, str, tuple[str, str, str, str]]
+    keys: tuple[str, ...]
+    unavailable: tuple[str, ...]
+    notes: tuple[str, ...]
+    position: str
+
+
+def _compact(item: Item) -> Item | _Prepared:
+    if type(item) is Entry:
+        return _Prepared(
+            prepare_record(item.record),
+            tuple(item.keys),
+            tuple(item.unavailable),
+            tuple(item.notes),
+            item.position,
+        )
+    return item
+
+
+def _parse_batch(file: str, batch: list[tuple[int, int, bytes]]) -> list[Item | _Prepared]:
     """Worker-process side: decode and map a batch of raw records."""
     state: dict[str, bool] = {}
-    return [marc.parse_piece(piece, number, offset, file, state) for number, offset, piece in batch]
+    return [
+        _compact(marc.parse_piece(piece, number, offset, file, state))
+        for number, offset, piece in batch
+    ]
 
 
-def _parallel_iso2709(path: Path, handle: BinaryIO) -> Iterator[Item]:
+def _parallel_iso2709(path: Path, handle: BinaryIO) -> Iterator[Item | _Prepared]:
     """Split records here, parse them in a worker process, yield results in file order.
 
     Only raw bytes go to the worker and small entries come back; a bounded number of batches
@@ -142,7 +168,7 @@ def _parallel_iso2709(path: Path, handle: BinaryIO) -> Iterator[Item]:
     ctx = multiprocessing.get_context("spawn")
     workers = max(1, min(4, os.cpu_count() or 1))
     with concurrent.futures.ProcessPoolExecutor(max_workers=workers, mp_context=ctx) as pool:
-        pending: deque[concurrent.futures.Future[list[Item]]] = deque()
+        pending: deque[concurrent.futures.Future[list[Item | _Prepared]]] = deque()
         batch: list[tuple[int, int, bytes]] = []
         number = 0
         try:
@@ -169,8 +195,16 @@ def _parallel_iso2709(path: Path, handle: BinaryIO) -> Iterator[Item]:
                 future.cancel()
 
 
-def _apply(catalog: Catalog, item: Item, report: ImportReport) -> None:
-    if isinstance(item, Entry):
+def _apply(catalog: Catalog, item: Item | _Prepared, report: ImportReport) -> None:
+    if type(item) is _Prepared:
+        if catalog.put_prepared(item.prepared, item.keys, item.unavailable):
+            report.added += 1
+        else:
+            report.updated += 1
+        for note in item.notes:
+            file = report.files[-1]
+            report.warnings.append(Rejection(file, item.position, item.prepared[0], note))
+    elif isinstance(item, Entry):
         if catalog.put_record(item.record, item.keys, item.unavailable):
             report.added += 1
         else:

@@ -98,6 +98,14 @@ def _fts_values(record: Record) -> tuple[str, str, str, str]:
     return title, people, series, subjects
 
 
+def prepare_record(
+    record: Record,
+) -> tuple[str, str, str | None, str, tuple[str, str, str, str]]:
+    """What :meth:`Catalog.put_prepared` writes: id, kind, language, JSON, full-text values."""
+    data = json.dumps(record_to_dict(record), ensure_ascii=False, separators=(",", ":"))
+    return record.id, record.kind, record.language, data, _fts_values(record)
+
+
 _WORD = re.compile(r"\w+", re.UNICODE)
 
 
@@ -458,34 +466,44 @@ class Catalog:
         ISBN corrected in the source does not leave a stale way in.  A key shared with another
         record (two bibs with one ISBN) goes to the record written last.
         """
+        return self.put_prepared(prepare_record(record), keys, unavailable)
+
+    def put_prepared(
+        self,
+        prepared: tuple[str, str, str | None, str, tuple[str, str, str, str]],
+        keys: Iterable[str],
+        unavailable: Iterable[str] = (),
+    ) -> bool:
+        """:meth:`put_record` for a record already serialised by :func:`prepare_record` (an
+        import's parse worker does that part, so the writer only writes)."""
         c = self._conn
-        data = json.dumps(record_to_dict(record), ensure_ascii=False, separators=(",", ":"))
-        row = c.execute("SELECT rowid FROM records WHERE id = ?", (record.id,)).fetchone()
+        record_id, kind, language, data, fts = prepared
+        row = c.execute("SELECT rowid FROM records WHERE id = ?", (record_id,)).fetchone()
         if row is None:
             rowid = c.execute(
                 "INSERT INTO records (id, kind, language, data) VALUES (?, ?, ?, ?)",
-                (record.id, record.kind, record.language, data),
+                (record_id, kind, language, data),
             ).lastrowid
         else:
             rowid = row[0]
             c.execute(
                 "UPDATE records SET kind = ?, language = ?, data = ? WHERE rowid = ?",
-                (record.kind, record.language, data, rowid),
+                (kind, language, data, rowid),
             )
             c.execute(
-                "DELETE FROM identifiers WHERE record_id = ? AND target = 'record'", (record.id,)
+                "DELETE FROM identifiers WHERE record_id = ? AND target = 'record'", (record_id,)
             )
             c.execute("DELETE FROM records_fts WHERE rowid = ?", (rowid,))
         c.execute(
             "INSERT INTO records_fts (rowid, title, authors, series, subjects)"
             " VALUES (?, ?, ?, ?, ?)",
-            (rowid, *_fts_values(record)),
+            (rowid, *fts),
         )
         off = set(unavailable)
         c.executemany(
             "INSERT OR REPLACE INTO identifiers (key, record_id, target, available)"
             " VALUES (?, ?, 'record', ?)",
-            [(k, record.id, 0 if k in off else None) for k in dict.fromkeys(keys)],
+            [(k, record_id, 0 if k in off else None) for k in dict.fromkeys(keys)],
         )
         return row is None
 

@@ -250,6 +250,45 @@ class MarcRecord:
         return found[0] if found else None
 
 
+def _decode_utf8_fast(chunk: bytes, base: int, whole: str) -> MarcRecord | None:
+    """The common case, decoded in one go: fields laid out in directory order, back to back,
+    with no stray field terminator inside any of them.  Then the data area, already decoded
+    (``whole``: UTF-8 of ``chunk[base:]``), splits on 0x1E/0x1F exactly as the directory says -
+    both are ASCII, so never part of a multi-byte character.  ``None`` when the record is laid
+    out any other way (or has non-ASCII indicators or subfield codes): the caller then walks
+    the directory field by field, with identical results.
+    """
+    directory = chunk[24 : base - 1]
+    count = len(directory) // 12
+    expected = 0
+    tags = []
+    for i in range(0, len(directory), 12):
+        if int(directory[i + 7 : i + 12]) != expected:
+            return None
+        expected += int(directory[i + 3 : i + 7])
+        tags.append(directory[i : i + 3].decode("ascii"))
+    if expected != len(chunk) - 1 - base or chunk.count(b"\x1e", base) != count:
+        return None
+    parts = whole.split("\x1e")
+    fields: list[MarcField] = []
+    append = fields.append
+    for tag, raw in zip(tags, parts, strict=False):
+        if tag < "010" and tag.isdigit():
+            append(MarcField(tag, data=raw))
+            continue
+        subs = raw.split("\x1f")
+        indicators = subs[0]
+        if not indicators.isascii():
+            return None
+        subfields = [(p[0], p[1:]) for p in subs[1:] if p]
+        for code, _value in subfields:
+            if code >= "\x80":
+                return None
+        indicators += "  "
+        append(MarcField(tag, indicators[0], indicators[1], subfields))
+    return MarcRecord(chunk[:24].decode("ascii"), fields)
+
+
 def decode_chunk(chunk: bytes, state: dict[str, bool] | None = None) -> MarcRecord:
     """Decode one structurally checked ISO 2709 record; raises ``ValueError`` with a reason.
 
@@ -259,14 +298,22 @@ def decode_chunk(chunk: bytes, state: dict[str, bool] | None = None) -> MarcReco
     base = int(chunk[12:17])
     marc8: MARC8ToUnicode | None = None
     if coding == "a":
-        problem = _bad_utf8(chunk, base)
-        if problem:
-            raise ValueError(problem)
+        try:
+            whole = chunk[base:].decode("utf-8")
+        except UnicodeDecodeError:
+            problem = _bad_utf8(chunk, base)
+            raise ValueError(problem) from None
+        fast = _decode_utf8_fast(chunk, base, whole)
+        if fast is not None:
+            return fast
     elif coding == " ":
         if _looks_utf8(chunk):
             if state is not None and not state.get("warned_utf8"):
                 state["warned_utf8"] = True
                 log.warning("records say MARC-8 (leader/09 blank) but hold UTF-8; reading UTF-8")
+            fast = _decode_utf8_fast(chunk, base, chunk[base:].decode("utf-8"))
+            if fast is not None:
+                return fast
         else:
             marc8 = MARC8ToUnicode(quiet=True)
     else:
@@ -307,7 +354,10 @@ _ABBREVIATION = re.compile(
 
 
 def nfc(text: str) -> str:
-    return unicodedata.normalize("NFC", text)
+    return text if text.isascii() else unicodedata.normalize("NFC", text)
+
+
+_CLEAN_ENDS = frozenset("/:;,=+.]")
 
 
 def clean(text: str | None) -> str | None:
@@ -316,6 +366,9 @@ def clean(text: str | None) -> str | None:
         return None
     text = nfc(text).strip()
     while True:
+        # Nothing below can change a text that ends in none of these: stop early.
+        if not text or (text[-1] not in _CLEAN_ENDS and not text[-1].isspace()):
+            break
         before = text
         text = _TRAILING.sub("", text)
         if text.endswith(".") and not _INITIAL_DOT.search(text) and not _ABBREVIATION.search(text):
