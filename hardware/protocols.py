@@ -164,6 +164,19 @@ class AudioOutput(Protocol):
     def close(self) -> None: ...
 
 
+@runtime_checkable
+class DeviceHealth(Protocol):
+    """Optional extra for an ``AudioOutput`` that can tell when its device has gone.
+
+    ``device_fault`` is cheap, callable from any thread, and returns ``None`` while the device
+    works or a one-line reason once it is known to be unusable (the mixer closed under it, a
+    write failed).  ``hardware.audio.fallback.FallbackOutput`` polls it to switch to silence
+    and back; an output without it is judged only by whether its calls raise.
+    """
+
+    def device_fault(self) -> str | None: ...
+
+
 @dataclass
 class DriverInfo:
     """What the registry knows about one entry point, loaded or not."""

@@ -18,6 +18,7 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any, Protocol
 
 from catalog.errors import CatalogError, InvalidIdentifier
@@ -29,7 +30,7 @@ from kiosk.catalog_source import CatalogSource
 from kiosk.events import EventQueue, Marker
 from kiosk.idle import Defaults, IdleTimer
 from kiosk.keypad import Keymap, Keypad, KeypadResult
-from kiosk.phrasing import DEFAULT_LANGUAGE, LANGUAGES, Utterance
+from kiosk.phrasing import DEFAULT_LANGUAGE, LANGUAGES, Utterance, clean
 from kiosk.staff import StaffGate
 from kiosk.transcript import Transcript
 
@@ -40,10 +41,9 @@ RATE_LIMITS = (80, 450)
 VOLUME_STEP_DB = 3.0  # one key press
 WEDGE_MAX = 64  # longer than any barcode: a stuck key must not grow memory
 VOLUME_RANGE_DB = 24.0  # from the ceiling down: more than the 18 dB EN 301 549 asks for
-# Pause/resume cues: the nearest existing earcons (hardware/audio/earcons.py has no pause cue
-# of its own yet): one steady tone for "held", the rising "go" pair for "going on".
-PAUSE_EARCON = "end"
-RESUME_EARCON = "accepted"
+# Pause/resume cues of their own: a steady pair for "held", a rising three for "going on".
+PAUSE_EARCON = "pause"
+RESUME_EARCON = "resume"
 
 
 class SpeakerLike(Protocol):
@@ -56,6 +56,7 @@ class SpeakerLike(Protocol):
     def set_rate(self, wpm: int) -> None: ...
     def set_volume(self, volume: float) -> None: ...
     def earcon(self, name: str) -> None: ...
+    def play_audio(self, token: int, blocks: Any, listener: Callable[[str, int], None]) -> None: ...
     def close(self) -> None: ...
 
 
@@ -368,17 +369,51 @@ class Kiosk:
         if record is None:
             self.say(self._message("help_keys"))
             return
-        s.level += 1
+        # Level 4, when the record names one, is its talking-book sample.
+        last = 4 if getattr(record, "sample_path", None) else 3
+        s.level = min(s.level + 1, last + 1)
         utterance = None
         if s.level == 2:
             utterance = levels.level_two(record, s.language, phrases_dir=self.phrases_dir)
         elif s.level == 3:
             utterance = levels.level_three(record, s.language, phrases_dir=self.phrases_dir)
+            if utterance is None and last == 4:
+                s.level = 4  # no summary: straight on to the sample
+        if s.level == 4 and last == 4 and self._play_sample(record):
+            return
         if utterance is None:
-            s.level = 3
+            s.level = last
             self.speaker.earcon("end")
             utterance = self._message("end_of_record")
         self.say(utterance)
+
+    def _play_sample(self, record: Any) -> bool:
+        """Play the record's talking-book sample like speech (stop, pause, volume apply)."""
+        from hardware.audio.earcons import SAMPLE_RATE
+        from hardware.audio.sample import load_sample
+        from hardware.errors import HardwareError
+
+        path = Path(record.sample_path)
+        if not path.is_absolute() and self.catalog.path:
+            path = Path(self.catalog.path).resolve().parent / path
+        try:
+            blocks = load_sample(path, SAMPLE_RATE)
+        except HardwareError as exc:
+            log.warning("talking-book sample of %s cannot be played: %s", record.id, exc)
+            return False
+        title = clean(getattr(record, "title", "")) or "?"
+        utterance = self._message("sample", title=title)
+        utterance = Utterance(utterance.text, utterance.lang, record.id, "sample")
+        token = next(self._tokens)
+        with self._lock:
+            self._playing[token] = utterance
+        self.session.last = utterance
+        self._current = utterance
+        self.session.paused = False
+        self.speaker.play_audio(token, blocks, self._on_playback)
+        if self.screen is not None:
+            self.screen.show(utterance.text)
+        return True
 
     def _step_volume(self, direction: int) -> None:
         s = self.session
@@ -449,6 +484,13 @@ class Kiosk:
             self.say(self._message("reader_fault"), remember=False)
         elif marker.name == "recovered":
             log.warning("reader is back")
+        elif marker.name == "audio-fault":
+            # Plays silently (the device is gone) but reaches the transcript and the screen,
+            # which is where staff look; the ERROR log line says the same.
+            log.error("audio fault: %s", marker.detail)
+            self.say(self._message("audio_fault"), remember=False)
+        elif marker.name == "audio-recovered":
+            log.warning("audio device is back")
 
     def tick(self) -> None:
         """Timers and devices owned by the loop thread; called between events."""
@@ -484,6 +526,13 @@ class Kiosk:
 
     def report_recovered(self) -> None:
         self.events.put(Marker("recovered"))
+
+    def report_audio_fault(self, detail: str) -> None:
+        """For the audio output: called from its thread when the sound device is lost."""
+        self.events.put(Marker("audio-fault", detail))
+
+    def report_audio_recovered(self) -> None:
+        self.events.put(Marker("audio-recovered"))
 
     def _read_loop(self, stop: threading.Event) -> None:
         try:

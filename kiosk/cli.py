@@ -105,26 +105,40 @@ def lookup(identifier: str, db: str, lang: str) -> None:
 # ---------------------------------------------------------------------------- run
 
 
-def _build_speaker(cfg: Any) -> Any:
-    """Speech engine + audio output; a missing sound device falls back to silence, loudly."""
+def _build_speaker(cfg: Any, faults: Any) -> Any:
+    """Speech engine + audio output.
+
+    A missing or vanishing sound device never stops the kiosk: the output falls back to
+    silence (so the transcript stays truthful), says so loudly in the log, and retries.
+    """
     from hardware import registry
+    from hardware.audio.fallback import FallbackOutput
+    from hardware.audio.null import NullOutput
     from hardware.speech.speaker import Speaker
 
-    synthesizer = registry.create("talkcat.speech", cfg.speech_engine, None, {})
-    output = registry.create("talkcat.audio", cfg.audio_driver, None, {})
-    try:
-        output.open()
-    except HardwareError as exc:
-        log.error("AUDIO UNAVAILABLE, continuing silently: %s", exc)
-        output = registry.create("talkcat.audio", "none", None, {})
-        output.open()
+    def make_speech() -> Any:
+        return registry.create("talkcat.speech", cfg.speech_engine, None, {})
+
+    def make_audio() -> Any:
+        return registry.create("talkcat.audio", cfg.audio_driver, None, {})
+
+    if cfg.audio_driver == "none":
+        output = make_audio()
+    else:
+        first = [make_audio()]  # a wrong driver name is a configuration error: raise now
+        output = FallbackOutput(
+            lambda: first.pop() if first else make_audio(),
+            NullOutput(),
+            on_fault=faults.report_audio_fault,
+            on_recover=faults.report_audio_recovered,
+        )
+    output.open()
     return Speaker(
-        synthesizer,
+        make_speech(),
         output,
         rate=cfg.speech_rate,
         volume=cfg.speech_volume,
-        # A hung or crashed engine is replaced by a fresh one from the same driver.
-        factory=lambda: registry.create("talkcat.speech", cfg.speech_engine, None, {}),
+        factory=make_speech,  # a hung or crashed engine is replaced by a fresh one
     )
 
 
@@ -190,6 +204,14 @@ class _FaultRelay:
         if self.kiosk is not None:
             self.kiosk.report_recovered()
 
+    def report_audio_fault(self, detail: str) -> None:
+        if self.kiosk is not None:  # at start-up there is no kiosk yet: the log has it
+            self.kiosk.report_audio_fault(detail)
+
+    def report_audio_recovered(self) -> None:
+        if self.kiosk is not None:
+            self.kiosk.report_audio_recovered()
+
 
 def serve(cfg: Any) -> None:
     """Wire catalogue, reader and speech from ``cfg`` and serve until SIGINT/SIGTERM."""
@@ -208,7 +230,7 @@ def serve(cfg: Any) -> None:
         fail(str(exc), EXIT_INVALID)
     if cfg.db and not Path(cfg.db).exists():
         log.error("catalogue %s does not exist yet; scans will say it is unavailable", cfg.db)
-    speaker = _build_speaker(cfg)
+    speaker = _build_speaker(cfg, relay)
     if cfg.log:
         from logging.handlers import TimedRotatingFileHandler
 

@@ -8,6 +8,9 @@ that starts or stops at full amplitude is heard as a click.
 The shapes follow common auditory-display practice: rising pitch = positive ("accepted"),
 falling = negative ("not-found"), a low buzzy double pulse (fundamental plus third harmonic)
 = "error", a fast high alternating triple = "fault" (staff-facing, unlike anything else).
+"pause" is two short equal mid tones (a steady "hold": no pitch movement, pure, unlike the low
+buzzy "error" pair); "resume" is three quick rising steps (a "go on" run, shorter and lower
+than "accepted"'s two-note leap), so the two are told apart from each other and from the rest.
 """
 
 from __future__ import annotations
@@ -32,6 +35,14 @@ _SHAPES: dict[str, list[tuple[float, float, float]]] = {
     "end": [(1040.0, 0.09, 0.0)],
     "volume": [(750.0, 0.10, 0.0)],
     "error": [(330.0, 0.08, 0.35), (0.0, 0.03, 0.0), (330.0, 0.08, 0.35)],
+    "pause": [(587.0, 0.07, 0.0), (0.0, 0.05, 0.0), (587.0, 0.07, 0.0)],
+    "resume": [
+        (523.0, 0.05, 0.0),
+        (0.0, 0.012, 0.0),
+        (659.0, 0.05, 0.0),
+        (0.0, 0.012, 0.0),
+        (784.0, 0.07, 0.0),
+    ],
     "fault": [
         (1800.0, 0.06, 0.0),
         (0.0, 0.01, 0.0),

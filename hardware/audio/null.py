@@ -37,6 +37,7 @@ class NullOutput(StreamingOutput):
     def open(self) -> None:
         with self._lock:
             self._opened = True
+            self._device_error = None
 
     def close(self) -> None:
         self.stop()

@@ -13,6 +13,10 @@ reports ``started`` then exactly one of ``finished``/``stopped`` per token.  Bot
   check, so an old feeder can never queue audio after a newer ``play`` or ``stop``.
 * listeners are never called with that lock held (a listener may call ``play`` or ``stop``);
   a session's own re-entrant lock orders its ``started`` before its end event.
+* a failure in a feeder thread is told apart by where it came from: the block source (the
+  synthesiser failed - the next utterance may well work) or the device (recorded, and reported
+  by :meth:`StreamingOutput.device_fault` until the output is opened again, so a wrapper such
+  as ``hardware.audio.fallback.FallbackOutput`` can switch to a silent output).
 """
 
 from __future__ import annotations
@@ -28,6 +32,28 @@ from hardware.protocols import Audio, PlaybackListener
 log = logging.getLogger(__name__)
 
 PlaybackEvent = Literal["started", "finished", "stopped"]
+
+
+class BlockSourceError(Exception):
+    """The iterator of blocks handed to ``play`` raised (not the device's fault)."""
+
+
+class _Source:
+    """Wraps the caller's block iterator so its failures are tagged as ``BlockSourceError``."""
+
+    def __init__(self, blocks: Iterator[Audio]) -> None:
+        self._blocks = blocks
+
+    def __iter__(self) -> Iterator[Audio]:
+        return self
+
+    def __next__(self) -> Audio:
+        try:
+            return next(self._blocks)
+        except StopIteration:
+            raise
+        except Exception as exc:
+            raise BlockSourceError(f"{type(exc).__name__}: {exc}") from exc
 
 
 class PlaybackSession:
@@ -92,11 +118,19 @@ class StreamingOutput:
         self._current: PlaybackSession | None = None
         self._paused = False
         self._opened = False
+        self._device_error: str | None = None
 
     # ------------------------------------------------------------------ the contract
 
+    def device_fault(self) -> str | None:
+        """Why the device is unusable (it failed during playback), or None while it is fine.
+
+        Cleared only by opening the output again.  Implements ``hardware.protocols.DeviceHealth``.
+        """
+        return self._device_error
+
     def play(self, blocks: Iterator[Audio], token: int, listener: PlaybackListener) -> None:
-        session = PlaybackSession(iter(blocks), token, listener)
+        session = PlaybackSession(_Source(iter(blocks)), token, listener)
         with self._lock:
             if not self._opened:
                 raise HardwareError(f"{type(self).__name__}: play() before open()")
@@ -160,13 +194,25 @@ class StreamingOutput:
     def _feed_guarded(self, session: PlaybackSession) -> None:
         try:
             self._feed(session)
-        except Exception:
+        except Exception as exc:
             # The block iterator or the device failed: the listener still hears the end.
-            log.exception("%s: playback of token %s failed", type(self).__name__, session.token)
+            if isinstance(exc, BlockSourceError):
+                log.warning(
+                    "%s: the audio for token %s failed: %s", type(self).__name__, session.token, exc
+                )
+            else:
+                log.exception(
+                    "%s: the device failed playing token %s", type(self).__name__, session.token
+                )
             with self._lock:
+                if not isinstance(exc, BlockSourceError):
+                    self._device_error = f"{type(exc).__name__}: {exc}"
                 if self._current is session:
                     self._current = None
-                    self._halt()
+                    try:
+                        self._halt()
+                    except Exception:
+                        log.debug("halting the failed device failed too", exc_info=True)
             session.end("stopped")
 
     def _feed(self, session: PlaybackSession) -> None:

@@ -20,6 +20,15 @@ display module and belongs to whoever runs the event loop (the large-print scree
 feeder thread exists only during playback) and only delays ``finished`` by <= 5 ms; ``stop``
 and barge-in do not depend on it (they call ``Channel.stop`` directly).
 
+Device loss (issue 7): pygame segfaults when ``Channel.play``/``queue``/``get_queue`` is called
+after ``pygame.mixer.quit()`` (measured, pygame 2.6.1), so every channel call is made under the
+lock after checking that the mixer is still initialised; once it is not, the output is *lost*:
+``device_fault`` says why, ``play`` and ``earcon`` raise ``HardwareError``, a playing session
+ends ``stopped``, and the other controls do nothing.  ``hardware.audio.fallback.FallbackOutput``
+turns that into "continue silently, reopen later".  Not detectable through pygame: an SDL device
+that disappears while the mixer stays open (SDL 2 then keeps consuming audio in real time into
+nothing) - pygame exposes no device-lost status outside its display event queue.
+
 Measured with SDL's ``dummy`` and ``disk`` drivers (SDL 2.28, pygame 2.6): both consume audio
 in real time (a 1.0 s sound keeps the channel busy for ~1.01 s), so tests observe ``finished``
 exactly as on a real device.
@@ -31,11 +40,13 @@ import io
 import logging
 import os
 import threading
+import time
+from collections.abc import Iterator
 
 from hardware.audio.pcm import to_wav
 from hardware.audio.playback import PlaybackSession, StreamingOutput
 from hardware.errors import HardwareError
-from hardware.protocols import Audio, Option
+from hardware.protocols import Audio, Option, PlaybackListener
 
 # pygame prints a banner to standard output on import; the CLI's stdout is a contract.
 os.environ.setdefault("PYGAME_HIDE_SUPPORT_PROMPT", "1")
@@ -43,6 +54,16 @@ os.environ.setdefault("PYGAME_HIDE_SUPPORT_PROMPT", "1")
 log = logging.getLogger(__name__)
 
 _POLL_SECONDS = 0.005
+MIXER_LOCK = threading.RLock()
+"""pygame's mixer is process-global and not safe to quit while another thread uses it (a
+segfault, measured).  Every ``PygameOutput`` makes its mixer and channel calls holding this one
+lock (it is their ``_lock``); other code that initialises or quits the mixer should hold it too."""
+_mixer_epoch = 0
+"""Bumped each time one of us initialises the mixer: ``close`` quits only its own epoch's mixer,
+never one that was opened again (by the next output) after its own was lost."""
+_EARLY_END_SECONDS = 0.25
+"""A channel that falls idle this much sooner than its audio could have played was cut off
+(``mixer.quit`` racing our lock halts every channel first): a lost device, not ``finished``."""
 _SPEECH_CHANNEL = 0
 _CUE_CHANNEL = 1
 
@@ -73,15 +94,18 @@ class PygameOutput(StreamingOutput):
         device: str = "",
     ) -> None:
         super().__init__()
+        self._lock = threading.Condition(MIXER_LOCK)
         # The registry passes TARGET from "--audio pygame:TARGET"; treat it as the device name.
         self._device = device or (target or "")
         self._frequency = frequency
         self._buffer = buffer
         self._volume = 1.0
         self._owns_mixer = False
+        self._epoch = 0
         self._format: tuple[int, int, int] | None = None
         self._speech = None
         self._cue = None
+        self._lost: str | None = None
         self._sound_lock = threading.Lock()
 
     # ------------------------------------------------------------------ lifecycle
@@ -89,9 +113,13 @@ class PygameOutput(StreamingOutput):
     def open(self) -> None:
         """Initialise the mixer; a missing device raises ``HardwareError`` (use ``none``)."""
         with self._lock:
-            if self._opened:
+            if self._opened and self.device_fault() is None:
                 return
             import pygame
+
+            self._opened = False
+            self._lost = None
+            self._device_error = None
 
             if pygame.mixer.get_init() is None:
                 try:
@@ -109,6 +137,9 @@ class PygameOutput(StreamingOutput):
                         f"pygame: no usable {where} ({exc}) - check that headphones or the USB "
                         "sound card are connected, or run with --audio none"
                     ) from exc
+                global _mixer_epoch
+                _mixer_epoch += 1
+                self._epoch = _mixer_epoch
                 self._owns_mixer = True
             else:
                 log.info(
@@ -136,7 +167,13 @@ class PygameOutput(StreamingOutput):
             if self._owns_mixer:
                 import pygame
 
-                pygame.mixer.quit()
+                # A lost mixer may since have been opened again by someone else: not ours.
+                if (
+                    self._lost is None
+                    and self._epoch == _mixer_epoch
+                    and pygame.mixer.get_init() is not None
+                ):
+                    pygame.mixer.quit()
                 self._owns_mixer = False
 
     def check(self) -> str:
@@ -149,13 +186,46 @@ class PygameOutput(StreamingOutput):
             f"buffer {self._buffer} frames, SDL driver {driver}"
         )
 
+    # ------------------------------------------------------------------ device health
+
+    def device_fault(self) -> str | None:
+        """None while the mixer works; otherwise why not (``hardware.protocols.DeviceHealth``)."""
+        with self._lock:
+            if self._opened:
+                self._alive()
+            return self._lost or self._device_error
+
+    def _alive(self) -> bool:
+        """Whether channel calls are safe now (lock held); notes the loss once it is not."""
+        if not self._opened or self._lost is not None:
+            return False
+        import pygame
+
+        if pygame.mixer.get_init() is None:
+            self._lost = "the pygame mixer is no longer initialised (audio device lost)"
+            self._owns_mixer = False
+            log.error("pygame: %s", self._lost)
+            return False
+        return True
+
+    def _require_device(self) -> None:
+        """Raise ``HardwareError`` unless channel calls are safe (lock held)."""
+        if not self._alive():
+            raise HardwareError(f"pygame: {self._lost or 'the audio output is not open'}")
+
+    def play(self, blocks: Iterator[Audio], token: int, listener: PlaybackListener) -> None:
+        with self._lock:
+            if self._opened and not self._alive():
+                raise HardwareError(f"pygame: {self._lost}")
+        super().play(blocks, token, listener)
+
     # ------------------------------------------------------------------ controls
 
     def set_volume(self, volume: float) -> None:
         """Applies live to what is playing (and to earcons, so a volume cue sounds at it)."""
         with self._lock:
             self._volume = min(1.0, max(0.0, volume))
-            if self._opened:
+            if self._alive():
                 self._speech.set_volume(self._volume)
                 self._cue.set_volume(self._volume)
 
@@ -164,21 +234,23 @@ class PygameOutput(StreamingOutput):
         return self._volume
 
     def earcon(self, audio: Audio) -> None:
-        sound = self._sound(audio)
         with self._lock:
             if self._opened:
-                self._cue.play(sound)
+                self._require_device()
+                self._cue.play(self._sound(audio))
                 self._cue.set_volume(self._volume)
 
     def _halt(self) -> None:
-        if self._speech is not None:
+        if self._speech is not None and self._alive():
             self._speech.stop()
 
     def _pause_device(self) -> None:
-        self._speech.pause()
+        if self._alive():
+            self._speech.pause()
 
     def _resume_device(self) -> None:
-        self._speech.unpause()
+        if self._alive():
+            self._speech.unpause()
 
     # ------------------------------------------------------------------ streaming
 
@@ -194,16 +266,23 @@ class PygameOutput(StreamingOutput):
 
     def _feed(self, session: PlaybackSession) -> None:
         first = True
+        began = 0.0
+        seconds = 0.0  # of audio handed to the channel: it cannot go idle sooner than that
         for block in session.blocks:
             if not block.pcm:
                 continue
-            sound = self._sound(block)
+            with self._lock:
+                self._require_device()
+                sound = self._sound(block)
+            seconds += block.seconds
             if first:
                 with self._lock:
                     if not self._is_current(session):
                         return
+                    self._require_device()
                     self._speech.play(sound)
                     self._speech.set_volume(self._volume)
+                    began = time.monotonic()
                 session.started()
                 first = False
                 continue
@@ -211,6 +290,7 @@ class PygameOutput(StreamingOutput):
                 with self._lock:
                     if not self._is_current(session):
                         return
+                    self._require_device()
                     if self._speech.get_queue() is None:
                         # Plays at once if the channel ran dry while this block was made.
                         self._speech.queue(sound)
@@ -221,7 +301,15 @@ class PygameOutput(StreamingOutput):
             with self._lock:
                 if not self._is_current(session):
                     return
+                self._require_device()
                 if not self._paused and not self._speech.get_busy():
+                    self._require_device()
+                    early = seconds - (time.monotonic() - began) if not first else 0.0
+                    if early > _EARLY_END_SECONDS:
+                        raise HardwareError(
+                            f"pygame: the sound stopped {early:.2f} s early - the mixer was "
+                            "closed under it (audio device lost)"
+                        )
                     break
             session.cancelled.wait(_POLL_SECONDS)
         self._finish(session)

@@ -25,6 +25,10 @@ Threads and why:
   from its own threads, possibly while holding its locks; handing events to a dedicated
   thread means a listener may call ``say``/``stop`` without any risk of deadlock.
 
+``play_audio`` (a talking-book sample, issue 5) is an utterance too: it takes the same place
+as a ``say`` - same generation counter, same exactly-once events - but hands the blocks
+straight to the output (whose feeder thread pulls them), with no synthesis in between.
+
 Visitor text is logged at DEBUG only.
 """
 
@@ -341,6 +345,32 @@ class Speaker:
             self._generation = utterance.generation
             self._current = utterance
             self._jobs.put((utterance, list(segments)))
+
+    def play_audio(
+        self, token: int, blocks: Iterator[Audio], listener: PlaybackListener
+    ) -> None:
+        """Play recorded audio (a talking-book sample) as one utterance, like ``say``.
+
+        The same contract: the current utterance is cut off first; the listener hears
+        ``started`` when the first block reaches the device, then exactly one of
+        ``finished``/``stopped``; ``stop``, ``pause``/``resume``, ``set_volume`` and a newer
+        ``say`` apply to it as to speech.  ``blocks`` are pulled lazily by the output's own
+        thread, never by the caller, so a slow decoder does not hold up the kiosk; a block
+        source that raises ends the utterance ``stopped``.  Returns at once.
+        """
+        with self._lock:
+            if self._closed:
+                listener("stopped", token)
+                return
+            utterance = _Utterance(token, listener, self._generation + 1, self._events)
+            self._interrupt()
+            self._generation = utterance.generation
+            self._current = utterance
+            try:
+                self._output.play(iter(blocks), token, utterance.on_output)
+            except Exception:
+                log.exception("audio output refused to play recorded audio")
+                utterance.end("stopped")
 
     def stop(self) -> None:
         """Silence speech at once and drop whatever was still to be synthesised."""

@@ -57,3 +57,44 @@ def test_required_names_exist_and_error_sounds_unlike_accepted() -> None:
 def test_unknown_earcon_names_the_known_ones() -> None:
     with pytest.raises(ValueError, match="accepted"):
         earcon("applause")
+
+
+
+def notes(name: str) -> list[float]:
+    """Frequency of each note, the notes split at gaps of >= 5 ms of silence."""
+    audio = earcon(name)
+    data = samples(audio)
+    gap = int(0.005 * audio.sample_rate)
+    found: list[list[int]] = [[]]
+    quiet = 0
+    for value in data:
+        if value == 0:
+            quiet += 1
+            if quiet == gap and found[-1]:
+                found.append([])
+            continue
+        quiet = 0
+        found[-1].append(value)
+    freqs = []
+    for run in found:
+        if len(run) < audio.sample_rate * 0.02:
+            continue
+        crossings = sum(1 for a, b in itertools.pairwise(run) if (a < 0) != (b < 0))
+        freqs.append(crossings / 2 / (len(run) / audio.sample_rate))
+    return freqs
+
+
+def test_pause_and_resume_cues_are_distinct_from_each_other_and_the_rest() -> None:
+    assert {"pause", "resume"} <= set(EARCON_NAMES)
+    for name in EARCON_NAMES:
+        if name not in ("pause", "resume"):
+            assert earcon("pause").pcm != earcon(name).pcm
+            assert earcon("resume").pcm != earcon(name).pcm
+    pause, resume = notes("pause"), notes("resume")
+    assert len(pause) == 2 and pause[0] == pytest.approx(pause[1], rel=0.02)  # steady: "held"
+    assert len(resume) == 3 and resume[0] < resume[1] < resume[2]  # rising run: "going on"
+    # No two cues share a melody (note count and pitches to the nearest 50 Hz).
+    melodies = {name: tuple(round(f / 50) for f in notes(name)) for name in EARCON_NAMES}
+    assert len(set(melodies.values())) == len(EARCON_NAMES), melodies
+    assert min(pause) > 1.5 * max(notes("error"))  # not the low buzzy pair
+    assert max(resume) < min(notes("accepted"))  # below "accepted"'s leap
