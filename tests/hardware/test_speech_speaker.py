@@ -103,7 +103,11 @@ def test_a_long_unpunctuated_text_starts_with_a_short_chunk(fake) -> None:
     made = len(synth.calls)
     speaker.say(2, [("Nästa.", "sv")], events)
     assert events.wait_for(("finished", 2))
-    assert [c.text for c in synth.calls[made:]] == ["Nästa."]
+    # Stop cancels everything not yet handed to the engine.  A chunk the engine thread had
+    # already taken when stop came may still be made (and thrown away): at most that one.
+    after = [c.text for c in synth.calls[made:]]
+    assert after[-1] == "Nästa."
+    assert len(after) <= 2 and all(t in LONG for t in after[:-1])
 
 
 def test_all_words_of_a_long_text_are_spoken_in_order(fake) -> None:
