@@ -135,6 +135,7 @@ class Kiosk:
         self.speaker.say(token, utterance.spoken(), self._on_playback)
         if self.screen is not None:
             self.screen.show(utterance.text)
+            self.screen.set_status(None)
 
     def _on_playback(self, event: str, token: int) -> None:
         # Runs on the speech thread: write the transcript line at the very moment.
@@ -305,6 +306,7 @@ class Kiosk:
             self.say(self._message("invalid"), remember=False)
         else:
             self.speaker.earcon("error")
+            self._status(self._message("invalid").text)  # the cue's words, for the eye
 
     def on_key(self, action: str) -> None:
         if self.staff_mode:
@@ -356,10 +358,12 @@ class Kiosk:
             self.speaker.resume()
             s.paused = False
             self.speaker.earcon(RESUME_EARCON)
+            self._status(None)
         elif self.speaking:
             self.speaker.pause()
             s.paused = True
             self.speaker.earcon(PAUSE_EARCON)
+            self._status(self._message("paused").text)
         else:
             log.info("pause with nothing playing: nothing to pause")
 
@@ -415,6 +419,10 @@ class Kiosk:
             self.screen.show(utterance.text)
         return True
 
+    def _status(self, text: str | None) -> None:
+        if self.screen is not None:
+            self.screen.set_status(text)
+
     def _step_volume(self, direction: int) -> None:
         s = self.session
         floor = self.volume_max * 10 ** (-VOLUME_RANGE_DB / 20)
@@ -426,6 +434,10 @@ class Kiosk:
             self.say(self._message("volume_limit"), remember=False)
         else:
             self.speaker.earcon("volume")  # a short tone at the new level
+        steps = round(VOLUME_RANGE_DB / VOLUME_STEP_DB)
+        level = steps + round(20 * math.log10(s.volume / self.volume_max) / VOLUME_STEP_DB)
+        of = "av" if s.language == "sv" else "of"
+        self._status(self._message("volume", level=f"{level + 1} {of} {steps + 1}").text)
 
     # ------------------------------------------------------------------ staff
 

@@ -134,6 +134,9 @@ class Screen:
         self.page = 0
         self.changes = 0  # how many times the picture changed: tests and the flash rule
         self._pending: str | None = None
+        self.status = ""
+        """A one-line state shown under the text (paused, volume): the visible side of a cue."""
+        self._status_pending: str | None = None
         self._last_change = -math.inf
         self._surface.fill(self.bg)
         self._present()
@@ -147,7 +150,8 @@ class Screen:
 
     @property
     def lines_per_page(self) -> int:
-        usable = self._surface.get_height() - 2 * self.margin
+        # The bottom line is kept for the status, so a state never covers the text.
+        usable = self._surface.get_height() - 2 * self.margin - self.line_height
         return max(1, usable // self.line_height)
 
     @property
@@ -162,15 +166,30 @@ class Screen:
         self._pending = " ".join(text.split())
         return self.refresh()
 
+    def set_status(self, text: str | None) -> bool:
+        """Show (or with ``None`` clear) the status line, under the same flash rule as text.
+
+        Cues such as the pause tone or a volume step carry information a deaf or
+        hard-of-hearing visitor needs too (EN 301 549 5.1.5, 5.6.2): this is where it shows.
+        """
+        wanted = " ".join((text or "").split())
+        if wanted == self.status and self._status_pending is None:
+            return False  # nothing to change: no redraw, and nothing against the flash rule
+        self._status_pending = wanted
+        return self.refresh()
+
     def refresh(self) -> bool:
-        """Draw a text that had to wait; call it from the loop's tick."""
-        if self._pending is None:
+        """Draw a text or status that had to wait; call it from the loop's tick."""
+        if self._pending is None and self._status_pending is None:
             return False
         if self.clock() - self._last_change < self.min_interval:
             return False
-        self.text, self._pending = self._pending, None
-        self.lines = self.wrap(self.text)
-        self.page = 0
+        if self._pending is not None:
+            self.text, self._pending = self._pending, None
+            self.lines = self.wrap(self.text)
+            self.page = 0
+        if self._status_pending is not None:
+            self.status, self._status_pending = self._status_pending, None
         self._draw()
         return True
 
@@ -239,6 +258,10 @@ class Screen:
             rendered = self.font.render(line, True, self.fg, self.bg)
             self._surface.blit(rendered, (self.margin, y))
             y += self.line_height
+        if self.status:
+            rendered = self.font.render(self.status, True, self.fg, self.bg)
+            bottom = self._surface.get_height() - self.margin - self.line_height
+            self._surface.blit(rendered, (self.margin, bottom))
         self._last_change = self.clock()
         self.changes += 1
         self._present()

@@ -184,3 +184,27 @@ def test_long_text_pages(make_screen) -> None:
     assert screen.page == 1
     screen.show_page(99)
     assert screen.page == screen.page_count - 1
+
+
+def test_status_line_shows_a_cue_under_the_text(monkeypatch, tmp_path) -> None:
+    """Pause and volume are cues for the ear; the status line is their side for the eye."""
+    monkeypatch.setenv("SDL_VIDEODRIVER", "dummy")
+
+    from kiosk.screen import Screen
+
+    now = [0.0]
+    screen = Screen(width=800, height=480, window=False, clock=lambda: now[0])
+    screen.show("Pippi Långstrump")
+    now[0] += 1
+    assert screen.set_status("Paused.")
+    bottom = screen.surface.get_height() - screen.margin - screen.line_height
+    band = {
+        tuple(screen.surface.get_at((x, y)))[:3]
+        for x in range(0, 400, 2)
+        for y in range(bottom, bottom + screen.line_height, 2)
+    }
+    assert screen.fg in band  # text pixels in the status row
+    assert screen.text == "Pippi Långstrump"  # the text stays
+    now[0] += 1
+    assert screen.set_status(None) and screen.status == ""
+    assert not screen.set_status(None)  # no change, no redraw
