@@ -10,6 +10,7 @@ import time
 from collections.abc import Callable, Iterator
 
 import pytest
+from playback_support import Events
 
 from hardware.audio.null import NullOutput
 from hardware.audio.pcm import from_samples, samples
@@ -19,29 +20,6 @@ from hardware.protocols import Audio, AudioOutput
 
 RATE = 22050
 WAIT = 10.0  # generous: only ever reached when something is broken
-
-
-class Events:
-    """A listener that records ``(event, token)`` and lets a test wait for a condition."""
-
-    def __init__(self) -> None:
-        self.items: list[tuple[str, int]] = []
-        self.times: list[float] = []
-        self._cond = threading.Condition()
-
-    def __call__(self, event: str, token: int) -> None:
-        with self._cond:
-            self.items.append((event, token))
-            self.times.append(time.monotonic())
-            self._cond.notify_all()
-
-    def wait_for(self, *wanted: tuple[str, int], timeout: float = WAIT) -> bool:
-        with self._cond:
-            return self._cond.wait_for(lambda: all(w in self.items for w in wanted), timeout)
-
-    def of(self, token: int) -> list[str]:
-        with self._cond:
-            return [event for event, t in self.items if t == token]
 
 
 def tone(seconds: float, frequency: float = 440.0, level: int = 8000) -> Audio:

@@ -11,6 +11,7 @@ import wave
 from pathlib import Path
 
 import pytest
+from playback_support import Events
 
 from hardware.audio import sample as sample_module
 from hardware.audio.null import NullOutput
@@ -23,29 +24,6 @@ from hardware.speech.speaker import Speaker
 
 RATE = 22050
 WAIT = 10.0
-
-
-class Events:
-    """``(event, token)`` recorder that tests wait on (Events, never sleeps)."""
-
-    def __init__(self) -> None:
-        import threading
-
-        self.items: list[tuple[str, int]] = []
-        self._cond = threading.Condition()
-
-    def __call__(self, event: str, token: int) -> None:
-        with self._cond:
-            self.items.append((event, token))
-            self._cond.notify_all()
-
-    def wait_for(self, *wanted: tuple[str, int], timeout: float = WAIT) -> bool:
-        with self._cond:
-            return self._cond.wait_for(lambda: all(w in self.items for w in wanted), timeout)
-
-    def of(self, token: int) -> list[str]:
-        with self._cond:
-            return [event for event, t in self.items if t == token]
 
 
 def write_tone(

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import threading
 import time
 
 import pytest
+from playback_support import Events
 
 from hardware.audio.null import NullOutput
 from hardware.speech.recording import RecordingSynthesizer
@@ -14,33 +14,6 @@ from hardware.speech.text import FIRST_CHUNK_WORDS
 
 WAIT = 10.0
 LONG = " ".join(f"ord{i}" for i in range(200))
-
-
-class Events:
-    """A listener that records ``(event, token)`` and lets a test wait for a condition."""
-
-    def __init__(self) -> None:
-        self.items: list[tuple[str, int]] = []
-        self._cond = threading.Condition()
-
-    def __call__(self, event: str, token: int) -> None:
-        with self._cond:
-            self.items.append((event, token))
-            self._cond.notify_all()
-
-    def wait_for(self, *wanted: tuple[str, int], timeout: float = WAIT) -> bool:
-        with self._cond:
-            return self._cond.wait_for(lambda: all(w in self.items for w in wanted), timeout)
-
-    def wait_for_end(self, token: int, timeout: float = WAIT) -> bool:
-        """Until ``token`` finished or was stopped, whichever comes."""
-        ends = {("finished", token), ("stopped", token)}
-        with self._cond:
-            return self._cond.wait_for(lambda: bool(ends & set(self.items)), timeout)
-
-    def of(self, token: int) -> list[str]:
-        with self._cond:
-            return [event for event, t in self.items if t == token]
 
 
 @pytest.fixture
