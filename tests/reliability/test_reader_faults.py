@@ -110,13 +110,18 @@ def _flood(pty: Pty, frames: list[bytes], rate: float, stop: threading.Event) ->
     return sent
 
 
-def test_flood_at_ten_thousand_frames_a_second_stays_bounded(tmp_path: Path) -> None:
+@pytest.mark.parametrize(
+    "seconds", [2, pytest.param(10, marks=pytest.mark.soak, id="10s-soak")], ids=str
+)
+def test_flood_at_ten_thousand_frames_a_second_stays_bounded(
+    tmp_path: Path, seconds: int
+) -> None:
     device = Pty()
     rig, _, serial = serial_kiosk(tmp_path, device.name)
     rng = random.Random(7)
     choices = [TOVE_ISBN.encode(), b"9789100563227", b"12345", GUILLOU_ISBN.encode()[:-1]]
-    # 10,000 frames a second as the issue asks, for 2 s rather than 10 (the rate is the point).
-    frames = [rng.choice(choices) + b"\r\n" for _ in range(20_000)]
+    # 10,000 frames a second as the issue asks: 2 s in the default run, the full 10 s in soak.
+    frames = [rng.choice(choices) + b"\r\n" for _ in range(10_000 * seconds)]
     said: list[str] = []
     try:
         with rig:
@@ -140,8 +145,8 @@ def test_flood_at_ten_thousand_frames_a_second_stays_bounded(tmp_path: Path) -> 
     assert serial.max_buffered <= DEFAULT_MAX_FRAME + 2
     assert isinstance(events, EventQueue)
     assert events.high_water <= events.limit
-    # Words for unreadable codes at most once per error_interval (5 s): the flood took ~2 s.
-    assert 1 <= said.count(INVALID) <= 2
+    # Words for unreadable codes at most once per error_interval (5 s).
+    assert 1 <= said.count(INVALID) <= seconds // 5 + 2
     assert not rig.errors
 
 
