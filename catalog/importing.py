@@ -196,22 +196,20 @@ def _parallel_iso2709(path: Path, handle: BinaryIO) -> Iterator[Item | _Prepared
 
 
 def _apply(catalog: Catalog, item: Item | _Prepared, report: ImportReport) -> None:
-    if type(item) is _Prepared:
-        if catalog.put_prepared(item.prepared, item.keys, item.unavailable):
+    if type(item) is _Prepared or isinstance(item, Entry):
+        # A worker's finished row, or an entry parsed here: stored alike, counted alike.
+        if type(item) is _Prepared:
+            added = catalog.put_prepared(item.prepared, item.keys, item.unavailable)
+            record_id = item.prepared[0]
+        else:
+            added = catalog.put_record(item.record, item.keys, item.unavailable)
+            record_id = item.record.id
+        if added:
             report.added += 1
         else:
             report.updated += 1
-        for note in item.notes:
-            file = report.files[-1]
-            report.warnings.append(Rejection(file, item.position, item.prepared[0], note))
-    elif isinstance(item, Entry):
-        if catalog.put_record(item.record, item.keys, item.unavailable):
-            report.added += 1
-        else:
-            report.updated += 1
-        for note in item.notes:
-            file = report.files[-1]
-            report.warnings.append(Rejection(file, item.position, item.record.id, note))
+        file = report.files[-1]
+        report.warnings.extend(Rejection(file, item.position, record_id, n) for n in item.notes)
     elif isinstance(item, Rejection):
         report.rejected.append(item)
     elif isinstance(item, Notice):

@@ -86,3 +86,21 @@ def wait_ready(path: Path, proc: subprocess.Popen[str], timeout: float = 30.0) -
     return wait_for_events(
         path, lambda ev: any(e["event"] == "ready" for e in ev), timeout=timeout, proc=proc
     )
+
+
+class ManualClock:
+    """A monotonic clock that moves only when a test says so; ``sleep`` advances it."""
+
+    def __init__(self, start: float = 1000.0) -> None:
+        self.now = start
+        self.slept: list[float] = []
+
+    def __call__(self) -> float:
+        return self.now
+
+    def advance(self, seconds: float) -> None:
+        self.now += seconds
+
+    def sleep(self, seconds: float) -> None:
+        self.slept.append(seconds)
+        self.now += max(0.0, seconds)

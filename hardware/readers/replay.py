@@ -27,6 +27,7 @@ from pathlib import Path
 from hardware.errors import HardwareError
 from hardware.framing import Shaping
 from hardware.protocols import KEY_ACTIONS, KeyPress, Option, ReaderEvent
+from hardware.readers.waiting import pause
 
 log = logging.getLogger(__name__)
 
@@ -127,12 +128,7 @@ class ReplayReader:
         return self.events[index].delay / self.speed if index < len(self.events) else 0.0
 
     def _wait(self, seconds: float) -> None:
-        if seconds <= 0:
-            return
-        if self._sleep is not None:
-            self._sleep(seconds)
-        else:
-            self._closed.wait(seconds)
+        pause(seconds, self._closed, self._sleep)
 
     def read(self, timeout: float) -> ReaderEvent | None:
         if self._due is None:

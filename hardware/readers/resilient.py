@@ -17,6 +17,7 @@ from collections.abc import Callable
 
 from hardware.errors import HardwareError
 from hardware.protocols import Reader, ReaderEvent
+from hardware.readers.waiting import pause
 
 log = logging.getLogger(__name__)
 
@@ -150,9 +151,4 @@ class ReconnectingReader:
             log.exception("%r: fault/recover callback failed", self.reader)
 
     def _wait(self, seconds: float) -> None:
-        if seconds <= 0:
-            return
-        if self._sleep is not None:
-            self._sleep(seconds)
-        else:
-            self._wake.wait(seconds)
+        pause(seconds, self._wake, self._sleep)

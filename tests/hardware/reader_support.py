@@ -11,6 +11,9 @@ import time
 from collections.abc import Callable
 
 from hardware.protocols import Reader, ReaderEvent
+from tests.support import ManualClock
+
+FakeClock = ManualClock  # the readers' tests know it by this name
 
 
 class Pty:
@@ -36,24 +39,6 @@ class Pty:
         if self.master >= 0:
             os.close(self.master)
             self.master = -1
-
-
-class FakeClock:
-    """A clock that only moves when told to; ``sleep`` advances it instead of waiting."""
-
-    def __init__(self, start: float = 1000.0) -> None:
-        self.now = start
-        self.slept: list[float] = []
-
-    def __call__(self) -> float:
-        return self.now
-
-    def sleep(self, seconds: float) -> None:
-        self.slept.append(seconds)
-        self.now += max(0.0, seconds)
-
-    def advance(self, seconds: float) -> None:
-        self.now += seconds
 
 
 def wait_for(predicate: Callable[[], bool], timeout: float = 5.0, step: float = 0.01) -> bool:

@@ -8,19 +8,12 @@ import pytest
 
 from kiosk import phrasing
 from kiosk.idle import Defaults, IdleTimer
-
-
-class Clock:
-    def __init__(self) -> None:
-        self.now = 50.0
-
-    def __call__(self) -> float:
-        return self.now
+from tests.support import ManualClock as Clock
 
 
 @pytest.fixture
 def clock() -> Clock:
-    return Clock()
+    return Clock(50.0)
 
 
 def run(timer: IdleTimer, clock: Clock, until: float, step: float = 0.5, **kw) -> list:

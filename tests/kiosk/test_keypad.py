@@ -19,6 +19,7 @@ from kiosk.keypad import (
     Keypad,
     KeypadResult,
 )
+from tests.support import ManualClock as Clock
 
 os.environ.setdefault("SDL_VIDEODRIVER", "dummy")
 os.environ.setdefault("PYGAME_HIDE_SUPPORT_PROMPT", "1")
@@ -35,19 +36,6 @@ NUMLOCK_OFF = {
     "8": "KP_Up",
     "9": "KP_Prior",
 }
-
-
-class Clock:
-    """A clock the test moves by hand."""
-
-    def __init__(self) -> None:
-        self.now = 1000.0
-
-    def __call__(self) -> float:
-        return self.now
-
-    def advance(self, seconds: float) -> None:
-        self.now += seconds
 
 
 @pytest.fixture

@@ -18,19 +18,12 @@ from kiosk.screen import (  # noqa: E402
     contrast_ratio,
     required_cap_height_px,
 )
-
-
-class Clock:
-    def __init__(self) -> None:
-        self.now = 10.0
-
-    def __call__(self) -> float:
-        return self.now
+from tests.support import ManualClock as Clock  # noqa: E402
 
 
 @pytest.fixture
 def clock() -> Clock:
-    return Clock()
+    return Clock(10.0)
 
 
 @pytest.fixture

@@ -1,14 +1,7 @@
 from __future__ import annotations
 
 from kiosk.staff import StaffGate, check_stored_hash, hash_card, hash_pin, verify
-
-
-class Clock:
-    def __init__(self) -> None:
-        self.now = 1000.0
-
-    def __call__(self) -> float:
-        return self.now
+from tests.support import ManualClock as Clock
 
 
 def test_pin_hash_is_salted_and_verifies() -> None:

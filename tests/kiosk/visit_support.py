@@ -27,24 +27,12 @@ from kiosk.app import Kiosk
 from kiosk.catalog_source import CatalogSource
 from kiosk.transcript import Transcript
 from tests.support import FIXTURES
+from tests.support import ManualClock as Clock
 
 WAIT = 10.0  # generous: a loaded CI machine must not fail a correct kiosk
 
 LABEL_TAG = "HYLLA12"
 LABEL_TEXT = "Talböcker för barn"
-
-
-class Clock:
-    """The kiosk's and keypad's clock, moved only by the test."""
-
-    def __init__(self) -> None:
-        self.now = 1000.0
-
-    def __call__(self) -> float:
-        return self.now
-
-    def advance(self, seconds: float) -> None:
-        self.now += seconds
 
 
 @dataclass(frozen=True)
