@@ -37,7 +37,6 @@ import unicodedata
 from dataclasses import dataclass
 
 from stdnum import ean as _ean
-from stdnum import isbn as _isbn
 from stdnum import issn as _issn
 
 from catalog.errors import InvalidIdentifier
@@ -84,14 +83,20 @@ _CODABAR = re.compile(r"^[A-DTNE*]([0-9\-$:/.+]+)[A-DTNE*]$")
 _ISSN_FORM = re.compile(r"^[0-9]{4}-[0-9]{3}[0-9X]$")
 _ISBN_FORM = re.compile(r"^[0-9][0-9\- ]{8,15}[0-9X]$")
 _AIM = re.compile(r"^\](?P<sym>[A-Za-z][0-9A-Za-z])")
+_SPACE = re.compile(r"\s+")
+_SEPARATORS = re.compile(r"[\s\-]")
+_ISMN10 = re.compile(r"M[0-9]{9}")
 
 
 def _strip_controls(text: str) -> str:
     """Drop control/format characters anywhere and surrounding whitespace.
 
     Readers send CR/LF/STX/ETX, keyboard wedges send tabs, and copy-paste brings zero-width
-    spaces; none of them is ever part of an identifier.
+    spaces; none of them is ever part of an identifier.  Printable ASCII (what almost every
+    stored identifier is) has none of them: it only needs the strip.
     """
+    if text.isascii() and text.isprintable():
+        return text.strip()
     return "".join(ch for ch in text if unicodedata.category(ch) not in ("Cc", "Cf")).strip()
 
 
@@ -142,7 +147,8 @@ def _from_isbn10(chars: str, *, strict: bool) -> Identifier | None:
                 f"ISBN {chars}: check digit should be {expected}, not {chars[9]}"
             )
         return None
-    return Identifier("isbn", _isbn.to_isbn13(chars))
+    body = "978" + chars[:9]
+    return Identifier("isbn", body + _ean.calc_check_digit(body))
 
 
 def _from_issn(chars: str) -> Identifier:
@@ -249,7 +255,7 @@ def _bare(text: str) -> Identifier:
     upper = text.upper()
     if _HEX_PAIRS.match(upper) and (":" in upper or not _all_digits(re.sub(r"[\- ]", "", upper))):
         return _rfid(re.sub(r"[:\- ]", "", upper))
-    squeezed = re.sub(r"\s+", "", upper)
+    squeezed = _SPACE.sub("", upper)
     uid_length = (len(squeezed) == 16 and squeezed.startswith("E0")) or len(squeezed) in (8, 14, 20)
     codabar = bool(_CODABAR.match(squeezed))
     if _HEX.match(squeezed) and not _all_digits(squeezed) and uid_length and not codabar:
@@ -261,14 +267,14 @@ def _bare(text: str) -> Identifier:
 
     qualified = _QUALIFIED.match(text)
     if qualified:
-        squeezed = re.sub(r"\s+", "", qualified.group("num")).upper()
+        squeezed = _SPACE.sub("", qualified.group("num")).upper()
     hyphenated = bool(_ISBN_FORM.match(squeezed)) and "-" in squeezed
     if hyphenated or qualified:
         # Hyphens are ISBN/ISMN/EAN group separators, a qualifier marks a stored ISBN: either
         # way this is a standard number, not a library barcode.
         hyphenated = True
         squeezed = squeezed.replace("-", "")
-    if re.fullmatch(r"M[0-9]{9}", squeezed):
+    if _ISMN10.fullmatch(squeezed):
         return _from_ismn10(squeezed)
 
     if _all_digits(squeezed):
@@ -370,17 +376,17 @@ def identifier_keys(stored: str, kind: str | None = None) -> list[str]:
             raise InvalidIdentifier(f"RFID UID {stored!r} is not hexadecimal")
         return [cleaned]
     if kind == "upc":
-        digits = re.sub(r"[\s\-]", "", _strip_controls(stored))
+        digits = _SEPARATORS.sub("", _strip_controls(stored))
         return [normalise(digits, "]E0").value]
     if kind == "ean":
         cleaned = _strip_controls(stored)
         qualified = _QUALIFIED.match(cleaned)
-        digits = re.sub(r"[\s\-]", "", qualified.group("num") if qualified else cleaned)
+        digits = _SEPARATORS.sub("", qualified.group("num") if qualified else cleaned)
         return [normalise(digits, "]E0" if _all_digits(digits) else None).value]
     if kind == "isbn":
         cleaned = _strip_controls(stored)
         qualified = _QUALIFIED.match(cleaned)
-        chars = re.sub(r"[\s\-]", "", qualified.group("num") if qualified else cleaned).upper()
+        chars = _SEPARATORS.sub("", qualified.group("num") if qualified else cleaned).upper()
         if len(chars) == 9 and _all_digits(chars):
             chars = "0" + chars  # SBN: the pre-1970 nine-digit form
         if len(chars) == 10 and _all_digits(chars[:9]) and chars[9] in "0123456789X":

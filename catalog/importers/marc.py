@@ -19,6 +19,7 @@ warning logged once per file.
 from __future__ import annotations
 
 import dataclasses
+import itertools
 import logging
 import re
 import unicodedata
@@ -250,29 +251,57 @@ class MarcRecord:
         return found[0] if found else None
 
 
-def _decode_utf8_fast(chunk: bytes, base: int, whole: str) -> MarcRecord | None:
-    """The common case, decoded in one go: fields laid out in directory order, back to back,
-    with no stray field terminator inside any of them.  Then the data area, already decoded
-    (``whole``: UTF-8 of ``chunk[base:]``), splits on 0x1E/0x1F exactly as the directory says -
-    both are ASCII, so never part of a multi-byte character.  ``None`` when the record is laid
-    out any other way (or has non-ASCII indicators or subfield codes): the caller then walks
-    the directory field by field, with identical results.
+def regular_layout(chunk: bytes) -> tuple[int, list[str]] | None:
+    """``(base address, tags)`` when the record is laid out the regular way, else ``None``.
+
+    Regular: a sound leader, and a directory that lists the fields back to back in the order
+    they are stored, each ending with the one field terminator inside it.  That is the check
+    :func:`check_structure` makes field by field, done here with a handful of C-level
+    operations: the directory the data area implies is rebuilt from the data area's own
+    pieces and compared with the one in the record.  Nearly every record in a real export is
+    regular; any other (including every damaged one) gets the full, explaining check.
     """
+    size = len(chunk)
+    if size < 25 or chunk[-1] != RECORD_TERMINATOR:
+        return None
+    leader = chunk[:24]
+    if not (leader.isascii() and leader[:5].isdigit() and leader[12:17].isdigit()):
+        return None
+    base = int(leader[12:17])
+    if int(leader[:5]) > size or base < 25 or base > size or chunk[base - 1] != FIELD_TERMINATOR:
+        return None
     directory = chunk[24 : base - 1]
     count = len(directory) // 12
-    expected = 0
-    tags = []
-    for i in range(0, len(directory), 12):
-        if int(directory[i + 7 : i + 12]) != expected:
-            return None
-        expected += int(directory[i + 3 : i + 7])
-        tags.append(directory[i : i + 3].decode("ascii"))
-    if expected != len(chunk) - 1 - base or chunk.count(b"\x1e", base) != count:
+    # Tags and digits only, so ASCII: decoding cannot fail.
+    if not count or count * 12 != len(directory) or not directory.isalnum():
         return None
-    parts = whole.split("\x1e")
+    parts = chunk[base:-1].split(b"\x1e")
+    if len(parts) != count + 1 or parts[-1]:
+        return None
+    listed = directory.decode("ascii")
+    tags = [listed[i : i + 3] for i in range(0, len(listed), 12)]
+    lengths = [len(part) + 1 for part in parts[:-1]]
+    offsets = itertools.accumulate(lengths, initial=0)
+    if "".join(map(_ENTRY.__mod__, zip(tags, lengths, offsets, strict=False))) != listed:
+        return None
+    return base, tags
+
+
+_ENTRY = "%s%04d%05d"
+_ODD_CODE = re.compile("\x1f[^\x00-\x7f]")
+
+
+def _decode_regular(chunk: bytes, tags: list[str], whole: str) -> MarcRecord | None:
+    """A regular record (:func:`regular_layout`) decoded in one go: ``whole``, the data area
+    already decoded as UTF-8, splits on 0x1E/0x1F exactly where the directory says - both
+    are ASCII, so never part of a multi-byte character.  ``None`` when an indicator or
+    subfield code is not ASCII: the caller then decodes byte by byte, as for any record.
+    """
+    if not whole.isascii() and _ODD_CODE.search(whole):
+        return None
     fields: list[MarcField] = []
     append = fields.append
-    for tag, raw in zip(tags, parts, strict=False):
+    for tag, raw in zip(tags, whole.split("\x1e"), strict=False):
         if tag < "010" and tag.isdigit():
             append(MarcField(tag, data=raw))
             continue
@@ -280,19 +309,30 @@ def _decode_utf8_fast(chunk: bytes, base: int, whole: str) -> MarcRecord | None:
         indicators = subs[0]
         if not indicators.isascii():
             return None
-        subfields = [(p[0], p[1:]) for p in subs[1:] if p]
-        for code, _value in subfields:
-            if code >= "\x80":
-                return None
         indicators += "  "
-        append(MarcField(tag, indicators[0], indicators[1], subfields))
+        append(MarcField(tag, indicators[0], indicators[1], [(p[0], p[1:]) for p in subs[1:] if p]))
     return MarcRecord(chunk[:24].decode("ascii"), fields)
 
 
-def decode_chunk(chunk: bytes, state: dict[str, bool] | None = None) -> MarcRecord:
+def decode_piece(chunk: bytes, state: dict[str, bool] | None = None) -> MarcRecord:
+    """Check and decode one record's bytes; raises ``ValueError`` saying what is wrong."""
+    layout = regular_layout(chunk)
+    if layout is None:
+        problem = check_structure(chunk)
+        if problem is not None:
+            raise ValueError(problem)
+    return decode_chunk(chunk, state, layout)
+
+
+def decode_chunk(
+    chunk: bytes,
+    state: dict[str, bool] | None = None,
+    layout: tuple[int, list[str]] | None = None,
+) -> MarcRecord:
     """Decode one structurally checked ISO 2709 record; raises ``ValueError`` with a reason.
 
-    UTF-8 is decoded directly; MARC-8 goes through pymarc's MARC-8 converter.
+    UTF-8 is decoded directly (in one go when ``layout``, from :func:`regular_layout`, says
+    the record is regular); MARC-8 goes through pymarc's MARC-8 converter.
     """
     coding = chr(chunk[9])
     base = int(chunk[12:17])
@@ -303,17 +343,20 @@ def decode_chunk(chunk: bytes, state: dict[str, bool] | None = None) -> MarcReco
         except UnicodeDecodeError:
             problem = _bad_utf8(chunk, base)
             raise ValueError(problem) from None
-        fast = _decode_utf8_fast(chunk, base, whole)
-        if fast is not None:
-            return fast
+        if layout is not None:
+            fast = _decode_regular(chunk, layout[1], whole)
+            if fast is not None:
+                return fast
     elif coding == " ":
         if _looks_utf8(chunk):
             if state is not None and not state.get("warned_utf8"):
                 state["warned_utf8"] = True
                 log.warning("records say MARC-8 (leader/09 blank) but hold UTF-8; reading UTF-8")
-            fast = _decode_utf8_fast(chunk, base, chunk[base:].decode("utf-8"))
-            if fast is not None:
-                return fast
+            if layout is not None:
+                whole = chunk[base:].decode("utf-8")
+                fast = _decode_regular(chunk, layout[1], whole)
+                if fast is not None:
+                    return fast
         else:
             marc8 = MARC8ToUnicode(quiet=True)
     else:
@@ -804,14 +847,10 @@ def parse_piece(
 ) -> Item:
     """Check, decode and map one record's bytes (also run in the import worker process)."""
     position = f"record {number} (byte {offset})"
-    problem = check_structure(piece)
-    if problem is None:
-        try:
-            record = decode_chunk(piece, state)
-        except ValueError as exc:
-            problem = str(exc)
-    if problem is not None:
-        return Rejection(file, position, _guess_001(piece), problem)
+    try:
+        record = decode_piece(piece, state)
+    except ValueError as exc:
+        return Rejection(file, position, _guess_001(piece), str(exc))
     try:
         return map_record(record, position, file)
     except Exception as exc:  # a mapping bug must not stop the import

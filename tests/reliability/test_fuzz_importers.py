@@ -110,6 +110,30 @@ def test_iso2709_random_bytes(data: bytes) -> None:
     checked(marc.read_iso2709(Path("fuzz.mrc"), io.BytesIO(data)))
 
 
+def _fields(record: marc.MarcRecord) -> list[tuple[object, ...]]:
+    return [(f.tag, f.indicator1, f.indicator2, f.subfields, f.data) for f in record.fields]
+
+
+def _decoded(piece: bytes, layout: tuple[int, list[str]] | None) -> object:
+    try:
+        return _fields(marc.decode_chunk(piece, {}, layout))
+    except ValueError as exc:
+        return str(exc)
+
+
+@PROFILE
+@given(data=mutated(ISO_RECORDS))
+def test_iso2709_fast_path_agrees_with_the_full_check(data: bytes) -> None:
+    """The one-pass layout test accepts only records the field-by-field check passes, and
+    decoding such a record in one go gives exactly what the byte-by-byte decoder gives."""
+    for _offset, piece in marc.iter_chunks(io.BytesIO(data)):
+        layout = marc.regular_layout(piece)
+        if layout is None:
+            continue
+        assert marc.check_structure(piece) is None
+        assert _decoded(piece, layout) == _decoded(piece, None)
+
+
 def test_iso2709_unmutated_seeds_load() -> None:
     items = checked(marc.read_iso2709(Path("seed.mrc"), io.BytesIO(b"".join(ISO_RECORDS))))
     assert sum(isinstance(i, Entry) for i in items) >= 28
