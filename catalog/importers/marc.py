@@ -476,6 +476,18 @@ TALKING_HINTS = (
 EBOOK_HINTS = ("e-bok", "e-böcker", "elektronisk resurs", "electronic resource", "e-kirja")
 LARGE_PRINT_HINTS = ("storstil", "large print", "large type", "isotekstinen", "suurikirjaimi")
 
+
+def _any_of(words: tuple[str, ...]) -> re.Pattern[str]:
+    """One search for "does any of these occur in the text" (run for every record)."""
+    return re.compile("|".join(map(re.escape, words)))
+
+
+_NARRATOR = _any_of(NARRATOR_TERMS)
+_AUTHOR = _any_of(AUTHOR_TERMS)
+_TALKING = _any_of(TALKING_HINTS)
+_EBOOK = _any_of(EBOOK_HINTS)
+_LARGE_PRINT = _any_of(LARGE_PRINT_HINTS)
+
 _HOURS = re.compile(r"(\d+)\s*(?:tim\w*|h|hrs?|hours?|t|tuntia|std)\b\.?", re.IGNORECASE)
 _MINUTES = re.compile(r"(\d+)\s*(?:min\w*)\b\.?", re.IGNORECASE)
 _PAGE_WORD = re.compile(
@@ -485,18 +497,38 @@ _NUMBER = re.compile(r"(\[)?(\d+)(\])?")
 _YEAR = re.compile(r"(?<!\d)(1[0-9]{3}|20[0-9]{2})(?!\d)")
 
 
-def _relators(field: MarcField) -> tuple[set[str], str]:
-    codes = {c.strip().lower().rstrip(".") for c in _subs(field, "4")}
-    terms = " ".join(_subs(field, "e")).lower()
-    return codes, terms
+class _Name:
+    """A 100/110/700/710 field read in one pass: the name and what the relators say."""
 
+    __slots__ = ("codes", "name", "terms", "work")
 
-def _name(field: MarcField) -> str | None:
-    parts = [_sub(field, "a")] + (_subs(field, "b") if field.tag in ("110", "710") else [])
-    if field.tag in ("100", "700") and _sub(field, "b"):
-        parts.append(_sub(field, "b"))
-    text = " ".join(clean(p) or "" for p in parts if p)
-    return clean(text)
+    def __init__(self, field: MarcField) -> None:
+        first: str | None = None
+        units: list[str] = []
+        codes: set[str] = set()
+        terms: list[str] = []
+        work = False
+        for code, value in field.subfields:
+            if code == "a":
+                if first is None and value.strip():
+                    first = value
+            elif code == "b":
+                if value.strip():
+                    units.append(value)
+            elif code == "4":
+                if value.strip():
+                    codes.add(value.strip().lower().rstrip("."))
+            elif code == "e":
+                if value.strip():
+                    terms.append(value)
+            elif code == "t" and value.strip():
+                work = True
+        # A corporate name keeps every subordinate unit ($b); a person's $b is a numeration.
+        parts = [first, *(units if field.tag in ("110", "710") else units[:1])]
+        self.name = clean(" ".join(clean(p) or "" for p in parts if p))
+        self.codes = codes
+        self.terms = " ".join(terms).lower()
+        self.work = work
 
 
 def _playing_minutes(text: str) -> int | None:
@@ -541,16 +573,16 @@ def _kind(record: MarcRecord) -> str:
         + [" ".join(_subs(f, "a")) for f in record.get_fields("655", "337", "338", "347")]
         + [" ".join(_subs(f, "ab")) for f in record.get_fields("538", "500", "250", "300")]
     ).lower()
-    spoken = rtype == "i" or f006[:1] == "i" or any(h in hints for h in TALKING_HINTS)
+    spoken = rtype == "i" or f006[:1] == "i" or _TALKING.search(hints) is not None
     # A music recording is a talking book only when it says so in so many words.
     if spoken and (rtype not in "jcd" or "talbok" in hints or "audiobook" in hints):
         return "talking_book"
     if rtype in "jcd":
         return "music"
     form = f008[23:24] if rtype in "at" else ""
-    if rtype == "m" or form in ("o", "q", "s") or any(h in hints for h in EBOOK_HINTS):
+    if rtype == "m" or form in ("o", "q", "s") or _EBOOK.search(hints):
         return "ebook"
-    if form == "d" or any(h in hints for h in LARGE_PRINT_HINTS):
+    if form == "d" or _LARGE_PRINT.search(hints):
         return "large_print"
     if rtype in "at":
         return "book"
@@ -619,24 +651,24 @@ def _people(record: MarcRecord) -> tuple[tuple[str, ...], tuple[str, ...]]:
     authors: list[str] = []
     narrators: list[str] = []
     for field in record.get_fields("100", "110", "700", "710"):
-        name = _name(field)
+        entry = _Name(field)
+        name, codes, terms = entry.name, entry.codes, entry.terms
         if not name:
             continue
-        codes, terms = _relators(field)
-        narrates = bool(codes & NARRATOR_CODES) or any(t in terms for t in NARRATOR_TERMS)
-        writes = bool(codes & AUTHOR_CODES) or any(t in terms for t in AUTHOR_TERMS)
+        narrates = bool(codes & NARRATOR_CODES or (terms and _NARRATOR.search(terms)))
+        writes = bool(codes & AUTHOR_CODES or (terms and _AUTHOR.search(terms)))
         if narrates:
             narrators.append(name)
         if field.tag in ("100", "110") or writes:
             authors.append(name)
-        elif not (narrates or codes or terms or _sub(field, "t")) and field.tag == "700":
+        elif not (narrates or codes or terms or entry.work) and field.tag == "700":
             # No relator: an added author.  (A name-title entry, $t, is a work inside.)
             authors.append(name)
     if not narrators:
         for field in record.get_fields("511"):
             text = _sub(field, "a") or ""
             low = text.lower()
-            if any(t in low for t in NARRATOR_TERMS):
+            if _NARRATOR.search(low):
                 names = text.split(":", 1)[-1]
                 narrators.extend(
                     n for n in (clean(x) for x in re.split(r",| och | and ", names)) if n
@@ -702,7 +734,7 @@ class Copies:
                 self.unavailable.update(found)
 
 
-_GONE_WORDS = ("withdrawn", "lost", "gallrad", "förlorad", "missing", "saknas")
+_GONE = _any_of(("withdrawn", "lost", "gallrad", "förlorad", "missing", "saknas"))
 
 
 def _copies(record: MarcRecord, notes: list[str]) -> Copies:
@@ -716,7 +748,7 @@ def _copies(record: MarcRecord, notes: list[str]) -> Copies:
         copies.add(_sub(f, "p"), where, True, notes)
     for f in record.get_fields("876"):  # item information: $p barcode, $j status
         status = (_sub(f, "j") or "").lower()
-        gone = any(w in status for w in _GONE_WORDS)
+        gone = _GONE.search(status) is not None
         copies.add(_sub(f, "p"), [_sub(f, "l")], not gone, notes)
     for f in record.get_fields("949"):  # Evergreen: $i barcode
         copies.add(_sub(f, "i"), [_sub(f, "l"), _sub(f, "a")], True, notes)
