@@ -389,7 +389,10 @@ def decode_chunk(
 
 # --------------------------------------------------------------------------- field helpers
 
-_TRAILING = re.compile(r"[\s/:;,=+]+$")
+_ISBD_TAIL = "/:;,=+"
+# Both end-anchored patterns below are matched against the last few characters only (3 and
+# 7: enough for the longest alternative and the character before it), not the whole text: a
+# search scans every position, and these run on every title, name and summary imported.
 _INITIAL_DOT = re.compile(r"(?:^|[\s.])[^\W\d_]\.$")
 _ABBREVIATION = re.compile(
     r"(?:\b(?:[Ee]tc|[Jj]r|[Ss]r|[Ii]nc|[Dd]r|[Ss]t|Co|Ltd|[Uu]ppl|[Ss]|[Pp])\.|\.\.\.)$"
@@ -413,8 +416,12 @@ def clean(text: str | None) -> str | None:
         if not text or (text[-1] not in _CLEAN_ENDS and not text[-1].isspace()):
             break
         before = text
-        text = _TRAILING.sub("", text)
-        if text.endswith(".") and not _INITIAL_DOT.search(text) and not _ABBREVIATION.search(text):
+        text = _strip_isbd_tail(text)
+        if (
+            text.endswith(".")
+            and not _INITIAL_DOT.search(text[-3:])
+            and not _ABBREVIATION.search(text[-7:])
+        ):
             text = text[:-1].rstrip()
         if text.startswith("[") and text.endswith("]") and text.count("[") == 1:
             text = text[1:-1].strip()
@@ -423,11 +430,30 @@ def clean(text: str | None) -> str | None:
     return text or None
 
 
+def _strip_isbd_tail(text: str) -> str:
+    """Drop the trailing run of whitespace and " /:;,=+" (what ``[\\s/:;,=+]+$`` removes)."""
+    while True:
+        stripped = text.rstrip().rstrip(_ISBD_TAIL)
+        if stripped == text:
+            return text
+        text = stripped
+
+
 def _sub(field: MarcField, code: str) -> str | None:
     for c, value in field.subfields:
         if c == code and value.strip():
             return value
     return None
+
+
+def _firsts(field: MarcField) -> dict[str, str]:
+    """``_sub`` for every code at once: one pass over a field with many subfields (a Koha
+    952 item has a dozen or more, and six of them are read)."""
+    found: dict[str, str] = {}
+    for code, value in field.subfields:
+        if code not in found and value.strip():
+            found[code] = value
+    return found
 
 
 def _subs(field: MarcField, codes: str) -> list[str]:
@@ -741,8 +767,9 @@ def _copies(record: MarcRecord, notes: list[str]) -> Copies:
     """Copies from Koha 952, MARC 852/876 and Evergreen 949."""
     copies = Copies()
     for f in record.get_fields("952"):  # Koha: $0 withdrawn, $1 lost
-        gone = _flag(_sub(f, "0")) or _flag(_sub(f, "1"))
-        copies.add(_sub(f, "p"), [_sub(f, "a"), _sub(f, "c"), _sub(f, "o")], not gone, notes)
+        sub = _firsts(f).get
+        gone = _flag(sub("0")) or _flag(sub("1"))
+        copies.add(sub("p"), [sub("a"), sub("c"), sub("o")], not gone, notes)
     for f in record.get_fields("852"):  # MARC holdings location (+ $p piece designation)
         where = [_sub(f, "b"), _sub(f, "c"), *_subs(f, "hijk")]
         copies.add(_sub(f, "p"), where, True, notes)
