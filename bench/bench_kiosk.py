@@ -17,7 +17,6 @@ utterance was silenced; both sides use the wall clock of this one machine.
 
 from __future__ import annotations
 
-import csv
 import json
 import os
 import random
@@ -27,6 +26,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
 
@@ -50,20 +50,27 @@ def _title(rng: random.Random, long: bool) -> str:
 
 
 def build_catalogue(folder: Path, items: int, scanned: int, seed: int = 7) -> tuple[Path, list]:
-    """A catalogue of ``items`` synthetic records; returns the identifiers to scan."""
+    """A catalogue of ``items`` synthetic records; returns the identifiers to scan.  The
+    first ``scanned`` are the ones scanned; every other one of them has a 200+ word title."""
+    from bench import catalogue_db
+    from catalog.records import Record
+
     rng = random.Random(seed)
-    source = folder / "items.csv"
-    with source.open("w", newline="", encoding="utf-8") as fh:
-        out = csv.writer(fh)
-        out.writerow(["id", "title", "author", "barcode", "language"])
+
+    def records() -> Iterator[tuple[Record, list[str]]]:
         for n in range(items):
             long = n < scanned and n % 2 == 1
-            out.writerow([f"b{n}", _title(rng, long), "Lindgren, Astrid", _ean(n), "swe"])
+            record = Record(
+                id=f"b{n}",
+                title=_title(rng, long),
+                authors=("Lindgren, Astrid",),
+                language="swe",
+                barcodes=(_ean(n),),
+            )
+            yield record, [_ean(n)]
+
     db = folder / "catalogue.db"
-    subprocess.run(
-        [sys.executable, "-m", "kiosk", "import", str(source), "--db", str(db)],
-        check=True, capture_output=True, text=True,
-    )
+    catalogue_db.build(db, records())
     return db, [_ean(n) for n in range(scanned)]
 
 

@@ -260,7 +260,7 @@ def _bare(text: str) -> Identifier:
     codabar = bool(_CODABAR.match(squeezed))
     if _HEX.match(squeezed) and not _all_digits(squeezed) and uid_length and not codabar:
         return _rfid(squeezed)
-    if _CODABAR.match(squeezed) or (squeezed.startswith("*") and squeezed.endswith("*")):
+    if codabar or (squeezed.startswith("*") and squeezed.endswith("*")):
         return _library_barcode(squeezed)
     if _ISSN_FORM.match(squeezed):
         return _from_issn(squeezed.replace("-", ""))

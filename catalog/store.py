@@ -98,11 +98,15 @@ def _fts_values(record: Record) -> tuple[str, str, str, str]:
     return title, people, series, subjects
 
 
+_JSON = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
+"""One encoder for every record: ``json.dumps`` with options builds a new one per call."""
+
+
 def prepare_record(
     record: Record,
 ) -> tuple[str, str, str | None, str, tuple[str, str, str, str]]:
     """What :meth:`Catalog.put_prepared` writes: id, kind, language, JSON, full-text values."""
-    data = json.dumps(record_to_dict(record), ensure_ascii=False, separators=(",", ":"))
+    data = _JSON.encode(record_to_dict(record))
     return record.id, record.kind, record.language, data, _fts_values(record)
 
 
