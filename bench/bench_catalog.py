@@ -9,7 +9,8 @@ index, one transaction) runs in a child process so its peak memory can be measur
 single-process parse-only rate of the same file is measured in the same run: the two are
 run alternately, twice each, and the best of each compared.
 
-Lookup: a catalogue of 1,000,000 items (records with an ISBN and a barcode each), then
+Lookup: the shared catalogue of 1,000,000 items (``bench/catalogue_db.py``: an ISBN and a
+barcode each), then
 ``normalise`` + ``Catalog.lookup`` on random keys beside a bare ``sqlite3`` primary-key query
 on the same file.  ``run(quick)`` returns the rows; the lead's bench command composes them.
 """
@@ -26,7 +27,6 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -37,7 +37,6 @@ import pymarc  # noqa: E402
 
 from bench import catalogue_db  # noqa: E402
 from catalog.identifiers import normalise  # noqa: E402
-from catalog.records import Record  # noqa: E402
 from catalog.store import Catalog  # noqa: E402
 
 SHARED_MARC = ROOT.parent / "shared" / "data" / "marc"
@@ -111,34 +110,11 @@ def timed_import(db: Path, path: Path) -> dict:
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
-def build_lookup_db(path: Path, items: int) -> list[str]:
-    """A catalogue of ``items`` records (ISBN + barcode each), written straight into the
-    schema (the import path is measured separately).  Returns sample scan texts."""
-    from stdnum import isbn as std_isbn
-
-    def isbn13(n: int) -> str:
-        body = f"97891{n:07d}"
-        return body + std_isbn.ean.calc_check_digit(body)
-
-    def barcode(n: int) -> str:
-        return f"3{n:013d}"  # 14 digits, as Koha's
-
-    def records() -> Iterator[tuple[Record, list[str]]]:
-        for n in range(1, items + 1):
-            record = Record(
-                id=f"bench:{n}",
-                title=f"Bok nummer {n}",
-                authors=("Författare, Exempel",),
-                language="swe",
-                isbns=(isbn13(n),),
-                barcodes=(barcode(n),),
-            )
-            yield record, [isbn13(n), barcode(n)]
-
-    catalogue_db.build(path, records())
+def lookup_samples(items: int, count: int = 4000) -> list[str]:
+    """Scan texts of random items of :func:`catalogue_db.shared`: ISBNs and barcodes."""
     rng = random.Random(7)
-    picked = rng.sample(range(1, items + 1), min(items, 4000))
-    return [isbn13(n) if n % 2 else barcode(n) for n in picked]
+    picked = rng.sample(range(items), min(items, count))
+    return [catalogue_db.isbn13(n) if n % 2 else catalogue_db.barcode(n) for n in picked]
 
 
 def _runs(rates: list[float]) -> str:
@@ -224,8 +200,8 @@ def run(quick: bool) -> list[dict]:
                 f" file {marc_file.stat().st_size / 1e6:.1f} MB",
             }
         )
-        lookup_db = folder / "lookup.db"
-        samples = build_lookup_db(lookup_db, items)
+        lookup_db = catalogue_db.shared(items)
+        samples = lookup_samples(items)
         figures = lookup_figures(lookup_db, samples)
         rows.append(
             {
@@ -255,7 +231,7 @@ def run(quick: bool) -> list[dict]:
             }
         )
         size = lookup_db.stat().st_size + sum(
-            p.stat().st_size for p in folder.glob("lookup.db-*") if p.exists()
+            p.stat().st_size for p in lookup_db.parent.glob(f"{lookup_db.name}-*") if p.exists()
         )
         rows.append(
             {

@@ -26,54 +26,12 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
 
+from bench import catalogue_db
+
 ROOT = Path(__file__).resolve().parents[1]
-WORDS = (
-    "bok", "hav", "skog", "fjäll", "ljus", "mörker", "vinter", "sommar", "resa", "hem", "barn",
-    "berättelse", "natt", "dag", "stad", "land", "minne", "tid", "vatten", "eld", "sten", "vind",
-    "röst", "sång",
-)
-
-
-def _ean(n: int) -> str:
-    body = f"200{n:09d}"
-    total = sum(int(d) * (3 if i % 2 else 1) for i, d in enumerate(body))
-    return body + str((10 - total % 10) % 10)
-
-
-def _title(rng: random.Random, long: bool) -> str:
-    count = rng.randint(200, 230) if long else rng.randint(2, 6)
-    return " ".join(rng.choice(WORDS) for _ in range(count)).capitalize()
-
-
-def build_catalogue(folder: Path, items: int, scanned: int, seed: int = 7) -> tuple[Path, list]:
-    """A catalogue of ``items`` synthetic records; returns the identifiers to scan.  The
-    first ``scanned`` are the ones scanned; every other one of them has a 200+ word title."""
-    from bench import catalogue_db
-    from catalog.records import Record
-
-    rng = random.Random(seed)
-
-    def records() -> Iterator[tuple[Record, list[str]]]:
-        for n in range(items):
-            long = n < scanned and n % 2 == 1
-            record = Record(
-                id=f"b{n}",
-                title=_title(rng, long),
-                authors=("Lindgren, Astrid",),
-                language="swe",
-                barcodes=(_ean(n),),
-            )
-            yield record, [_ean(n)]
-
-    db = folder / "catalogue.db"
-    catalogue_db.build(db, records())
-    return db, [_ean(n) for n in range(scanned)]
-
-
 def _stamp(iso: str) -> float:
     return datetime.fromisoformat(iso).timestamp()
 
@@ -166,13 +124,17 @@ def _lookup_figures(db: Path, identifiers: list[str]) -> tuple[list[float], list
 def run(quick: bool = False) -> list[dict]:
     scans = 40 if quick else 200
     soak_scans = 500 if quick else 10_000
-    items = 20_000 if quick else 1_000_000
+    items = 50_000 if quick else 1_000_000
     rows: list[dict] = []
     with tempfile.TemporaryDirectory(prefix="talkcat-bench-") as tmp:
         folder = Path(tmp)
-        db, identifiers = build_catalogue(folder, items, scans)
+        # The first ``scans`` items, every other one with a 200+ word title, each scanned once.
+        db = catalogue_db.shared(items)
+        identifiers = [catalogue_db.isbn13(n) for n in range(scans)]
         rng = random.Random(11)
-        sample = [_ean(rng.randrange(items)) for _ in range(2_000 if quick else 20_000)]
+        sample = [
+            catalogue_db.isbn13(rng.randrange(items)) for _ in range(2_000 if quick else 20_000)
+        ]
         lookups, bare = _lookup_figures(db, sample)
         # Start-up beside a bare import of the two heavy libraries.
         started = time.perf_counter()
@@ -215,7 +177,7 @@ def run(quick: bool = False) -> list[dict]:
             rss_warm = _peak_rss_kb(proc.pid)
             # Memory: a long run of scans as fast as the kiosk answers them, every record new.
             for n in range(soak_scans):
-                identifier = _ean(scans + n % (items - scans))
+                identifier = catalogue_db.isbn13(scans + n % (items - scans))
                 os.write(master, identifier.encode() + b"\r\n")
                 transcript.wait(lambda e: e["event"] == "speak")
             rss_peak = _peak_rss_kb(proc.pid)
@@ -224,7 +186,10 @@ def run(quick: bool = False) -> list[dict]:
             proc.wait(timeout=10)
             os.close(master)
             os.close(slave)
-        usual = _usual_way([_title(random.Random(n), True) for n in range(10 if quick else 30)])
+        long_titles = [
+            catalogue_db.title(random.Random(n), True) for n in range(10 if quick else 30)
+        ]
+        usual = _usual_way(long_titles)
         rows.append(
             {"figure": f"normalise + lookup + phrase at {items:,} items, p50/p99",
              "value": f"{statistics.median(lookups):.3f} / {_pct(lookups, .99):.3f}",
