@@ -7,7 +7,7 @@ import array
 import math
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 
 import pytest
 from playback_support import Events
@@ -182,24 +182,6 @@ def test_null_output_keeps_scaled_time() -> None:
 
 
 # --------------------------------------------------------------------------- captured audio
-
-
-@pytest.fixture
-def capture(monkeypatch, tmp_path) -> Callable[[], bytes]:
-    """pygame on SDL's ``disk`` driver: everything mixed is written to a raw file."""
-    import pygame
-
-    pygame.mixer.quit()
-    path = tmp_path / "played.raw"
-    monkeypatch.setenv("SDL_AUDIODRIVER", "disk")
-    monkeypatch.setenv("SDL_DISKAUDIOFILE", str(path))
-
-    def read() -> bytes:
-        pygame.mixer.quit()  # flushes and closes the file
-        return path.read_bytes()
-
-    yield read
-    pygame.mixer.quit()
 
 
 def test_what_is_played_is_exactly_the_blocks_in_order_without_gaps(capture) -> None:

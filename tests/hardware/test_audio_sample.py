@@ -232,27 +232,18 @@ def test_a_sample_after_close_reports_stopped(tmp_path, speaker) -> None:
     assert events.wait_for(("stopped", 1))
 
 
-def test_a_sample_through_pygame_is_heard_whole_and_at_length(tmp_path, monkeypatch) -> None:
-    import pygame
-
+def test_a_sample_through_pygame_is_heard_whole_and_at_length(tmp_path, capture) -> None:
     from hardware.audio.pygame_output import PygameOutput
 
-    pygame.mixer.quit()
-    raw = tmp_path / "played.raw"
-    monkeypatch.setenv("SDL_AUDIODRIVER", "disk")
-    monkeypatch.setenv("SDL_DISKAUDIOFILE", str(raw))
     path = write_tone(tmp_path / "s.wav", 1.0, level=16000)
-    try:
-        output = PygameOutput()
-        output.open()
-        spk = Speaker(RecordingSynthesizer(), output, volume=1.0)
-        events = Events()
-        spk.play_audio(1, load_sample(path, RATE), events)
-        assert events.wait_for(("finished", 1))
-        spk.close()  # closes the mixer, flushing the capture
-    finally:
-        pygame.mixer.quit()
-    played = samples(Audio(raw.read_bytes(), RATE))
+    output = PygameOutput()
+    output.open()
+    spk = Speaker(RecordingSynthesizer(), output, volume=1.0)
+    events = Events()
+    spk.play_audio(1, load_sample(path, RATE), events)
+    assert events.wait_for(("finished", 1))
+    spk.close()
+    played = samples(Audio(capture(), RATE))
     loud = [i for i, x in enumerate(played) if abs(x) > 2000]
     assert loud, "nothing was heard"
     heard = Audio(array.array("h", played[loud[0] : loud[-1] + 1]).tobytes(), RATE)
@@ -261,28 +252,19 @@ def test_a_sample_through_pygame_is_heard_whole_and_at_length(tmp_path, monkeypa
     assert 15000 < max(abs(x) for x in played) <= 16500
 
 
-def test_a_sample_through_pygame_stops_mid_way(tmp_path, monkeypatch) -> None:
-    import pygame
-
+def test_a_sample_through_pygame_stops_mid_way(tmp_path, capture) -> None:
     from hardware.audio.pygame_output import PygameOutput
 
-    pygame.mixer.quit()
-    raw = tmp_path / "played.raw"
-    monkeypatch.setenv("SDL_AUDIODRIVER", "disk")
-    monkeypatch.setenv("SDL_DISKAUDIOFILE", str(raw))
     path = write_tone(tmp_path / "s.wav", 4.0, level=16000)
-    try:
-        output = PygameOutput()
-        output.open()
-        spk = Speaker(RecordingSynthesizer(), output, volume=1.0)
-        events = Events()
-        spk.play_audio(1, load_sample(path, RATE), events)
-        assert events.wait_for(("started", 1))
-        spk.stop()
-        assert events.wait_for(("stopped", 1))
-        spk.close()
-    finally:
-        pygame.mixer.quit()
-    played = samples(Audio(raw.read_bytes(), RATE))
+    output = PygameOutput()
+    output.open()
+    spk = Speaker(RecordingSynthesizer(), output, volume=1.0)
+    events = Events()
+    spk.play_audio(1, load_sample(path, RATE), events)
+    assert events.wait_for(("started", 1))
+    spk.stop()
+    assert events.wait_for(("stopped", 1))
+    spk.close()
+    played = samples(Audio(capture(), RATE))
     heard = sum(1 for x in played if abs(x) > 2000) / RATE
     assert heard < 2.0  # cut off well before the 4 s sample's end

@@ -345,20 +345,14 @@ def test_real_speech_starts_finishes_and_is_interrupted(real_speaker, capfd) -> 
     assert capfd.readouterr().out == ""
 
 
-def test_chunk_seams_are_not_heard_as_pauses(monkeypatch, tmp_path) -> None:
+def test_chunk_seams_are_not_heard_as_pauses(capture) -> None:
     """Captured through SDL's disk driver: a long unpunctuated text spoken in chunks has no
     silence at the seams longer than the gap between two words plus a little."""
-    import pygame
-
     from hardware.audio.pcm import samples
     from hardware.audio.pygame_output import PygameOutput
     from hardware.protocols import Audio
     from hardware.speech.pyttsx3_engine import Pyttsx3Synthesizer
 
-    pygame.mixer.quit()
-    raw = tmp_path / "played.raw"
-    monkeypatch.setenv("SDL_AUDIODRIVER", "disk")
-    monkeypatch.setenv("SDL_DISKAUDIOFILE", str(raw))
     output = PygameOutput()
     output.open()
     speaker = Speaker(Pyttsx3Synthesizer(), output, rate=400, volume=1.0)
@@ -366,8 +360,8 @@ def test_chunk_seams_are_not_heard_as_pauses(monkeypatch, tmp_path) -> None:
     words = ["bok", "skog", "hem", "solen", "viken", "dalen"] * 3  # two seams: 6 | 12
     speaker.say(1, [(" ".join(words), "sv")], events)
     assert events.wait_for(("finished", 1))
-    speaker.close()  # closes the mixer, flushing the capture
-    data = samples(Audio(raw.read_bytes(), 22050))
+    speaker.close()
+    data = samples(Audio(capture(), 22050))
     voiced = [i for i, x in enumerate(data) if abs(x) > 200]
     assert voiced, "nothing was played"
     longest = run = 0
