@@ -81,6 +81,11 @@ def wait_for_events(
         time.sleep(0.02)  # polling a file: there is no event to block on
 
 
+def finished(text: str, count: int = 1) -> Callable[[list[dict]], bool]:
+    """A :func:`wait_for_events` predicate: ``text`` has played to its end ``count`` times."""
+    return lambda ev: sum(e["event"] == "done" and e["text"] == text for e in ev) >= count
+
+
 def wait_ready(path: Path, proc: subprocess.Popen[str], timeout: float = 30.0) -> list[dict]:
     """Until the kiosk wrote ``ready``: its reader is open and it listens."""
     return wait_for_events(

@@ -19,6 +19,7 @@ import pytest
 from tests.support import (
     FIXTURES,
     TALKCAT,
+    finished,
     talkcat,
     talkcat_env,
     wait_for_events,
@@ -127,7 +128,7 @@ def test_second_scan_cuts_off_the_first(catalogue: Path, pty_pair, tmp_path: Pat
         os.write(master, b"91-642-2009-5\r")
         events = wait_for_events(
             transcript,
-            lambda ev: any(e["event"] == "done" and e["text"] == GUILLOU for e in ev),
+            finished(GUILLOU),
             proc=proc,
         )
     finally:

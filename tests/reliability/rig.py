@@ -26,7 +26,7 @@ from hardware.speech.speaker import Speaker
 from kiosk.app import Kiosk
 from kiosk.catalog_source import CatalogSource
 from kiosk.transcript import Transcript
-from tests.support import FIXTURES, read_events, wait_for_events
+from tests.support import FIXTURES, finished, read_events, wait_for_events
 
 TOVE = "Anteckningar från en ö, av Tove Jansson och Tuulikki Pietilä"
 TOVE_ISBN = "9789100563226"
@@ -172,7 +172,4 @@ class KioskRig:
 
     def wait_done(self, text: str, count: int = 1, timeout: float = 30.0) -> list[dict]:
         """Until ``text`` has played to its end ``count`` times in all."""
-        return self.wait(
-            lambda ev: sum(e["event"] == "done" and e["text"] == text for e in ev) >= count,
-            timeout,
-        )
+        return self.wait(finished(text, count), timeout)

@@ -25,7 +25,7 @@ from tests.reliability.rig import (
     PushReader,
     make_catalogue,
 )
-from tests.support import TALKCAT, talkcat_env, wait_for_events
+from tests.support import TALKCAT, finished, talkcat_env, wait_for_events
 
 
 def test_missing_audio_device_at_start_falls_back_to_silence_loudly(tmp_path: Path) -> None:
@@ -44,7 +44,7 @@ def test_missing_audio_device_at_start_falls_back_to_silence_loudly(tmp_path: Pa
     try:
         events = wait_for_events(
             transcript,
-            lambda ev: any(e["event"] == "done" and e["text"] == TOVE for e in ev),
+            finished(TOVE),
             timeout=60,
             proc=proc,
         )

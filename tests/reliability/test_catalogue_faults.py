@@ -35,7 +35,7 @@ from tests.reliability.rig import (
     PushReader,
     make_catalogue,
 )
-from tests.support import TALKCAT, talkcat_env, wait_for_events
+from tests.support import TALKCAT, finished, talkcat_env, wait_for_events
 
 OTHER_ISBN = "9780140449136"
 
@@ -248,7 +248,7 @@ def test_run_never_writes_the_catalogue(tmp_path: Path) -> None:
     try:
         wait_for_events(
             transcript,
-            lambda ev: any(e["event"] == "done" and e["text"] == GUILLOU for e in ev),
+            finished(GUILLOU),
             timeout=60,
             proc=proc,
         )
