@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import subprocess
 import sys
 import time
@@ -79,6 +80,31 @@ def wait_for_events(
         if time.monotonic() > deadline:
             raise AssertionError(f"timed out after {timeout} s; transcript so far: {events}")
         time.sleep(0.02)  # polling a file: there is no event to block on
+
+
+def start_kiosk(db: Path, reader: str, transcript: Path, *extra: str) -> subprocess.Popen[str]:
+    """``talkcat run`` as a child process, its events going to ``transcript``."""
+    return subprocess.Popen(
+        [*TALKCAT, "run", "--db", str(db), "--reader", reader, "--transcript", str(transcript),
+         *extra],
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=talkcat_env(),
+    )
+
+
+def stop_kiosk(proc: subprocess.Popen[str]) -> tuple[int, float]:
+    """SIGTERM, as systemd stops it; returns (exit code, seconds it took)."""
+    started = time.monotonic()
+    proc.send_signal(signal.SIGTERM)
+    try:
+        proc.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        raise
+    return proc.returncode, time.monotonic() - started
 
 
 def finished(text: str, count: int = 1) -> Callable[[list[dict]], bool]:

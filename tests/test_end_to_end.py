@@ -9,9 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import os
-import signal
 import subprocess
-import time
 from pathlib import Path
 
 import pytest
@@ -20,6 +18,8 @@ from tests.support import (
     FIXTURES,
     TALKCAT,
     finished,
+    start_kiosk,
+    stop_kiosk,
     talkcat,
     talkcat_env,
     wait_for_events,
@@ -46,29 +46,6 @@ def pty_pair():
     for fd in (master, slave):
         with contextlib.suppress(OSError):
             os.close(fd)
-
-
-def start_kiosk(db: Path, reader: str, transcript: Path, *extra: str) -> subprocess.Popen[str]:
-    return subprocess.Popen(
-        [*TALKCAT, "run", "--db", str(db), "--reader", reader, "--transcript", str(transcript),
-         *extra],
-        stdin=subprocess.DEVNULL,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        env=talkcat_env(),
-    )
-
-
-def stop_kiosk(proc: subprocess.Popen[str]) -> tuple[int, float]:
-    started = time.monotonic()
-    proc.send_signal(signal.SIGTERM)
-    try:
-        proc.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-        raise
-    return proc.returncode, time.monotonic() - started
 
 
 def speaks(events: list[dict]) -> list[dict]:

@@ -9,14 +9,12 @@ decided by the script, not by luck.
 
 from __future__ import annotations
 
-import signal
-import subprocess
 from pathlib import Path
 
 import pytest
 
 from catalog.importing import import_files
-from tests.support import FIXTURES, TALKCAT, talkcat_env, wait_for_events
+from tests.support import FIXTURES, start_kiosk, stop_kiosk, wait_for_events
 
 TOVE_SV = "Anteckningar från en ö, av Tove Jansson och Tuulikki Pietilä"
 TOVE_L2_SV = "102 sidor. Utgiven 1996 av Bonnier. Ämnen: "
@@ -49,26 +47,8 @@ def test_a_scripted_visit_through_the_replay_driver(catalogue: Path, tmp_path: P
     script = tmp_path / "visit.txt"
     script.write_text(SCRIPT, encoding="utf-8")
     transcript = tmp_path / "t.jsonl"
-    proc = subprocess.Popen(
-        [
-            *TALKCAT,
-            "run",
-            "--db",
-            str(catalogue),
-            "--reader",
-            f"replay:{script}",
-            "--speech",
-            "recording",
-            "--audio",
-            "none",
-            "--transcript",
-            str(transcript),
-        ],
-        stdin=subprocess.DEVNULL,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        env=talkcat_env(),
+    proc = start_kiosk(
+        catalogue, f"replay:{script}", transcript, "--speech", "recording", "--audio", "none"
     )
     try:
         events = wait_for_events(
@@ -80,13 +60,8 @@ def test_a_scripted_visit_through_the_replay_driver(catalogue: Path, tmp_path: P
             proc=proc,
         )
     finally:
-        proc.send_signal(signal.SIGTERM)
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            raise
-    assert proc.returncode == 0, proc.stderr.read() if proc.stderr else ""
+        code, _ = stop_kiosk(proc)
+    assert code == 0, proc.stderr.read() if proc.stderr else ""
 
     assert events[0]["event"] == "ready"
     lines = [(e["event"], e["text"], e["lang"]) for e in events[1:]]
