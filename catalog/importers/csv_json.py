@@ -23,7 +23,7 @@ import json
 import logging
 import re
 import unicodedata
-from collections.abc import Iterable, Iterator
+from collections.abc import Generator, Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, BinaryIO
@@ -403,14 +403,24 @@ def _binary(path: Path, stream: BinaryIO | None) -> Iterator[BinaryIO]:
         yield handle
 
 
-def _text_stream(handle: BinaryIO, file: str) -> tuple[io.TextIOWrapper, str | None, str]:
+def _open_text(
+    handle: BinaryIO, file: str
+) -> Generator[Item, None, tuple[io.TextIOWrapper, str] | None]:
+    """Yield what is to be said about the whole file (an encoding refused or guessed) and
+    return ``(text stream, first characters)``, or ``None`` when it cannot be read."""
     head = handle.read(SNIFF_BYTES)
     handle.seek(0)
-    encoding, warning = detect_encoding(head)
+    try:
+        encoding, warning = detect_encoding(head)
+    except ValueError as exc:
+        yield Rejection(file, "whole file", None, str(exc))
+        return None
+    if warning:
+        yield Notice(file, "whole file", None, warning)
     # surrogateescape turns undecodable bytes into lone surrogates, which valid text never
     # holds, so a bad line can be told from one that merely contains U+FFFD.
     text = io.TextIOWrapper(handle, encoding=encoding, errors="surrogateescape", newline="")
-    return text, warning, head.decode(encoding, errors="replace")
+    return text, head.decode(encoding, errors="replace")
 
 
 # --------------------------------------------------------------------------- CSV
@@ -420,13 +430,10 @@ def read_csv(path: Path, stream: BinaryIO | None = None) -> Iterator[Item]:
     """Entries from a CSV/TSV file, one per row; the position is the row's first line."""
     file = str(path)
     with _binary(path, stream) as handle:
-        try:
-            text, warning, sample = _text_stream(handle, file)
-        except ValueError as exc:
-            yield Rejection(file, "whole file", None, str(exc))
+        opened = yield from _open_text(handle, file)
+        if opened is None:
             return
-        if warning:
-            yield Notice(file, "whole file", None, warning)
+        text, sample = opened
         delimiter = _sniff(sample, path)
         reader = csv.reader(text, delimiter=delimiter)
         try:
@@ -569,13 +576,10 @@ def read_json(path: Path, stream: BinaryIO | None = None) -> Iterator[Item]:
     """Entries from a JSON array of objects or a JSON Lines file (one object per line)."""
     file = str(path)
     with _binary(path, stream) as handle:
-        try:
-            text, warning, _sample = _text_stream(handle, file)
-        except ValueError as exc:
-            yield Rejection(file, "whole file", None, str(exc))
+        opened = yield from _open_text(handle, file)
+        if opened is None:
             return
-        if warning:
-            yield Notice(file, "whole file", None, warning)
+        text, _sample = opened
         unknown_seen: set[str] = set()
         number = 0
         for line, value in iter_json_values(text):
