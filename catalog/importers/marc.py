@@ -337,30 +337,27 @@ def decode_chunk(
     coding = chr(chunk[9])
     base = int(chunk[12:17])
     marc8: MARC8ToUnicode | None = None
+    whole: str | None = None  # the data area as UTF-8, when it is UTF-8
     if coding == "a":
         try:
             whole = chunk[base:].decode("utf-8")
         except UnicodeDecodeError:
             problem = _bad_utf8(chunk, base)
             raise ValueError(problem) from None
-        if layout is not None:
-            fast = _decode_regular(chunk, layout[1], whole)
-            if fast is not None:
-                return fast
     elif coding == " ":
         if _looks_utf8(chunk):
             if state is not None and not state.get("warned_utf8"):
                 state["warned_utf8"] = True
                 log.warning("records say MARC-8 (leader/09 blank) but hold UTF-8; reading UTF-8")
-            if layout is not None:
-                whole = chunk[base:].decode("utf-8")
-                fast = _decode_regular(chunk, layout[1], whole)
-                if fast is not None:
-                    return fast
+            whole = chunk[base:].decode("utf-8")
         else:
             marc8 = MARC8ToUnicode(quiet=True)
     else:
         raise ValueError(f"bad leader: character coding (leader/09) {coding!r} is not ' ' or 'a'")
+    if whole is not None and layout is not None:
+        fast = _decode_regular(chunk, layout[1], whole)
+        if fast is not None:
+            return fast
 
     def text(raw: bytes) -> str:
         if marc8 is None:
