@@ -84,13 +84,14 @@ def test_scan_on_a_serial_line_is_spoken(catalogue: Path, pty_pair, tmp_path: Pa
         )
     finally:
         code, seconds = stop_kiosk(proc)
+    log = proc.stderr.read() if proc.stderr else ""
     spoken = speaks(events)
-    assert [e["text"] for e in spoken] == [TOVE]
+    assert [e["text"] for e in spoken] == [TOVE], log
     assert spoken[0]["lang"] == "sv"
     assert spoken[0]["item"]
     done = next(e for e in events if e["event"] == "done")
     assert done["text"] == TOVE and done["item"] == spoken[0]["item"]
-    assert code == 0, proc.stderr.read() if proc.stderr else ""
+    assert code == 0, log
     assert seconds < 5, f"SIGTERM took {seconds:.2f} s"
 
 
@@ -212,8 +213,9 @@ def test_demo_needs_no_configuration(tmp_path: Path) -> None:
         )
     finally:
         code, _ = stop_kiosk(proc)
-    assert [e["text"] for e in speaks(events)] == [TOVE]
-    assert code == 0
+    log = proc.stderr.read() if proc.stderr else ""
+    assert [e["text"] for e in speaks(events)] == [TOVE], log
+    assert code == 0, log
     listing = proc.stdout.read() if proc.stdout else ""
     assert "9789100563226" in listing  # the sample ISBNs are offered to try
 

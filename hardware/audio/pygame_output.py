@@ -264,6 +264,24 @@ class PygameOutput(StreamingOutput):
         with self._sound_lock:
             return pygame.mixer.Sound(file=io.BytesIO(to_wav(audio)))
 
+    def _unstrand(self) -> None:
+        """Play a queued block that pygame stranded (lock held).
+
+        pygame's end-of-sound callback (SDL's audio thread) decides "nothing queued" before it
+        takes the GIL, then clears the channel's current sound.  A block queued in between is
+        kept as queued behind a sound that already ended, and nothing ever plays it: the rest
+        of the utterance went unheard and the early-end check below took that for a lost
+        device (seen about once in 60 runs).  The stranded state - no current sound, one
+        queued - is reachable only after that callback has finished, so playing the queued
+        block here races with nothing.
+        """
+        queued = self._speech.get_queue()
+        if queued is not None and self._speech.get_sound() is None:
+            self._speech.play(queued)
+            self._speech.set_volume(self._volume)
+            if self._paused:
+                self._speech.pause()
+
     def _feed(self, session: PlaybackSession) -> None:
         first = True
         began = 0.0
@@ -291,6 +309,7 @@ class PygameOutput(StreamingOutput):
                     if not self._is_current(session):
                         return
                     self._require_device()
+                    self._unstrand()
                     if self._speech.get_queue() is None:
                         # Plays at once if the channel ran dry while this block was made.
                         self._speech.queue(sound)
@@ -302,8 +321,9 @@ class PygameOutput(StreamingOutput):
                 if not self._is_current(session):
                     return
                 self._require_device()
-                if not self._paused and not self._speech.get_busy():
-                    self._require_device()
+                self._unstrand()
+                idle = not self._speech.get_busy() and self._speech.get_queue() is None
+                if idle and not self._paused:
                     early = seconds - (time.monotonic() - began) if not first else 0.0
                     if early > _EARLY_END_SECONDS:
                         raise HardwareError(

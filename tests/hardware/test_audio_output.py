@@ -225,3 +225,37 @@ def test_volume_changes_live_and_stop_silences(capture) -> None:
     assert 2000 < quiet_peak < 6000  # 16000 * 0.25 = 4000: same tone at a quarter
     # Stopped well before the 3 s tone's end: the capture holds far less than 3 s of tone.
     assert sum(1 for x in data if abs(x) > 1000) < 1.5 * RATE
+
+
+def test_a_block_queued_as_the_one_before_it_ends_is_still_played(sdl_dummy) -> None:
+    """pygame's end-of-sound callback decides "nothing queued" before it takes the GIL: a
+    block queued in that gap was stranded, unheard, and the early-end check reported a lost
+    device (once in about 60 kiosk runs).  Holding the GIL past the first block's end makes
+    the gap certain: the next block is queued while the callback waits for it."""
+    import sys
+
+    def blocks() -> Iterator[Audio]:
+        yield tone(0.05)
+        interval = sys.getswitchinterval()
+        sys.setswitchinterval(5.0)  # nobody else gets the GIL while we spin
+        try:
+            until = time.perf_counter() + 0.3
+            while time.perf_counter() < until:
+                pass
+        finally:
+            sys.setswitchinterval(interval)
+        yield tone(0.8)
+
+    output = PygameOutput()
+    output.open()
+    try:
+        events = Events()
+        began = time.monotonic()
+        output.play(blocks(), 1, events)
+        assert events.wait_for_end(1)
+        elapsed = time.monotonic() - began
+    finally:
+        output.close()
+    assert events.items == [("started", 1), ("finished", 1)]
+    assert output.device_fault() is None
+    assert elapsed >= 0.05 + 0.3 + 0.8 - 0.05  # the second block was played, not skipped
