@@ -22,11 +22,12 @@ from typing import Any
 from hardware.protocols import Reader
 from kiosk.announcer import Announcer, ScreenLike, SpeakerLike
 from kiosk.catalog_source import CatalogSource
+from kiosk.controls import RATE_LIMITS
 from kiosk.loop import EventLoop, KeySource, Notifier
 from kiosk.phrasing import Utterance
 from kiosk.staff import StaffGate
 from kiosk.transcript import Transcript
-from kiosk.visit import RATE_LIMITS, MissingCounter, Session, Visit, VisitSettings
+from kiosk.visit import MissingCounter, Session, Visit, VisitSettings
 
 __all__ = ["RATE_LIMITS", "Kiosk", "SpeakerLike"]
 

@@ -10,7 +10,6 @@ time, so the visit is plain sequential code that a test drives by calling it.
 from __future__ import annotations
 
 import logging
-import math
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -21,7 +20,7 @@ from catalog.errors import CatalogError, InvalidIdentifier
 from catalog.identifiers import Identifier, normalise
 from catalog.records import Label, Record
 from hardware.protocols import Frame, KeyPress
-from kiosk import levels
+from kiosk import controls, levels
 from kiosk.announcer import Announcer
 from kiosk.browse import Browser
 from kiosk.catalog_source import CatalogSource
@@ -34,14 +33,7 @@ from kiosk.staff_menu import StaffMenu
 
 log = logging.getLogger(__name__)
 
-RATE_STEP = 20  # words per minute per key press
-RATE_LIMITS = (80, 450)
-VOLUME_STEP_DB = 3.0  # one key press
 WEDGE_MAX = 64  # longer than any barcode: a stuck key must not grow memory
-VOLUME_RANGE_DB = 24.0  # from the ceiling down: more than the 18 dB EN 301 549 asks for
-# Pause/resume cues of their own: a steady pair for "held", a rising three for "going on".
-PAUSE_EARCON = "pause"
-RESUME_EARCON = "resume"
 
 
 class MissingCounter(Protocol):
@@ -325,11 +317,11 @@ class Visit:
             if s.last is not None:
                 self.say(s.last)
         elif action == "pause":
-            self._toggle_pause()
+            controls.toggle_pause(self)
         elif action in ("volume-up", "volume-down"):
-            self._step_volume(+1 if action == "volume-up" else -1)
+            controls.step_volume(self, +1 if action == "volume-up" else -1)
         elif action in ("rate-up", "rate-down"):
-            self._step_rate(+1 if action == "rate-up" else -1)
+            controls.step_rate(self, +1 if action == "rate-up" else -1)
         elif action == "language":
             s.language = LANGUAGES[(LANGUAGES.index(s.language) + 1) % len(LANGUAGES)]
             self.say(self.message("language_changed"), remember=False)
@@ -345,52 +337,6 @@ class Visit:
             self.say(step.utterance(s.language, s.verbose, phrases_dir=self.settings.phrases_dir))
         else:
             log.info("key %r has no function", action)
-
-    def _toggle_pause(self) -> None:
-        """Pause or resume, with a short cue so the state is heard (EN 301 549 5.6.1).
-
-        Never words: speaking "paused" would itself be the speech the visitor wanted to stop.
-        The cue plays on the output's own cue channel, which pausing does not hold.
-        """
-        s = self.session
-        if s.paused:
-            self.speaker.resume()
-            s.paused = False
-            self.speaker.earcon(RESUME_EARCON)
-            self.announcer.status(None)
-        elif self.speaking:
-            self.speaker.pause()
-            s.paused = True
-            self.speaker.earcon(PAUSE_EARCON)
-            self.announcer.status(self.message("paused").text)
-        else:
-            log.info("pause with nothing playing: nothing to pause")
-
-    def _step_rate(self, direction: int) -> None:
-        s = self.session
-        s.rate = min(RATE_LIMITS[1], max(RATE_LIMITS[0], s.rate + direction * RATE_STEP))
-        self.speaker.set_rate(s.rate)
-        current = self.announcer.current
-        if self.speaking and current is not None:
-            self.say(current, remember=False)  # restart it at the new rate
-        else:
-            self.say(self.message("rate", level=str(s.rate)), remember=False)
-
-    def _step_volume(self, direction: int) -> None:
-        s = self.session
-        ceiling = self.settings.volume_max
-        floor = ceiling * 10 ** (-VOLUME_RANGE_DB / 20)
-        wanted = s.volume * 10 ** (direction * VOLUME_STEP_DB / 20)
-        s.volume = round(min(ceiling, max(floor, wanted)), 4)
-        self.speaker.set_volume(s.volume)
-        if direction > 0 and math.isclose(s.volume, ceiling) and wanted > ceiling:
-            self.say(self.message("volume_limit"), remember=False)
-        else:
-            self.speaker.earcon("volume")  # a short tone at the new level
-        steps = round(VOLUME_RANGE_DB / VOLUME_STEP_DB)
-        level = steps + round(20 * math.log10(s.volume / ceiling) / VOLUME_STEP_DB)
-        of = "av" if s.language == "sv" else "of"
-        self.announcer.status(self.message("volume", level=f"{level + 1} {of} {steps + 1}").text)
 
     # ------------------------------------------------------------------ levels
 
