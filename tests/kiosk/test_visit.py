@@ -802,6 +802,40 @@ def test_the_keypads_own_typing_warning_does_not_answer_the_idle_warning(visit) 
     assert EN["idle_kept"] not in v.said()
 
 
+@pytest.mark.parametrize(
+    "scanned",
+    [
+        "]F029000012345678",  # AIM prefix left in the text (keyboard wedge)
+        "*29000012345678*",  # Code 39 start/stop
+        "]A0*29000012345678*",
+        "A29000012345678B",  # Codabar start/stop letters
+        "c29000012345678d",
+        "2900 0012 3456 78",  # printed grouping
+        "2900-0012-3456-78",
+        " 29000012345678\r",
+    ],
+)
+def test_a_patron_card_in_any_scanner_form_is_never_said_counted_or_logged(
+    visit, tmp_path: Path, caplog: pytest.LogCaptureFixture, scanned: str
+) -> None:
+    from catalog.missing import MissingCounter
+
+    caplog.set_level(logging.DEBUG)
+    with MissingCounter(tmp_path / "missing.db") as missing:
+        v = visit(patron_pattern=r"^2\d{13}$", missing=missing)
+        v.scan(scanned)
+        assert v.wait_speak(1).text == SV["patron_card"]
+        v.scan(TOVE)  # an ordinary book is still an ordinary book
+        assert v.wait_speak(2).text.startswith(TOVE_SV)
+        v.wait_quiet()
+        assert missing.counts() == []
+    transcript = v.transcript_path.read_text("utf-8")
+    for secret in ("29000012345678", "12345678", "3456"):
+        assert secret not in transcript
+        assert not [m for m in caplog.messages if secret in m]
+        assert not [t for t in v.synth.texts if secret in t]
+
+
 def test_a_patron_card_is_named_but_its_number_never_said_shown_or_logged(
     visit, caplog: pytest.LogCaptureFixture
 ) -> None:
