@@ -19,6 +19,7 @@ import click
 
 from catalog.errors import CatalogError, InvalidIdentifier
 from hardware.errors import HardwareError
+from kiosk import terminal
 from kiosk.errors import ConfigError
 from kiosk.phrasing import LANGUAGES
 
@@ -52,6 +53,7 @@ def main(verbose: int) -> None:
     Visitors scan; staff load the catalogue with 'import'; technicians connect readers and
     check them with 'drivers', 'doctor' and 'reader-test'.
     """
+    terminal.install()  # before logging, so log lines are filtered too
     level = (logging.WARNING, logging.INFO, logging.DEBUG)[min(verbose, 2)]
     logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
 

@@ -594,7 +594,9 @@ def test_a_label_speaks_its_own_text(visit) -> None:
     assert said.text == LABEL_TEXT and said.item == "shelf-talbok-barn"
 
 
-def test_errors_are_spoken_never_a_tone_alone(visit, tmp_path: Path) -> None:
+def test_errors_are_spoken_and_a_repeat_within_the_interval_is_only_a_cue(
+    visit, tmp_path: Path
+) -> None:
     v = visit(error_interval=5.0)
     v.scan("9789100563227")  # wrong check digit
     assert v.wait_speak(1).text == SV["invalid"]
