@@ -22,7 +22,7 @@ from typing import Any
 
 import click
 
-from catalog.errors import InvalidIdentifier
+from catalog.errors import CatalogError, InvalidIdentifier
 from hardware.errors import HardwareError
 from kiosk import terminal
 from kiosk.errors import ConfigError
