@@ -10,7 +10,6 @@ time, so the visit is plain sequential code that a test drives by calling it.
 from __future__ import annotations
 
 import logging
-import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -28,6 +27,7 @@ from kiosk.events import Marker
 from kiosk.idle import Defaults, IdleTimer
 from kiosk.keypad import Keymap, Keypad, KeypadResult
 from kiosk.phrasing import DEFAULT_LANGUAGE, LANGUAGES, Utterance, clean, label
+from kiosk.privacy import PatronFilter
 from kiosk.staff import StaffGate
 from kiosk.staff_menu import StaffMenu
 
@@ -114,7 +114,7 @@ class Visit:
         self.browser = Browser(catalog)
         self.wedge: list[str] = []
         self._last_error_spoken = float("-inf")
-        self._patron = re.compile(settings.patron_pattern) if settings.patron_pattern else None
+        self._patron = PatronFilter(settings.patron_pattern)
 
     # ------------------------------------------------------------------ speech
 
@@ -218,7 +218,7 @@ class Visit:
 
     def on_frame(self, frame: Frame) -> None:
         """A scan: a card (patron, staff) or an identifier looked up and answered."""
-        if self._is_card(frame.text.strip()):
+        if self._is_card(frame.text.strip(), frame.symbology):
             return
         try:
             hit, identifier = self._lookup(frame)
@@ -238,8 +238,8 @@ class Visit:
             case None:
                 self._not_found(identifier)
 
-    def _is_card(self, text: str) -> bool:
-        if self._patron is not None and self._patron.fullmatch(text):
+    def _is_card(self, text: str, symbology: str | None) -> bool:
+        if self._patron.matches(text, symbology):
             # A visitor's own card: say what it is, but never its number, anywhere.
             log.info("a patron card was scanned (number not recorded)")
             self.say(self.message("patron_card"), remember=False)
