@@ -193,7 +193,8 @@ def export_command(db: Path, fmt: str, output: Path | None) -> None:
         check_output(output, "--output")
     with _open_readonly(db) as catalog:
         if output is None:
-            stream = sys.stdout
+            # Data for another program: past the terminal filter (kiosk.terminal), as is.
+            stream = getattr(sys.stdout, "wrapped", sys.stdout)
             reconfigure = getattr(stream, "reconfigure", None)
             if reconfigure is not None:
                 reconfigure(encoding="utf-8")  # "UTF-8 as is", whatever the locale says
