@@ -342,7 +342,14 @@ class Catalog(Writes):
                 return
             for row in rows:
                 last = row["rowid"]
-                yield record_from_dict(json.loads(row["data"]))
+                try:
+                    record = record_from_dict(json.loads(row["data"]))
+                except (ValueError, TypeError) as exc:
+                    raise CatalogError(
+                        f"{self.path}: record {last} is damaged ({exc}); check it with"
+                        f" `talkcat catalog check --db {self.path}` and re-import"
+                    ) from exc
+                yield record
 
     def records_with_keys(self) -> Iterator[tuple[Record, list[str]]]:
         """Every record with its keys beyond its ISBNs, barcodes and RFIDs (EANs, ISSNs...),
