@@ -32,6 +32,7 @@ from hardware.speech.voices import installed_languages, voice_language
 from kiosk import phrasing
 from kiosk.phrasing import Utterance, clean, natural_name
 from kiosk.reading.pronounce import (
+    MAX_SPOKEN_CHARS,
     guess_language,
     lexicon,
     pronounce,
@@ -329,7 +330,9 @@ def level_two(record: Any, lang: str, *, phrases_dir: str | None = None) -> Utte
 
     edition = clean(getattr(record, "edition", None))
     if edition:
-        out.append(fill(table["detail_edition"], lang, edition=edition))
+        # The edition statement is transcribed from the book: its language's reading rules
+        # ("3. uppl.", "2nd ed.", "4. p.") and voice.
+        out.append(fill(table["detail_edition"], lang, edition=Speech.of(edition, voice)))
 
     series = clean(getattr(record, "series", None))
     number = clean(getattr(record, "series_number", None))
@@ -368,10 +371,14 @@ def level_three(record: Any, lang: str, *, phrases_dir: str | None = None) -> Ut
     voice = guess_language(summary, voice_for(record, lang))
     sentences = split_sentences(summary, voice, phrases_dir)
     segments = []
+    budget = MAX_SPOKEN_CHARS  # the engine says no more than this; reading more is waste
     for sentence in sentences:
+        if budget <= 0:
+            break
         said = " ".join(pronounce(sentence, voice, phrases_dir).split())
         if said:
             segments.append((said, voice))
+            budget -= len(said)
     return Utterance(
         text=" ".join(sentences),
         lang=voice,

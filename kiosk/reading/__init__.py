@@ -67,6 +67,8 @@ _SOURCE_WORDS = (
 )  # fmt: skip
 _TAIL_PAREN = re.compile(r"\s*\(([^()]{1,60})\)\s*\.?$")
 _TAIL_SOURCE = re.compile(r"\s*(?:Källa|Source|Lähde|Text från|Text: )[^.]{0,60}\.?$")
+# "Teksti kirjan takakannessa:", "Förlagets beskrivning:" opening a summary.
+_LEAD_SOURCE = re.compile(r"([^.:]{1,60}):[\s.]*")
 _DOUBLE_DASH = re.compile(r"\s*(?:--|—)\s*")
 # ISBD area and element separators left in titles and statements.
 _ISBD_SEP = re.compile(r"\s[/;=]\s")
@@ -95,8 +97,8 @@ _DECADE = re.compile(r"(\d{4})'?s")
 # Left behind when a tag or "[s.n.]" goes: "Stockholm : , 1985" -> "Stockholm, 1985".
 _SPACE_BEFORE_PUNCT = re.compile(r"\s(?=[,;:])")
 _ORPHAN_PUNCT = re.compile(r"[,;:](?:\s?[,;:])+")
-ORDINAL_REACH = 4
-"""How many words after an ordinal still belong to it: "2. utök. och omarb. uppl."."""
+ORDINAL_REACH = 5
+"""An ordinal's reach: it and the four words after it ("2. utök. och omarb. uppl.")."""
 
 
 def rules_for(lang: str) -> Rules | None:
@@ -148,6 +150,13 @@ def _tags(text: str, rules: Rules | None) -> str:
     match = _TAIL_PAREN.search(text)
     if match and _is_source(match.group(1)):
         text = text[: match.start()]
+    match = _LEAD_SOURCE.match(text)
+    if (
+        match
+        and _is_source(match.group(1))
+        and (len(match.group(1).split()) > 1 or "text" in match.group(1).casefold())
+    ):
+        text = text[match.end() :]
     match = _TAIL_SOURCE.search(text)
     if match and match.start() > 0:
         text = text[: match.start()]
@@ -211,7 +220,9 @@ def _tokens(text: str, rules: Rules | None, protected: Collection[str]) -> str:
         )
         if said == core and len(core) > 1 and core.endswith(".") and core not in protected:
             # "1939." ends a sentence: the full stop is punctuation, the word is "1939".
-            said, reach_after = _word(core[:-1], prev, nxt, edge, "", rules, protected, reach)
+            said, reach_after = _word(
+                core[:-1], prev, nxt, edge, words[i - 1] if i else "", rules, protected, reach
+            )
             said += "."
         reach = reach_after
         out.append(f"{lead}{said}{trail}" if said else lead + trail)
@@ -241,6 +252,12 @@ def _word(
         return initials, reach
     if rules is None:
         return core, reach
+    if core.isalpha() and core.islower() and not reach:
+        # Most words: only a dotless abbreviation ("cm", "jfr", a field's final "ed") applies.
+        found = _abbreviation(core, prev, nxt, prev_word, rules, reach)
+        if found is None and last is not False:
+            found = _abbreviation(core + ".", prev, nxt, prev_word, rules, reach)
+        return (found[0] if found else core), reach
     ordinal = _ordinal(core, nxt, rules)
     if ordinal is not None:
         return ordinal, ORDINAL_REACH
@@ -251,10 +268,14 @@ def _word(
     if number is not None:
         return number, reach
     found = _abbreviation(core, prev, nxt, prev_word, rules, reach)
+    if found is None and last is not False and core.isalpha() and core.islower():
+        # A field's final full stop is gone ("2nd ed", "7. uppl"): the word ends a phrase.
+        found = _abbreviation(core + ".", prev, nxt, prev_word, rules, reach)
     if found is not None:
         abbr, may_end = found
         # The abbreviation's full stop may also have ended the sentence: keep that pause.
-        ends = last is not None and (last or (may_end and nxt[:1].isupper() and nxt[:1].isalpha()))
+        sentence_next = nxt[:1].isupper() and nxt[:1].isalpha() and not _is_roman(nxt)
+        ends = last is not None and (last or (may_end and sentence_next))
         return (abbr + "." if ends and core.endswith(".") else abbr), reach
     return core, reach
 
@@ -274,9 +295,12 @@ def _initials(core: str, nxt: str) -> str | None:
 
 
 def _ordinal(core: str, nxt: str, rules: Rules) -> str | None:
-    if rules.ordinal_dot:
-        match = _ORDINAL_DOT.fullmatch(core)
-        if match and nxt[:1].islower() and nxt[:1].isalpha():
+    match = _ORDINAL_DOT.fullmatch(core)
+    if match:
+        lower_word = nxt[:1].islower() and nxt[:1].isalpha()
+        if (rules.ordinal_dot and lower_word) or nxt.rstrip(
+            "."
+        ).casefold() in rules.ordinal_dot_words:
             return _words(int(match.group(1)), rules.ordinal)
     match = _ORDINAL_SUFFIX.fullmatch(core)
     if match and match.group(2).lower() in rules.ordinal_suffixes:
@@ -290,14 +314,23 @@ def _words(n: int, say: object) -> str | None:
     return str(say(n))
 
 
+def _is_roman(word: str) -> bool:
+    return word.isalpha() and word.isupper() and roman_value(word) is not None
+
+
 def _roman(core: str, prev: str, nxt: str, rules: Rules) -> str | None:
+    genitive = core.endswith(":s")  # "Erik XIV:s" -> "Erik den fjortondes"
+    if genitive:
+        core = core[:-2]
     if not core.isupper() or not core.isalpha():
         return None
     n = roman_value(core)
     if n is None:
         return None
     if prev in rules.regnal_names:
-        return rules.regnal(prev, n)
+        return rules.regnal(prev, n) + ("s" if genitive else "")
+    if genitive:
+        return None
     if prev.rstrip(".").casefold() in rules.part_words:
         return _words(n, rules.cardinal)
     # "World War II", "Rocky IV": a capitalised title word, not shouted text ("VI SOM ...").
@@ -367,10 +400,14 @@ def _abbreviation(
 def _in_context(
     a: Abbr, prev: str, nxt: str, prev_word: str, rules: Rules, reach: int
 ) -> tuple[str, bool] | None:
+    nxt = nxt.rstrip(".")  # "s. 45." at a sentence's end
     after_number = bool(_NUMBER.fullmatch(prev))
     before_range = bool(_RANGE.fullmatch(nxt))
     before_number = bool(_NUMBER.fullmatch(nxt)) or before_range
     if a.needs_number and not (after_number or before_number or reach):
+        return None
+    before_by = nxt.casefold() in rules.by_words
+    if a.list_only and not (after_number or before_by or not prev_word or prev_word[-1:] in ",:;"):
         return None
     if reach and a.after_ordinal:
         return a.after_ordinal, True
@@ -384,8 +421,8 @@ def _in_context(
         if prev == "1" and a.after_one:
             return a.after_one, True
         return a.after_number or a.plain, True
-    if nxt.casefold() in rules.by_words and a.before_by:
+    if before_by and a.before_by:
         return a.before_by, False
     if a.after_name and prev_word.endswith(","):
         return a.after_name, True
-    return a.plain, True
+    return a.plain, not a.list_only

@@ -46,12 +46,12 @@ ABBREVIATIONS: dict[str, Abbr | str] = {
     "ch.": "chapter",
     "chap.": "chapter",
     "sect.": "section",
-    "ill.": Abbr("illustrations", before_by="illustrated"),
+    "ill.": Abbr("illustrations", before_by="illustrated", list_only=True),
     "illus.": Abbr("illustrations", before_by="illustrated"),
     "ills.": "illustrations",
     "col.": "colour",
-    "ports.": "portraits",
-    "port.": "portrait",
+    "ports.": Abbr("portraits", list_only=True),
+    "port.": Abbr("portrait", list_only=True),
     "facsims.": "facsimiles",
     "facsim.": "facsimile",
     "diagrs.": "diagrams",
@@ -73,7 +73,6 @@ ABBREVIATIONS: dict[str, Abbr | str] = {
     "b&w": "black and white",
     # Editions.
     "ed.": Abbr("edition", before_by="edited", after_name="editor"),
-    "Ed.": Abbr("edition", before_by="edited", after_name="editor"),
     "eds.": Abbr("editors", before_by="edited"),
     "edn.": "edition",
     "rev.": Abbr("revised", before_by="revised"),
@@ -177,6 +176,9 @@ RULES = Rules(
     range_word="to",
     open_range="from {year}",
     ordinal_dot=False,
+    ordinal_dot_words=frozenset(
+        words("ed edition edn rev revised impr impression printing print enl expanded updated")
+    ),
     ordinal_suffixes=("st", "nd", "rd", "th", "d"),
     phonogram_word="phonogram",
     and_others="and others",

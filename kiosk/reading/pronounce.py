@@ -17,11 +17,16 @@ from functools import cache
 from importlib import resources
 from pathlib import Path
 
+from hardware.speech.text import MAX_UTTERANCE_CHARS
 from hardware.speech.voices import installed_languages
 from kiosk import phrasing
 from kiosk.phrasing import LANGUAGES
 from kiosk.reading import abbreviations, normalise
 from kiosk.reading.tables import words
+
+MAX_SPOKEN_CHARS = 4 * MAX_UTTERANCE_CHARS
+"""Text beyond this is never read: the speech engine says at most ``MAX_UTTERANCE_CHARS``
+of an utterance, and the reading rules never shorten text by three quarters."""
 
 
 def _table(lang: str, phrases_dir: str | None) -> dict[str, str]:
@@ -112,6 +117,9 @@ def pronounce(text: str, lang: str, phrases_dir: str | None = None) -> str:
     Only ever applied to what is synthesised, never to ``Utterance.text``.
     """
     entries = lexicon(lang, phrases_dir)
+    if len(text) > MAX_SPOKEN_CHARS:
+        cut = text.rfind(" ", 0, MAX_SPOKEN_CHARS)
+        text = text[: cut if cut > 0 else MAX_SPOKEN_CHARS]
     text = normalise(text, lang, _protected(lang, phrases_dir))
     for pattern, is_ending in _lexicon_patterns(lang, phrases_dir):
         if is_ending:
@@ -155,8 +163,11 @@ def split_sentences(text: str, lang: str, phrases_dir: str | None = None) -> lis
     sentences: list[str] = []
     start = 0
     for match in _SENTENCE_END.finditer(text):
-        before = text[start : match.start() + 1].split()
-        last_word = before[-1] if before else ""
+        # The word before the mark, looked for in a bounded window: a long run of
+        # abbreviations ("s. s. s. ...") must not rescan the text from ``start`` each time.
+        end = match.start() + 1
+        window = text[max(start, end - 40) : end]
+        last_word = window.rsplit(" ", 1)[-1]
         if len(last_word) == 2 and last_word[0].isalpha() and last_word[1] == ".":
             continue  # an initial: "Astrid A. Lindgren"
         if last_word.casefold() in abbreviations:

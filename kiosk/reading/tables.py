@@ -36,6 +36,9 @@ class Abbr:
     before_by: str | None = None  # "ed. by" -> "edited"
     after_name: str | None = None  # "Smith, ed." -> "editor"
     needs_number: bool = False
+    list_only: bool = False
+    """A word of prose too ("ill.", "ports.", "red."): an abbreviation only in a catalogue
+    list - after ":", ";" or ",", at the start, after a number or before "by"/"av"."""
 
 
 @dataclass(frozen=True)
@@ -58,6 +61,8 @@ class Rules:
     """"från {year}": a range with no end ("1985-"), as periodicals and series are written."""
     ordinal_dot: bool
     """Whether "3." before a lower-case word is an ordinal (Swedish, Finnish: yes)."""
+    ordinal_dot_words: frozenset[str] = frozenset()
+    """Where "3." is not an ordinal by itself, the words that make it one ("7. ed")."""
     ordinal_suffixes: tuple[str, ...] = ()
     """Written ordinal endings: "3:e" in Swedish, "3rd" in English."""
     copyright_word: str = "copyright"
