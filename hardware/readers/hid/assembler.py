@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterable
 
-from hardware.framing import DEFAULT_MAX_FRAME, DiscardListener
+from hardware.framing import DEFAULT_MAX_FRAME, DiscardListener, fingerprint
 from hardware.readers.hid.layouts import (
     COMMAND_KEYS,
     KEY_CAPSLOCK,
@@ -162,7 +162,7 @@ class KeyAssembler:
         sample = "".join(self._buf[:64]).encode("utf-8")
         self._buf.clear()
         self._dead = None
-        log.warning("hid: line discarded: %s: %r", reason, sample)
+        log.warning("hid: line discarded: %s: %s", reason, fingerprint(sample))
         if self.on_discard is not None:
             self.on_discard(reason, sample)
 
