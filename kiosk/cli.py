@@ -238,6 +238,7 @@ def _store_upgraded_hash(config_path: str, old: str, new: str) -> None:
 def serve(cfg: Any) -> None:
     """Wire catalogue, reader and speech from ``cfg`` and serve until SIGINT/SIGTERM."""
     from catalog.missing import MissingCounter
+    from kiosk import config, phrase_files
     from kiosk.app import Kiosk
     from kiosk.catalog_source import CatalogSource
     from kiosk.keypad import Keymap
@@ -245,6 +246,13 @@ def serve(cfg: Any) -> None:
     from kiosk.systemd import Notifier
     from kiosk.transcript import Transcript
 
+    # Files the kiosk will write are checked before any device is opened: a wrong path is
+    # one line and exit 2, never a traceback after the sound card was already taken.
+    unwritable = config.writable_problems(cfg)
+    if unwritable:
+        raise ConfigError(unwritable)
+    for problem in phrase_files.problems(cfg.phrases_dir):
+        log.error("%s", problem)  # refused files: the built-in phrases are used instead
     relay = _FaultRelay()
     reader = _build_reader(cfg, relay)  # validates driver options before any device opens
     if cfg.db and not Path(cfg.db).exists():
@@ -374,26 +382,16 @@ def config_group() -> None:
 @config_group.command("check")
 @click.argument("path", type=click.Path(dir_okay=False))
 def config_check(path: str) -> None:
-    """Validate PATH (kiosk.toml) and the reader driver's options, without opening devices.
+    """Validate PATH (kiosk.toml), every driver's options and the phrase files, opening no device.
 
     Every problem is listed with file, section, key and the allowed values; exit 0 when the
     file is good, 2 when it is not.
     """
     from kiosk import config
 
-    problems: list[str] = []
-    try:
-        cfg = config.load(path)  # every section, every driver's own options, in one pass
-    except ConfigError as exc:
-        problems += exc.problems
-        cfg = None
-    if cfg is not None and "reader" in cfg.drivers:
-        try:  # construction opens nothing, but checks what options alone cannot (framing)
-            cfg.drivers["reader"].create()
-        except HardwareError as exc:
-            problems.append(f"{path}: [reader]: {exc}")
-    if problems:
-        raise ConfigError(problems)
+    # Every section, every driver's own options, each driver constructed (nothing opened),
+    # the staff phrase files: all problems in one pass, whatever else is wrong.
+    config.load(path, thorough=True)
     click.echo(f"{path}: OK")
 
 

@@ -31,6 +31,7 @@ from hardware.protocols import (
     VOLUME_DEFAULT,
     VOLUME_MAX_DEFAULT,
 )
+from kiosk import phrase_files
 from kiosk.errors import ConfigError
 from kiosk.phrasing import DEFAULT_LANGUAGE, LANGUAGES
 
@@ -72,10 +73,13 @@ def _rgb(value: Any) -> str | None:
     return None if ok else "must be three integers 0-255, e.g. [255, 255, 0]"
 
 
-def _stored_hash(value: Any) -> str | None:
-    from kiosk.staff import check_stored_hash
+def _stored_hash(kind: str) -> Callable[[Any], str | None]:
+    def check(value: Any) -> str | None:
+        from kiosk.staff import check_stored_hash
 
-    return check_stored_hash(value)
+        return check_stored_hash(value, kind)
+
+    return check
 
 
 # The schema: section -> key -> Setting.  A driver section also accepts the key naming its
@@ -102,10 +106,11 @@ SCHEMA: dict[str, dict[str, Setting]] = {
     },
     "staff": {
         "pin_hash": Setting(
-            None, str, "staff PIN, as made by 'talkcat staff hash --pin'", _stored_hash
+            None, str, "staff PIN, as made by 'talkcat staff hash --pin'", _stored_hash("pin")
         ),
         "card_hash": Setting(
-            None, str, "staff card number, as made by 'talkcat staff hash --card'", _stored_hash
+            None, str, "staff card number, as made by 'talkcat staff hash --card'",
+            _stored_hash("card"),
         ),
     },
     "privacy": {
@@ -269,11 +274,16 @@ def read_toml(path: str | Path) -> dict[str, Any]:
 def load(
     path: str | Path | None = None,
     overrides: Mapping[str, Mapping[str, Any]] | None = None,
+    *,
+    thorough: bool = False,
 ) -> Config:
     """Read ``path`` (optional), apply ``overrides`` (the command line wins), validate all.
 
     ``overrides`` uses the file's shape, e.g. ``{"kiosk": {"language": "en"}}``; ``None``
-    values mean "not given" and are ignored.
+    values mean "not given" and are ignored.  ``thorough`` (``config check``) also constructs
+    each chosen driver - construction opens nothing, but checks what options alone cannot, such
+    as a framing without its terminator - and checks the staff phrase files in ``phrases_dir``
+    (``run`` logs those and uses the built-in phrases).
     """
     raw: dict[str, Any] = read_toml(path) if path else {}
     source = str(path) if path else "<command line>"
@@ -315,6 +325,11 @@ def load(
                                 source, problems)
         if choice is not None:
             drivers[k.section] = choice
+            if thorough:
+                try:
+                    choice.create()
+                except HardwareError as exc:
+                    problems.append(f"{source}: {k.section}: {exc}")
     for section, rest in leftovers.items():
         keys = SCHEMA[section]
         for key in rest:
@@ -328,10 +343,51 @@ def load(
         problems.append(f"{source}: idle.warn_before: must be less than idle.timeout")
     if settled["speech"]["volume"] > settled["speech"]["volume_max"]:
         problems.append(f"{source}: speech.volume: must not be above speech.volume_max")
-    problems += _keymap_problems(settled["keypad"]["keys"], source)
+    problems += _keymap_problems(settled["keypad"]["keys"], source, drivers.get("keypad"))
+    problems += _contrast_problems(settled["screen"], source)
+    if thorough:
+        phrases_dir = settled["kiosk"]["phrases_dir"]
+        problems += [f"{source}: {p}" for p in phrase_files.problems(phrases_dir)]
     if problems:
         raise ConfigError(problems)
     return _settle(settled, drivers, source)
+
+
+def _contrast_problems(screen: Mapping[str, Any], source: str) -> list[str]:
+    from kiosk.screen import MIN_CONTRAST, contrast_ratio
+
+    fg, bg = screen["fg"], screen["bg"]
+    if _rgb(fg) or _rgb(bg):  # already reported as malformed
+        return []
+    ratio = contrast_ratio(tuple(fg), tuple(bg))
+    if ratio >= MIN_CONTRAST:
+        return []
+    return [
+        f"{source}: screen.fg: {fg} on screen.bg {bg} has contrast {ratio:.1f}:1; at least"
+        f" {MIN_CONTRAST:.0f}:1 is needed (yellow on black is 19.6:1)"
+    ]
+
+
+def writable_problems(cfg: Config) -> list[str]:
+    """Files ``run`` will append to that it could not: checked before any device is opened.
+
+    The transcript creates its folder; the log does not (as the logging module would not).
+    """
+    problems = []
+    for key, path, make_folder in (("kiosk.transcript", cfg.transcript, True),
+                                   ("kiosk.log", cfg.log, False)):
+        if not path:
+            continue
+        target = Path(path)
+        try:
+            if make_folder:
+                target.parent.mkdir(parents=True, exist_ok=True)
+            with open(target, "a", encoding="utf-8"):
+                pass
+        except OSError as exc:
+            reason = exc.strerror or type(exc).__name__
+            problems.append(f"{cfg.source}: {key}: {target}: cannot be written: {reason}")
+    return problems
 
 
 def _choose_driver(
@@ -384,14 +440,32 @@ def _choose_driver(
     return DriverChoice(group=k.group, name=name, target=target, options=typed)
 
 
-def _keymap_problems(keys: Mapping[str, Any], source: str) -> list[str]:
-    from kiosk.keypad import Keymap
+def _keymap_problems(
+    keys: Mapping[str, Any], source: str, keypad: DriverChoice | None
+) -> list[str]:
+    """Actions and key names of ``[keypad] keys``; names known to the kiosk or the driver."""
+    from kiosk.keypad import KNOWN_KEY_NAMES, Keymap
 
+    problems = []
     try:
         Keymap.from_config(keys, source="keypad")
     except ConfigError as exc:
-        return [f"{source}: {problem}" for problem in exc.problems]
-    return []
+        problems += [f"{source}: {problem}" for problem in exc.problems]
+    known = set(KNOWN_KEY_NAMES)
+    if keypad is not None:
+        # A keypad driver may name the keys it can send (``key_names()``); others are a typo.
+        names = getattr(registry.driver(keypad.group, keypad.name).factory, "key_names", None)
+        if names is not None:
+            known |= set(names())
+    for key in keys:
+        if key not in known:
+            hint = difflib.get_close_matches(key, sorted(known), n=1)
+            tip = f" - did you mean {hint[0]!r}?" if hint else ""
+            problems.append(
+                f"{source}: keypad.keys.{key}: unknown key name{tip} (see 'talkcat reader-test'"
+                " or docs/accessibility.md for the names)"
+            )
+    return problems
 
 
 def _settle(

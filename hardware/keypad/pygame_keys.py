@@ -161,6 +161,15 @@ class PygameKeySource:
             time.sleep(0.005)
 
     @classmethod
+    def key_names(cls) -> set[str]:
+        """Every name ``translate`` can give a key: config checks ``[keypad] keys`` against it."""
+        import pygame
+
+        names = set(SCANCODE_NAMES.values()) | set(_keycode_names().values())
+        names |= {pygame.key.name(getattr(pygame, k)) for k in dir(pygame) if k.startswith("K_")}
+        return {n for n in names if n}
+
+    @classmethod
     def check(cls) -> list[Check]:
         """For ``talkcat doctor``: whether SDL's video system (which delivers keys) starts."""
         import pygame
