@@ -15,11 +15,10 @@ import unicodedata
 from collections.abc import Mapping
 from functools import cache
 from importlib import resources
-from pathlib import Path
 
 from hardware.speech.text import MAX_UTTERANCE_CHARS
 from hardware.speech.voices import installed_languages
-from kiosk import phrasing
+from kiosk import phrase_files, phrasing
 from kiosk.phrasing import LANGUAGES
 from kiosk.reading import abbreviations, normalise
 from kiosk.reading.tables import words
@@ -49,11 +48,8 @@ def lexicon(lang: str, override_dir: str | None = None) -> dict[str, str]:
     ours = resources.files("kiosk").joinpath("phrases", name)
     data = tomllib.loads(ours.read_text("utf-8")) if ours.is_file() else {}
     table = {_nfc(k): _nfc(v) for k, v in data.get("words", {}).items()}
-    if override_dir:
-        custom = Path(override_dir) / name
-        if custom.is_file():
-            staff = tomllib.loads(custom.read_text("utf-8")).get("words", {})
-            table.update({_nfc(k): _nfc(v) for k, v in staff.items()})
+    staff = phrase_files.staff_words(lang, override_dir)  # checked; refused whole if broken
+    table.update({_nfc(k): _nfc(v) for k, v in staff.items()})
     return table
 
 
