@@ -33,7 +33,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from catalog import schema
-from catalog.errors import CatalogError
+from catalog.errors import CatalogError, translates_sqlite_errors
 from catalog.identifiers import Identifier
 from catalog.lock import LOCK_WAIT_S, WriterLock
 from catalog.records import Label, Record, record_from_dict
@@ -100,6 +100,7 @@ def read_error(path: Path, exc: sqlite3.Error) -> CatalogError:
     )
 
 
+@translates_sqlite_errors
 class Catalog(Writes):
     """An open catalogue file.  Use :meth:`open`; close with :meth:`close` or ``with``."""
 
@@ -464,6 +465,7 @@ class Catalog(Writes):
                 if self._conn.in_transaction:
                     with suppress(sqlite3.Error):
                         self._conn.execute("ROLLBACK")
-                if isinstance(exc, sqlite3.Error):
-                    raise write_error(self.path, exc) from exc
+                cause = exc.__cause__ if isinstance(exc, CatalogError) else exc
+                if isinstance(cause, sqlite3.Error):  # raw, or translated without the context
+                    raise write_error(self.path, cause) from cause
                 raise

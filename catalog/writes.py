@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from catalog.duplicates import WrittenOnce
-from catalog.errors import CatalogError
+from catalog.errors import CatalogError, translates_sqlite_errors
 from catalog.records import Label, Record, record_to_dict
 from catalog.schema import database
 
@@ -48,6 +48,7 @@ def prepare_record(record: Record) -> Prepared:
     return record.id, record.kind, record.language, data, _fts_values(record)
 
 
+@translates_sqlite_errors
 class Writes:
     """The write methods of :class:`catalog.store.Catalog`."""
 
