@@ -462,9 +462,10 @@ def demo(lang: str, audio: str, transcript: str | None) -> None:
 
 def _attach_subcommands() -> None:
     # Staff and technician commands live in their own modules to keep this one readable.
-    from kiosk import cli_staff, cli_tech
+    from kiosk import cli_harvest, cli_staff, cli_tech
 
     cli_staff.register(main)
+    main.add_command(cli_harvest.harvest_command)
     cli_tech.register(main)
 
 

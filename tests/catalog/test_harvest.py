@@ -1,0 +1,222 @@
+"""``talkcat harvest`` against a real OAI-PMH server on loopback (the ``oaipmh`` package's).
+
+The repository serves the project's real MARCXML fixtures (and ``../shared/data`` when it is
+there); the harvester is the real command, never a mock of either side.
+"""
+
+from __future__ import annotations
+
+import io
+import sqlite3
+from collections.abc import Iterator
+from pathlib import Path
+
+import pymarc
+import pytest
+from click.testing import CliRunner
+
+from catalog.harvest import Retry, harvest
+from catalog.identifiers import normalise
+from catalog.importing import import_files
+from catalog.store import Catalog
+from kiosk.cli import main
+from tests.catalog.conftest import field, make_record
+from tests.catalog.oai_server import OaiServer, Repository, items_from, marc_records
+from tests.support import FIXTURES
+
+FAST = Retry(attempts=3, backoff=0.01, max_wait=0.05, timeout=10)
+LIBRIS = FIXTURES / "libris_bib_28.xml"
+TOVE_ISBN = "9789100563226"
+
+
+def marcxml(control: str | None, title: str | None = "A title", **kw: object) -> bytes:
+    """One MARCXML ``<record>`` made the way ``make_record`` makes ISO 2709."""
+    record = next(iter(pymarc.MARCReader(io.BytesIO(make_record(control, title, **kw)))))
+    return pymarc.record_to_xml(record, namespace=True)
+
+
+def tables(db: Path) -> tuple[list[tuple], list[tuple]]:
+    with sqlite3.connect(db) as conn:
+        records = conn.execute("SELECT id, kind, language, data FROM records ORDER BY id")
+        keys = conn.execute(
+            "SELECT key, record_id, target, available FROM identifiers ORDER BY key"
+        )
+        return records.fetchall(), keys.fetchall()
+
+
+@pytest.fixture
+def server() -> Iterator[OaiServer]:
+    with OaiServer(Repository(items_from(marc_records(LIBRIS))), batch=10) as running:
+        yield running
+
+
+def list_requests(server: OaiServer) -> list[dict[str, str]]:
+    return [q for q in server.requests if q.get("verb") == "ListRecords"]
+
+
+def test_first_harvest_maps_exactly_as_import_of_the_same_records(
+    server: OaiServer, tmp_path: Path
+) -> None:
+    report = harvest(tmp_path / "h.db", server.url, retry=FAST)
+    assert report.complete and report.problem is None
+    assert (report.added, report.updated, report.pages) == (28, 0, 3)
+    imported = import_files(tmp_path / "i.db", [LIBRIS])
+    assert tables(tmp_path / "h.db") == tables(tmp_path / "i.db")
+    assert [str(w.reason) for w in report.warnings] == [str(w.reason) for w in imported.warnings]
+    # Every page was asked for with the token of the one before.
+    assert [("resumptionToken" in q) for q in list_requests(server)] == [False, True, True]
+
+
+def test_shared_koha_records_map_as_import_with_item_barcodes(shared: Path, tmp_path: Path) -> None:
+    source = shared / "marc" / "koha_sample_436_952.xml"
+    with OaiServer(Repository(items_from(marc_records(source))), batch=50) as running:
+        report = harvest(tmp_path / "h.db", running.url, retry=FAST)
+    assert report.complete and report.added == 436
+    import_files(tmp_path / "i.db", [source])
+    assert tables(tmp_path / "h.db") == tables(tmp_path / "i.db")
+    with Catalog.open(tmp_path / "h.db", readonly=True) as catalog:
+        assert catalog.lookup(normalise("39999000001310")) is not None  # a 952$p barcode
+
+
+def test_later_runs_are_incremental_with_updates_additions_and_deletions(
+    server: OaiServer, tmp_path: Path
+) -> None:
+    db = tmp_path / "c.db"
+    assert harvest(db, server.url, retry=FAST).added == 28
+    first_date = list_requests(server)[0]
+    assert "from" not in first_date
+    repo = server.repository
+    repo.put("oai:test:26", marcxml("7149593", "Renamed by the cataloguer", isbns=(TOVE_ISBN,)))
+    repo.put("oai:test:new", marcxml("new-1", "Bought this morning", isbns=("9780140449136",)))
+    repo.delete("oai:test:2")
+    with sqlite3.connect(db) as conn:
+        (gone_id,) = conn.execute(
+            "SELECT record_id FROM harvested WHERE oai_id = 'oai:test:2'"
+        ).fetchone()
+    with Catalog.open(db, readonly=True) as catalog:
+        before = catalog.stats()["records"]
+        assert catalog.get(gone_id) is not None
+    server.requests.clear()
+    report = harvest(db, server.url, retry=FAST)
+    assert report.complete
+    assert (report.added, report.updated, report.deleted) == (1, 1, 1)
+    query = list_requests(server)[0]
+    assert query["from"].endswith("Z")  # from the repository's clock, seconds granularity
+    with Catalog.open(db, readonly=True) as catalog:
+        assert catalog.stats()["records"] == before  # one added, one deleted
+        assert catalog.lookup(normalise("9780140449136")).title == "Bought this morning"
+        renamed = catalog.lookup(normalise(TOVE_ISBN))
+        assert renamed is not None and renamed.title == "Renamed by the cataloguer"
+        assert catalog.get(gone_id) is None
+
+
+def test_nothing_new_is_exit_0_and_says_so(server: OaiServer, tmp_path: Path) -> None:
+    db = tmp_path / "c.db"
+    runner = CliRunner()
+    first = runner.invoke(main, ["harvest", server.url, "--db", str(db)])
+    assert first.exit_code == 0, first.output
+    assert "28 added" in first.output
+    again = runner.invoke(main, ["harvest", server.url, "--db", str(db)])
+    assert again.exit_code == 0, again.output
+    assert "nothing new" in again.output
+
+
+def test_full_removes_what_the_repository_no_longer_has(server: OaiServer, tmp_path: Path) -> None:
+    db = tmp_path / "c.db"
+    harvest(db, server.url, retry=FAST)
+    stray = tmp_path / "stray.mrc"
+    stray.write_bytes(make_record("stray-1", "Loaded by hand", isbns=("9780140449136",)))
+    import_files(db, [stray])
+    server.repository.forget("oai:test:3")  # gone without a deleted header
+    report = harvest(db, server.url, full=True, retry=FAST)
+    assert report.complete and report.updated == 27 and report.removed == 2
+    with Catalog.open(db, readonly=True) as catalog:
+        assert catalog.stats()["records"] == 27
+        assert catalog.lookup(normalise("9780140449136")) is None
+
+
+def test_rejections_and_report_as_import(tmp_path: Path) -> None:
+    items = items_from(
+        [
+            marcxml("ok-1", "Fine", isbns=(TOVE_ISBN,)),
+            marcxml("bad-1", None),  # no 245: rejected with import's reason
+            marcxml(None, "No id", author=None),
+            marcxml("ok-2", "Wrong check digit", isbns=("9789100563227",)),
+        ]
+    )
+    source = tmp_path / "same.xml"
+    source.write_bytes(
+        b'<collection xmlns="http://www.loc.gov/MARC21/slim">'
+        + b"".join(i.xml or b"" for i in items)
+        + b"</collection>"
+    )
+    with OaiServer(Repository(items)) as running:
+        result = CliRunner().invoke(
+            main,
+            ["harvest", running.url, "--db", str(tmp_path / "c.db"), "--report",
+             str(tmp_path / "r.csv")],
+        )
+    assert result.exit_code == 0, result.output
+    imported = import_files(tmp_path / "i.db", [source])
+    reasons = sorted(r.reason for r in imported.rejected)
+    assert len(reasons) == 2
+    for reason in reasons:
+        assert reason in result.output
+    report = (tmp_path / "r.csv").read_text("utf-8")
+    assert report.startswith("severity,file,position,identifier,reason")
+    assert "page 1, record 2 (oai:test:2)" in report and "020 left out" in report
+
+
+def test_everything_rejected_is_exit_1(tmp_path: Path) -> None:
+    with OaiServer(Repository(items_from([marcxml("bad-1", None)]))) as running:
+        result = CliRunner().invoke(main, ["harvest", running.url, "--db", str(tmp_path / "c.db")])
+    assert result.exit_code == 1
+    assert "Nothing usable" in result.output
+
+
+def test_config_file_gives_url_set_prefix_and_db(tmp_path: Path) -> None:
+    items = items_from(marc_records(LIBRIS)[:5], sets=("adult",)) + items_from(
+        [marcxml("kids-1", "Pippi")], prefix="oai:kids:", sets=("children",)
+    )
+    with OaiServer(Repository(items)) as running:
+        config = tmp_path / "kiosk.toml"
+        db = tmp_path / "c.db"
+        config.write_text(
+            f'[kiosk]\ndb = "{db}"\n[harvest]\nurl = "{running.url}"\nset = "children"\n'
+            'prefix = "marc21"\n',
+            "utf-8",
+        )
+        result = CliRunner().invoke(main, ["harvest", "--config", str(config)])
+        assert result.exit_code == 0, result.output
+        query = list_requests(running)[0]
+    assert query["set"] == "children" and query["metadataPrefix"] == "marc21"
+    with Catalog.open(db, readonly=True) as catalog:
+        assert catalog.stats()["records"] == 1
+
+
+def test_bad_options_and_config_are_exit_2(tmp_path: Path) -> None:
+    runner = CliRunner()
+    db = str(tmp_path / "c.db")
+    assert runner.invoke(main, ["harvest", "--db", db]).exit_code == 2  # no URL
+    bad_from = runner.invoke(main, ["harvest", "http://127.0.0.1:9/oai", "--db", db,
+                                    "--from", "yesterday"])
+    assert bad_from.exit_code == 2 and "YYYY-MM-DD" in bad_from.output
+    config = tmp_path / "k.toml"
+    config.write_text('[harvest]\nurl = "ftp://x"\nprefix = "dc"\n', "utf-8")
+    result = runner.invoke(main, ["harvest", "--config", str(config), "--db", db])
+    assert result.exit_code == 2
+    assert "harvest.url" in result.output and "harvest.prefix" in result.output
+
+
+def test_holdings_and_items_keys_as_import(tmp_path: Path) -> None:
+    bib = marcxml(
+        "item-1", "With copies",
+        extra=(field("952", "p", "39999000099999", "a", "MAIN", "o", "Hc"),
+               field("852", "b", "Main", "p", "40000123")),
+    )
+    with OaiServer(Repository(items_from([bib]))) as running:
+        harvest(tmp_path / "c.db", running.url, retry=FAST)
+    with Catalog.open(tmp_path / "c.db", readonly=True) as catalog:
+        for barcode in ("39999000099999", "40000123"):
+            found = catalog.lookup(normalise(barcode))
+            assert found is not None and found.title == "With copies"
