@@ -4,32 +4,56 @@ Exit codes as ``import``: 0 harvested (or nothing new), 1 nothing usable (every 
 rejected), 2 bad input (options, configuration, or a repository answering garbage or an OAI
 error), 3 the repository or the catalogue cannot be reached/opened.  A run that stops early
 keeps every page it committed and says so; the next run resumes there.
+
+The ``[harvest]`` and ``[kiosk] db`` settings are validated by the kiosk's one configuration
+schema; the root hands that loader in through :func:`register`, since this room may not
+import the kiosk.
 """
 
 from __future__ import annotations
 
 import re
-import sys
+from collections.abc import Callable, Mapping
 from pathlib import Path
+from typing import Any
 
 import click
 
-from catalog.errors import CatalogError
+from catalog.cli import _write_report
+from catalog.errors import NothingFound
 from catalog.harvest import PREFIXES, HarvestReport, Retry, harvest
-from kiosk import config as kiosk_config
-from kiosk.cli_staff import CatalogUnavailable, _write_report
+from talkcat.errors import InvalidInput, TalkcatError, Unavailable
 
-EXIT_NOTHING, EXIT_INVALID, EXIT_UNREACHABLE = 1, 2, 3
+SettingsLoader = Callable[[Path | None, Mapping[str, Mapping[str, Any]]], tuple[dict, str | None]]
+"""(config path, command-line overrides) -> ([harvest] settings, [kiosk] db)."""
+
+DEFAULTS: dict[str, Any] = {
+    "url": None, "set": None, "prefix": "marcxml", "max_age_hours": 48, "attempts": 5,
+    "timeout": 60,
+}
 
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}:\d{2}Z)?")
 
 
-def _exit_code(report: HarvestReport) -> int:
+def _no_config(
+    path: Path | None, overrides: Mapping[str, Mapping[str, Any]]
+) -> tuple[dict, str | None]:
+    if path is not None:
+        raise InvalidInput("--config: no configuration loader is mounted")
+    given = {k: v for k, v in overrides["harvest"].items() if v is not None}
+    return {**DEFAULTS, **given}, overrides["kiosk"].get("db")
+
+
+_loader: list[SettingsLoader] = [_no_config]
+
+
+def _failure(report: HarvestReport) -> TalkcatError | None:
     if report.problem is not None:
-        return EXIT_INVALID if report.bad_answer else EXIT_UNREACHABLE
+        error = InvalidInput if report.bad_answer else Unavailable
+        return error(report.problem)
     if report.usable == 0 and report.rejected:
-        return EXIT_NOTHING
-    return 0
+        return NothingFound("Nothing usable was harvested.")
+    return None
 
 
 @click.command("harvest")
@@ -69,31 +93,27 @@ def harvest_command(
     successful one (per URL and set).  Every page is saved as it arrives, so an interrupted
     harvest resumes where it stopped, and the kiosk keeps answering throughout.
     """
-    cfg = kiosk_config.load(
+    settings, db_path = _loader[0](
         config_path,
         {
             "harvest": {"url": url, "set": set_spec, "prefix": prefix},
-            "kiosk": {"db": db and str(db)},
+            "kiosk": {"db": str(db) if db else None},
         },
     )
-    settings = cfg.harvest
     url = settings["url"]
     if not url:
         raise click.UsageError("give the repository's URL, or [harvest] url in --config")
-    if cfg.db is None:
+    if db_path is None:
         raise click.UsageError("give --db, or [kiosk] db in --config")
     if from_date is not None and not _DATE.fullmatch(from_date):
         raise click.BadParameter(f"{from_date!r}: expected YYYY-MM-DD", param_hint="--from")
     if report_path is not None and not report_path.parent.is_dir():
         raise click.BadParameter(f"{report_path.parent}: no such folder", param_hint="--report")
     retry = Retry(attempts=settings["attempts"], timeout=float(settings["timeout"]))
-    try:
-        report = harvest(
-            cfg.db, url, set_spec=settings["set"], prefix=settings["prefix"],
-            from_date=from_date, full=full, retry=retry,
-        )
-    except CatalogError as exc:
-        raise CatalogUnavailable(str(exc)) from exc
+    report = harvest(
+        db_path, url, set_spec=settings["set"], prefix=settings["prefix"],
+        from_date=from_date, full=full, retry=retry,
+    )
     for item in report.rejected:
         ident = f" [{item.identifier}]" if item.identifier else ""
         click.echo(f"rejected: {item.file}: {item.position}{ident}: {item.reason}", err=True)
@@ -102,12 +122,15 @@ def harvest_command(
         click.echo(f"warning: {item.file}: {item.position}{ident}: {item.reason}", err=True)
     if report_path is not None:
         _write_report(report_path, report)
-    if report.problem is not None:
-        click.echo(f"talkcat: {report.problem}", err=True)
     if report.pages or report.nothing_new or report.problem is None:
-        click.echo(f"{cfg.db}: {report.summary()} ({report.seconds:.1f} s)")
-    code = _exit_code(report)
-    if code == EXIT_NOTHING:
-        click.echo("Nothing usable was harvested.", err=True)
-    if code:
-        sys.exit(code)
+        click.echo(f"{db_path}: {report.summary()} ({report.seconds:.1f} s)")
+    failure = _failure(report)
+    if failure is not None:
+        raise failure
+
+
+def register(group: click.Group, load_settings: SettingsLoader | None = None) -> None:
+    """Mount ``harvest`` on the root group; ``load_settings`` reads and validates kiosk.toml."""
+    if load_settings is not None:
+        _loader[0] = load_settings
+    group.add_command(harvest_command)
