@@ -113,6 +113,7 @@ def harvest_command(
     report = harvest(
         db_path, url, set_spec=settings["set"], prefix=settings["prefix"],
         from_date=from_date, full=full, retry=retry,
+        max_age_hours=float(settings["max_age_hours"]),
     )
     for item in report.rejected:
         ident = f" [{item.identifier}]" if item.identifier else ""

@@ -43,7 +43,9 @@ from catalog.store import Catalog
 
 log = logging.getLogger(__name__)
 
-__all__ = ["PREFIXES", "HarvestReport", "Retry", "harvest", "last_harvest"]
+__all__ = ["PREFIXES", "HarvestReport", "Retry", "harvest", "harvest_checks", "last_harvest"]
+
+DEFAULT_MAX_AGE_HOURS = 48.0
 
 PREFIXES = ("marcxml", "marc21")
 MARC = "{http://www.loc.gov/MARC21/slim}"
@@ -123,6 +125,43 @@ def last_harvest(catalog: Catalog) -> dict[str, Any] | None:
         **newest["last_attempt"],
         "last_success": max((s.get("last_success") or "" for s in states), default="") or None,
     }
+
+
+def harvest_checks(
+    catalog: Catalog, now: datetime | None = None
+) -> list[tuple[str, str, str]]:
+    """``(status, what, fix)`` per harvested repository for ``talkcat doctor``: WARN when its
+    last successful harvest is older than the ``max_age_hours`` its runs were configured with
+    (each run records it, so the check needs no configuration file)."""
+    now = now or datetime.now(UTC)
+    with catalog._lock:
+        rows = catalog._conn.execute("SELECT state FROM harvest_state ORDER BY source").fetchall()
+    lines = []
+    for (raw,) in rows:
+        state = json.loads(raw)
+        where = source_key(state.get("url", "?"), state.get("set"))
+        limit = float(state.get("max_age_hours") or DEFAULT_MAX_AGE_HOURS)
+        fix = (
+            "check the library system's OAI-PMH service and the timer"
+            " (systemctl status talkcat-harvest.timer), then: talkcat harvest --config FILE"
+        )
+        success = state.get("last_success")
+        attempt = state.get("last_attempt") or {}
+        why = f" (last attempt: {attempt['problem']})" if attempt.get("problem") else ""
+        if not success:
+            lines.append(("WARN", f"harvest of {where}: never completed{why}", fix))
+            continue
+        hours = (now - datetime.fromisoformat(success)).total_seconds() / 3600
+        if hours > limit:
+            lines.append((
+                "WARN",
+                f"harvest of {where}: last success {success}, {hours:.0f} h ago"
+                f" (more than {limit:g} h){why}",
+                fix,
+            ))
+        else:
+            lines.append(("OK", f"harvest of {where}: last success {success}", ""))
+    return lines
 
 
 # --------------------------------------------------------------------------- one page
@@ -230,6 +269,7 @@ def harvest(
     prefix: str = "marcxml",
     from_date: str | None = None,
     full: bool = False,
+    max_age_hours: float = DEFAULT_MAX_AGE_HOURS,
     retry: Retry | None = None,
     sleep: Callable[[float], None] = time.sleep,
     progress: Callable[[HarvestReport], None] | None = None,
@@ -247,7 +287,7 @@ def harvest(
     client = Client(url, retry or Retry(), sleep)
     try:
         state = _load_state(catalog, source)
-        state.update(url=url, set=set_spec, prefix=prefix)
+        state.update(url=url, set=set_spec, prefix=prefix, max_age_hours=max_age_hours)
         run = state.get("run")
         if run is not None and (from_date or full != run.get("full") or prefix != run["prefix"]):
             log.info("%s: a different harvest was asked for; not resuming the one left", url)
@@ -257,7 +297,12 @@ def harvest(
             granularity = identify.findtext(f"{OAI}Identify/{OAI}granularity") or "YYYY-MM-DD"
         except (FetchFailed, OaiError) as exc:
             report.reached = getattr(exc, "reached", True)
+            report.bad_answer = isinstance(exc, OaiError) or getattr(exc, "malformed", False)
             report.problem = f"{url}: cannot harvest: {exc}"
+            counts = (run or {}).get("counts") or dict.fromkeys(_COUNTS, 0)
+            state["last_attempt"] = _attempt(url, set_spec, run or {"full": full}, report, counts)
+            with catalog.transaction():
+                _save_state(catalog, source, state)
             return report
         if run is None:
             run = {
@@ -267,7 +312,7 @@ def harvest(
                 "prefix": prefix,
                 "token": None,
                 "started": _now(),
-                "counts": {"added": 0, "updated": 0, "deleted": 0, "rejected": 0},
+                "counts": dict.fromkeys(_COUNTS, 0),
             }
             state["runs"] = run["id"]
         else:
@@ -278,6 +323,26 @@ def harvest(
         catalog.close()
         report.seconds = time.monotonic() - started
     return report
+
+
+_COUNTS = ("added", "updated", "deleted", "rejected")
+
+
+def _attempt(
+    url: str, set_spec: str | None, run: dict[str, Any], report: HarvestReport,
+    counts: dict[str, int], complete: bool = False,
+) -> dict[str, Any]:
+    """What ``catalog stats`` and ``doctor`` show of the newest run."""
+    return {
+        "time": _now(),
+        "url": url,
+        "set": set_spec,
+        "complete": complete,
+        "full": run["full"],
+        "removed": report.removed,
+        "problem": report.problem,
+        **counts,
+    }
 
 
 def _query(run: dict[str, Any], set_spec: str | None, granularity: str) -> dict[str, str]:
@@ -344,16 +409,9 @@ def _run(
                 state["run"] = None
             else:
                 state["run"] = run
-            state["last_attempt"] = {
-                "time": _now(),
-                "url": client.url,
-                "set": set_spec,
-                "complete": finished,
-                "full": run["full"],
-                "removed": report.removed,
-                "problem": report.problem,
-                **run["counts"],
-            }
+            state["last_attempt"] = _attempt(
+                client.url, set_spec, run, report, run["counts"], finished
+            )
             _save_state(catalog, source, state)
         if progress is not None:
             progress(report)

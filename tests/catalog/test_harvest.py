@@ -7,22 +7,27 @@ there); the harvester is the real command, never a mock of either side.
 from __future__ import annotations
 
 import io
+import re
+import shlex
 import sqlite3
 from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pymarc
 import pytest
 from click.testing import CliRunner
 
-from catalog.harvest import Retry, harvest
+from catalog.cli import catalogue_check
+from catalog.cli_harvest import harvest_command
+from catalog.harvest import Retry, harvest, harvest_checks
 from catalog.identifiers import normalise
 from catalog.importing import import_files
 from catalog.store import Catalog
 from kiosk.cli import main
 from tests.catalog.conftest import field, make_record
 from tests.catalog.oai_server import OaiServer, Repository, items_from, marc_records
-from tests.support import FIXTURES
+from tests.support import FIXTURES, ROOT
 
 FAST = Retry(attempts=3, backoff=0.01, max_wait=0.05, timeout=10)
 LIBRIS = FIXTURES / "libris_bib_28.xml"
@@ -220,3 +225,76 @@ def test_holdings_and_items_keys_as_import(tmp_path: Path) -> None:
         for barcode in ("39999000099999", "40000123"):
             found = catalog.lookup(normalise(barcode))
             assert found is not None and found.title == "With copies"
+
+
+def test_stats_show_the_last_harvest_and_doctor_warns_when_it_is_too_old(
+    server: OaiServer, tmp_path: Path
+) -> None:
+    db = tmp_path / "c.db"
+    runner = CliRunner()
+    assert "last harvest:   never" in runner.invoke(
+        main, ["catalog", "stats", "--db", str(import_db(tmp_path))]
+    ).output
+    config = tmp_path / "k.toml"
+    config.write_text("[harvest]\nmax_age_hours = 2\n", "utf-8")
+    assert runner.invoke(
+        main, ["harvest", server.url, "--db", str(db), "--config", str(config)]
+    ).exit_code == 0
+    stats = runner.invoke(main, ["catalog", "stats", "--db", str(db)]).output
+    line = next(x for x in stats.splitlines() if x.startswith("last harvest:"))
+    assert server.url in line and "28 added" in line and "complete" in line
+    as_json = runner.invoke(main, ["catalog", "stats", "--db", str(db), "--json"]).output
+    assert '"last_harvest"' in as_json
+    fresh = [c for c in catalogue_check(db) if "harvest of" in c[1]]
+    assert [c[0] for c in fresh] == ["OK"]
+    with Catalog.open(db, readonly=True) as catalog:
+        status, what, fix = harvest_checks(catalog, now=datetime.now(UTC) + timedelta(hours=3))[0]
+    assert status == "WARN" and "more than 2 h" in what and "talkcat-harvest.timer" in fix
+
+
+def test_a_harvest_that_never_completed_is_a_doctor_warning(tmp_path: Path) -> None:
+    db = import_db(tmp_path)
+    harvest(db, "http://127.0.0.1:9/oai", retry=Retry(attempts=1, timeout=5))
+    checks = [c for c in catalogue_check(db) if "harvest of" in c[1]]
+    assert len(checks) == 1 and checks[0][0] == "WARN" and "never completed" in checks[0][1]
+
+
+def import_db(tmp_path: Path) -> Path:
+    db = tmp_path / "imported.db"
+    import_files(db, [LIBRIS])
+    return db
+
+
+def _ini_blocks() -> dict[str, dict[str, list[str]]]:
+    """``first comment line -> {key: [values]}`` of each ini block in docs/operations.md."""
+    text = (ROOT / "docs" / "operations.md").read_text("utf-8")
+    blocks = {}
+    for block in re.findall(r"```ini\n(.*?)```", text, re.S):
+        name = block.splitlines()[0].lstrip("# ").strip()
+        found: dict[str, list[str]] = {}
+        for line in block.replace("\\\n", " ").splitlines():
+            if line.strip() and not line.startswith(("#", "[")):
+                key, _, value = line.partition("=")
+                found.setdefault(key.strip(), []).append(value.strip())
+        blocks[name] = found
+    return blocks
+
+
+def test_the_documented_timer_and_service_are_hardened_like_the_kiosk_unit() -> None:
+    blocks = _ini_blocks()
+    service = blocks["/etc/systemd/system/talkcat-harvest.service"]
+    timer = blocks["/etc/systemd/system/talkcat-harvest.timer"]
+    kiosk = next(b for b in blocks.values() if "talkcat run" in " ".join(b.get("ExecStart", [])))
+    for key in ("User", "NoNewPrivileges", "ProtectSystem", "ProtectHome", "PrivateTmp",
+                "ReadWritePaths", "ProtectKernelTunables", "ProtectKernelModules",
+                "ProtectControlGroups", "RestrictSUIDSGID", "LockPersonality", "UMask"):
+        assert service[key] == kiosk[key], key
+    assert service["Type"] == ["oneshot"] and service["PrivateDevices"] == ["yes"]
+    assert timer["OnCalendar"] and timer["OnBootSec"] and timer["WantedBy"] == ["timers.target"]
+    # The command line is one the real command accepts, writing where the unit may write.
+    args = shlex.split(service["ExecStart"][0])
+    assert args[1] == "harvest"
+    context = harvest_command.make_context("harvest", args[2:])
+    assert context.params["config_path"] == Path("/etc/talkcat/kiosk.toml")
+    for path in (context.params["db"], context.params["report_path"]):
+        assert str(path.parent) in service["ReadWritePaths"][0].split()

@@ -24,8 +24,8 @@ def unit_directives() -> dict[str, list[str]]:
     """``Key -> [values]`` of the ``[Service]`` section of the ini block in operations.md."""
     text = OPERATIONS.read_text(encoding="utf-8")
     blocks = re.findall(r"```ini\n(.*?)```", text, re.DOTALL)
-    units = [b for b in blocks if "[Service]" in b]
-    assert len(units) == 1, "expected exactly one systemd unit in docs/operations.md"
+    units = [b for b in blocks if "[Service]" in b and "talkcat run" in b]
+    assert len(units) == 1, "expected exactly one kiosk unit in docs/operations.md"
     body = units[0].replace("\\\n", " ")
     service = body.split("[Service]", 1)[1].split("\n[", 1)[0]
     found: dict[str, list[str]] = defaultdict(list)
