@@ -36,6 +36,7 @@ from typing import Any
 
 from lxml import etree
 
+from catalog.duplicates import WrittenOnce
 from catalog.importers import Entry, Rejection, marc
 from catalog.importing import ImportReport, _apply
 from catalog.oai import OAI, Client, FetchFailed, OaiError, Retry
@@ -181,7 +182,7 @@ def _marc_item(elem: etree._Element, position: str, file: str) -> Any:
 
 def _apply_page(
     catalog: Catalog, listing: etree._Element, page: int, run: dict[str, Any], source: str,
-    report: HarvestReport,
+    report: HarvestReport, seen: WrittenOnce,
 ) -> None:
     conn = catalog._conn
     file = report.files[-1]
@@ -214,7 +215,7 @@ def _apply_page(
             )
         else:
             item = _marc_item(elem, position, file)
-        _apply(catalog, item, report)
+        _apply(catalog, item, report, seen)
         if isinstance(item, Entry):
             record_id = item.record.id
             if known is not None and known[0] != record_id:
@@ -362,6 +363,7 @@ def _run(
     granularity: str, report: HarvestReport, progress: Callable[[HarvestReport], None] | None,
 ) -> None:
     set_spec = state.get("set")
+    seen = catalog.written_once()  # the same id twice in one run: a warning, as in import
     while True:
         before = (report.added, report.updated, report.deleted, len(report.rejected))
         listing = None
@@ -380,6 +382,7 @@ def _run(
                             client.url, exc, run["from"] or "the beginning")
                 report.restarted = True
                 run["token"] = None
+                seen = catalog.written_once()  # the same pages again: not duplicates
                 continue
             else:
                 report.bad_answer = True
@@ -396,7 +399,7 @@ def _run(
         with catalog.transaction():
             if listing is not None:
                 report.pages += 1
-                _apply_page(catalog, listing, report.pages, run, source, report)
+                _apply_page(catalog, listing, report.pages, run, source, report, seen)
                 run["token"] = token
             after = (report.added, report.updated, report.deleted, len(report.rejected))
             for key, old, new in zip(run["counts"], before, after, strict=True):
