@@ -87,7 +87,21 @@ UPDATE records SET
 """
 
 
-def _v3(db: Database) -> None:
+_V3 = """
+CREATE TABLE harvest_state (source TEXT PRIMARY KEY, state TEXT NOT NULL) WITHOUT ROWID;
+CREATE TABLE harvested (
+    source TEXT NOT NULL,
+    oai_id TEXT NOT NULL,
+    record_id TEXT NOT NULL,
+    run INTEGER NOT NULL,
+    PRIMARY KEY (source, oai_id)
+) WITHOUT ROWID;
+"""
+"""OAI-PMH harvesting (:mod:`catalog.harvest`): per repository and set, where the last run got
+to (JSON); and which record each OAI identifier became, so a deleted header can remove it."""
+
+
+def _v4(db: Database) -> None:
     """The search text moves onto the records rows; the index becomes external content,
     kept in step by sqlite-utils' triggers instead of by every write path."""
     records = db.table("records")
@@ -99,7 +113,7 @@ def _v3(db: Database) -> None:
 
 
 Migration = str | Callable[[Database], None]
-MIGRATIONS: tuple[Migration, ...] = (_V1, _V2, _v3)
+MIGRATIONS: tuple[Migration, ...] = (_V1, _V2, _V3, _v4)
 """Version N is the result of applying the first N.  Append, never edit."""
 
 SCHEMA_VERSION = len(MIGRATIONS)
@@ -132,6 +146,8 @@ def create(conn: sqlite3.Connection) -> None:
         if not statement.startswith("CREATE TABLE records "):
             conn.execute(statement)
     conn.execute(statements(_V2)[0])  # labels
+    for statement in statements(_V3):  # harvest state
+        conn.execute(statement)
     db.table("records").enable_fts(SEARCH_COLUMNS, tokenize=TOKENIZE, create_triggers=True)
     conn.execute(f"PRAGMA application_id={APPLICATION_ID}")
     conn.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
