@@ -32,6 +32,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
+from hardware.speech import text as speech_text
 from kiosk import phrasing
 from kiosk.phrasing import LANGUAGES, Utterance, clean, natural_name
 
@@ -221,12 +222,6 @@ def page_count(pages: int, lang: str, phrases_dir: str | None = None) -> str:
 
 # --------------------------------------------------------------------------- sentences
 
-_SENTENCE_END = re.compile(
-    r"[.!?…]+[\"'”’»)\]]*\s+(?=[\"'“”‘«(\[]?[A-ZÅÄÖÆØÜ0-9])"
-    # Catalogue summaries pasted from publishers often lose the space: "vildmarken.Isolerad".
-    r"|(?<=[a-zåäöæøü]{2}[.!?])(?=[A-ZÅÄÖÆØÜ][a-zåäöæøü])"
-)
-
 # A handful of function words is enough to tell Swedish from English prose reliably.
 _MARKERS: Mapping[str, frozenset[str]] = {
     "sv": frozenset(
@@ -239,26 +234,8 @@ _MARKERS: Mapping[str, frozenset[str]] = {
 
 
 def split_sentences(text: str, lang: str, phrases_dir: str | None = None) -> list[str]:
-    """Split prose into sentences, not at initials ("J. R. R.") or known abbreviations."""
-    text = " ".join(text.split())
-    if not text:
-        return []
-    abbreviations = _abbreviations(lang, phrases_dir)
-    sentences: list[str] = []
-    start = 0
-    for match in _SENTENCE_END.finditer(text):
-        before = text[start : match.start() + 1].split()
-        last_word = before[-1] if before else ""
-        if len(last_word) == 2 and last_word[0].isalpha() and last_word[1] == ".":
-            continue  # an initial: "Astrid A. Lindgren"
-        if last_word.casefold() in abbreviations:
-            continue
-        sentences.append(text[start : match.end()].strip())
-        start = match.end()
-    rest = text[start:].strip()
-    if rest:
-        sentences.append(rest)
-    return sentences
+    """Prose as sentences, by the project's one splitter with this language's abbreviations."""
+    return speech_text.split_sentences(text, _abbreviations(lang, phrases_dir))
 
 
 def guess_language(text: str, default: str) -> str:

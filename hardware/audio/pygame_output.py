@@ -301,7 +301,7 @@ class PygameOutput(StreamingOutput):
                     self._speech.play(sound)
                     self._speech.set_volume(self._volume)
                     began = time.monotonic()
-                session.started()
+                session.start()
                 first = False
                 continue
             while True:
