@@ -21,14 +21,13 @@ from collections.abc import Mapping, Sequence
 
 from hardware.audio.pcm import from_wav
 from hardware.errors import HardwareError
-from hardware.protocols import Audio, Emit, Option, Segment
+from hardware.protocols import RATE_MAX, RATE_MIN, Audio, Check, Emit, Option, Segment
 from hardware.speech import backend
 from hardware.speech.text import clean_segments, normalise_lang
 
 log = logging.getLogger(__name__)
 
-MIN_RATE = 80
-MAX_RATE = 450
+MIN_RATE, MAX_RATE = RATE_MIN, RATE_MAX  # written once, in hardware.protocols
 """eSpeak's rate is words per minute: 80 is its floor, experts listen at 400+ (issue 5)."""
 
 DEFAULT_VOICES = {"sv": ("gmq/sv", "sv"), "en": ("gmw/en", "en-gb", "gmw/en-us", "en")}
@@ -182,14 +181,19 @@ class Pyttsx3Synthesizer:
         self.stream([Segment(text, lang)], rate, collect)
         return Audio(pcm=b"".join(blocks), sample_rate=sample_rate)
 
-    def check(self) -> str:
-        """One line for ``talkcat doctor``; raises ``HardwareError`` if the engine fails."""
+    def check(self) -> list[Check]:
+        """For ``talkcat doctor``: the engine, and a FAIL per kiosk language without a voice.
+
+        Raises ``HardwareError`` if the engine does not start.
+        """
         self._ensure_engine()
         voices = ", ".join(f"{lang}={voice}" for lang, voice in self.voices().items())
         missing = [lang for lang in ("sv", "en") if not self._voices.get(lang)]
-        note = f"; MISSING voice for {', '.join(missing)}" if missing else ""
         version = f" {self._espeak.version}" if self._espeak is not None else ""
-        return f"eSpeak NG{version} (library {self.library}); voices {voices}{note}"
+        checks = [Check("OK", f"eSpeak NG{version} (library {self.library}); voices {voices}")]
+        checks += [Check("FAIL", f"no voice for {lang}", "install eSpeak NG voice data")
+                   for lang in missing]
+        return checks
 
     def close(self) -> None:
         self._closed.set()

@@ -46,7 +46,15 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import Any
 
 from hardware.audio.earcons import EARCON_NAMES, earcon
-from hardware.protocols import Audio, AudioOutput, PlaybackListener, Segment, Synthesizer
+from hardware.protocols import (
+    RATE_MAX,
+    RATE_MIN,
+    Audio,
+    AudioOutput,
+    PlaybackListener,
+    Segment,
+    Synthesizer,
+)
 from hardware.speech.streaming import (
     SynthesisFailed,
     _BlockStream,
@@ -59,8 +67,7 @@ from hardware.speech.text import clean_segments
 
 log = logging.getLogger(__name__)
 
-MIN_RATE = 80
-MAX_RATE = 450
+MIN_RATE, MAX_RATE = RATE_MIN, RATE_MAX  # written once, in hardware.protocols
 LEADING_TRIM_SECONDS = 0.06
 """Digital silence trimmed from an utterance's start at most (eSpeak: 14-53 ms)."""
 
