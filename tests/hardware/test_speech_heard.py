@@ -13,6 +13,7 @@ import pytest
 from playback_support import Events
 
 from hardware.audio.earcons import earcon
+from hardware.audio.fallback import FallbackOutput
 from hardware.audio.pygame_output import PygameOutput
 from hardware.protocols import Audio
 from hardware.speech import backend
@@ -92,6 +93,29 @@ def test_a_long_utterance_on_a_fast_device_clock_ends_done_without_a_fault(
     assert events.of(1) == ["started", "finished"]
     assert output.device_fault() is None
     output.close()
+
+
+def test_long_speech_through_the_fallback_on_a_fast_clock_ends_done_and_stays_aloud(
+    capture, monkeypatch
+) -> None:
+    """The kiosk's own stack - speaker, fallback wrapper, pygame - on a device 16 % fast: the
+    utterance ends ``finished`` (the transcript's ``done``), and the wrapper never switches
+    to the silent fallback, where the kiosk's fault message would then have gone unheard."""
+    monkeypatch.setenv("SDL_DISKAUDIODELAY", "20")
+    faults: list[str] = []
+    output = FallbackOutput(PygameOutput, on_fault=faults.append)
+    output.open()
+    speaker = Speaker(Pyttsx3Synthesizer(), output, rate=300, volume=1.0)
+    events = Events()
+    try:
+        speaker.say(1, [(LONG + ". " + LONG + ".", "sv")], events)
+        assert events.wait_for_end(1, timeout=90)
+        assert events.of(1) == ["started", "finished"]
+        assert faults == [] and output.primary is not None
+    finally:
+        speaker.close()
+    heard = array.array("h", capture())
+    assert len(heard) > 8 * RATE  # the whole utterance was mixed (about 9 s at 300 wpm)
 
 
 def test_a_cue_with_speech_is_ducked_under_it_and_the_mix_never_clips(capture) -> None:
