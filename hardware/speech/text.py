@@ -38,7 +38,9 @@ _INVISIBLE = re.compile(
     "[\u00ad\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u206f\ufeff\ufff9-\ufffb\ud800-\udfff]"
 )
 _SENTENCE_END = re.compile(
-    r"[.!?…]+[\"'”’»)\]]*\s+(?=[\"'“”‘«(\[]?[A-ZÅÄÖÆØÜ0-9])"
+    # Only the first mark of a run may start a match, and the runs are possessive: a megabyte
+    # of "....." is one linear scan, not a quadratic one.
+    r"(?<![.!?…])[.!?…]++[\"'”’»)\]]*+\s+(?=[\"'“”‘«(\[]?[A-ZÅÄÖÆØÜ0-9])"
     # Catalogue summaries pasted from publishers often lose the space: "vildmarken.Isolerad".
     r"|(?<=[a-zåäöæøü]{2}[.!?])(?=[A-ZÅÄÖÆØÜ][a-zåäöæøü])"
 )
@@ -93,9 +95,10 @@ def split_sentences(text: str, abbreviations: Collection[str] = ()) -> list[str]
     for match in _SENTENCE_END.finditer(text):
         mark = match.group().strip()
         if not any(m in mark for m in "!?…"):
+            # The word before the mark, looked for in a bounded window: a long run of
+            # abbreviations ("s. s. s. ...") must not rescan the text from ``start`` each time.
             upto = match.start() + (1 if match.group() else 0)  # through the mark
-            words = text[start:upto].split()
-            last = words[-1] if words else ""
+            last = text[max(start, upto - 40) : upto].rsplit(" ", 1)[-1]
             core = last.rstrip(".").lstrip(_CLOSERS + "\"'“‘«([")
             if len(core) == 1 and core.isalpha():
                 continue  # an initial: "Astrid A. Lindgren"
