@@ -168,7 +168,9 @@ class Segment(NamedTuple):
     The whole utterance is synthesised in **one pass** (one eSpeak NG SSML document with a
     voice element per language run) and streamed, so a segment boundary sounds like the same
     place in whole-text synthesis: no sentence-final fall, no added pause, unless the text
-    itself has a full stop there.
+    itself has a full stop there.  Where the *language* changes, eSpeak NG ends the clause to
+    change voice: the visitor hears a short phrase break there (measured 157 ms at 160 wpm,
+    a comma's is 175 ms), never a sentence end.
     """
 
     text: str
