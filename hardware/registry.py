@@ -26,9 +26,16 @@ log = logging.getLogger(__name__)
 READERS = "talkcat.readers"
 SPEECH = "talkcat.speech"
 AUDIO = "talkcat.audio"
-GROUPS: tuple[str, ...] = (READERS, SPEECH, AUDIO)
+AVAILABILITY = "talkcat.availability"
+"""Live availability from the library system (``hardware.availability``; SIP2 built in)."""
+GROUPS: tuple[str, ...] = (READERS, SPEECH, AUDIO, AVAILABILITY)
 
-_LABELS = {READERS: "reader driver", SPEECH: "speech driver", AUDIO: "audio driver"}
+_LABELS = {
+    READERS: "reader driver",
+    SPEECH: "speech driver",
+    AUDIO: "audio driver",
+    AVAILABILITY: "availability driver",
+}
 
 _TRUE = {"1", "true", "yes", "on"}
 _FALSE = {"0", "false", "no", "off"}

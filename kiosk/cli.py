@@ -80,13 +80,16 @@ def fail(message: str, code: int) -> None:
     "--lang", type=click.Choice(LANGUAGES), default="sv", show_default=True,
     help="Language of the sentence.",
 )
-def lookup(identifier: str, db: str, lang: str) -> None:
+@click.option("--config", "config_path", type=click.Path(dir_okay=False),
+              help="kiosk.toml: with [availability], the copies' state on a second line.")
+def lookup(identifier: str, db: str, lang: str, config_path: str | None) -> None:
     """Print exactly the sentence the kiosk would speak for IDENTIFIER.
 
     Exit 0 found, 1 not in the catalogue, 2 not a valid identifier (the message says why),
     3 the catalogue cannot be opened.
     """
     from catalog.identifiers import normalise
+    from catalog.records import Record
     from catalog.store import Catalog
     from kiosk import levels, phrasing
 
@@ -105,6 +108,12 @@ def lookup(identifier: str, db: str, lang: str) -> None:
     # The same function the kiosk calls on a scan, so the two can never disagree.
     utterance = levels.level_one(hit, lang) if hasattr(hit, "title") else phrasing.label(hit, lang)
     click.echo(utterance.text)
+    if config_path and isinstance(hit, Record):
+        from kiosk.availability import lookup_line
+
+        line = lookup_line(config_path, hit, lang)  # a failing server changes no exit code
+        if line:
+            click.echo(line)
 
 
 # ---------------------------------------------------------------------------- run
@@ -235,6 +244,7 @@ def serve(cfg: Any) -> None:
     """Wire catalogue, reader and speech from ``cfg`` and serve until SIGINT/SIGTERM."""
     from catalog.missing import MissingCounter
     from kiosk.app import Kiosk
+    from kiosk.availability import from_config as availability_from_config
     from kiosk.catalog_source import CatalogSource
     from kiosk.keypad import Keymap
     from kiosk.staff import StaffGate
@@ -243,6 +253,7 @@ def serve(cfg: Any) -> None:
 
     relay = _FaultRelay()
     reader = _build_reader(cfg, relay)  # validates driver options before any device opens
+    availability = availability_from_config(cfg)  # options checked; connects to nothing yet
     if cfg.db and not Path(cfg.db).exists():
         log.error("catalogue %s does not exist yet; scans will say it is unavailable", cfg.db)
     speaker = _build_speaker(cfg, relay)
@@ -294,6 +305,8 @@ def serve(cfg: Any) -> None:
             card_hash=cfg.staff_card_hash,
             on_upgrade=lambda old, new: _store_upgraded_hash(cfg.source, old, new),
         ),
+        availability=availability,
+        browse_on_shelf_first=cfg.browse_on_shelf_first,
     )
     relay.kiosk = kiosk
     stop = threading.Event()
@@ -391,6 +404,14 @@ def config_check(path: str) -> None:
             )
         except HardwareError as exc:
             problems.append(f"{path}: [reader]: {exc}")
+        if cfg.availability_driver:
+            try:  # constructing the driver validates its options and connects to nothing
+                registry.create(
+                    registry.AVAILABILITY, cfg.availability_driver, None,
+                    dict(cfg.availability_options),
+                )
+            except HardwareError as exc:
+                problems.append(f"{path}: [availability]: {exc}")
         for group, name in (("talkcat.speech", cfg.speech_engine),
                             ("talkcat.audio", cfg.audio_driver)):
             known = {d.name for d in registry.available(group)}

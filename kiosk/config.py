@@ -7,6 +7,7 @@ learns about every mistake in one go ("kiosk.toml: speech.rate: must be an integ
 
 from __future__ import annotations
 
+import dataclasses
 import difflib
 import re
 import tomllib
@@ -140,6 +141,22 @@ SCHEMA: dict[str, dict[str, Setting]] = {
             20.0, (int, float), "warn the visitor this many seconds before", _between(0, 300)
         ),
     },
+    "availability": {
+        "driver": Setting(
+            None, str, "availability driver, e.g. 'sip2' (see 'talkcat drivers'); unset: none"
+        ),
+        "timeout": Setting(
+            1.0, (int, float), "seconds the kiosk gives the library system for one answer",
+            _between(0.05, 30),
+        ),
+        "cache_seconds": Setting(
+            60.0, (int, float), "seconds an answer is reused before asking again",
+            _between(0, 86400),
+        ),
+        "browse_on_shelf_first": Setting(
+            False, bool, "next/previous offer books with a copy on the shelf first"
+        ),
+    },
     "screen": {
         "enabled": Setting(False, bool, "show a large-print window of what is spoken"),
         "fullscreen": Setting(False, bool, "fullscreen; quit and task-switch keys are ignored"),
@@ -174,6 +191,12 @@ class Config:
     reader_target: str | None = None
     reader_debounce: float = 0.5
     reader_options: Mapping[str, Any] = field(default_factory=dict)
+    availability_driver: str | None = None
+    availability_options: Mapping[str, Any] = field(default_factory=dict, repr=False)
+    """The driver's own options (host, port, user, password...); never printed."""
+    availability_timeout: float = 1.0
+    availability_cache_seconds: float = 60.0
+    browse_on_shelf_first: bool = False
     speech_engine: str = "pyttsx3"
     speech_rate: int = 160
     speech_volume: float = 0.5
@@ -251,6 +274,7 @@ def load(
 
     settled: dict[str, dict[str, Any]] = {}
     reader_options: dict[str, Any] = {}
+    driver_options: dict[str, dict[str, Any]] = {"reader": reader_options, "availability": {}}
     for section, keys in SCHEMA.items():
         given = merged.get(section, {})
         settled[section] = {}
@@ -265,8 +289,8 @@ def load(
         for key, value in given.items():
             if key in keys:
                 continue
-            if section == "reader":
-                reader_options[key] = value  # the driver validates its own options
+            if section in driver_options:
+                driver_options[section][key] = value  # the driver validates its own options
                 continue
             hint = difflib.get_close_matches(key, keys, n=1)
             suffix = f" (did you mean {hint[0]!r}?)" if hint else ""
@@ -281,7 +305,16 @@ def load(
     problems += _keymap_problems(settled["keypad"]["keys"], source)
     if problems:
         raise ConfigError(problems)
-    return _settle(settled, reader_options, source)
+    config = _settle(settled, reader_options, source)
+    av = settled["availability"]
+    return dataclasses.replace(
+        config,
+        availability_driver=av["driver"],
+        availability_options=driver_options["availability"],
+        availability_timeout=float(av["timeout"]),
+        availability_cache_seconds=float(av["cache_seconds"]),
+        browse_on_shelf_first=av["browse_on_shelf_first"],
+    )
 
 
 def _keymap_problems(keys: Mapping[str, Any], source: str) -> list[str]:
