@@ -264,13 +264,10 @@ def from_config(cfg: Any) -> AvailabilityService | None:
     Constructing the driver connects to nothing (its first lookup does), so a library system
     that is down never delays start-up; a wrong option is a ``HardwareError`` naming it.
     """
-    if not cfg.availability_driver:
+    choice = cfg.drivers.get("availability")
+    if choice is None:
         return None
-    from hardware import registry
-
-    source = registry.create(
-        registry.AVAILABILITY, cfg.availability_driver, None, dict(cfg.availability_options)
-    )
+    source = choice.create()
     return AvailabilityService(
         source,  # type: ignore[arg-type]
         timeout=cfg.availability_timeout,

@@ -251,3 +251,29 @@ def test_lookup_prints_availability_on_a_second_line(
     assert "Traceback" not in result.stderr
     assert options["password"] not in result.stderr
 
+
+
+def test_the_availability_section_is_validated_like_every_driver_section(tmp_path: Path) -> None:
+    from kiosk import config
+    from kiosk.errors import ConfigError
+
+    path = tmp_path / "kiosk.toml"
+    path.write_text(
+        '[availability]\ndriver = "sip2"\nhost = "ils.example"\nport = "six"\n'
+        'pasword = "x"\ntimeout = 90\n', "utf-8"
+    )
+    with pytest.raises(ConfigError) as caught:
+        config.load(path, thorough=True)
+    text = "\n".join(caught.value.problems)
+    assert "availability.port" in text and "availability.pasword" in text
+    assert "availability.timeout" in text  # the kiosk's own key, checked in the same pass
+    path.write_text(
+        '[availability]\ndriver = "sip2"\nhost = "ils.example"\nuser = "kiosk"\n'
+        'password = "hunter2-secret"\nbrowse_on_shelf_first = true\n', "utf-8"
+    )
+    cfg = config.load(path, thorough=True)
+    assert cfg.browse_on_shelf_first and cfg.availability_timeout == 1.0
+    assert "hunter2-secret" not in repr(cfg)  # a config in a log line never shows it
+    result = talkcat("config", "check", str(path))
+    assert result.returncode == 0, result.stderr
+    assert "hunter2-secret" not in result.stdout + result.stderr
