@@ -84,6 +84,8 @@ class Kiosk:
     # ------------------------------------------------------------------ pass-through
 
     def serve(self, stop: threading.Event) -> None:
+        if self.visit.availability is not None:
+            self.visit.availability.warm_up()
         try:
             self.loop.serve(stop)
         finally:

@@ -107,6 +107,11 @@ class AvailabilityService:
             )
         return future
 
+    def warm_up(self) -> None:
+        """Log in now, in the background, so the first visitor's scan finds the door open."""
+        future: Future[Availability | None] = Future()
+        self._jobs.put((1, next(self._order), _Job("", (), self.clock(), future)))
+
     def wait(self, record: Record) -> Availability | None:
         """The answer, waiting at most ``timeout`` from now (for level two and the CLI)."""
         future = self._future(record)
@@ -160,7 +165,7 @@ class AvailabilityService:
         deadline = job.asked_at + self.timeout
         if self.clock() >= deadline or self.clock() < self._retry_at:
             return None  # waited behind a slow question, or the server is resting: moved on
-        self.asked += 1
+        self.asked += bool(job.barcodes)
         try:
             answer = self.source.lookup(job.barcodes, time.monotonic() + deadline - self.clock())
         except HardwareError as exc:
@@ -169,7 +174,8 @@ class AvailabilityService:
         with self._lock:
             self._failures = 0
             self._retry_at = float("-inf")
-            self._cache[job.record_id] = (self.clock() + self.cache_seconds, answer)
+            if job.record_id:
+                self._cache[job.record_id] = (self.clock() + self.cache_seconds, answer)
             if len(self._cache) > 1000:  # a day of scans; old answers are stale anyway
                 self._cache.pop(next(iter(self._cache)))
         return answer
