@@ -35,6 +35,10 @@ from kiosk import config_rules, phrase_files
 from kiosk.config_rules import DriverChoice
 from kiosk.errors import ConfigError
 from kiosk.phrasing import DEFAULT_LANGUAGE, LANGUAGES
+from kiosk.small_files import NotASmallFile, read_small_text
+
+MAX_CONFIG_BYTES = 1_000_000
+"""kiosk.toml is a few kB; a path to anything near this size is a mistake."""
 
 
 @dataclass(frozen=True)
@@ -258,13 +262,17 @@ def _check_value(setting: Setting, value: Any) -> str | None:
 def read_toml(path: str | Path) -> dict[str, Any]:
     p = Path(path)
     try:
-        return tomllib.loads(p.read_text("utf-8"))
+        return tomllib.loads(read_small_text(p, MAX_CONFIG_BYTES))
     except FileNotFoundError:
         raise ConfigError([f"{p}: no such file"]) from None
     except UnicodeDecodeError as exc:
         raise ConfigError([f"{p}: not UTF-8 text ({exc.reason} at byte {exc.start})"]) from None
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError([f"{p}: not valid TOML: {exc}"]) from None
+    except NotASmallFile as exc:
+        raise ConfigError([str(exc)]) from None
+    except OSError as exc:  # permission denied, a folder, ...
+        raise ConfigError([f"{p}: cannot be read: {exc.strerror or exc}"]) from None
 
 
 def writable_problems(cfg: Config) -> list[str]:
