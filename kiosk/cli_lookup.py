@@ -65,8 +65,9 @@ def lookup(
 
     With --spoken, print what the speech engine will be given - a tool for chasing a
     mispronunciation.  With --config and [availability], the state of the copies follows on
-    the next line when the library system answers in time.  Exit 0 found, 1 not in the catalogue, 2 not a valid identifier (the
-    message says why), 3 the catalogue cannot be opened.
+    the next line when the library system answers in time.  Exit 0 found, 1 not in the
+    catalogue, 2 not a valid identifier (the message says why), 3 the catalogue cannot be
+    opened.
     """
     from catalog.identifiers import normalise
     from catalog.records import Record
