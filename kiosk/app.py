@@ -56,7 +56,7 @@ class Kiosk:
         events: queue.Queue[Any] | None = None,
         **settings: Any,
     ) -> None:
-        self.announcer = Announcer(speaker, transcript, screen)
+        self.announcer = Announcer(speaker, transcript, screen, clock=clock)
         self.visit = Visit(
             self.announcer,
             catalog,
