@@ -78,6 +78,11 @@ def _rgb(value: Any) -> str | None:
     return None if ok else "must be three integers 0-255, e.g. [255, 255, 0]"
 
 
+def _http_url(value: Any) -> str | None:
+    ok = re.match(r"https?://[^/\s]+", value) is not None and not any(c.isspace() for c in value)
+    return None if ok else f"must be an http:// or https:// URL, got {value!r}"
+
+
 def _stored_hash(kind: str) -> Callable[[Any], str | None]:
     def check(value: Any) -> str | None:
         from kiosk.staff import check_stored_hash
@@ -164,6 +169,21 @@ SCHEMA: dict[str, dict[str, Setting]] = {
             20.0, (int, float), "warn the visitor this many seconds before", _between(0, 300)
         ),
     },
+    "harvest": {
+        "url": Setting(None, str, "OAI-PMH base URL of the library system", _http_url),
+        "set": Setting(None, str, "OAI-PMH set to harvest (setSpec); all records when absent"),
+        "prefix": Setting(
+            "marcxml", str, "metadataPrefix that sends MARCXML", _one_of("marcxml", "marc21")
+        ),
+        "max_age_hours": Setting(
+            48, (int, float), "doctor warns when the last successful harvest is older",
+            _between(1, 8760),
+        ),
+        "attempts": Setting(5, int, "tries per page before the harvest stops", _between(1, 20)),
+        "timeout": Setting(
+            60, (int, float), "seconds to wait for one page", _between(1, 600)
+        ),
+    },
     "screen": {
         "enabled": Setting(False, bool, "show a large-print window of what is spoken"),
         "fullscreen": Setting(False, bool, "fullscreen; quit and task-switch keys are ignored"),
@@ -220,6 +240,7 @@ class Config:
     idle_timeout: float = 120.0
     idle_warn_before: float = 20.0
     screen: Mapping[str, Any] = field(default_factory=dict)
+    harvest: Mapping[str, Any] = field(default_factory=dict)
     audio_driver: str = "pygame"
     source: str = "<defaults>"
     drivers: Mapping[str, DriverChoice] = field(default_factory=dict)
@@ -392,6 +413,7 @@ def _settle(
         idle_timeout=float(idle["timeout"]),
         idle_warn_before=float(idle["warn_before"]),
         screen=settled["screen"],
+        harvest=settled["harvest"],
         audio_driver=name("audio"),
         source=source,
         drivers=drivers,
