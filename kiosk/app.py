@@ -60,7 +60,7 @@ class Kiosk:
         **settings: Any,
     ) -> None:
         events = events if events is not None else EventQueue()
-        self.announcer = Announcer(speaker, transcript, screen)
+        self.announcer = Announcer(speaker, transcript, screen, clock=clock)
         self.visit = Visit(
             self.announcer,
             catalog,

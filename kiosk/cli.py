@@ -226,11 +226,9 @@ def serve(cfg: Any) -> None:
         log.error("catalogue %s does not exist yet; scans will say it is unavailable", cfg.db)
     speaker = _build_speaker(cfg, relay)
     if cfg.log:
-        from logging.handlers import TimedRotatingFileHandler
+        from kiosk.transcript import DailyFile
 
-        handler = TimedRotatingFileHandler(
-            cfg.log, when="midnight", backupCount=cfg.keep_days, encoding="utf-8"
-        )
+        handler = DailyFile(cfg.log, cfg.keep_days)  # a failing write is one line, not many
         handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
         logging.getLogger().addHandler(handler)
     transcript = Transcript(cfg.transcript, keep_days=cfg.keep_days)

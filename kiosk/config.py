@@ -292,6 +292,8 @@ def read_toml(path: str | Path) -> dict[str, Any]:
         raise ConfigError([f"{p}: not valid TOML: {exc}"]) from None
     except NotASmallFile as exc:
         raise ConfigError([str(exc)]) from None
+    except RecursionError:  # tomllib recurses once per level of nesting
+        raise ConfigError([f"{p}: not valid TOML: nested too deeply"]) from None
     except OSError as exc:  # permission denied, a folder, ...
         raise ConfigError([f"{p}: cannot be read: {exc.strerror or exc}"]) from None
 

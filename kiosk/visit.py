@@ -71,6 +71,7 @@ class Session:
     rate: int
     volume: float
     verbose: bool = True
+    magnify: int = 0  # large-print steps around "as large as fits"; reset like volume
     paused: bool = False
     level: int = 1
     last: Utterance | None = None
@@ -357,6 +358,8 @@ class Visit:
             controls.step_volume(self, +1 if action == "volume-up" else -1)
         elif action in ("rate-up", "rate-down"):
             controls.step_rate(self, +1 if action == "rate-up" else -1)
+        elif action in ("magnify-up", "magnify-down"):
+            controls.step_magnify(self, +1 if action == "magnify-up" else -1)
         elif action == "language":
             s.language = LANGUAGES[(LANGUAGES.index(s.language) + 1) % len(LANGUAGES)]
             self.say(self.message("language_changed"), remember=False)
@@ -453,6 +456,8 @@ class Visit:
 
     def tick(self) -> None:
         """The visit's timers: the keypad's (held keys, typing time-outs) and idle reset."""
+        # The large print keeps the sentence being spoken on screen.
+        self.announcer.tick(self.session.rate, self.session.paused)
         result = self.keypad.poll()
         if result is not None:
             # A held key's repeat is the visitor; a typing warning or time-out is not.
@@ -470,6 +475,7 @@ class Visit:
         log.info("idle: settings back to defaults (%s)", ", ".join(changed) or "none")
         self.speaker.set_rate(s.rate)
         self.speaker.set_volume(s.volume)
+        self.announcer.magnify(s.magnify)
         self.keypad.reset()
         self.browser.clear()
         s.last = s.last_record = None
