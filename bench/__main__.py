@@ -17,7 +17,9 @@ import time
 import traceback
 from pathlib import Path
 
-MODULES = ("bench.bench_kiosk", "bench.bench_speech", "bench.bench_catalog")
+MODULES = (
+    "bench.bench_kiosk", "bench.bench_availability", "bench.bench_speech", "bench.bench_catalog"
+)
 
 
 def machine() -> str:

@@ -205,6 +205,7 @@ def serve(cfg: Any) -> None:
     from catalog.missing import MissingCounter
     from kiosk import config, phrase_files
     from kiosk.app import Kiosk
+    from kiosk.availability import from_config as availability_from_config
     from kiosk.catalog_source import CatalogSource
     from kiosk.keypad import Keymap
     from kiosk.staff import StaffGate
@@ -220,6 +221,7 @@ def serve(cfg: Any) -> None:
         log.error("%s", problem)  # refused files: the built-in phrases are used instead
     relay = _FaultRelay()
     reader = _build_reader(cfg, relay)  # validates driver options before any device opens
+    availability = availability_from_config(cfg)  # options checked; connects to nothing yet
     if cfg.db and not Path(cfg.db).exists():
         log.error("catalogue %s does not exist yet; scans will say it is unavailable", cfg.db)
     speaker = _build_speaker(cfg, relay)
@@ -269,6 +271,8 @@ def serve(cfg: Any) -> None:
             card_hash=cfg.staff_card_hash,
             on_upgrade=lambda old, new: _store_upgraded_hash(cfg.source, old, new),
         ),
+        availability=availability,
+        browse_on_shelf_first=cfg.browse_on_shelf_first,
     )
     relay.kiosk = kiosk
     stop = threading.Event()
