@@ -277,3 +277,30 @@ def test_the_availability_section_is_validated_like_every_driver_section(tmp_pat
     result = talkcat("config", "check", str(path))
     assert result.returncode == 0, result.stderr
     assert "hunter2-secret" not in result.stdout + result.stderr
+
+
+def test_doctor_checks_the_configured_sip2_server_and_never_shows_the_password(
+    tmp_path: Path,
+) -> None:
+    with Sip2Server(ITEMS) as server:
+        options = server.options()
+        config = tmp_path / "kiosk.toml"
+        config.write_text(
+            '[availability]\ndriver = "sip2"\n'
+            + "".join(f"{k} = {json.dumps(v)}\n" for k, v in options.items()),
+            "utf-8",
+        )
+        result = talkcat("doctor", "--config", str(config))
+        logins = server.state.logins
+    out = result.stdout + result.stderr
+    line = next(x for x in out.splitlines() if "availability driver 'sip2'" in x)
+    assert line.startswith("OK") and "Loopback Library" in line and "logged in as kiosk" in line
+    assert logins == 1
+    assert options["password"] not in out
+    # The server gone: one FAIL line that says so, still without the password.
+    result = talkcat("doctor", "--config", str(config))
+    out = result.stdout + result.stderr
+    line = next(x for x in out.splitlines() if "availability driver 'sip2'" in x)
+    assert line.startswith("FAIL") and "cannot be reached" in line
+    assert result.returncode == 1 and options["password"] not in out
+    assert "Traceback" not in out
