@@ -1,20 +1,23 @@
-"""The project's error family, and the catalogue's own members of it.
+"""The catalogue's members of the project's error family (``talkcat.errors``).
 
-``TalkcatError`` lives here because ``catalog`` is the one room every other room may import
-(``hardware`` and ``kiosk`` do; ``catalog`` imports neither).  Library code raises these with
-what went wrong and how to fix it; only the CLI turns them into messages and exit codes.
+``TalkcatError`` is re-exported here so code written against ``catalog.errors`` keeps working;
+its home is the neutral ``talkcat.errors``, which ``hardware`` imports instead of this module.
 """
 
 from __future__ import annotations
 
+from talkcat.errors import InvalidInput, NotFound, TalkcatError, Unavailable
 
-class TalkcatError(Exception):
-    """Base of every error the project raises on purpose (as opposed to a bug)."""
+__all__ = ["CatalogError", "InvalidIdentifier", "NothingFound", "TalkcatError"]
 
 
-class CatalogError(TalkcatError):
+class CatalogError(Unavailable):
     """The catalogue file is missing, unreadable, of the wrong schema version, or similar."""
 
 
-class InvalidIdentifier(TalkcatError, ValueError):
+class InvalidIdentifier(InvalidInput, ValueError):
     """A scanned or stored identifier is not valid; the message says why (e.g. check digit)."""
+
+
+class NothingFound(NotFound):
+    """A search matched nothing, or an import loaded nothing usable: exit 1."""

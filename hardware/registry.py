@@ -18,7 +18,7 @@ import logging
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from hardware.errors import HardwareError
+from hardware.errors import DriverConfigError, HardwareError
 from hardware.protocols import DriverInfo, Option
 
 log = logging.getLogger(__name__)
@@ -34,7 +34,7 @@ _TRUE = {"1", "true", "yes", "on"}
 _FALSE = {"0", "false", "no", "off"}
 
 
-class DriverOptionsError(HardwareError):
+class DriverOptionsError(DriverConfigError):
     """One or more option problems of one driver, all reported together.
 
     ``problems`` holds ``(key, message)`` pairs so a config loader can prefix them with its
@@ -120,14 +120,14 @@ def driver(group: str, name: str) -> DriverInfo:
         if ep.name == name:
             info = _load(group, ep)
             if info.error is not None:
-                raise HardwareError(
+                raise DriverConfigError(
                     f"{_label(group)} '{name}' ({ep.value}) is broken: {info.error}"
                 )
             return info
     names = [ep.name for ep in eps]
     hint = _did_you_mean(name, names)
     known = ", ".join(names) or "none installed"
-    raise HardwareError(f"no {_label(group)} '{name}'{hint} (installed: {known})")
+    raise DriverConfigError(f"no {_label(group)} '{name}'{hint} (installed: {known})")
 
 
 def _did_you_mean(word: str, candidates: Iterable[str]) -> str:
@@ -230,9 +230,11 @@ def parse_spec(spec: str) -> tuple[str, str | None]:
     name, sep, target = text.partition(":")
     name = name.strip()
     if not name:
-        raise HardwareError(f"reader '{spec}': a driver name is needed, e.g. serial:/dev/ttyUSB0")
+        raise DriverConfigError(
+            f"reader '{spec}': a driver name is needed, e.g. serial:/dev/ttyUSB0"
+        )
     if "/" in name or "\\" in name:
-        raise HardwareError(
+        raise DriverConfigError(
             f"reader '{spec}': '{name}' is not a driver name - did you mean 'serial:{text}'?"
         )
     return name, (target if sep and target else None)
@@ -253,4 +255,7 @@ def create(
     except HardwareError:
         raise
     except Exception as exc:
-        raise HardwareError(f"{label}: could not be created: {type(exc).__name__}: {exc}") from exc
+        # Construction opens nothing (``open`` does), so what fails here is the configuration.
+        raise DriverConfigError(
+            f"{label}: could not be created: {type(exc).__name__}: {exc}"
+        ) from exc

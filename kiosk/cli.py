@@ -1,8 +1,13 @@
-"""The ``talkcat`` command line: the public contract staff scripts and monitoring rely on.
+"""The root ``talkcat`` command: the public contract staff scripts and monitoring rely on.
 
 Exit codes (extend, never change): 0 success; 1 not found / nothing usable; 2 invalid input,
 invalid identifier or bad configuration; 3 a catalogue or device could not be opened.
-Library code raises; only the CLI modules print and choose exit codes.
+
+Each room owns its commands - staff commands in ``catalog.cli``, technician commands in
+``hardware.cli``, the visitor's (``run``, ``demo``, ``lookup``, ``config``, ``staff``) here -
+and this group mounts them.  Library code and commands raise the project's errors
+(``talkcat.errors``); ``_Talkcat.invoke`` is the one place that turns them into a message and
+an exit code, so the same fault exits the same way whatever command met it.
 """
 
 from __future__ import annotations
@@ -17,30 +22,31 @@ from typing import Any
 
 import click
 
-from catalog.errors import CatalogError, InvalidIdentifier
+from catalog.errors import InvalidIdentifier
 from hardware.errors import HardwareError
 from kiosk.errors import ConfigError
 from kiosk.phrasing import LANGUAGES
+from talkcat.errors import (
+    EXIT_INVALID,
+    EXIT_NOT_FOUND,
+    EXIT_UNAVAILABLE,
+    InvalidInput,
+    TalkcatError,
+)
 
 log = logging.getLogger("talkcat")
 
-EXIT_NOT_FOUND = 1
-EXIT_INVALID = 2
-EXIT_UNAVAILABLE = 3
+__all__ = ["EXIT_INVALID", "EXIT_NOT_FOUND", "EXIT_UNAVAILABLE", "fail", "main", "serve"]
 
 
 class _Talkcat(click.Group):
-    """Turns the project's errors into one-line messages and exit codes, never tracebacks."""
+    """The one error edge: the project's errors become one line and their own exit code."""
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)
-        except ConfigError as exc:
-            fail("configuration problems:\n  " + "\n  ".join(exc.problems), EXIT_INVALID)
-        except InvalidIdentifier as exc:
-            fail(str(exc), EXIT_INVALID)
-        except (CatalogError, HardwareError) as exc:
-            fail(str(exc), EXIT_UNAVAILABLE)
+        except TalkcatError as exc:
+            fail(exc.describe(), exc.exit_code)
 
 
 @click.group(cls=_Talkcat, context_settings={"help_option_names": ["-h", "--help"]})
@@ -85,11 +91,8 @@ def lookup(identifier: str, db: str, lang: str) -> None:
     try:
         key = normalise(identifier)
     except InvalidIdentifier as exc:
-        fail(f"{identifier!r} is not a valid identifier: {exc}", EXIT_INVALID)
-    try:
-        catalog = Catalog.open(db, readonly=True)
-    except CatalogError as exc:
-        fail(str(exc), EXIT_UNAVAILABLE)
+        raise InvalidIdentifier(f"{identifier!r} is not a valid identifier: {exc}") from exc
+    catalog = Catalog.open(db, readonly=True)
     try:
         hit = catalog.lookup(key)
     finally:
@@ -224,10 +227,7 @@ def serve(cfg: Any) -> None:
     from kiosk.transcript import Transcript
 
     relay = _FaultRelay()
-    try:
-        reader = _build_reader(cfg, relay)  # validates driver options before any device opens
-    except HardwareError as exc:
-        fail(str(exc), EXIT_INVALID)
+    reader = _build_reader(cfg, relay)  # validates driver options before any device opens
     if cfg.db and not Path(cfg.db).exists():
         log.error("catalogue %s does not exist yet; scans will say it is unavailable", cfg.db)
     speaker = _build_speaker(cfg, relay)
@@ -334,11 +334,7 @@ def run(
         "screen": {"enabled": screen},
         "keypad": {"source": keypad},
     }
-    try:
-        cfg = config.load(config_path, overrides)
-    except ConfigError as exc:
-        fail("configuration problems:\n  " + "\n  ".join(exc.problems), EXIT_INVALID)
-    serve(cfg)
+    serve(config.load(config_path, overrides))
 
 
 @main.group("config")
@@ -380,7 +376,7 @@ def config_check(path: str) -> None:
                     f"{', '.join(sorted(known))}"
                 )
     if problems:
-        fail("configuration problems:\n  " + "\n  ".join(problems), EXIT_INVALID)
+        raise ConfigError(problems)
     click.echo(f"{path}: OK")
 
 
@@ -407,9 +403,9 @@ def staff_hash(kind: str) -> None:
         err=True,
     )
     if kind == "pin" and not (secret.isdigit() and 4 <= len(secret) <= 12):
-        fail("a PIN is 4 to 12 digits (it is typed on the keypad)", EXIT_INVALID)
+        raise InvalidInput("a PIN is 4 to 12 digits (it is typed on the keypad)")
     if kind == "password" and len(secret) < 8:
-        fail("a console password needs at least 8 characters", EXIT_INVALID)
+        raise InvalidInput("a console password needs at least 8 characters")
     stored = hash_card(secret) if kind == "card" else hash_pin(secret)
     click.echo(f'{kind}_hash = "{stored}"')
 
@@ -466,14 +462,25 @@ def demo(lang: str, audio: str, transcript: str | None) -> None:
     serve(cfg)
 
 
-def _attach_subcommands() -> None:
-    # Staff and technician commands live in their own modules to keep this one readable.
-    from kiosk import cli_staff, cli_tech
+def _identify(text: str, symbology: str | None) -> tuple[str, str]:
+    """``reader-test``'s view of a frame: the catalogue's own normaliser, as a scan uses it."""
+    from catalog.identifiers import normalise
+
+    identifier = normalise(text, symbology)
+    return identifier.kind, identifier.value
+
+
+def _mount_rooms() -> None:
+    # Each room owns its commands; the root only mounts them (and hands the technician
+    # commands what they may not import themselves).
+    from catalog import cli as staff_cli
+    from hardware import cli as tech_cli
+
     from kiosk.console import command as console_command
 
-    cli_staff.register(main)
-    cli_tech.register(main)
-    console_command.register(main)
+    staff_cli.register(main)
+    tech_cli.register(main, identify=_identify, catalogue_check=staff_cli.catalogue_check)
+    console_command.register(main)  # the staff web console wires the kiosk's parts: kiosk room
 
 
-_attach_subcommands()
+_mount_rooms()

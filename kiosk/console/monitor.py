@@ -46,11 +46,20 @@ def doctor_lines(db: Path) -> list[HealthLine]:
                 results += list(check())
             except Exception as exc:  # as doctor does: one broken check hides no other
                 results.append(module.Check("FAIL", f"{check.__name__}: {exc}"))
-        results += list(module.check_catalogue(db))
+        results += _catalogue_lines(module, db)
     return [
         HealthLine(getattr(r, "status", "FAIL"), getattr(r, "what", str(r)), getattr(r, "fix", ""))
         for r in results
     ]
+
+
+def _catalogue_lines(module: Any, db: Path) -> list[Any]:
+    """The catalogue lines of ``doctor --db`` (the staff room's check, as the root hands it)."""
+    try:
+        from catalog.cli import catalogue_check
+    except ImportError:
+        return list(module.check_catalogue(db))
+    return [module.Check(*line) for line in catalogue_check(db)]
 
 
 def status(console: Any) -> dict[str, Any]:

@@ -26,7 +26,8 @@ from catalog.store import Catalog
 
 log = logging.getLogger(__name__)
 
-HEALTH_INTERVAL = 60.0
+HEALTH_INTERVAL = 300.0
+"""Seconds between runs of the doctor's checks (its catalogue quick_check reads every page)."""
 
 
 @dataclass(frozen=True)

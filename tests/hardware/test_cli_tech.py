@@ -13,7 +13,7 @@ import pytest
 from click.testing import CliRunner
 from reader_support import Pty, wait_for
 
-from kiosk import cli_tech
+from hardware import cli as cli_tech
 from kiosk.cli import main
 
 EXAMPLE = Path(__file__).parent / "example_driver"
@@ -126,12 +126,27 @@ def test_reader_test_errors(runner, tmp_path):
     assert "no such device - is the reader plugged in?" in result.output
     result = runner.invoke(main, ["reader-test", "--reader", "serial:loop://",
                                   "--option", "baud=9600"])
-    assert result.exit_code == 1
+    assert result.exit_code == 2  # a wrong option is a configuration fault (README: exit 2)
     assert "did you mean 'baudrate'" in result.output
     result = runner.invoke(main, ["reader-test", "--reader", "serial:loop://", "--option", "x"])
     assert result.exit_code == 2
     result = runner.invoke(main, ["reader-test", "--reader", "nosuch"])
     assert "no reader driver 'nosuch'" in result.output
+
+
+def test_an_unknown_driver_exits_2_whatever_the_command(runner, tmp_path):
+    """One error edge: the same fault gives the same exit code in reader-test, run, config."""
+    toml = tmp_path / "kiosk.toml"
+    toml.write_text('[reader]\ndriver = "nosuch"\n')
+    for args in (
+        ["reader-test", "--reader", "nosuch"],
+        ["run", "--reader", "nosuch", "--audio", "none", "--speech", "recording"],
+        ["config", "check", str(toml)],
+    ):
+        result = runner.invoke(main, args)
+        assert result.exit_code == 2, (args, result.output)
+        assert "no reader driver 'nosuch'" in result.output, (args, result.output)
+        assert "Traceback" not in result.output
 
 
 def test_doctor_lines_are_ok_warn_fail_and_catalogue(runner, tmp_path, monkeypatch):

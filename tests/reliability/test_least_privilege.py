@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from kiosk import cli_tech
+from hardware import cli as cli_tech
 from tests.support import ROOT
 
 OPERATIONS = ROOT / "docs" / "operations.md"

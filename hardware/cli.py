@@ -1,17 +1,20 @@
-"""Technician commands: drivers, reader-test, doctor.
+"""Technician commands: drivers, reader-test, doctor - the hardware room's own CLI.
 
 They answer the questions asked on site: which drivers are installed (and which are broken),
 what exactly the reader sends and why a scan is not recognised, and what on this machine is
-missing.  Library code raises; only these commands print.
+missing.  They live beside the drivers (as sqlite-utils keeps its CLI beside its library) and
+the root ``talkcat`` group in ``kiosk.cli`` mounts them with ``register``.  ``hardware`` may not
+import ``catalog``, so what needs the catalogue - naming the identifier a frame holds, checking
+a catalogue file - is handed in by the root as plain callables.  Errors are raised, never
+turned into exit codes here: the root does that in one place.
 """
 
 from __future__ import annotations
 
 import glob
 import os
-import sqlite3
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import suppress
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,13 +24,37 @@ import click
 from hardware import registry
 from hardware.errors import HardwareError
 from hardware.protocols import DriverInfo, Frame, KeyPress
+from talkcat.errors import NotFound
 
-EXIT_FAILED = 1
-EXIT_DEVICE = 3
+Identify = Callable[[str, "str | None"], tuple[str, str]]
+"""``(text, symbology) -> (kind, value)``; raises ``ValueError`` saying why it is invalid."""
+CatalogueCheck = Callable[[Path], Iterable[tuple[str, str, str]]]
+"""``db -> (status, what, fix)`` lines for ``doctor --db``."""
 
 
-def register(group: click.Group) -> None:
-    """Attach the technician commands to the ``talkcat`` group."""
+@dataclass
+class _Hooks:
+    identify: Identify | None = None
+    catalogue_check: CatalogueCheck | None = None
+
+
+_hooks = _Hooks()
+
+
+def register(
+    group: click.Group,
+    *,
+    identify: Identify | None = None,
+    catalogue_check: CatalogueCheck | None = None,
+) -> None:
+    """Attach the technician commands to the ``talkcat`` group.
+
+    ``identify`` lets ``reader-test`` show the normalised identifier of each frame and
+    ``catalogue_check`` lets ``doctor --db`` check a catalogue; both come from the root, which
+    may import the catalogue where this room may not.
+    """
+    _hooks.identify = identify
+    _hooks.catalogue_check = catalogue_check
     group.add_command(drivers)
     group.add_command(reader_test)
     group.add_command(doctor)
@@ -98,24 +125,13 @@ def _printable(data: bytes) -> str:
     )
 
 
-def _normaliser() -> Callable[[str, str | None], object] | None:
-    try:
-        from catalog.identifiers import normalise
-    except ImportError:
-        return None
-    return normalise
-
-
 def _describe_identifier(frame: Frame) -> str:
-    normalise = _normaliser()
-    if normalise is None:
+    if _hooks.identify is None:
         return "identifier: (catalogue normaliser not available)"
     try:
-        identifier = normalise(frame.text, frame.symbology)
+        kind, value = _hooks.identify(frame.text, frame.symbology)
     except ValueError as exc:  # InvalidIdentifier is a ValueError
         return f"identifier: INVALID - {exc}"
-    kind = getattr(identifier, "kind", "?")
-    value = getattr(identifier, "value", identifier)
     return f"identifier: {kind} {value}"
 
 
@@ -136,21 +152,14 @@ def reader_test(spec: str, pairs: tuple[str, ...], seconds: float, max_frames: i
     bytes but no frames means framing (try --option framing=cr or stx-etx); a frame with
     an INVALID identifier means the label or the reader's symbology settings.
     """
-    try:
-        reader = build_reader(spec, pairs)
-    except HardwareError as exc:
-        raise click.ClickException(str(exc)) from exc
+    reader = build_reader(spec, pairs)  # unknown driver or bad option: exit 2 from the root
     if hasattr(reader, "tap"):
         reader.tap = lambda data: click.echo(f"raw   {data.hex(' ')}  |{_printable(data)}|")
     if hasattr(reader, "on_discard"):
         reader.on_discard = lambda reason, data: click.echo(
             f"drop  {reason}: |{_printable(data)}|"
         )
-    try:
-        reader.open()  # type: ignore[attr-defined]
-    except HardwareError as exc:
-        click.echo(f"FAIL  {exc}", err=True)
-        raise SystemExit(EXIT_DEVICE) from exc
+    reader.open()  # type: ignore[attr-defined]  # a missing device: exit 3 from the root
     click.echo(f"listening on {spec} " + (f"for {seconds:g} s" if seconds else "until Ctrl-C"))
     count = 0
     deadline = time.monotonic() + seconds if seconds > 0 else float("inf")
@@ -174,9 +183,6 @@ def reader_test(spec: str, pairs: tuple[str, ...], seconds: float, max_frames: i
                 click.echo(f"      {_describe_identifier(event)}")
                 if max_frames and count >= max_frames:
                     break
-    except HardwareError as exc:
-        click.echo(f"FAIL  {exc}", err=True)
-        raise SystemExit(EXIT_DEVICE) from exc
     except KeyboardInterrupt:
         pass
     finally:
@@ -295,35 +301,6 @@ def check_audio() -> Iterator[Check]:
         yield Check("OK", f"audio: SDL driver {driver}, {freq} Hz, {channels} channel(s)")
 
 
-def check_catalogue(db: Path) -> Iterator[Check]:
-    if not db.exists():
-        yield Check("FAIL", f"catalogue {db}: not found", "talkcat import FILE... --db DB")
-        return
-    try:
-        conn = sqlite3.connect(f"file:{db}?mode=ro", uri=True, timeout=5)
-        try:
-            result = conn.execute("PRAGMA quick_check").fetchone()[0]
-            version = conn.execute("PRAGMA user_version").fetchone()[0]
-        finally:
-            conn.close()
-    except sqlite3.Error as exc:
-        yield Check("FAIL", f"catalogue {db}: {exc}", "re-import it: talkcat import --replace")
-        return
-    if result != "ok":
-        yield Check("FAIL", f"catalogue {db}: damaged ({result})", "re-import it with --replace")
-        return
-    stats = ""
-    with suppress(Exception):
-        from catalog.store import Catalog
-
-        catalog = Catalog.open(db, readonly=True)
-        try:
-            stats = f", {catalog.stats()}"
-        finally:
-            catalog.close()
-    yield Check("OK", f"catalogue {db}: schema version {version}, quick_check ok{stats}")
-
-
 @click.command()
 @click.option("--db", type=click.Path(path_type=Path), help="also check this catalogue file")
 def doctor(db: Path | None) -> None:
@@ -343,8 +320,12 @@ def doctor(db: Path | None) -> None:
             failed |= result.status == "FAIL"
             click.echo(result.line())
     if db is not None:
-        for result in check_catalogue(db):
+        if _hooks.catalogue_check is None:
+            results = [Check("WARN", f"catalogue {db}: no catalogue check installed")]
+        else:
+            results = [Check(*line) for line in _hooks.catalogue_check(db)]
+        for result in results:
             failed |= result.status == "FAIL"
             click.echo(result.line())
     if failed:
-        raise SystemExit(EXIT_FAILED)
+        raise NotFound("doctor: at least one check FAILed (see the FAIL lines above)")
