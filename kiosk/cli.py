@@ -475,7 +475,6 @@ def _mount_rooms() -> None:
     # commands what they may not import themselves).
     from catalog import cli as staff_cli
     from hardware import cli as tech_cli
-
     from kiosk.console import command as console_command
 
     staff_cli.register(main)

@@ -10,9 +10,9 @@ import pytest
 
 pytest.importorskip("starlette", reason="the console extra is not installed")
 
-from kiosk.console.app import Console, create_app  # noqa: E402
-from kiosk.console.command import settings_from  # noqa: E402
-from tests.console.support import make_catalogue, write_config  # noqa: E402
+from kiosk.console.app import Console, create_app
+from kiosk.console.command import settings_from
+from tests.console.support import make_catalogue, write_config
 
 
 @pytest.fixture(scope="module")
