@@ -271,7 +271,8 @@ def export_command(db: Path, fmt: str, output: Path | None) -> None:
     `talkcat import` reads - so staff can check, edit and re-import their data."""
     with _open_readonly(db) as catalog:
         if output is None:
-            stream = sys.stdout
+            # Data for another program: past the terminal filter (kiosk.terminal), as is.
+            stream = getattr(sys.stdout, "wrapped", sys.stdout)
             reconfigure = getattr(stream, "reconfigure", None)
             if reconfigure is not None:
                 reconfigure(encoding="utf-8")  # "UTF-8 as is", whatever the locale says

@@ -13,7 +13,6 @@ import itertools
 import logging
 import math
 import queue
-import re
 import threading
 import time
 from collections.abc import Callable
@@ -31,6 +30,7 @@ from kiosk.events import EventQueue, Marker
 from kiosk.idle import Defaults, IdleTimer
 from kiosk.keypad import Keymap, Keypad, KeypadResult
 from kiosk.phrasing import DEFAULT_LANGUAGE, LANGUAGES, Utterance, clean
+from kiosk.privacy import PatronFilter
 from kiosk.staff import StaffGate
 from kiosk.transcript import Transcript
 
@@ -119,7 +119,7 @@ class Kiosk:
         self._last_error_spoken = float("-inf")
         self._stop: threading.Event | None = None
         self.ready = threading.Event()
-        self._patron = re.compile(self.patron_pattern) if self.patron_pattern else None
+        self._patron = PatronFilter(self.patron_pattern)
 
     # ------------------------------------------------------------------ speech
 
@@ -240,7 +240,7 @@ class Kiosk:
 
     def on_frame(self, frame: Frame) -> None:
         text = frame.text.strip()
-        if self._patron is not None and self._patron.fullmatch(text):
+        if self._patron.matches(text, frame.symbology):
             # A visitor's own card: say what it is, but never its number, anywhere.
             log.info("a patron card was scanned (number not recorded)")
             self.say(self._message("patron_card"), remember=False)

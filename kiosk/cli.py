@@ -22,8 +22,9 @@ from typing import Any
 
 import click
 
-from catalog.errors import InvalidIdentifier
+from catalog.errors import CatalogError, InvalidIdentifier
 from hardware.errors import HardwareError
+from kiosk import terminal
 from kiosk.errors import ConfigError
 from kiosk.phrasing import LANGUAGES
 from talkcat.errors import (
@@ -58,6 +59,7 @@ def main(verbose: int) -> None:
     Visitors scan; staff load the catalogue with 'import'; technicians connect readers and
     check them with 'drivers', 'doctor' and 'reader-test'.
     """
+    terminal.install()  # before logging, so log lines are filtered too
     level = (logging.WARNING, logging.INFO, logging.DEBUG)[min(verbose, 2)]
     logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
 
@@ -216,6 +218,19 @@ class _FaultRelay:
             self.kiosk.report_audio_recovered()
 
 
+def _store_upgraded_hash(config_path: str, old: str, new: str) -> None:
+    """Write a staff hash re-made at today's scrypt cost back to the config file, if we may."""
+    from kiosk.staff import replace_in_config
+
+    if Path(config_path).is_file() and replace_in_config(config_path, old, new):
+        log.warning("%s: staff PIN hash upgraded to the current scrypt cost", config_path)
+    else:
+        log.warning(
+            "the staff PIN hash uses an old scrypt cost and %s cannot be updated: run "
+            "'talkcat staff hash --pin' and replace [staff] pin_hash", config_path
+        )
+
+
 def serve(cfg: Any) -> None:
     """Wire catalogue, reader and speech from ``cfg`` and serve until SIGINT/SIGTERM."""
     from catalog.missing import MissingCounter
@@ -240,7 +255,13 @@ def serve(cfg: Any) -> None:
         handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
         logging.getLogger().addHandler(handler)
     transcript = Transcript(cfg.transcript, keep_days=cfg.keep_days)
-    missing = MissingCounter(cfg.missing_state) if cfg.missing_state else None
+    missing = None
+    if cfg.missing_state:
+        try:
+            missing = MissingCounter(cfg.missing_state)
+        except CatalogError as exc:
+            # Counting unfound scans is a nicety for staff; a visitor must still be served.
+            log.warning("%s; scans not found will not be counted", exc)
     screen = _build_screen(cfg)
     keys = _build_keys(cfg, screen)
     kiosk = Kiosk(
@@ -268,7 +289,11 @@ def serve(cfg: Any) -> None:
         screen=screen,
         idle_timeout=cfg.idle_timeout,
         idle_warn=cfg.idle_warn_before,
-        staff=StaffGate(pin_hash=cfg.staff_pin_hash, card_hash=cfg.staff_card_hash),
+        staff=StaffGate(
+            pin_hash=cfg.staff_pin_hash,
+            card_hash=cfg.staff_card_hash,
+            on_upgrade=lambda old, new: _store_upgraded_hash(cfg.source, old, new),
+        ),
     )
     relay.kiosk = kiosk
     stop = threading.Event()

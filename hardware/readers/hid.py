@@ -32,7 +32,14 @@ from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from hardware.errors import HardwareError
-from hardware.framing import DEFAULT_MAX_FRAME, Clock, DiscardListener, Shaping, decode_escapes
+from hardware.framing import (
+    DEFAULT_MAX_FRAME,
+    Clock,
+    DiscardListener,
+    Shaping,
+    decode_escapes,
+    fingerprint,
+)
 from hardware.protocols import Frame, Option
 
 log = logging.getLogger(__name__)
@@ -318,7 +325,7 @@ class KeyAssembler:
         sample = "".join(self._buf[:64]).encode("utf-8")
         self._buf.clear()
         self._dead = None
-        log.warning("hid: line discarded: %s: %r", reason, sample)
+        log.warning("hid: line discarded: %s: %s", reason, fingerprint(sample))
         if self.on_discard is not None:
             self.on_discard(reason, sample)
 
