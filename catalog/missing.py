@@ -13,7 +13,7 @@ import threading
 import unicodedata
 from pathlib import Path
 
-from catalog.errors import CatalogError
+from catalog.errors import CatalogError, translates_sqlite_errors
 
 log = logging.getLogger(__name__)
 
@@ -21,6 +21,7 @@ MAX_IDENTIFIER = 64
 """Longer text is cut: a noisy line must not grow the file, and nothing real is longer."""
 
 
+@translates_sqlite_errors
 class MissingCounter:
     """``record(text)`` counts one unfound scan; ``counts()`` lists them, most frequent first.
 

@@ -32,7 +32,7 @@ from pathlib import Path
 from typing import Any
 
 from catalog.duplicates import WrittenOnce
-from catalog.errors import CatalogError
+from catalog.errors import CatalogError, translates_sqlite_errors
 from catalog.identifiers import Identifier
 from catalog.records import Label, Record, record_from_dict, record_to_dict
 
@@ -125,6 +125,7 @@ def fts_query(text: str) -> str | None:
     return " ".join('"' + w.replace('"', '""') + '"*' for w in words)
 
 
+@translates_sqlite_errors
 class Catalog:
     """An open catalogue file.  Use :meth:`open`; close with :meth:`close` or ``with``."""
 

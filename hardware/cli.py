@@ -11,19 +11,16 @@ turned into exit codes here: the root does that in one place.
 
 from __future__ import annotations
 
-import glob
 import os
 import time
 from collections.abc import Callable, Iterable, Iterator
-from contextlib import suppress
 from dataclasses import dataclass
 from pathlib import Path
 
 import click
 
 from hardware import registry
-from hardware.errors import HardwareError
-from hardware.protocols import DriverInfo, Frame, KeyPress
+from hardware.protocols import Check, DriverInfo, Frame, KeyPress
 from talkcat.errors import NotFound
 
 Identify = Callable[[str, "str | None"], tuple[str, str]]
@@ -193,19 +190,6 @@ def reader_test(spec: str, pairs: tuple[str, ...], seconds: float, max_frames: i
 # --------------------------------------------------------------------------- doctor
 
 
-@dataclass(frozen=True)
-class Check:
-    """One line of the doctor's report."""
-
-    status: str  # OK, WARN or FAIL
-    what: str
-    fix: str = ""
-
-    def line(self) -> str:
-        fix = f" -> {self.fix}" if self.fix else ""
-        return f"{self.status:<4}  {self.what}{fix}"
-
-
 def check_user() -> Iterator[Check]:
     if hasattr(os, "geteuid") and os.geteuid() == 0:
         yield Check("WARN", "running as root",
@@ -215,101 +199,31 @@ def check_user() -> Iterator[Check]:
         yield Check("OK", "not running as root")
 
 
-def check_serial_ports() -> Iterator[Check]:
-    try:
-        from serial.tools import list_ports
-    except ImportError as exc:
-        yield Check("FAIL", f"pyserial port listing unavailable: {exc}", "pip install pyserial")
-        return
-    ports = sorted(list_ports.comports(), key=lambda p: p.device)
-    if not ports:
-        yield Check("WARN", "no serial ports found",
-                    "plug in the reader; `dmesg | tail` shows whether the kernel saw it")
-    for port in ports:
-        ids = f"{port.vid:04x}:{port.pid:04x}" if port.vid is not None else "----:----"
-        what = f"serial port {port.device} {ids} {port.description}"
-        if os.path.exists(port.device) and not os.access(port.device, os.R_OK | os.W_OK):
-            yield Check("FAIL", f"{what}: permission denied",
-                        "add the kiosk user to the dialout group and log in again")
-        else:
-            yield Check("OK", what)
-
-
-def check_scanners(pattern: str = "/dev/input/by-id/*kbd*") -> Iterator[Check]:
-    found = sorted(glob.glob(pattern))
-    if not found:
-        yield Check("WARN", "no keyboard-like input devices",
-                    "a USB scanner in keyboard mode appears under /dev/input/by-id/ "
-                    "when plugged in")
-    for path in found:
-        status = "OK" if os.access(path, os.R_OK) else "WARN"
-        fix = "" if status == "OK" else "add the kiosk user to the input group"
-        yield Check(status, f"input device {os.path.basename(path)}", fix)
-
-
 def check_drivers() -> Iterator[Check]:
-    for group in registry.GROUPS:
-        infos = registry.available(group)
-        broken = [i for i in infos if i.error]
-        for info in broken:
-            yield Check("FAIL", f"{group} driver '{info.name}' is broken: {info.error}",
-                        "reinstall the package that provides it, or remove it")
-        yield Check("OK" if infos else "WARN",
-                    f"{group}: {', '.join(i.name for i in infos if not i.error) or 'none'}")
+    """Every registered driver of every kind, asked for its own ``check()``.
 
-
-def check_speech() -> Iterator[Check]:
-    try:
-        engine = registry.create(registry.SPEECH, "pyttsx3", None, {})
-    except HardwareError as exc:
-        yield Check("FAIL", f"speech engine: {exc}", "see README: speech set-up")
-        return
-    try:
-        voices = dict(engine.voices())  # type: ignore[attr-defined]
-    except Exception as exc:
-        yield Check("FAIL", f"speech engine voices: {type(exc).__name__}: {exc}",
-                    "check that eSpeak NG loads (espeakng-loader)")
-        return
-    finally:
-        with suppress(Exception):
-            engine.close()  # type: ignore[attr-defined]
-    for lang, name in (("sv", "Swedish"), ("en", "English")):
-        match = [code for code in voices if code == lang or code.startswith(lang)]
-        if match:
-            yield Check("OK", f"speech: {name} voice {voices[match[0]]}")
-        else:
-            yield Check("FAIL", f"speech: no {name} voice", "install eSpeak NG voice data")
-
-
-def check_audio() -> Iterator[Check]:
-    os.environ.setdefault("PYGAME_HIDE_SUPPORT_PROMPT", "1")
-    driver = os.environ.get("SDL_AUDIODRIVER", "default")
-    try:
-        import pygame
-
-        pygame.mixer.init()
-        settings = pygame.mixer.get_init()
-        pygame.mixer.quit()
-    except Exception as exc:
-        yield Check("FAIL", f"audio (SDL driver {driver}): {exc}",
-                    "plug in speakers/headphones; check `aplay -l`; try SDL_AUDIODRIVER=alsa")
-        return
-    if not settings:
-        yield Check("FAIL", f"audio (SDL driver {driver}): mixer did not start", "check `aplay -l`")
-    else:
-        freq, _, channels = settings
-        yield Check("OK", f"audio: SDL driver {driver}, {freq} Hz, {channels} channel(s)")
+    No driver is named here: what a serial reader, a speech engine or a third party's
+    availability source checks is that driver's business (``hardware.registry.self_check``).
+    """
+    for kind in registry.KINDS:
+        infos = registry.available(kind.group)
+        if not infos:
+            yield Check("WARN", f"{kind.group}: no {kind.label} installed",
+                        "reinstall talking-catalogue, or the package that provides it")
+        for info in infos:
+            yield from registry.self_check(info)
 
 
 @click.command()
 @click.option("--db", type=click.Path(path_type=Path), help="also check this catalogue file")
 def doctor(db: Path | None) -> None:
-    """Check this machine: user, serial ports, scanners, drivers, speech, audio, catalogue.
+    """Check this machine: the user, then every installed driver's own check, then a catalogue.
 
-    Each line is OK, WARN or FAIL with the fix; the exit code is 1 if anything FAILed.
+    Every registered driver - readers (serial ports, scanners), speech (voices), audio (the
+    sound device), keypad, and any third-party driver - is asked for its own check().  Each
+    line is OK, WARN or FAIL with the fix; the exit code is 1 if anything FAILed.
     """
-    checks = [check_user, check_serial_ports, check_scanners, check_drivers, check_speech,
-              check_audio]
+    checks = [check_user, check_drivers]
     failed = False
     for check in checks:
         try:

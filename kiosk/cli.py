@@ -111,29 +111,30 @@ def lookup(identifier: str, db: str, lang: str) -> None:
 
 
 def _build_speaker(cfg: Any, faults: Any) -> Any:
-    """Speech engine + audio output.
+    """Speech engine + audio output, each the driver its section chose, with its options.
 
     A missing or vanishing sound device never stops the kiosk: the output falls back to
     silence (so the transcript stays truthful), says so loudly in the log, and retries.
     """
     from hardware import registry
     from hardware.audio.fallback import FallbackOutput
-    from hardware.audio.null import NullOutput
     from hardware.speech.speaker import Speaker
 
+    speech, audio = cfg.drivers["speech"], cfg.drivers["audio"]
+
     def make_speech() -> Any:
-        return registry.create("talkcat.speech", cfg.speech_engine, None, {})
+        return speech.create()
 
     def make_audio() -> Any:
-        return registry.create("talkcat.audio", cfg.audio_driver, None, {})
+        return audio.create()
 
-    if cfg.audio_driver == "none":
+    if audio.name == "none":
         output = make_audio()
     else:
         first = [make_audio()]  # a wrong driver name is a configuration error: raise now
         output = FallbackOutput(
             lambda: first.pop() if first else make_audio(),
-            NullOutput(),
+            registry.create(registry.AUDIO, "none", None),  # the silence it falls back to
             on_fault=faults.report_audio_fault,
             on_recover=faults.report_audio_recovered,
         )
@@ -148,13 +149,10 @@ def _build_speaker(cfg: Any, faults: Any) -> Any:
 
 
 def _build_reader(cfg: Any, kiosk_faults: Any) -> Any:
-    from hardware import registry
     from hardware.readers.debounce import DebouncedReader
     from hardware.readers.resilient import ReconnectingReader
 
-    reader = registry.create(
-        "talkcat.readers", cfg.reader_driver, cfg.reader_target, dict(cfg.reader_options)
-    )
+    reader = cfg.drivers["reader"].create()
     # Reconnect inside, debounce outside: a tag held still stays one scan across a replug.
     reader = ReconnectingReader(
         reader, on_fault=kiosk_faults.report_fault, on_recover=kiosk_faults.report_recovered
@@ -180,14 +178,20 @@ def _build_screen(cfg: Any) -> Any:
 
 
 def _build_keys(cfg: Any, screen: Any) -> Any:
-    """The keypad source (pygame key events), or None when keys come only from the reader."""
-    if cfg.keypad_source != "pygame":
-        return None
-    from hardware.keypad.pygame_keys import PygameKeySource
+    """The keypad driver ``[keypad] source`` chose, or None when keys come only from the reader.
 
-    keys = PygameKeySource(
-        window=screen is None, on_other=screen.handle_event if screen is not None else None
-    )
+    A keypad that shares the screen's window hands it the events that are not keys.
+    """
+    choice = cfg.drivers.get("keypad")
+    if choice is None:
+        return None
+    options = dict(choice.options)
+    if screen is None and "window" not in options:
+        options["window"] = True  # no screen window to receive the keys: open one of its own
+    wiring = {"on_other": screen.handle_event} if screen is not None else {}
+    from hardware import registry
+
+    keys: Any = registry.create(choice.group, choice.name, choice.target, options, wiring)
     try:
         keys.open()
     except HardwareError as exc:
@@ -234,6 +238,7 @@ def _store_upgraded_hash(config_path: str, old: str, new: str) -> None:
 def serve(cfg: Any) -> None:
     """Wire catalogue, reader and speech from ``cfg`` and serve until SIGINT/SIGTERM."""
     from catalog.missing import MissingCounter
+    from kiosk import config, phrase_files
     from kiosk.app import Kiosk
     from kiosk.catalog_source import CatalogSource
     from kiosk.keypad import Keymap
@@ -241,6 +246,13 @@ def serve(cfg: Any) -> None:
     from kiosk.systemd import Notifier
     from kiosk.transcript import Transcript
 
+    # Files the kiosk will write are checked before any device is opened: a wrong path is
+    # one line and exit 2, never a traceback after the sound card was already taken.
+    unwritable = config.writable_problems(cfg)
+    if unwritable:
+        raise ConfigError(unwritable)
+    for problem in phrase_files.problems(cfg.phrases_dir):
+        log.error("%s", problem)  # refused files: the built-in phrases are used instead
     relay = _FaultRelay()
     reader = _build_reader(cfg, relay)  # validates driver options before any device opens
     if cfg.db and not Path(cfg.db).exists():
@@ -325,8 +337,8 @@ def serve(cfg: Any) -> None:
               help="Count identifiers not found here (see 'talkcat missing').")
 @click.option("--screen/--no-screen", default=None,
               help="Show the large-print window ([screen] in the config file).")
-@click.option("--keypad", type=click.Choice(["none", "pygame"]),
-              help="Where keypad presses come from (default none: reader only).")
+@click.option("--keypad", metavar="DRIVER",
+              help="Keypad driver: pygame, or none (default: keys from the reader only).")
 @click.option("--config", "config_path", type=click.Path(dir_okay=False),
               help="kiosk.toml; the command line wins over it.")
 def run(
@@ -370,38 +382,16 @@ def config_group() -> None:
 @config_group.command("check")
 @click.argument("path", type=click.Path(dir_okay=False))
 def config_check(path: str) -> None:
-    """Validate PATH (kiosk.toml) and the reader driver's options, without opening devices.
+    """Validate PATH (kiosk.toml), every driver's options and the phrase files, opening no device.
 
     Every problem is listed with file, section, key and the allowed values; exit 0 when the
     file is good, 2 when it is not.
     """
-    from hardware import registry
     from kiosk import config
 
-    problems: list[str] = []
-    try:
-        cfg = config.load(path)
-    except ConfigError as exc:
-        problems += exc.problems
-        cfg = None
-    if cfg is not None:
-        try:
-            registry.create(
-                "talkcat.readers", cfg.reader_driver, cfg.reader_target, dict(cfg.reader_options)
-            )
-        except HardwareError as exc:
-            problems.append(f"{path}: [reader]: {exc}")
-        for group, name in (("talkcat.speech", cfg.speech_engine),
-                            ("talkcat.audio", cfg.audio_driver)):
-            known = {d.name for d in registry.available(group)}
-            if name not in known:
-                section = "speech.engine" if group == "talkcat.speech" else "audio.driver"
-                problems.append(
-                    f"{path}: {section}: unknown driver {name!r}; installed: "
-                    f"{', '.join(sorted(known))}"
-                )
-    if problems:
-        raise ConfigError(problems)
+    # Every section, every driver's own options, each driver constructed (nothing opened),
+    # the staff phrase files: all problems in one pass, whatever else is wrong.
+    config.load(path, thorough=True)
     click.echo(f"{path}: OK")
 
 

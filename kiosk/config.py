@@ -3,6 +3,13 @@
 Validation happens before any device is opened, so a technician who edits ``kiosk.toml``
 learns about every mistake in one go ("kiosk.toml: speech.rate: must be an integer between
 80 and 450, got 'fast'") instead of one per restart.
+
+Two kinds of key share the file.  The kiosk's own settings are declared in ``SCHEMA`` below.
+Every driver section (``[reader]``, ``[speech]``, ``[audio]``, ``[keypad]`` and any kind added
+to ``hardware.registry.KINDS``, e.g. ``[availability]``) also holds the key naming its driver
+and that driver's own options, validated against exactly the ``OPTIONS`` the driver declares -
+in the same pass, so a wrong reader option is reported together with every other mistake.
+The validated values reach the driver through ``Config.drivers``.
 """
 
 from __future__ import annotations
@@ -15,6 +22,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from hardware import registry
+from hardware.errors import HardwareError
+from hardware.protocols import (
+    RATE_DEFAULT,
+    RATE_MAX,
+    RATE_MIN,
+    VOLUME_DEFAULT,
+    VOLUME_MAX_DEFAULT,
+)
+from kiosk import phrase_files
 from kiosk.errors import ConfigError
 from kiosk.phrasing import DEFAULT_LANGUAGE, LANGUAGES
 
@@ -63,14 +80,18 @@ def _bind(value: Any) -> str | None:
     return None
 
 
-def _stored_hash(value: Any) -> str | None:
-    from kiosk.staff import check_stored_hash
+def _stored_hash(kind: str) -> Callable[[Any], str | None]:
+    def check(value: Any) -> str | None:
+        from kiosk.staff import check_stored_hash
 
-    return check_stored_hash(value)
+        return check_stored_hash(value, kind)
+
+    return check
 
 
-# The schema: section -> key -> Setting.  [reader] also accepts the chosen driver's own
-# options, which the driver itself declares and the hardware registry validates.
+# The schema: section -> key -> Setting.  A driver section also accepts the key naming its
+# driver (and ``target`` for readers) and that driver's own options, which the driver itself
+# declares and the hardware registry validates.
 SCHEMA: dict[str, dict[str, Setting]] = {
     "kiosk": {
         "db": Setting(None, str, "catalogue file (SQLite) made by 'talkcat import'"),
@@ -92,14 +113,15 @@ SCHEMA: dict[str, dict[str, Setting]] = {
     },
     "staff": {
         "pin_hash": Setting(
-            None, str, "staff PIN, as made by 'talkcat staff hash --pin'", _stored_hash
+            None, str, "staff PIN, as made by 'talkcat staff hash --pin'", _stored_hash("pin")
         ),
         "card_hash": Setting(
-            None, str, "staff card number, as made by 'talkcat staff hash --card'", _stored_hash
+            None, str, "staff card number, as made by 'talkcat staff hash --card'",
+            _stored_hash("card"),
         ),
         "password_hash": Setting(
             None, str, "staff console password, as made by 'talkcat staff hash --password'",
-            _stored_hash,
+            _stored_hash("pin"),  # short secrets need the slow hash: the PIN's rules
         ),
     },
     "console": {
@@ -121,26 +143,23 @@ SCHEMA: dict[str, dict[str, Setting]] = {
         ),
     },
     "reader": {
-        "driver": Setting("keyboard", str, "reader driver name (see 'talkcat drivers')"),
-        "target": Setting(None, str, "device path or pyserial URL, e.g. /dev/ttyUSB0"),
         "debounce": Setting(
             0.5, (int, float), "ignore the same identifier again within this many seconds",
             _between(0, 10),
         ),
     },
     "speech": {
-        "engine": Setting("pyttsx3", str, "speech engine driver (see 'talkcat drivers')"),
-        "rate": Setting(160, int, "words per minute", _between(80, 450)),
-        "volume": Setting(0.5, (int, float), "0.0 - 1.0", _between(0.0, 1.0)),
+        "rate": Setting(
+            RATE_DEFAULT, int, "words per minute", _between(RATE_MIN, RATE_MAX)
+        ),
+        "volume": Setting(VOLUME_DEFAULT, (int, float), "0.0 - 1.0", _between(0.0, 1.0)),
         "volume_max": Setting(
-            0.8, (int, float), "ceiling for the volume keys (hearing safety)", _between(0.05, 1.0)
+            VOLUME_MAX_DEFAULT, (int, float), "ceiling for the volume keys (hearing safety)",
+            _between(0.05, 1.0),
         ),
     },
-    "audio": {
-        "driver": Setting("pygame", str, "audio output driver: pygame or none"),
-    },
+    "audio": {},
     "keypad": {
-        "source": Setting("none", str, "where key presses come from", _one_of("none", "pygame")),
         "keys": Setting({}, dict, "key name -> action, over the default numeric-keypad map"),
         "double_press": Setting(
             0.25, (int, float), "ignore the same key again within this many seconds",
@@ -177,9 +196,39 @@ SCHEMA: dict[str, dict[str, Setting]] = {
 }
 
 
+TARGET_HELP = "device path or pyserial URL, e.g. /dev/ttyUSB0"
+
+
+def _driver_sections() -> None:
+    # Every driver kind has a section, even one the kiosk adds no settings of its own to.
+    for k in registry.KINDS:
+        SCHEMA.setdefault(k.section, {})
+
+
+_driver_sections()
+
+
+@dataclass(frozen=True)
+class DriverChoice:
+    """The driver a section chose, with its options checked against its own ``OPTIONS``.
+
+    ``options`` holds only the keys the file or command line gave (typed); the registry adds
+    the driver's declared defaults when it constructs it, so a default lives only there.
+    """
+
+    group: str
+    name: str
+    target: str | None = None
+    options: Mapping[str, Any] = field(default_factory=dict)
+
+    def create(self, **wiring: Any) -> Any:
+        """Construct the driver (nothing is opened); ``wiring`` adds callbacks, unchecked."""
+        return registry.create(self.group, self.name, self.target, self.options, wiring)
+
+
 @dataclass(frozen=True)
 class Config:
-    """Validated settings; ``reader_options`` are passed to the reader driver unchanged."""
+    """Validated settings; ``drivers`` maps a section to the driver it chose."""
 
     db: str | None = None
     language: str = DEFAULT_LANGUAGE
@@ -199,9 +248,9 @@ class Config:
     reader_debounce: float = 0.5
     reader_options: Mapping[str, Any] = field(default_factory=dict)
     speech_engine: str = "pyttsx3"
-    speech_rate: int = 160
-    speech_volume: float = 0.5
-    speech_volume_max: float = 0.8
+    speech_rate: int = RATE_DEFAULT
+    speech_volume: float = VOLUME_DEFAULT
+    speech_volume_max: float = VOLUME_MAX_DEFAULT
     verbose: bool = True
     keypad_source: str = "none"
     keypad_keys: Mapping[str, Any] = field(default_factory=dict)
@@ -213,6 +262,8 @@ class Config:
     screen: Mapping[str, Any] = field(default_factory=dict)
     audio_driver: str = "pygame"
     source: str = "<defaults>"
+    drivers: Mapping[str, DriverChoice] = field(default_factory=dict)
+    """Section -> chosen driver, for every driver kind that is not switched off."""
 
 
 def _type_name(kind: type | tuple[type, ...]) -> str:
@@ -247,11 +298,16 @@ def read_toml(path: str | Path) -> dict[str, Any]:
 def load(
     path: str | Path | None = None,
     overrides: Mapping[str, Mapping[str, Any]] | None = None,
+    *,
+    thorough: bool = False,
 ) -> Config:
     """Read ``path`` (optional), apply ``overrides`` (the command line wins), validate all.
 
     ``overrides`` uses the file's shape, e.g. ``{"kiosk": {"language": "en"}}``; ``None``
-    values mean "not given" and are ignored.
+    values mean "not given" and are ignored.  ``thorough`` (``config check``) also constructs
+    each chosen driver - construction opens nothing, but checks what options alone cannot, such
+    as a framing without its terminator - and checks the staff phrase files in ``phrases_dir``
+    (``run`` logs those and uses the built-in phrases).
     """
     raw: dict[str, Any] = read_toml(path) if path else {}
     source = str(path) if path else "<command line>"
@@ -274,7 +330,7 @@ def load(
                 merged.setdefault(section, {})[key] = value
 
     settled: dict[str, dict[str, Any]] = {}
-    reader_options: dict[str, Any] = {}
+    leftovers: dict[str, dict[str, Any]] = {}
     for section, keys in SCHEMA.items():
         given = merged.get(section, {})
         settled[section] = {}
@@ -286,12 +342,21 @@ def load(
                     problems.append(f"{source}: {section}.{key}: {error}")
                     value = setting.default
             settled[section][key] = value
-        for key, value in given.items():
-            if key in keys:
-                continue
-            if section == "reader":
-                reader_options[key] = value  # the driver validates its own options
-                continue
+        leftovers[section] = {k: v for k, v in given.items() if k not in keys}
+    drivers: dict[str, DriverChoice] = {}
+    for k in registry.KINDS:
+        choice = _choose_driver(k, leftovers.pop(k.section, {}), set(SCHEMA[k.section]),
+                                source, problems)
+        if choice is not None:
+            drivers[k.section] = choice
+            if thorough:
+                try:
+                    choice.create()
+                except HardwareError as exc:
+                    problems.append(f"{source}: {k.section}: {exc}")
+    for section, rest in leftovers.items():
+        keys = SCHEMA[section]
+        for key in rest:
             hint = difflib.get_close_matches(key, keys, n=1)
             suffix = f" (did you mean {hint[0]!r}?)" if hint else ""
             problems.append(
@@ -304,28 +369,142 @@ def load(
         problems.append(f"{source}: speech.volume: must not be above speech.volume_max")
     if bool(settled["console"]["tls_cert"]) != bool(settled["console"]["tls_key"]):
         problems.append(f"{source}: console.tls_cert: give both tls_cert and tls_key, or neither")
-    problems += _keymap_problems(settled["keypad"]["keys"], source)
+    problems += _keymap_problems(settled["keypad"]["keys"], source, drivers.get("keypad"))
+    problems += _contrast_problems(settled["screen"], source)
+    if thorough:
+        phrases_dir = settled["kiosk"]["phrases_dir"]
+        problems += [f"{source}: {p}" for p in phrase_files.problems(phrases_dir)]
     if problems:
         raise ConfigError(problems)
-    return _settle(settled, reader_options, source)
+    return _settle(settled, drivers, source)
 
 
-def _keymap_problems(keys: Mapping[str, Any], source: str) -> list[str]:
-    from kiosk.keypad import Keymap
+def _contrast_problems(screen: Mapping[str, Any], source: str) -> list[str]:
+    from kiosk.screen import MIN_CONTRAST, contrast_ratio
 
+    fg, bg = screen["fg"], screen["bg"]
+    if _rgb(fg) or _rgb(bg):  # already reported as malformed
+        return []
+    ratio = contrast_ratio(tuple(fg), tuple(bg))
+    if ratio >= MIN_CONTRAST:
+        return []
+    return [
+        f"{source}: screen.fg: {fg} on screen.bg {bg} has contrast {ratio:.1f}:1; at least"
+        f" {MIN_CONTRAST:.0f}:1 is needed (yellow on black is 19.6:1)"
+    ]
+
+
+def writable_problems(cfg: Config) -> list[str]:
+    """Files ``run`` will append to that it could not: checked before any device is opened.
+
+    The transcript creates its folder; the log does not (as the logging module would not).
+    """
+    problems = []
+    for key, path, make_folder in (("kiosk.transcript", cfg.transcript, True),
+                                   ("kiosk.log", cfg.log, False)):
+        if not path:
+            continue
+        target = Path(path)
+        try:
+            if make_folder:
+                target.parent.mkdir(parents=True, exist_ok=True)
+            with open(target, "a", encoding="utf-8"):
+                pass
+        except OSError as exc:
+            reason = exc.strerror or type(exc).__name__
+            problems.append(f"{cfg.source}: {key}: {target}: cannot be written: {reason}")
+    return problems
+
+
+def _choose_driver(
+    k: registry.Kind,
+    given: dict[str, Any],
+    own_keys: set[str],
+    source: str,
+    problems: list[str],
+) -> DriverChoice | None:
+    """Pick ``k``'s driver from its section and check the rest of the section against it.
+
+    Appends to ``problems`` (never raises), so this section's mistakes are reported together
+    with every other section's.
+    """
+    where = f"{source}: {k.section}"
+    name = given.pop(k.select, k.default)
+    target = given.pop("target", None) if k.target else None
+    if name is not None and not isinstance(name, str):
+        problems.append(f"{where}.{k.select}: must be a string, got {name!r}")
+        return None
+    if target is not None and not isinstance(target, str):
+        problems.append(f"{where}.target: must be a string, got {target!r}")
+        target = None
+    if name is None or (k.optional and name == registry.OFF):
+        for key in given:
+            problems.append(
+                f"{where}.{key}: unknown key; no {k.label} is chosen "
+                f"(set {k.section}.{k.select} first)"
+            )
+        return None
+    try:
+        info = registry.driver(k.group, name)
+    except HardwareError as exc:
+        problems.append(f"{where}.{k.select}: {exc}")
+        return None
+    clash = own_keys & {o.name for o in info.options}
+    if clash:
+        problems.append(
+            f"{where}: {k.label} '{name}' declares option(s) {', '.join(sorted(clash))} that the"
+            " kiosk already uses in this section; rename them in the driver"
+        )
+    try:
+        options = registry.check_options(f"{k.label} '{name}'", info.options, given)
+    except registry.DriverOptionsError as exc:
+        known = ", ".join(sorted(own_keys | {k.select} | ({"target"} if k.target else set())))
+        for key, message in exc.problems:
+            problems.append(f"{where}.{key}: {k.label} '{name}': {message}; section keys: {known}")
+        return None
+    typed = {key: options[key] for key in given}
+    return DriverChoice(group=k.group, name=name, target=target, options=typed)
+
+
+def _keymap_problems(
+    keys: Mapping[str, Any], source: str, keypad: DriverChoice | None
+) -> list[str]:
+    """Actions and key names of ``[keypad] keys``; names known to the kiosk or the driver."""
+    from kiosk.keypad import KNOWN_KEY_NAMES, Keymap
+
+    problems = []
     try:
         Keymap.from_config(keys, source="keypad")
     except ConfigError as exc:
-        return [f"{source}: {problem}" for problem in exc.problems]
-    return []
+        problems += [f"{source}: {problem}" for problem in exc.problems]
+    known = set(KNOWN_KEY_NAMES)
+    if keypad is not None:
+        # A keypad driver may name the keys it can send (``key_names()``); others are a typo.
+        names = getattr(registry.driver(keypad.group, keypad.name).factory, "key_names", None)
+        if names is not None:
+            known |= set(names())
+    for key in keys:
+        if key not in known:
+            hint = difflib.get_close_matches(key, sorted(known), n=1)
+            tip = f" - did you mean {hint[0]!r}?" if hint else ""
+            problems.append(
+                f"{source}: keypad.keys.{key}: unknown key name{tip} (see 'talkcat reader-test'"
+                " or docs/accessibility.md for the names)"
+            )
+    return problems
 
 
 def _settle(
     settled: dict[str, dict[str, Any]],
-    reader_options: dict[str, Any],
+    drivers: dict[str, DriverChoice],
     source: str,
 ) -> Config:
-    k, r, s, a = settled["kiosk"], settled["reader"], settled["speech"], settled["audio"]
+    k, r, s = settled["kiosk"], settled["reader"], settled["speech"]
+
+    def name(section: str) -> str:
+        choice = drivers.get(section)
+        return choice.name if choice is not None else registry.OFF
+
     p, st = settled["privacy"], settled["staff"]
     kp, idle = settled["keypad"], settled["idle"]
     return Config(
@@ -342,16 +521,16 @@ def _settle(
         staff_card_hash=st["card_hash"],
         staff_password_hash=st["password_hash"],
         console=settled["console"],
-        reader_driver=r["driver"],
-        reader_target=r["target"],
+        reader_driver=name("reader"),
+        reader_target=drivers["reader"].target if "reader" in drivers else None,
         reader_debounce=float(r["debounce"]),
-        reader_options=reader_options,
-        speech_engine=s["engine"],
+        reader_options=dict(drivers["reader"].options) if "reader" in drivers else {},
+        speech_engine=name("speech"),
         speech_rate=s["rate"],
         speech_volume=float(s["volume"]),
         speech_volume_max=float(s["volume_max"]),
         verbose=k["verbose"],
-        keypad_source=kp["source"],
+        keypad_source=name("keypad"),
         keypad_keys=kp["keys"],
         keypad_double_press=float(kp["double_press"]),
         keypad_repeat_interval=float(kp["repeat_interval"]),
@@ -359,6 +538,7 @@ def _settle(
         idle_timeout=float(idle["timeout"]),
         idle_warn_before=float(idle["warn_before"]),
         screen=settled["screen"],
-        audio_driver=a["driver"],
+        audio_driver=name("audio"),
         source=source,
+        drivers=drivers,
     )

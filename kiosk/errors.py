@@ -18,4 +18,6 @@ class ConfigError(InvalidInput):
         super().__init__("\n".join(self.problems))
 
     def describe(self) -> str:
+        if len(self.problems) == 1:  # one problem, one line
+            return f"configuration problem: {self.problems[0]}"
         return "configuration problems:\n  " + "\n  ".join(self.problems)

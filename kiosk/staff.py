@@ -20,6 +20,7 @@ import hashlib
 import hmac
 import logging
 import os
+import re
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -143,12 +144,26 @@ def needs_upgrade(stored: str) -> bool:
     return work < SCRYPT_COST["n"] * SCRYPT_COST["r"] * SCRYPT_COST["p"]
 
 
-def check_stored_hash(stored: str) -> str | None:
-    """A config-validation helper: why ``stored`` is not a usable hash, or None."""
+_B64 = re.compile(r"^[A-Za-z0-9_-]+$")
+
+
+def check_stored_hash(stored: str, kind: str | None = None) -> str | None:
+    """A config-validation helper: why ``stored`` is not a usable hash, or None.
+
+    Strict, because a malformed hash does not fail loudly later - it just never matches, and
+    staff are locked out of a kiosk they cannot reach without a shell.  ``kind`` ``"pin"``
+    also refuses the cheap card scheme: a PIN hashed with one SHA-256 is guessed in seconds.
+    """
     try:
-        _parse(stored)
+        parsed = _parse(stored)
     except ValueError as exc:
         return str(exc)
+    if kind == "pin" and parsed.scheme != "scrypt":
+        return ("a PIN must be hashed with scrypt (make one with 'talkcat staff hash --pin'),"
+                f" not {parsed.scheme}")
+    # base64 decoding skips stray characters; a hash with any was typed or pasted wrong.
+    if not all(_B64.match(text) for text in stored.split("$")[-2:]):
+        return "is not a valid hash: salt or hash is not URL-safe base64"
     return None
 
 

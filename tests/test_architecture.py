@@ -82,3 +82,58 @@ def test_one_error_edge() -> None:
             if "sys.exit(" in text or "ClickException" in text or "SystemExit(" in text:
                 offenders.append(str(path.relative_to(ROOT)))
     assert not offenders, offenders
+
+
+# ------------------------------------------------------------------ size and drivers (issue 11)
+
+def _driver_modules() -> set[str]:
+    from hardware import registry
+
+    found: set[str] = set()
+    for kind in registry.KINDS:
+        for info in registry.available(kind.group):
+            found.add(info.target.split(":")[0])
+    return found
+
+
+def test_every_driver_kind_is_loaded_through_the_registry() -> None:
+    """No room names a driver module: readers, speech, audio and keypad come from entry points."""
+    from hardware import registry
+
+    drivers = _driver_modules()
+    assert {k.group for k in registry.KINDS} >= {
+        "talkcat.readers", "talkcat.speech", "talkcat.audio", "talkcat.keypad",
+    }
+    assert "hardware.keypad.pygame_keys" in drivers  # the keypad is a driver like the others
+    offenders = []
+    for path in [*modules("kiosk"), *modules("catalog"), ROOT / "hardware" / "cli.py"]:
+        imported = imports_of(path)
+        bad = {m for m in imported if m in drivers}
+        if bad:
+            offenders.append(f"{path.relative_to(ROOT)} imports {sorted(bad)}")
+    assert not offenders, offenders
+
+
+def test_doctor_names_no_driver_and_asks_each_for_check() -> None:
+    """doctor's checks come from the registry's self_check of every registered driver."""
+    from hardware import cli, registry
+
+    source = (ROOT / "hardware" / "cli.py").read_text("utf-8")
+    doctor = source[source.index("def check_drivers"):]
+    for kind in registry.KINDS:
+        for info in registry.available(kind.group):
+            assert f"'{info.name}'" not in doctor and f'"{info.name}"' not in doctor, info.name
+    called: list[str] = []
+    real = registry.self_check
+
+    def spy(info, *args, **kwargs):
+        called.append(f"{info.group}:{info.name}")
+        return []
+
+    registry.self_check = spy
+    try:
+        list(cli.check_drivers())
+    finally:
+        registry.self_check = real
+    expected = {f"{k.group}:{i.name}" for k in registry.KINDS for i in registry.available(k.group)}
+    assert set(called) == expected

@@ -2,23 +2,20 @@
 
 Staff edit the same files the kiosk reads: ``<phrases_dir>/<lang>.toml`` (``[phrases]``) and
 ``<phrases_dir>/lexicon-<lang>.toml`` (``[words]``), whose entries win over the shipped ones.
-A file is validated before it is written, and written by temp file + rename, so the kiosk
-never reads half a file and a broken template is never saved.  A "listen" preview renders a
+A file is validated by the kiosk's own check before it is written, and written by temp file +
+rename, so the kiosk never reads half a file and a broken template is never saved.  A "listen" preview renders a
 sample record with the edited files from a scratch folder, so nothing changes until "save".
 """
 
 from __future__ import annotations
 
-import importlib
 import os
-import string
 import tempfile
-import tomllib
 from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from kiosk import levels, phrasing
+from kiosk import levels, phrase_files, phrasing
 from kiosk.phrasing import LANGUAGES
 
 KINDS = ("phrases", "lexicon")
@@ -41,91 +38,25 @@ def current_text(kind: str, lang: str, phrases_dir: str | None) -> tuple[str, bo
     return shipped_text(kind, lang), False
 
 
-def _placeholders(template: str) -> list[tuple[str, str, str | None]]:
-    """``(field name, format spec, conversion)`` of every placeholder; raises ValueError."""
-    return [
-        (name, spec or "", conv)
-        for _literal, name, spec, conv in string.Formatter().parse(template)
-        if name is not None
-    ]
-
-
-def _kiosk_validator() -> Any:
-    """The kiosk's own phrase-file validation when this version has one (see config check)."""
-    for module_name, attr in (
-        ("kiosk.phrasing", "validate_phrase_file"),
-        ("kiosk.phrasing", "check_phrase_file"),
-        ("kiosk.config", "phrase_file_problems"),
-    ):
-        try:
-            found = getattr(importlib.import_module(module_name), attr, None)
-        except ImportError:
-            found = None
-        if callable(found):
-            return found
-    return None
-
-
 def validate(kind: str, lang: str, text: str) -> list[str]:
-    """Every reason ``text`` cannot be saved as this file (empty list: it can)."""
-    where = file_name(kind, lang)
-    try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        return [f"{where}: not valid TOML: {exc}"]
-    table_name = "phrases" if kind == "phrases" else "words"
-    table = data.get(table_name)
-    unknown_tables = sorted(set(data) - {table_name})
-    problems = [f"{where}: [{t}]: unknown section; the file holds [{table_name}]"
-                for t in unknown_tables]
-    if not isinstance(table, dict):
-        return [*problems, f"{where}: needs a [{table_name}] section"]
-    if kind == "lexicon":
-        for word, said in table.items():
-            if not isinstance(said, str) or not said.strip():
-                problems.append(f"{where}: {word!r}: must be the text to say, in quotes")
-            elif not word.strip() or word.strip("-") == "":
-                problems.append(f"{where}: an empty word cannot be pronounced")
-        return problems
-    shipped = tomllib.loads(shipped_text("phrases", lang))["phrases"]
-    for key, template in table.items():
-        if key not in shipped:
-            problems.append(f"{where}: {key}: unknown phrase (the kiosk never says it)")
-            continue
-        if not isinstance(template, str):
-            problems.append(f"{where}: {key}: must be text in quotes")
-            continue
-        allowed = {name for name, _spec, _conv in _placeholders(shipped[key])}
-        try:
-            found = _placeholders(template)
-        except ValueError as exc:
-            problems.append(f"{where}: {key}: broken placeholder ({exc}); write {{{{ and }}}}"
-                            " for a literal brace")
-            continue
-        for name, spec, conv in found:
-            if spec or conv:
-                problems.append(f"{where}: {key}: {{{name}}} must be a bare placeholder, with no"
-                                " format specification or conversion")
-            elif name not in allowed:
-                known = ", ".join(f"{{{a}}}" for a in sorted(allowed)) or "none"
-                problems.append(f"{where}: {key}: unknown placeholder {{{name}}}; this phrase"
-                                f" knows {known}")
-    validator = _kiosk_validator()
-    if validator is not None and not problems:
-        problems += _run_kiosk_validator(validator, lang, text)
-    return problems
+    """Every reason ``text`` cannot be saved as this file (empty list: it can).
 
-
-def _run_kiosk_validator(validator: Any, lang: str, text: str) -> list[str]:
+    Exactly the kiosk's own check (``kiosk.phrase_files``, also behind ``config check`` and
+    start-up), run on the text written to a scratch file of the right name; the scratch
+    path in its messages is replaced by the file's own name.
+    """
+    name = file_name(kind, lang)
     with tempfile.TemporaryDirectory(prefix="talkcat-phrases-") as folder:
-        path = Path(folder) / f"{lang}.toml"
+        path = Path(folder) / name
         path.write_text(text, "utf-8")
-        result = validator(path)
-    if result is None:
-        return []
-    if isinstance(result, str):
-        return [result]
-    return [str(p) for p in result]
+        try:
+            if kind == "phrases":
+                phrase_files.check_phrase_file(path, lang)
+            else:
+                phrase_files.check_lexicon_file(path)
+        except phrase_files.PhraseFileError as exc:
+            return [problem.replace(str(path), name) for problem in exc.problems]
+    return []
 
 
 def save(kind: str, lang: str, text: str, phrases_dir: str) -> None:
@@ -146,7 +77,7 @@ def save(kind: str, lang: str, text: str, phrases_dir: str) -> None:
 
 def forget_cached_tables() -> None:
     """The phrase and lexicon tables are cached per folder; an edit must be heard at once."""
-    for module in (phrasing, levels):
+    for module in (phrasing, levels, phrase_files):
         for value in vars(module).values():
             clear = getattr(value, "cache_clear", None)
             if callable(clear):

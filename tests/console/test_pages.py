@@ -170,9 +170,9 @@ def test_a_broken_template_is_refused_with_the_reason_and_never_saved(client, si
     target = Path(site["folder"]) / "phrases" / "en.toml"
     for template, reason in [
         ("{titel}, by {authors}", "unknown placeholder {titel}"),
-        ("{title!r}, by {authors}", "bare placeholder"),
-        ("{title:>40}, by {authors}", "bare placeholder"),
-        ("{title, by {authors}", "broken placeholder"),
+        ("{title!r}, by {authors}", "format spec or conversion"),
+        ("{title:>40}, by {authors}", "format spec or conversion"),
+        ("{title, by {authors}", "not a valid template"),
         ("{title.__class__}", "unknown placeholder"),
     ]:
         response = _phrase_post(client, f'[phrases]\nannounce = "{template}"\n')

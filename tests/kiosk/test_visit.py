@@ -376,7 +376,7 @@ def test_backspace_deletes_then_cancels_typing(visit) -> None:
     assert v.wait_speak(4).text == SV["typing_cancelled"]
     v.press("KP_7")  # help again, not the digit 7
     assert v.wait_speak(5).text == SV["help_keys"]
-    assert v.kiosk.keypad.mode is None
+    assert v.kiosk.visit.keypad.mode is None
 
 
 def test_a_typed_identifier_not_in_the_catalogue_is_spoken_as_such(visit) -> None:
@@ -800,7 +800,7 @@ def test_the_keypads_own_typing_warning_does_not_answer_the_idle_warning(visit) 
     v.tick()
     s = v.kiosk.session
     assert (s.language, s.rate, s.verbose) == ("sv", 160, True)
-    assert v.kiosk.keypad.mode is None
+    assert v.kiosk.visit.keypad.mode is None
     assert EN["idle_kept"] not in v.said()
 
 
