@@ -214,6 +214,25 @@ def check_drivers() -> Iterator[Check]:
             yield from registry.self_check(info)
 
 
+
+def doctor_checks(
+    db: Path | None = None, catalogue_check: CatalogueCheck | None = None
+) -> Iterator[Check]:
+    """Every line of ``talkcat doctor [--db DB]``, in order (the staff console's dashboard
+    shows the same lines); ``catalogue_check`` defaults to the one the root installed."""
+    for check in (check_user, check_drivers):
+        try:
+            results = list(check())
+        except Exception as exc:  # a broken check must not hide the others
+            results = [Check("FAIL", f"{check.__name__}: {type(exc).__name__}: {exc}")]
+        yield from results
+    if db is not None:
+        catalogue_check = catalogue_check or _hooks.catalogue_check
+        if catalogue_check is None:
+            yield Check("WARN", f"catalogue {db}: no catalogue check installed")
+        else:
+            yield from (Check(*line) for line in catalogue_check(db))
+
 @click.command()
 @click.option("--db", type=click.Path(path_type=Path), help="also check this catalogue file")
 def doctor(db: Path | None) -> None:
@@ -223,23 +242,9 @@ def doctor(db: Path | None) -> None:
     sound device), keypad, and any third-party driver - is asked for its own check().  Each
     line is OK, WARN or FAIL with the fix; the exit code is 1 if anything FAILed.
     """
-    checks = [check_user, check_drivers]
     failed = False
-    for check in checks:
-        try:
-            results = list(check())
-        except Exception as exc:  # a broken check must not hide the others
-            results = [Check("FAIL", f"{check.__name__}: {type(exc).__name__}: {exc}")]
-        for result in results:
-            failed |= result.status == "FAIL"
-            click.echo(result.line())
-    if db is not None:
-        if _hooks.catalogue_check is None:
-            results = [Check("WARN", f"catalogue {db}: no catalogue check installed")]
-        else:
-            results = [Check(*line) for line in _hooks.catalogue_check(db)]
-        for result in results:
-            failed |= result.status == "FAIL"
-            click.echo(result.line())
+    for result in doctor_checks(db):
+        failed |= result.status == "FAIL"
+        click.echo(result.line())
     if failed:
         raise NotFound("doctor: at least one check FAILed (see the FAIL lines above)")

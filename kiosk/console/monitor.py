@@ -8,7 +8,6 @@ passer-by could learn a book or a visitor from.
 
 from __future__ import annotations
 
-import importlib
 import time
 from pathlib import Path
 from typing import Any
@@ -19,47 +18,15 @@ from prometheus_client.core import GaugeMetricFamily
 from kiosk.console.state import HealthLine, event_age
 
 
-def _doctor_module() -> Any:
-    """Where ``talkcat doctor`` lives in this version (the technician commands' module)."""
-    for name in ("hardware.cli", "kiosk.cli_tech"):
-        try:
-            module = importlib.import_module(name)
-        except ImportError:
-            continue
-        if hasattr(module, "doctor"):
-            return module
-    raise ImportError("talkcat doctor's module not found")
-
-
 def doctor_lines(db: Path) -> list[HealthLine]:
-    """Exactly the lines ``talkcat doctor --db DB`` prints, as status/what/fix."""
-    module = _doctor_module()
-    run = getattr(module, "doctor_checks", None) or getattr(module, "run_checks", None)
-    if callable(run):
-        results = list(run(db))
-    else:
-        results = []
-        checks = [module.check_user, module.check_serial_ports, module.check_scanners,
-                  module.check_drivers, module.check_speech, module.check_audio]
-        for check in checks:
-            try:
-                results += list(check())
-            except Exception as exc:  # as doctor does: one broken check hides no other
-                results.append(module.Check("FAIL", f"{check.__name__}: {exc}"))
-        results += _catalogue_lines(module, db)
+    """Exactly the lines ``talkcat doctor --db DB`` prints: the same function makes both."""
+    from catalog.cli import catalogue_check
+    from hardware.cli import doctor_checks
+
     return [
-        HealthLine(getattr(r, "status", "FAIL"), getattr(r, "what", str(r)), getattr(r, "fix", ""))
-        for r in results
+        HealthLine(check.status, check.what, check.fix)
+        for check in doctor_checks(db, catalogue_check=catalogue_check)
     ]
-
-
-def _catalogue_lines(module: Any, db: Path) -> list[Any]:
-    """The catalogue lines of ``doctor --db`` (the staff room's check, as the root hands it)."""
-    try:
-        from catalog.cli import catalogue_check
-    except ImportError:
-        return list(module.check_catalogue(db))
-    return [module.Check(*line) for line in catalogue_check(db)]
 
 
 def status(console: Any) -> dict[str, Any]:

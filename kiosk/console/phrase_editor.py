@@ -3,8 +3,9 @@
 Staff edit the same files the kiosk reads: ``<phrases_dir>/<lang>.toml`` (``[phrases]``) and
 ``<phrases_dir>/lexicon-<lang>.toml`` (``[words]``), whose entries win over the shipped ones.
 A file is validated by the kiosk's own check before it is written, and written by temp file +
-rename, so the kiosk never reads half a file and a broken template is never saved.  A "listen" preview renders a
-sample record with the edited files from a scratch folder, so nothing changes until "save".
+rename, so the kiosk never reads half a file and a broken template is never saved.  A "listen"
+preview renders a sample record with the edited files from a scratch folder, so nothing
+changes until "save".
 """
 
 from __future__ import annotations
@@ -13,7 +14,6 @@ import os
 import tempfile
 from importlib import resources
 from pathlib import Path
-from typing import Any
 
 from kiosk import levels, phrase_files, phrasing
 from kiosk.phrasing import LANGUAGES

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import signal
 import subprocess
+import time
+from html import unescape
 
 import httpx
 import pytest
 
 from kiosk.staff import verify
-from tests.console.support import PASSWORD, start_console, write_config
+from tests.console.support import PASSWORD, login, start_console, write_config
 from tests.support import TALKCAT, talkcat, talkcat_env
 
 
@@ -74,3 +76,24 @@ def test_staff_hash_password_prints_the_config_line() -> None:
         capture_output=True, text=True, env=talkcat_env(), timeout=60, check=False,
     )
     assert short.returncode == 2 and "at least 8 characters" in short.stderr
+
+
+def test_dashboard_health_lines_are_talkcat_doctors(site) -> None:
+    doctor = talkcat("doctor", "--db", str(site["db"]))
+    lines = [line for line in doctor.stdout.splitlines() if line[:4].strip()]
+    assert any("catalogue" in line for line in lines)
+    server = start_console(site["config"])
+    try:
+        with httpx.Client(base_url=server.url, timeout=30) as client:
+            login(client)
+            page = ""
+            for _ in range(120):  # the checks run in the console's background thread
+                page = unescape(client.get("/").text)
+                if "The checks are running" not in page:
+                    break
+                time.sleep(0.5)  # polling a page a person would reload; no event to await
+    finally:
+        server.stop()
+    for line in lines:
+        status, what = line[:4].strip(), line[6:].split(" -> ")[0]
+        assert f"<strong>{status}</strong> {what}" in page, line
