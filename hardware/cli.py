@@ -79,10 +79,10 @@ def _describe_driver(info: DriverInfo) -> list[str]:
 
 @click.command()
 def drivers() -> None:
-    """List every installed driver (readers, speech, audio) with its options and defaults.
+    """List every installed driver of every kind with its options and defaults.
 
-    Drivers come from the entry-point groups talkcat.readers, talkcat.speech and
-    talkcat.audio; a driver that fails to load is shown with the reason.
+    Drivers come from the entry-point groups of each kind (talkcat.readers, talkcat.speech,
+    talkcat.audio, talkcat.keypad, ...); a driver that fails to load is shown with the reason.
     """
     for group in registry.GROUPS:
         click.echo(f"{group}:")

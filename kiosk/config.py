@@ -31,7 +31,8 @@ from hardware.protocols import (
     VOLUME_DEFAULT,
     VOLUME_MAX_DEFAULT,
 )
-from kiosk import phrase_files
+from kiosk import config_rules, phrase_files
+from kiosk.config_rules import DriverChoice
 from kiosk.errors import ConfigError
 from kiosk.phrasing import DEFAULT_LANGUAGE, LANGUAGES
 
@@ -196,9 +197,6 @@ SCHEMA: dict[str, dict[str, Setting]] = {
 }
 
 
-TARGET_HELP = "device path or pyserial URL, e.g. /dev/ttyUSB0"
-
-
 def _driver_sections() -> None:
     # Every driver kind has a section, even one the kiosk adds no settings of its own to.
     for k in registry.KINDS:
@@ -206,24 +204,6 @@ def _driver_sections() -> None:
 
 
 _driver_sections()
-
-
-@dataclass(frozen=True)
-class DriverChoice:
-    """The driver a section chose, with its options checked against its own ``OPTIONS``.
-
-    ``options`` holds only the keys the file or command line gave (typed); the registry adds
-    the driver's declared defaults when it constructs it, so a default lives only there.
-    """
-
-    group: str
-    name: str
-    target: str | None = None
-    options: Mapping[str, Any] = field(default_factory=dict)
-
-    def create(self, **wiring: Any) -> Any:
-        """Construct the driver (nothing is opened); ``wiring`` adds callbacks, unchecked."""
-        return registry.create(self.group, self.name, self.target, self.options, wiring)
 
 
 @dataclass(frozen=True)
@@ -295,6 +275,11 @@ def read_toml(path: str | Path) -> dict[str, Any]:
         raise ConfigError([f"{p}: not valid TOML: {exc}"]) from None
 
 
+def writable_problems(cfg: Config) -> list[str]:
+    """Files ``run`` will append to that it could not (see ``config_rules``)."""
+    return config_rules.writable_problems(cfg)
+
+
 def load(
     path: str | Path | None = None,
     overrides: Mapping[str, Mapping[str, Any]] | None = None,
@@ -345,7 +330,7 @@ def load(
         leftovers[section] = {k: v for k, v in given.items() if k not in keys}
     drivers: dict[str, DriverChoice] = {}
     for k in registry.KINDS:
-        choice = _choose_driver(k, leftovers.pop(k.section, {}), set(SCHEMA[k.section]),
+        choice = config_rules.choose_driver(k, leftovers.pop(k.section, {}), set(SCHEMA[k.section]),
                                 source, problems)
         if choice is not None:
             drivers[k.section] = choice
@@ -369,129 +354,16 @@ def load(
         problems.append(f"{source}: speech.volume: must not be above speech.volume_max")
     if bool(settled["console"]["tls_cert"]) != bool(settled["console"]["tls_key"]):
         problems.append(f"{source}: console.tls_cert: give both tls_cert and tls_key, or neither")
-    problems += _keymap_problems(settled["keypad"]["keys"], source, drivers.get("keypad"))
-    problems += _contrast_problems(settled["screen"], source)
+    problems += config_rules.keymap_problems(
+        settled["keypad"]["keys"], source, drivers.get("keypad")
+    )
+    problems += config_rules.contrast_problems(settled["screen"], source)
     if thorough:
         phrases_dir = settled["kiosk"]["phrases_dir"]
         problems += [f"{source}: {p}" for p in phrase_files.problems(phrases_dir)]
     if problems:
         raise ConfigError(problems)
     return _settle(settled, drivers, source)
-
-
-def _contrast_problems(screen: Mapping[str, Any], source: str) -> list[str]:
-    from kiosk.screen import MIN_CONTRAST, contrast_ratio
-
-    fg, bg = screen["fg"], screen["bg"]
-    if _rgb(fg) or _rgb(bg):  # already reported as malformed
-        return []
-    ratio = contrast_ratio(tuple(fg), tuple(bg))
-    if ratio >= MIN_CONTRAST:
-        return []
-    return [
-        f"{source}: screen.fg: {fg} on screen.bg {bg} has contrast {ratio:.1f}:1; at least"
-        f" {MIN_CONTRAST:.0f}:1 is needed (yellow on black is 19.6:1)"
-    ]
-
-
-def writable_problems(cfg: Config) -> list[str]:
-    """Files ``run`` will append to that it could not: checked before any device is opened.
-
-    The transcript creates its folder; the log does not (as the logging module would not).
-    """
-    problems = []
-    for key, path, make_folder in (("kiosk.transcript", cfg.transcript, True),
-                                   ("kiosk.log", cfg.log, False)):
-        if not path:
-            continue
-        target = Path(path)
-        try:
-            if make_folder:
-                target.parent.mkdir(parents=True, exist_ok=True)
-            with open(target, "a", encoding="utf-8"):
-                pass
-        except OSError as exc:
-            reason = exc.strerror or type(exc).__name__
-            problems.append(f"{cfg.source}: {key}: {target}: cannot be written: {reason}")
-    return problems
-
-
-def _choose_driver(
-    k: registry.Kind,
-    given: dict[str, Any],
-    own_keys: set[str],
-    source: str,
-    problems: list[str],
-) -> DriverChoice | None:
-    """Pick ``k``'s driver from its section and check the rest of the section against it.
-
-    Appends to ``problems`` (never raises), so this section's mistakes are reported together
-    with every other section's.
-    """
-    where = f"{source}: {k.section}"
-    name = given.pop(k.select, k.default)
-    target = given.pop("target", None) if k.target else None
-    if name is not None and not isinstance(name, str):
-        problems.append(f"{where}.{k.select}: must be a string, got {name!r}")
-        return None
-    if target is not None and not isinstance(target, str):
-        problems.append(f"{where}.target: must be a string, got {target!r}")
-        target = None
-    if name is None or (k.optional and name == registry.OFF):
-        for key in given:
-            problems.append(
-                f"{where}.{key}: unknown key; no {k.label} is chosen "
-                f"(set {k.section}.{k.select} first)"
-            )
-        return None
-    try:
-        info = registry.driver(k.group, name)
-    except HardwareError as exc:
-        problems.append(f"{where}.{k.select}: {exc}")
-        return None
-    clash = own_keys & {o.name for o in info.options}
-    if clash:
-        problems.append(
-            f"{where}: {k.label} '{name}' declares option(s) {', '.join(sorted(clash))} that the"
-            " kiosk already uses in this section; rename them in the driver"
-        )
-    try:
-        options = registry.check_options(f"{k.label} '{name}'", info.options, given)
-    except registry.DriverOptionsError as exc:
-        known = ", ".join(sorted(own_keys | {k.select} | ({"target"} if k.target else set())))
-        for key, message in exc.problems:
-            problems.append(f"{where}.{key}: {k.label} '{name}': {message}; section keys: {known}")
-        return None
-    typed = {key: options[key] for key in given}
-    return DriverChoice(group=k.group, name=name, target=target, options=typed)
-
-
-def _keymap_problems(
-    keys: Mapping[str, Any], source: str, keypad: DriverChoice | None
-) -> list[str]:
-    """Actions and key names of ``[keypad] keys``; names known to the kiosk or the driver."""
-    from kiosk.keypad import KNOWN_KEY_NAMES, Keymap
-
-    problems = []
-    try:
-        Keymap.from_config(keys, source="keypad")
-    except ConfigError as exc:
-        problems += [f"{source}: {problem}" for problem in exc.problems]
-    known = set(KNOWN_KEY_NAMES)
-    if keypad is not None:
-        # A keypad driver may name the keys it can send (``key_names()``); others are a typo.
-        names = getattr(registry.driver(keypad.group, keypad.name).factory, "key_names", None)
-        if names is not None:
-            known |= set(names())
-    for key in keys:
-        if key not in known:
-            hint = difflib.get_close_matches(key, sorted(known), n=1)
-            tip = f" - did you mean {hint[0]!r}?" if hint else ""
-            problems.append(
-                f"{source}: keypad.keys.{key}: unknown key name{tip} (see 'talkcat reader-test'"
-                " or docs/accessibility.md for the names)"
-            )
-    return problems
 
 
 def _settle(

@@ -10,13 +10,15 @@ import logging
 import math
 from typing import TYPE_CHECKING
 
+from hardware.protocols import RATE_MAX, RATE_MIN
+
 if TYPE_CHECKING:
     from kiosk.visit import Visit
 
 log = logging.getLogger(__name__)
 
 RATE_STEP = 20  # words per minute per key press
-RATE_LIMITS = (80, 450)
+RATE_LIMITS = (RATE_MIN, RATE_MAX)  # written once, in hardware.protocols
 VOLUME_STEP_DB = 3.0  # one key press
 VOLUME_RANGE_DB = 24.0  # from the ceiling down: more than the 18 dB EN 301 549 asks for
 # Pause/resume cues of their own: a steady pair for "held", a rising three for "going on".

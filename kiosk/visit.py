@@ -18,7 +18,7 @@ from typing import Protocol
 from catalog.errors import CatalogError, InvalidIdentifier
 from catalog.identifiers import Identifier, normalise
 from catalog.records import Label, Record
-from hardware.protocols import Frame, KeyPress
+from hardware.protocols import RATE_DEFAULT, VOLUME_DEFAULT, VOLUME_MAX_DEFAULT, Frame, KeyPress
 from kiosk import controls, levels
 from kiosk.announcer import Announcer
 from kiosk.browse import Browser
@@ -47,9 +47,9 @@ class VisitSettings:
     """What the configuration decides about every visit (the defaults a visitor starts from)."""
 
     language: str = DEFAULT_LANGUAGE
-    rate: int = 160
-    volume: float = 0.5
-    volume_max: float = 1.0
+    rate: int = RATE_DEFAULT
+    volume: float = VOLUME_DEFAULT
+    volume_max: float = VOLUME_MAX_DEFAULT  # the one default (hardware.protocols), as config
     verbose: bool = True
     error_interval: float = 5.0
     phrases_dir: str | None = None

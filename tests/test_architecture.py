@@ -137,3 +137,22 @@ def test_doctor_names_no_driver_and_asks_each_for_check() -> None:
         registry.self_check = real
     expected = {f"{k.group}:{i.name}" for k in registry.KINDS for i in registry.available(k.group)}
     assert set(called) == expected
+
+
+def test_speech_defaults_live_once() -> None:
+    """volume_max was 0.8 in the config and 1.0 in the kiosk; 80-450 was written four times."""
+    from hardware.protocols import RATE_DEFAULT, RATE_MAX, RATE_MIN, VOLUME_MAX_DEFAULT
+    from kiosk import config
+    from kiosk.visit import VisitSettings
+
+    assert VisitSettings().volume_max == config.Config().speech_volume_max == VOLUME_MAX_DEFAULT
+    assert config.SCHEMA["speech"]["volume_max"].default == VOLUME_MAX_DEFAULT
+    assert VisitSettings().rate == config.SCHEMA["speech"]["rate"].default == RATE_DEFAULT
+    written = []
+    for path in [p for room in ("hardware", "kiosk") for p in modules(room)]:
+        if path.name == "protocols.py":
+            continue
+        tree = ast.parse(path.read_text("utf-8"))
+        if any(isinstance(n, ast.Constant) and n.value == RATE_MAX for n in ast.walk(tree)):
+            written.append(str(path.relative_to(ROOT)))
+    assert not written, f"the speech rate limit {RATE_MIN}-{RATE_MAX} written again in {written}"

@@ -49,13 +49,12 @@ from typing import Any
 
 from hardware.audio.pcm import from_wav
 from hardware.errors import HardwareError
-from hardware.protocols import Audio, Check, Option
+from hardware.protocols import RATE_MAX, RATE_MIN, Audio, Check, Option
 from hardware.speech.text import normalise_lang
 
 log = logging.getLogger(__name__)
 
-MIN_RATE = 80
-MAX_RATE = 450
+MIN_RATE, MAX_RATE = RATE_MIN, RATE_MAX  # written once, in hardware.protocols
 """eSpeak's rate is words per minute: 80 is its floor, experts listen at 400+ (issue 5)."""
 
 DEFAULT_VOICES = {"sv": ("gmq/sv", "sv"), "en": ("gmw/en", "en-gb", "gmw/en-us", "en")}

@@ -20,8 +20,8 @@ from kiosk.console.state import HealthLine, event_age
 
 def doctor_lines(db: Path) -> list[HealthLine]:
     """Exactly the lines ``talkcat doctor --db DB`` prints: the same function makes both."""
-    from catalog.cli import catalogue_check
     from hardware.cli import doctor_checks
+    from kiosk.cli_lookup import catalogue_check  # what the root hands to doctor --db
 
     return [
         HealthLine(check.status, check.what, check.fix)
