@@ -252,9 +252,9 @@ async def record(console: Any, request: Request) -> Response:
 
 def _voice_lang(hit: Any) -> str | None:
     """The record's own language as an HTML ``lang`` code, so a screen reader reads it right."""
-    from kiosk.levels import RECORD_LANGUAGES
+    from kiosk.levels import voice_for
 
-    return RECORD_LANGUAGES.get((getattr(hit, "language", None) or "").lower())
+    return voice_for(hit, "") or None
 
 
 async def record_wav(console: Any, request: Request) -> Response:
