@@ -21,6 +21,7 @@ from typing import IO, Any
 import click
 
 from catalog.errors import CatalogError, NothingFound
+from catalog.harvest import harvest_checks, last_harvest
 from catalog.importing import ImportReport, import_files, upgrade
 from catalog.missing import MissingCounter
 from catalog.records import Label, Record, record_to_dict
@@ -297,9 +298,10 @@ def catalog_group() -> None:
 @DB_OPTION
 @click.option("--json", "as_json", is_flag=True, help="Print the figures as JSON.")
 def stats_command(db: Path, as_json: bool) -> None:
-    """Counts by kind and language, identifiers, labels, last import, schema version."""
+    """Counts by kind and language, identifiers, labels, last import and harvest, schema."""
     with _open_readonly(db) as catalog:
         stats = catalog.stats()
+        stats["last_harvest"] = last_harvest(catalog)
     if as_json:
         click.echo(json.dumps(stats, ensure_ascii=False, indent=2))
         return
@@ -318,6 +320,18 @@ def stats_command(db: Path, as_json: bool) -> None:
         )
     else:
         click.echo("last import:    never")
+    harvested = stats["last_harvest"]
+    if harvested:
+        where = harvested["url"] + (f" set {harvested['set']}" if harvested.get("set") else "")
+        state = "complete" if harvested["complete"] else f"STOPPED: {harvested['problem']}"
+        click.echo(
+            f"last harvest:   {harvested['time']}: {where} ({harvested['added']} added,"
+            f" {harvested['updated']} updated, {harvested['deleted']} deleted,"
+            f" {harvested['rejected']} rejected; {state});"
+            f" last success {harvested['last_success'] or 'never'}"
+        )
+    else:
+        click.echo("last harvest:   never")
 
 
 @catalog_group.command("upgrade")
@@ -400,12 +414,15 @@ def catalogue_check(db: Path) -> Iterator[tuple[str, str, str]]:
         yield ("FAIL", f"catalogue {db}: damaged ({result})", "re-import it with --replace")
         return
     stats = ""
+    harvests: list[tuple[str, str, str]] = []
     try:
         with Catalog.open(db, readonly=True) as catalog:
             stats = f", {catalog.stats()}"
+            harvests = harvest_checks(catalog)
     except (CatalogError, sqlite3.Error):
         stats = ""
     yield ("OK", f"catalogue {db}: schema version {version}, quick_check ok{stats}", "")
+    yield from harvests
 
 
 def register(group: click.Group) -> None:

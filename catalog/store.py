@@ -81,7 +81,20 @@ INSERT INTO records_fts(rowid, title, authors, series, subjects)
     FROM records;
 """
 
-MIGRATIONS: tuple[str, ...] = (_V1, _V2)
+_V3 = """
+CREATE TABLE harvest_state (source TEXT PRIMARY KEY, state TEXT NOT NULL) WITHOUT ROWID;
+CREATE TABLE harvested (
+    source TEXT NOT NULL,
+    oai_id TEXT NOT NULL,
+    record_id TEXT NOT NULL,
+    run INTEGER NOT NULL,
+    PRIMARY KEY (source, oai_id)
+) WITHOUT ROWID;
+"""
+"""OAI-PMH harvesting (:mod:`catalog.harvest`): per repository and set, where the last run got
+to (JSON); and which record each OAI identifier became, so a deleted header can remove it."""
+
+MIGRATIONS: tuple[str, ...] = (_V1, _V2, _V3)
 """Schema scripts; version N is the result of applying the first N.  Append, never edit."""
 
 SCHEMA_VERSION = len(MIGRATIONS)

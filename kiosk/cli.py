@@ -450,15 +450,27 @@ def _identify(text: str, symbology: str | None) -> tuple[str, str]:
     return identifier.kind, identifier.value
 
 
+def _harvest_settings(
+    path: Path | None, overrides: Any
+) -> tuple[dict[str, Any], str | None]:
+    """``talkcat harvest``'s settings, through the one configuration schema."""
+    from kiosk import config
+
+    cfg = config.load(path, overrides)
+    return dict(cfg.harvest), cfg.db
+
+
 def _mount_rooms() -> None:
     # Each room owns its commands; the root only mounts them (and hands the technician
     # commands what they may not import themselves).
     from catalog import cli as staff_cli
+    from catalog import cli_harvest
     from hardware import cli as tech_cli
     from kiosk import cli_lookup
     from kiosk.console import command as console_command
 
     staff_cli.register(main)
+    cli_harvest.register(main, load_settings=_harvest_settings)
     tech_cli.register(main, identify=_identify, catalogue_check=cli_lookup.catalogue_check)
     main.add_command(cli_lookup.lookup)
     console_command.register(main)  # the staff web console wires the kiosk's parts: kiosk room

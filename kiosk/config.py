@@ -35,6 +35,10 @@ from kiosk import config_rules, phrase_files
 from kiosk.config_rules import DriverChoice
 from kiosk.errors import ConfigError
 from kiosk.phrasing import DEFAULT_LANGUAGE, LANGUAGES
+from kiosk.small_files import NotASmallFile, read_small_text
+
+MAX_CONFIG_BYTES = 1_000_000
+"""kiosk.toml is a few kB; a path to anything near this size is a mistake."""
 
 
 @dataclass(frozen=True)
@@ -79,6 +83,11 @@ def _bind(value: Any) -> str | None:
     if not sep or not host or not port.isdigit() or not 0 <= int(port) <= 65535:
         return f"must be HOST:PORT, e.g. 127.0.0.1:8080, got {value!r}"
     return None
+
+
+def _http_url(value: Any) -> str | None:
+    ok = re.match(r"https?://[^/\s]+", value) is not None and not any(c.isspace() for c in value)
+    return None if ok else f"must be an http:// or https:// URL, got {value!r}"
 
 
 def _stored_hash(kind: str) -> Callable[[Any], str | None]:
@@ -182,6 +191,21 @@ SCHEMA: dict[str, dict[str, Setting]] = {
             20.0, (int, float), "warn the visitor this many seconds before", _between(0, 300)
         ),
     },
+    "harvest": {
+        "url": Setting(None, str, "OAI-PMH base URL of the library system", _http_url),
+        "set": Setting(None, str, "OAI-PMH set to harvest (setSpec); all records when absent"),
+        "prefix": Setting(
+            "marcxml", str, "metadataPrefix that sends MARCXML", _one_of("marcxml", "marc21")
+        ),
+        "max_age_hours": Setting(
+            48, (int, float), "doctor warns when the last successful harvest is older",
+            _between(1, 8760),
+        ),
+        "attempts": Setting(5, int, "tries per page before the harvest stops", _between(1, 20)),
+        "timeout": Setting(
+            60, (int, float), "seconds to wait for one page", _between(1, 600)
+        ),
+    },
     "screen": {
         "enabled": Setting(False, bool, "show a large-print window of what is spoken"),
         "fullscreen": Setting(False, bool, "fullscreen; quit and task-switch keys are ignored"),
@@ -240,6 +264,7 @@ class Config:
     idle_timeout: float = 120.0
     idle_warn_before: float = 20.0
     screen: Mapping[str, Any] = field(default_factory=dict)
+    harvest: Mapping[str, Any] = field(default_factory=dict)
     audio_driver: str = "pygame"
     source: str = "<defaults>"
     drivers: Mapping[str, DriverChoice] = field(default_factory=dict)
@@ -266,13 +291,17 @@ def _check_value(setting: Setting, value: Any) -> str | None:
 def read_toml(path: str | Path) -> dict[str, Any]:
     p = Path(path)
     try:
-        return tomllib.loads(p.read_text("utf-8"))
+        return tomllib.loads(read_small_text(p, MAX_CONFIG_BYTES))
     except FileNotFoundError:
         raise ConfigError([f"{p}: no such file"]) from None
     except UnicodeDecodeError as exc:
         raise ConfigError([f"{p}: not UTF-8 text ({exc.reason} at byte {exc.start})"]) from None
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError([f"{p}: not valid TOML: {exc}"]) from None
+    except NotASmallFile as exc:
+        raise ConfigError([str(exc)]) from None
+    except OSError as exc:  # permission denied, a folder, ...
+        raise ConfigError([f"{p}: cannot be read: {exc.strerror or exc}"]) from None
 
 
 def writable_problems(cfg: Config) -> list[str]:
@@ -410,6 +439,7 @@ def _settle(
         idle_timeout=float(idle["timeout"]),
         idle_warn_before=float(idle["warn_before"]),
         screen=settled["screen"],
+        harvest=settled["harvest"],
         audio_driver=name("audio"),
         source=source,
         drivers=drivers,

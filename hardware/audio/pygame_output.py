@@ -72,7 +72,8 @@ class PygameOutput(StreamingOutput):
     """An ``AudioOutput`` on pygame.mixer: stop at once, live volume, pause/resume."""
 
     OPTIONS: tuple[Option, ...] = (
-        Option("frequency", int, 22050, "mixer sample rate in Hz (eSpeak NG writes 22050)"),
+        Option("frequency", int, 22050, "mixer sample rate in Hz (eSpeak NG writes 22050)",
+               minimum=8000, maximum=192000),
         Option(
             "buffer",
             int,

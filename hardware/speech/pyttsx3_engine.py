@@ -116,7 +116,8 @@ class Pyttsx3Synthesizer:
         Option("driver", str, "", "pyttsx3 driver (espeak, sapi5, nsss); empty: platform default"),
         Option("voice_sv", str, "", "voice id for Swedish; empty: gmq/sv or the first Swedish"),
         Option("voice_en", str, "", "voice id for English; empty: gmw/en or the first English"),
-        Option("timeout", float, 4.0, "seconds one piece of text may take before it is a hang"),
+        Option("timeout", float, 4.0, "seconds one piece of text may take before it is a hang",
+               minimum=0.1, maximum=120.0),
         Option("fast", bool, True, "eSpeak: wait on the driver's callback, not its 10 ms poll"),
     )
 

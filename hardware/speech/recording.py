@@ -35,10 +35,13 @@ class RecordingSynthesizer:
     """A ``Synthesizer`` that records its calls; thread-safe reading of the record."""
 
     OPTIONS: tuple[Option, ...] = (
-        Option("seconds_per_word", float, 0.0, "audio length per word; 0 means 60/rate"),
-        Option("sample_rate", int, 22050, "sample rate of the audio returned"),
+        Option("seconds_per_word", float, 0.0, "audio length per word; 0 means 60/rate",
+               minimum=0.0, maximum=10.0),
+        Option("sample_rate", int, 22050, "sample rate of the audio returned", minimum=8000,
+               maximum=192000),
         Option("tone", bool, False, "return a quiet 440 Hz tone instead of silence"),
-        Option("delay", float, 0.0, "seconds each call takes, to imitate a slow engine"),
+        Option("delay", float, 0.0, "seconds each call takes, to imitate a slow engine",
+               minimum=0.0, maximum=60.0),
         Option("fail_on", str, "", "raise HardwareError when the text contains this"),
         Option("hang_on", str, "", "block (until close) when the text contains this"),
     )
