@@ -96,7 +96,7 @@ def page_figures(items: int, requests: int) -> dict[str, tuple[list[float], list
     with tempfile.TemporaryDirectory(prefix="talkcat-bench-console-") as tmp:
         process, url = _start(_config(Path(tmp), db))
         try:
-            with httpx.Client(base_url=url, timeout=120) as client:
+            with httpx.Client(base_url=url, timeout=120, follow_redirects=True) as client:
                 _login(client)
                 out: dict[str, tuple[list[float], list[float]]] = {}
                 pages = {
@@ -135,7 +135,7 @@ def _cli_import(db: Path, marc: Path) -> float:
 def _console_import(folder: Path, db: Path, marc: Path) -> float:
     process, url = _start(_config(folder, db))
     try:
-        with httpx.Client(base_url=url, timeout=600) as client:
+        with httpx.Client(base_url=url, timeout=600, follow_redirects=True) as client:
             _login(client)
             csrf = re.search(r'name="csrf" value="([^"]+)"', client.get("/import").text).group(1)  # type: ignore[union-attr]
             started = time.perf_counter()

@@ -57,6 +57,22 @@ class ConsoleCatalog(CatalogSource):
     def keys_of(self, record_id: str) -> list[str]:
         return list(self._call("keys_of", record_id))
 
+    def search_page(self, text: str, offset: int, limit: int) -> tuple[list[Any], int, bool]:
+        """A page of ``talkcat search``'s results (see ``catalog.paged_search``)."""
+        from catalog import paged_search
+
+        catalog = self._open()
+        try:
+            return paged_search.search_page(
+                catalog, text, offset, limit, rank_limit=paged_search.RANK_LIMIT
+            )
+        except CatalogError:
+            self.close()
+            raise
+        except Exception as exc:  # sqlite3 errors from a file replaced or damaged under us
+            self.close()
+            raise CatalogError(f"{self.path}: {exc}") from exc
+
 
 class Console:
     """Everything the pages share: settings, sessions, the catalogue, caches, jobs."""

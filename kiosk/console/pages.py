@@ -178,16 +178,20 @@ async def search(console: Any, request: Request) -> Response:
     q = request.query_params.get("q", "").strip()[:200]
     number = _page_number(request)
     results: list[Any] = []
-    exact = None
+    exact, matches, ranked = None, 0, True
     if q:
-        results = await run_in_threadpool(console.catalog.search, q, number * PER_PAGE + 1)
+        results, matches, ranked = await run_in_threadpool(
+            console.catalog.search_page, q, (number - 1) * PER_PAGE, PER_PAGE + 1
+        )
         exact = await run_in_threadpool(_lookup, console, q)
-    more = len(results) > number * PER_PAGE
-    shown = results[(number - 1) * PER_PAGE : number * PER_PAGE]
+    from catalog.paged_search import RANK_LIMIT
+
     return console.render(
-        request, "search.html", title=f"Search: {q}" if q else "Search", q=q, results=shown,
-        page=number, more=more and number < MAX_PAGES, first=(number - 1) * PER_PAGE + 1,
-        exact=exact, quote=quote, qq=urllib.parse.quote_plus(q),
+        request, "search.html", title=f"Search: {q}" if q else "Search", q=q,
+        results=results[:PER_PAGE], page=number,
+        more=len(results) > PER_PAGE and number < MAX_PAGES, first=(number - 1) * PER_PAGE + 1,
+        exact=exact, quote=quote, qq=urllib.parse.quote_plus(q), matches=matches,
+        ranked=ranked, rank_limit=RANK_LIMIT,
     )
 
 

@@ -6,13 +6,14 @@ import csv
 import io
 import re
 from pathlib import Path
+from urllib.parse import unquote
 
 from catalog.identifiers import normalise
 from catalog.missing import MissingCounter
 from catalog.store import Catalog
 from tests.console.conftest import make_client
 from tests.console.support import csrf_of, login, lookup_text, wav_rms
-from tests.support import FIXTURES
+from tests.support import FIXTURES, talkcat
 
 # A Libris record with an ISBN: "Vägkartan".
 RECORD_ID, RECORD_ISBN = "marc:11601582", "9789158892927"
@@ -43,22 +44,45 @@ def test_search_is_the_cli_search_and_pages(client) -> None:
     assert f"Identifier {RECORD_ISBN}" in by_isbn
 
 
-def test_search_pages_through_results(site) -> None:
+def test_search_results_are_talkcat_searchs_in_the_same_order(client, site) -> None:
+    login(client)
+    cli = talkcat("search", "a", "--db", str(site["db"]), "--limit", "20")
+    expected = [line.split("\t")[0] for line in cli.stdout.splitlines()]
+    html = client.get("/search", params={"q": "a"}).text
+    shown = [unquote(i) for i in re.findall(r'<li><a href="/record/([^"]+)"', html)]
+    assert len(expected) == 20 and shown == expected
+    assert re.search(r"\d+ records match, the best first", html)
+
+
+def test_search_pages_through_results(site, monkeypatch) -> None:
+    import kiosk.console.pages as pages
+
+    monkeypatch.setattr(pages, "PER_PAGE", 5)
     for client in make_client(site["config"]):
         login(client)
-        import kiosk.console.pages as pages
-
-        old = pages.PER_PAGE
-        pages.PER_PAGE = 5
-        try:
-            first = client.get("/search", params={"q": "a"}).text
-            second = client.get("/search", params={"q": "a", "page": "2"}).text
-        finally:
-            pages.PER_PAGE = old
-        ids_1 = set(re.findall(r'href="/record/([^"]+)"', first))
-        ids_2 = set(re.findall(r'href="/record/([^"]+)"', second))
-        assert len(ids_1) == 5 and ids_2 and not ids_1 & ids_2
+        first = client.get("/search", params={"q": "a"}).text
+        second = client.get("/search", params={"q": "a", "page": "2"}).text
+        ids_1 = re.findall(r'<li><a href="/record/([^"]+)"', first)
+        ids_2 = re.findall(r'<li><a href="/record/([^"]+)"', second)
+        assert len(ids_1) == 5 and ids_2 and not set(ids_1) & set(ids_2)
         assert 'rel="next"' in first and 'rel="prev"' in second
+        assert '<ol class="results" start="6"' in second
+
+
+def test_a_search_matching_very_many_lists_in_catalogue_order(site, monkeypatch) -> None:
+    """Beyond the rank limit a page costs the same at any size: catalogue order, said so."""
+    from catalog import paged_search
+
+    monkeypatch.setattr(paged_search, "RANK_LIMIT", 3)
+    for client in make_client(site["config"]):
+        login(client)
+        html = client.get("/search", params={"q": "a"}).text
+        assert "More than 3 records match, listed in catalogue order" in html
+        ids = [unquote(i) for i in re.findall(r'<li><a href="/record/([^"]+)"', html)]
+        with Catalog.open(site["db"], readonly=True) as catalog:
+            matching = {r.id for r in catalog.search("a", limit=1000)}
+            in_order = [r.id for r in catalog.records() if r.id in matching]
+        assert ids == in_order[: len(ids)] and len(ids) >= 4
 
 
 def test_record_page_speaks_what_talkcat_lookup_prints(client, site) -> None:
