@@ -155,13 +155,13 @@ def _console_import(folder: Path, db: Path, marc: Path) -> float:
     return seconds
 
 
-def upload_figures(records: int) -> dict[str, object]:
+def upload_figures(records: int, rounds: int) -> dict[str, object]:
     with tempfile.TemporaryDirectory(prefix="talkcat-bench-upload-") as tmp:
         folder = Path(tmp)
         marc = folder / "upload.mrc"
         names = build_marc_file(marc, records)
         cli, console = [], []
-        for round_ in range(ROUNDS):
+        for round_ in range(rounds):
             db = folder / f"cli{round_}.db"
             cli.append(records / _cli_import(db, marc))
             db = folder / f"console{round_}.db"
@@ -173,7 +173,8 @@ def upload_figures(records: int) -> dict[str, object]:
 def run(quick: bool) -> list[dict]:
     items = 50_000 if quick else 1_000_000
     requests = 40 if quick else 300
-    records = 5_000 if quick else 100_000
+    records = 2_000 if quick else 100_000
+    rounds = 1 if quick else ROUNDS
     rows: list[dict] = []
     figures = page_figures(items, requests)
     for name, (server, total) in figures.items():
@@ -185,7 +186,7 @@ def run(quick: bool) -> list[dict]:
             "compare": f"median {_pct(server, 0.5):.1f} ms; client round trip p95"
                        f" {_pct(total, 0.95):.1f} ms",
         })
-    upload = upload_figures(records)
+    upload = upload_figures(records, rounds)
     cli, console = max(upload["cli"]), max(upload["console"])  # type: ignore[type-var]
     rows.append({
         "figure": f"console upload + import ({records:,} MARC records, {upload['mb']:.0f} MB:"
@@ -194,7 +195,7 @@ def run(quick: bool) -> list[dict]:
         "unit": "records/s",
         "target": ">= 0.9 x CLI import",
         "compare": f"talkcat import of the same file {cli:,.0f} records/s ="
-                   f" {console / cli:.2f} x (best of {ROUNDS} alternating runs each; console"
+                   f" {console / cli:.2f} x (best of {rounds} alternating runs each; console"
                    f" {' / '.join(f'{r:,.0f}' for r in upload['console'])}, CLI"  # type: ignore[attr-defined]
                    f" {' / '.join(f'{r:,.0f}' for r in upload['cli'])})",  # type: ignore[attr-defined]
     })

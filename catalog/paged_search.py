@@ -28,16 +28,30 @@ def search_page(
         return [], 0, True
     conn, lock = catalog._conn, catalog._lock  # the catalogue's own connection and its lock
     with lock:
-        matches = conn.execute(
-            "SELECT count(*) FROM (SELECT rowid FROM records_fts WHERE records_fts MATCH ?"
-            " LIMIT ?)",
-            (query, rank_limit + 1),
-        ).fetchone()[0]
-        ranked = matches <= rank_limit
-        order = "f.rank" if ranked else "f.rowid"
-        rows = conn.execute(
-            "SELECT r.data FROM records_fts AS f JOIN records AS r ON r.rowid = f.rowid"
-            f" WHERE records_fts MATCH ? ORDER BY {order} LIMIT ? OFFSET ?",
-            (query, int(limit), int(offset)),
-        ).fetchall()
-    return [record_from_dict(json.loads(data)) for (data,) in rows], int(matches), ranked
+        # One pass over the index gives both the count (up to the limit) and, when there are
+        # too many to rank, the page itself: a prefix query's doclists are merged once.
+        rowids = [
+            rowid
+            for (rowid,) in conn.execute(
+                "SELECT rowid FROM records_fts WHERE records_fts MATCH ? ORDER BY rowid LIMIT ?",
+                (query, max(rank_limit + 1, offset + limit)),
+            )
+        ]
+        matches = min(len(rowids), rank_limit + 1)
+        ranked = len(rowids) <= rank_limit
+        if ranked:
+            rows = conn.execute(
+                "SELECT r.data FROM records_fts AS f JOIN records AS r ON r.rowid = f.rowid"
+                " WHERE records_fts MATCH ? ORDER BY f.rank LIMIT ? OFFSET ?",
+                (query, int(limit), int(offset)),
+            ).fetchall()
+        else:
+            page = rowids[offset : offset + limit]
+            found = dict(
+                conn.execute(
+                    f"SELECT rowid, data FROM records WHERE rowid IN ({','.join('?' * len(page))})",
+                    page,
+                ).fetchall()
+            ) if page else {}
+            rows = [(found[r],) for r in page if r in found]
+    return [record_from_dict(json.loads(data)) for (data,) in rows], matches, ranked
