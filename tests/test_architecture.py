@@ -75,13 +75,17 @@ def test_each_room_owns_its_commands() -> None:
 
 def test_one_error_edge() -> None:
     """Only the root group turns errors into exit codes: no sys.exit or ClickException below."""
+    allowed = {
+        "kiosk/cli.py",  # fail(): the edge itself
+        "kiosk/cli_lookup.py",  # exit 1 is lookup's answer, printed as the spoken sentence
+    }
     offenders = []
-    for room in ("catalog", "hardware"):
+    for room in ("catalog", "hardware", "kiosk"):
         for path in modules(room):
             text = path.read_text("utf-8")
             if "sys.exit(" in text or "ClickException" in text or "SystemExit(" in text:
                 offenders.append(str(path.relative_to(ROOT)))
-    assert not offenders, offenders
+    assert set(offenders) <= allowed, sorted(set(offenders) - allowed)
 
 
 # ------------------------------------------------------------------ size and drivers (issue 11)
