@@ -38,7 +38,8 @@ from catalog.importers import (
     Notice,
     Rejection,
     csv_json,
-    marc,
+    iso2709,
+    marcxml,
 )
 from catalog.store import Catalog, prepare_record
 
@@ -118,9 +119,9 @@ def _items(path: Path, fmt: str, handle: BinaryIO) -> Iterator[Item | _Prepared]
     if fmt == "marc":
         if path.stat().st_size >= PARALLEL_MIN_BYTES:
             return _parallel_iso2709(path, handle)
-        return marc.read_iso2709(path, handle)
+        return iso2709.read_iso2709(path, handle)
     if fmt == "marcxml":
-        return marc.read_marcxml(path, handle)
+        return marcxml.read_marcxml(path, handle)
     if fmt == "json":
         return csv_json.read_json(path, handle)
     return csv_json.read_csv(path, handle)
@@ -153,7 +154,7 @@ def _parse_batch(file: str, batch: list[tuple[int, int, bytes]]) -> list[Item | 
     """Worker-process side: decode and map a batch of raw records."""
     state: dict[str, bool] = {}
     return [
-        _compact(marc.parse_piece(piece, number, offset, file, state))
+        _compact(iso2709.parse_piece(piece, number, offset, file, state))
         for number, offset, piece in batch
     ]
 
@@ -170,17 +171,9 @@ def _parallel_iso2709(path: Path, handle: BinaryIO) -> Iterator[Item | _Prepared
     with concurrent.futures.ProcessPoolExecutor(max_workers=workers, mp_context=ctx) as pool:
         pending: deque[concurrent.futures.Future[list[Item | _Prepared]]] = deque()
         batch: list[tuple[int, int, bytes]] = []
-        number = 0
         try:
-            for offset, chunk in marc.iter_chunks(handle):
-                pieces = [(offset, chunk)]
-                if marc.needs_rescue(chunk):
-                    head, rescued = marc.split_rescued(chunk)
-                    if rescued is not None:
-                        pieces = [(offset, head), (offset + len(head), rescued)]
-                for off, piece in pieces:
-                    number += 1
-                    batch.append((number, off, piece))
+            for number, offset, piece in iso2709.iter_pieces(handle):
+                batch.append((number, offset, piece))
                 if len(batch) >= BATCH:
                     pending.append(pool.submit(_parse_batch, file, batch))
                     batch = []

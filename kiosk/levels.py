@@ -221,8 +221,10 @@ def page_count(pages: int, lang: str, phrases_dir: str | None = None) -> str:
 
 # --------------------------------------------------------------------------- sentences
 
+# The lookbehind lets a match start only at the first mark of a run ("....."): without it a
+# search tries every dot of a 20,000-dot summary and scans the rest of the run from each.
 _SENTENCE_END = re.compile(
-    r"[.!?…]+[\"'”’»)\]]*\s+(?=[\"'“”‘«(\[]?[A-ZÅÄÖÆØÜ0-9])"
+    r"(?<![.!?…])[.!?…]+[\"'”’»)\]]*\s+(?=[\"'“”‘«(\[]?[A-ZÅÄÖÆØÜ0-9])"
     # Catalogue summaries pasted from publishers often lose the space: "vildmarken.Isolerad".
     r"|(?<=[a-zåäöæøü]{2}[.!?])(?=[A-ZÅÄÖÆØÜ][a-zåäöæøü])"
 )
@@ -247,8 +249,10 @@ def split_sentences(text: str, lang: str, phrases_dir: str | None = None) -> lis
     sentences: list[str] = []
     start = 0
     for match in _SENTENCE_END.finditer(text):
-        before = text[start : match.start() + 1].split()
-        last_word = before[-1] if before else ""
+        # The word the mark ends, found from the mark backwards (splitting everything since
+        # ``start`` made a text of a thousand initials quadratic).
+        space = text.rfind(" ", start, match.start() + 1)
+        last_word = text[space + 1 if space >= 0 else start : match.start() + 1].strip()
         if len(last_word) == 2 and last_word[0].isalpha() and last_word[1] == ".":
             continue  # an initial: "Astrid A. Lindgren"
         if last_word.casefold() in abbreviations:
@@ -357,8 +361,12 @@ def message(
     return _utterance([speech], lang, None, "message", phrases_dir)
 
 
-def _names(names: Iterable[str], lang: str, phrases_dir: str | None) -> str:
-    people = [person(n) for n in names if clean(n)]
+def _names(
+    names: Iterable[str], lang: str, phrases_dir: str | None, corporate: Iterable[str] = ()
+) -> str:
+    # An organisation or meeting (``Record.corporate``) is said as written, never turned round.
+    bodies = frozenset(corporate)
+    people = [clean(n) if n in bodies else person(n) for n in names if clean(n)]
     if len(people) <= 1:
         return "".join(people)
     conj = _table(lang, phrases_dir)["and"]
@@ -386,7 +394,8 @@ def level_one(
     """
     table = _table(lang, phrases_dir)
     title = _title(record, lang, verbose, phrases_dir)
-    authors = _names(getattr(record, "authors", ()) or (), lang, phrases_dir)
+    corporate = getattr(record, "corporate", ()) or ()
+    authors = _names(getattr(record, "authors", ()) or (), lang, phrases_dir, corporate)
     if authors:
         sentence = fill(table["announce"], lang, title=title, authors=authors)
     else:
@@ -414,7 +423,8 @@ def level_two(record: Any, lang: str, *, phrases_dir: str | None = None) -> Utte
     sep = table["list_separator"]
     out: list[Speech] = []
 
-    narrators = _names(getattr(record, "narrators", ()) or (), lang, phrases_dir)
+    corporate = getattr(record, "corporate", ()) or ()
+    narrators = _names(getattr(record, "narrators", ()) or (), lang, phrases_dir, corporate)
     if narrators:
         out.append(fill(table["detail_narrators"], lang, names=narrators))
 

@@ -51,8 +51,11 @@ _CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029<>]")
 _INVISIBLE = re.compile(
     "[\u00ad\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u206f\ufeff\ufff9-\ufffb\ud800-\udfff]"
 )
-_SENTENCE_END = re.compile(r"[.!?…]+[\"'»”’)\]]*(?=\s)")
-_CLAUSE_END = re.compile(r"(?:[,;:]+[\"'»”’)\]]*|\s[–—-])(?=\s)")
+# Each lookbehind lets a match start only at the first mark of a run, so a run of 5,000
+# dots or commas is scanned once, not once from each of its marks (quadratic).
+_SENTENCE_END = re.compile(r"(?<![.!?…])[.!?…]+[\"'»”’)\]]*(?=\s)")
+_NEXT_CHAR = re.compile(r"\S")
+_CLAUSE_END = re.compile(r"(?:(?<![,;:])[,;:]+[\"'»”’)\]]*|\s[–—-])(?=\s)")
 
 
 @dataclass(frozen=True)
@@ -93,16 +96,21 @@ def split_sentences(text: str) -> list[str]:
     start = 0
     for match in _SENTENCE_END.finditer(text):
         end = match.end()
-        before = text[start : match.start()].rsplit(" ", 1)[-1]
+        # The word before the mark and the first character after it, found by looking at
+        # those characters only (slicing from ``start`` or to the end made long texts of
+        # initials quadratic).
+        space = text.rfind(" ", start, match.start())
+        before = text[space + 1 if space >= 0 else start : match.start()]
         strong = any(mark in match.group() for mark in "!?…")
-        rest = text[end:].lstrip()
-        if not rest:
+        following = _NEXT_CHAR.search(text, end)
+        if following is None:
             break
+        first = following.group()
         # "J.R.R." / "bl.a." (a dot inside the word) and "Dr." / "J." (two letters or fewer)
         # are abbreviations or initials, not the end of a sentence.
         if not strong and ("." in before or len(before) <= 2):
             continue
-        if not (rest[0].isupper() or rest[0].isdigit() or rest[0] in "\"'«»“”"):
+        if not (first.isupper() or first.isdigit() or first in "\"'«»“”"):
             continue
         sentences.append(text[start:end].strip())
         start = end
