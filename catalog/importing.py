@@ -28,6 +28,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import BinaryIO, NamedTuple
 
+from catalog import lifeline
 from catalog.errors import CatalogError
 from catalog.importers import (
     Deletion,
@@ -168,7 +169,13 @@ def _parallel_iso2709(path: Path, handle: BinaryIO) -> Iterator[Item | _Prepared
     file = str(path)
     ctx = multiprocessing.get_context("spawn")
     workers = max(1, min(4, os.cpu_count() or 1))
-    with concurrent.futures.ProcessPoolExecutor(max_workers=workers, mp_context=ctx) as pool:
+    # Workers die with this process, however it dies (kill -9 included): catalog.lifeline.
+    with concurrent.futures.ProcessPoolExecutor(
+        max_workers=workers,
+        mp_context=ctx,
+        initializer=lifeline.die_with_parent,
+        initargs=(os.getpid(),),
+    ) as pool:
         pending: deque[concurrent.futures.Future[list[Item | _Prepared]]] = deque()
         batch: list[tuple[int, int, bytes]] = []
         try:
