@@ -397,3 +397,32 @@ def identifier_keys(stored: str, kind: str | None = None) -> list[str]:
             return [_from_ean13(chars).value]
         raise InvalidIdentifier(f"ISBN {stored!r}: not 10 or 13 digits")
     return [normalise(stored).value]
+
+
+_START_STOP = re.compile(r"^(?:[A-DTNE*]([0-9\-$:/.+]+)[A-DTNE*]|\*(.+)\*)$", re.IGNORECASE)
+_NON_DIGITS = re.compile(r"\D+")
+
+
+def scanned_forms(text: str, symbology: str | None = None) -> frozenset[str]:
+    """Every spelling under which a scanner may deliver the same printed number.
+
+    A card or label reaches the kiosk with or without an AIM symbology prefix (``]F0``), with
+    Code 39's ``*`` or Codabar's start/stop letters, with spaces or hyphens, depending on the
+    scanner's settings.  A rule about a number ("this pattern is a patron card") must hold for
+    all of them, so it is matched against each form: the text as scanned (controls dropped), the
+    payload without the AIM prefix, the payload squeezed of spaces and hyphens, without start
+    and stop characters, and its digits alone.  Bounded work: the input is capped first.
+    """
+    del symbology  # the prefix, when the reader already split it off, is not part of the number
+    cleaned = _strip_controls(text[: MAX_LENGTH * 4])
+    forms = {cleaned}
+    aim = _AIM.match(cleaned)
+    payload = cleaned[aim.end() :].strip() if aim else cleaned
+    squeezed = _SEPARATORS.sub("", payload)
+    forms.update((payload, squeezed, squeezed.upper()))
+    start_stop = _START_STOP.match(squeezed)
+    if start_stop:
+        forms.add(start_stop.group(1) or start_stop.group(2))
+    forms.add(_NON_DIGITS.sub("", payload))
+    forms.discard("")
+    return frozenset(forms)

@@ -29,6 +29,7 @@ from pathlib import Path
 from typing import BinaryIO, NamedTuple
 
 from catalog import lifeline
+from catalog.duplicates import WrittenOnce, duplicate_reason
 from catalog.errors import CatalogError
 from catalog.importers import (
     Deletion,
@@ -195,7 +196,9 @@ def _parallel_iso2709(path: Path, handle: BinaryIO) -> Iterator[Item | _Prepared
                 future.cancel()
 
 
-def _apply(catalog: Catalog, item: Item | _Prepared, report: ImportReport) -> None:
+def _apply(
+    catalog: Catalog, item: Item | _Prepared, report: ImportReport, seen: WrittenOnce
+) -> None:
     if type(item) is _Prepared or isinstance(item, Entry):
         # A worker's finished row, or an entry parsed here: stored alike, counted alike.
         if type(item) is _Prepared:
@@ -210,6 +213,10 @@ def _apply(catalog: Catalog, item: Item | _Prepared, report: ImportReport) -> No
             report.updated += 1
         file = report.files[-1]
         report.warnings.extend(Rejection(file, item.position, record_id, n) for n in item.notes)
+        first = seen.check(catalog.last_rowid, file, item.position)
+        if first is not None:
+            reason = duplicate_reason(first, file)
+            report.warnings.append(Rejection(file, item.position, record_id, reason))
     elif isinstance(item, Rejection):
         report.rejected.append(item)
     elif isinstance(item, Notice):
@@ -279,6 +286,7 @@ def import_files(
     catalog = Catalog.open(db_path)
     try:
         done_before = 0
+        seen = catalog.written_once()
         with catalog.transaction():
             if replace:
                 report.replaced = catalog.clear()
@@ -288,7 +296,7 @@ def import_files(
                 log.info("importing %s as %s", path, fmt)
                 with open(path, "rb") as handle:
                     for count, item in enumerate(_items(path, fmt, handle), 1):
-                        _apply(catalog, item, report)
+                        _apply(catalog, item, report, seen)
                         if progress is not None and count % 200 == 0:
                             progress(done_before + _tell(handle), total)
                 done_before += path.stat().st_size

@@ -7,17 +7,21 @@ order of scans - so nothing here can say when a visitor was at the kiosk.
 
 from __future__ import annotations
 
+import logging
 import sqlite3
 import threading
 import unicodedata
 from pathlib import Path
 
-from catalog.errors import CatalogError
+from catalog.errors import CatalogError, translates_sqlite_errors
+
+log = logging.getLogger(__name__)
 
 MAX_IDENTIFIER = 64
 """Longer text is cut: a noisy line must not grow the file, and nothing real is longer."""
 
 
+@translates_sqlite_errors
 class MissingCounter:
     """``record(text)`` counts one unfound scan; ``counts()`` lists them, most frequent first.
 
@@ -27,6 +31,7 @@ class MissingCounter:
     def __init__(self, state_path: str | Path) -> None:
         self.path = Path(state_path)
         self._lock = threading.Lock()
+        self._last_failure: str | None = None
         try:
             self._conn = sqlite3.connect(
                 str(self.path), check_same_thread=False, timeout=5.0, isolation_level=None
@@ -51,11 +56,20 @@ class MissingCounter:
         if not key:
             return
         with self._lock:
-            self._conn.execute(
-                "INSERT INTO missing (identifier, count) VALUES (?, 1)"
-                " ON CONFLICT(identifier) DO UPDATE SET count = count + 1",
-                (key,),
-            )
+            try:
+                self._conn.execute(
+                    "INSERT INTO missing (identifier, count) VALUES (?, 1)"
+                    " ON CONFLICT(identifier) DO UPDATE SET count = count + 1",
+                    (key,),
+                )
+            except sqlite3.Error as exc:
+                # Disk full or made read-only under a running kiosk: counting is a nicety,
+                # so the scan is still answered; say it once per kind of failure.
+                if str(exc) != self._last_failure:
+                    log.warning("%s: unfound scan not counted: %s", self.path, exc)
+                self._last_failure = str(exc)
+                return
+            self._last_failure = None
 
     def counts(self) -> list[tuple[str, int]]:
         """``(identifier, count)`` pairs, most frequent first, then by identifier."""

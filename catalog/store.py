@@ -31,7 +31,8 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from catalog.errors import CatalogError
+from catalog.duplicates import WrittenOnce
+from catalog.errors import CatalogError, translates_sqlite_errors
 from catalog.identifiers import Identifier
 from catalog.records import Label, Record, record_from_dict, record_to_dict
 
@@ -124,6 +125,7 @@ def fts_query(text: str) -> str | None:
     return " ".join('"' + w.replace('"', '""') + '"*' for w in words)
 
 
+@translates_sqlite_errors
 class Catalog:
     """An open catalogue file.  Use :meth:`open`; close with :meth:`close` or ``with``."""
 
@@ -134,6 +136,8 @@ class Catalog:
         self.readonly = readonly
         self.migrated_from: int | None = None
         """Schema version found when a writable open applied migrations (0: new file)."""
+        self.last_rowid = 0
+        """Rowid of the record the last ``put_*`` wrote (an import tells duplicates by it)."""
 
     # ------------------------------------------------------------------ opening
 
@@ -498,6 +502,7 @@ class Catalog:
                 "DELETE FROM identifiers WHERE record_id = ? AND target = 'record'", (record_id,)
             )
             c.execute("DELETE FROM records_fts WHERE rowid = ?", (rowid,))
+        self.last_rowid = rowid
         c.execute(
             "INSERT INTO records_fts (rowid, title, authors, series, subjects)"
             " VALUES (?, ?, ?, ?, ?)",
@@ -536,6 +541,10 @@ class Catalog:
             [(k, label.id) for k in dict.fromkeys(keys)],
         )
         return existed is None
+
+    def written_once(self) -> WrittenOnce:
+        """A tracker of the records this import writes, on this writer's connection."""
+        return WrittenOnce(self._conn)
 
     def set_meta(self, key: str, value: Any) -> None:
         self._conn.execute(

@@ -15,6 +15,7 @@ identifier.
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import re
 import time
@@ -40,6 +41,17 @@ CHECKSUMS = ("none", "bcc", "lrc")
 _AIM = re.compile(r"\]([A-Za-z])([0-9A-Za-z])")
 # C0 controls, space and DEL: what a reader may put around a payload, never part of one.
 _EDGE = bytes(range(0x21)) + b"\x7f"
+
+
+def fingerprint(data: str | bytes) -> str:
+    """Length and a short hash of scanned bytes, for logs.
+
+    Any frame may be a visitor's library card, and the hardware cannot know which, so raw
+    payloads are never logged at any level; the fingerprint still lets a technician see that
+    the same bad frame repeats.
+    """
+    raw = data.encode("utf-8", "surrogatepass") if isinstance(data, str) else bytes(data)
+    return f"{len(raw)} bytes, sha256 {hashlib.sha256(raw).hexdigest()[:12]}"
 
 
 class FrameParser(Protocol):
@@ -111,7 +123,7 @@ class _Complaints:
             return
         extra = self._suppressed.pop(reason, 0)
         more = f" ({extra} more since last report)" if extra else ""
-        log.warning("frame discarded: %s: %r%s", reason, sample[:64], more)
+        log.warning("frame discarded: %s: %s%s", reason, fingerprint(sample), more)
         self._last[reason] = now
 
 

@@ -19,7 +19,11 @@ from typing import Any, Literal, Protocol, runtime_checkable
 class Option:
     """One configurable setting of a driver, declared so config can be validated up front.
 
-    ``type`` is one of ``str``, ``int``, ``float``, ``bool``; ``choices`` restricts the value.
+    This one declaration is the whole truth about a setting: ``talkcat drivers`` lists it, the
+    TOML section is validated against it (all problems at once) and its default is the value
+    the driver receives when the section is silent.  ``type`` is one of ``str``, ``int``,
+    ``float``, ``bool`` (or ``dict``/``list`` for a table); ``choices`` restricts the value;
+    ``minimum``/``maximum`` bound a number.
     """
 
     name: str
@@ -27,6 +31,27 @@ class Option:
     default: Any
     help: str
     choices: tuple[Any, ...] | None = None
+    minimum: float | None = None
+    maximum: float | None = None
+
+
+@dataclass(frozen=True)
+class Check:
+    """One line a driver's ``check()`` reports to ``talkcat doctor``.
+
+    A driver may offer ``check()`` (a classmethod or staticmethod: nothing is constructed and
+    no device is opened) returning an iterable of these - or of plain ``(status, what)`` /
+    ``(status, what, fix)`` tuples, so an outside package need not import ours.  ``status``
+    is ``OK``, ``WARN`` or ``FAIL``; ``fix`` says what to do about a WARN or FAIL.
+    """
+
+    status: Literal["OK", "WARN", "FAIL"]
+    what: str
+    fix: str = ""
+
+    def line(self) -> str:
+        fix = f" -> {self.fix}" if self.fix else ""
+        return f"{self.status:<4}  {self.what}{fix}"
 
 
 # --------------------------------------------------------------------------- readers
@@ -98,6 +123,17 @@ class Reader(Protocol):
 
 
 # --------------------------------------------------------------------------- speech
+
+# The speech settings every engine shares, written once: the config schema, the keys that
+# change the rate and the engines themselves all read these.
+RATE_MIN = 80
+"""Slowest speech rate in words per minute (intelligible, and still a voice)."""
+RATE_MAX = 450
+"""Fastest speech rate in words per minute (experienced screen-reader users' upper range)."""
+RATE_DEFAULT = 160
+VOLUME_DEFAULT = 0.5
+VOLUME_MAX_DEFAULT = 0.8
+"""Ceiling of the volume keys: headphones at full scale can harm hearing."""
 
 
 @dataclass(frozen=True)

@@ -12,6 +12,8 @@ import threading
 from typing import Any
 
 from catalog.errors import CatalogError
+from catalog.identifiers import Identifier
+from catalog.records import Label, Record
 
 log = logging.getLogger(__name__)
 
@@ -69,10 +71,12 @@ class CatalogSource:
             self.close()
             raise CatalogError(f"{self.path}: {exc}") from exc
 
-    def lookup(self, identifier: Any) -> Any:
-        return self._call("lookup", identifier)
+    def lookup(self, identifier: Identifier) -> Record | Label | None:
+        """The catalogue's typed answer: a book, a shelf label or nothing."""
+        hit: Record | Label | None = self._call("lookup", identifier)
+        return hit
 
-    def search(self, text: str, limit: int = 20) -> list[Any]:
+    def search(self, text: str, limit: int = 20) -> list[Record]:
         return self._call("search", text, limit)
 
     def stats(self) -> dict[str, Any]:

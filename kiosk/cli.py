@@ -1,8 +1,13 @@
-"""The ``talkcat`` command line: the public contract staff scripts and monitoring rely on.
+"""The root ``talkcat`` command: the public contract staff scripts and monitoring rely on.
 
 Exit codes (extend, never change): 0 success; 1 not found / nothing usable; 2 invalid input,
 invalid identifier or bad configuration; 3 a catalogue or device could not be opened.
-Library code raises; only the CLI modules print and choose exit codes.
+
+Each room owns its commands - staff commands in ``catalog.cli``, technician commands in
+``hardware.cli``, the visitor's (``run``, ``demo``, ``lookup``, ``config``, ``staff``) here -
+and this group mounts them.  Library code and commands raise the project's errors
+(``talkcat.errors``); ``_Talkcat.invoke`` is the one place that turns them into a message and
+an exit code, so the same fault exits the same way whatever command met it.
 """
 
 from __future__ import annotations
@@ -19,28 +24,30 @@ import click
 
 from catalog.errors import CatalogError, InvalidIdentifier
 from hardware.errors import HardwareError
+from kiosk import terminal
 from kiosk.errors import ConfigError
 from kiosk.phrasing import LANGUAGES
+from talkcat.errors import (
+    EXIT_INVALID,
+    EXIT_NOT_FOUND,
+    EXIT_UNAVAILABLE,
+    InvalidInput,
+    TalkcatError,
+)
 
 log = logging.getLogger("talkcat")
 
-EXIT_NOT_FOUND = 1
-EXIT_INVALID = 2
-EXIT_UNAVAILABLE = 3
+__all__ = ["EXIT_INVALID", "EXIT_NOT_FOUND", "EXIT_UNAVAILABLE", "fail", "main", "serve"]
 
 
 class _Talkcat(click.Group):
-    """Turns the project's errors into one-line messages and exit codes, never tracebacks."""
+    """The one error edge: the project's errors become one line and their own exit code."""
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)
-        except ConfigError as exc:
-            fail("configuration problems:\n  " + "\n  ".join(exc.problems), EXIT_INVALID)
-        except InvalidIdentifier as exc:
-            fail(str(exc), EXIT_INVALID)
-        except (CatalogError, HardwareError) as exc:
-            fail(str(exc), EXIT_UNAVAILABLE)
+        except TalkcatError as exc:
+            fail(exc.describe(), exc.exit_code)
 
 
 @click.group(cls=_Talkcat, context_settings={"help_option_names": ["-h", "--help"]})
@@ -52,6 +59,7 @@ def main(verbose: int) -> None:
     Visitors scan; staff load the catalogue with 'import'; technicians connect readers and
     check them with 'drivers', 'doctor' and 'reader-test'.
     """
+    terminal.install()  # before logging, so log lines are filtered too
     level = (logging.WARNING, logging.INFO, logging.DEBUG)[min(verbose, 2)]
     logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
 
@@ -85,11 +93,8 @@ def lookup(identifier: str, db: str, lang: str) -> None:
     try:
         key = normalise(identifier)
     except InvalidIdentifier as exc:
-        fail(f"{identifier!r} is not a valid identifier: {exc}", EXIT_INVALID)
-    try:
-        catalog = Catalog.open(db, readonly=True)
-    except CatalogError as exc:
-        fail(str(exc), EXIT_UNAVAILABLE)
+        raise InvalidIdentifier(f"{identifier!r} is not a valid identifier: {exc}") from exc
+    catalog = Catalog.open(db, readonly=True)
     try:
         hit = catalog.lookup(key)
     finally:
@@ -106,29 +111,30 @@ def lookup(identifier: str, db: str, lang: str) -> None:
 
 
 def _build_speaker(cfg: Any, faults: Any) -> Any:
-    """Speech engine + audio output.
+    """Speech engine + audio output, each the driver its section chose, with its options.
 
     A missing or vanishing sound device never stops the kiosk: the output falls back to
     silence (so the transcript stays truthful), says so loudly in the log, and retries.
     """
     from hardware import registry
     from hardware.audio.fallback import FallbackOutput
-    from hardware.audio.null import NullOutput
     from hardware.speech.speaker import Speaker
 
+    speech, audio = cfg.drivers["speech"], cfg.drivers["audio"]
+
     def make_speech() -> Any:
-        return registry.create("talkcat.speech", cfg.speech_engine, None, {})
+        return speech.create()
 
     def make_audio() -> Any:
-        return registry.create("talkcat.audio", cfg.audio_driver, None, {})
+        return audio.create()
 
-    if cfg.audio_driver == "none":
+    if audio.name == "none":
         output = make_audio()
     else:
         first = [make_audio()]  # a wrong driver name is a configuration error: raise now
         output = FallbackOutput(
             lambda: first.pop() if first else make_audio(),
-            NullOutput(),
+            registry.create(registry.AUDIO, "none", None),  # the silence it falls back to
             on_fault=faults.report_audio_fault,
             on_recover=faults.report_audio_recovered,
         )
@@ -143,13 +149,10 @@ def _build_speaker(cfg: Any, faults: Any) -> Any:
 
 
 def _build_reader(cfg: Any, kiosk_faults: Any) -> Any:
-    from hardware import registry
     from hardware.readers.debounce import DebouncedReader
     from hardware.readers.resilient import ReconnectingReader
 
-    reader = registry.create(
-        "talkcat.readers", cfg.reader_driver, cfg.reader_target, dict(cfg.reader_options)
-    )
+    reader = cfg.drivers["reader"].create()
     # Reconnect inside, debounce outside: a tag held still stays one scan across a replug.
     reader = ReconnectingReader(
         reader, on_fault=kiosk_faults.report_fault, on_recover=kiosk_faults.report_recovered
@@ -175,14 +178,20 @@ def _build_screen(cfg: Any) -> Any:
 
 
 def _build_keys(cfg: Any, screen: Any) -> Any:
-    """The keypad source (pygame key events), or None when keys come only from the reader."""
-    if cfg.keypad_source != "pygame":
-        return None
-    from hardware.keypad.pygame_keys import PygameKeySource
+    """The keypad driver ``[keypad] source`` chose, or None when keys come only from the reader.
 
-    keys = PygameKeySource(
-        window=screen is None, on_other=screen.handle_event if screen is not None else None
-    )
+    A keypad that shares the screen's window hands it the events that are not keys.
+    """
+    choice = cfg.drivers.get("keypad")
+    if choice is None:
+        return None
+    options = dict(choice.options)
+    if screen is None and "window" not in options:
+        options["window"] = True  # no screen window to receive the keys: open one of its own
+    wiring = {"on_other": screen.handle_event} if screen is not None else {}
+    from hardware import registry
+
+    keys: Any = registry.create(choice.group, choice.name, choice.target, options, wiring)
     try:
         keys.open()
     except HardwareError as exc:
@@ -213,9 +222,23 @@ class _FaultRelay:
             self.kiosk.report_audio_recovered()
 
 
+def _store_upgraded_hash(config_path: str, old: str, new: str) -> None:
+    """Write a staff hash re-made at today's scrypt cost back to the config file, if we may."""
+    from kiosk.staff import replace_in_config
+
+    if Path(config_path).is_file() and replace_in_config(config_path, old, new):
+        log.warning("%s: staff PIN hash upgraded to the current scrypt cost", config_path)
+    else:
+        log.warning(
+            "the staff PIN hash uses an old scrypt cost and %s cannot be updated: run "
+            "'talkcat staff hash --pin' and replace [staff] pin_hash", config_path
+        )
+
+
 def serve(cfg: Any) -> None:
     """Wire catalogue, reader and speech from ``cfg`` and serve until SIGINT/SIGTERM."""
     from catalog.missing import MissingCounter
+    from kiosk import config, phrase_files
     from kiosk.app import Kiosk
     from kiosk.catalog_source import CatalogSource
     from kiosk.keypad import Keymap
@@ -223,11 +246,15 @@ def serve(cfg: Any) -> None:
     from kiosk.systemd import Notifier
     from kiosk.transcript import Transcript
 
+    # Files the kiosk will write are checked before any device is opened: a wrong path is
+    # one line and exit 2, never a traceback after the sound card was already taken.
+    unwritable = config.writable_problems(cfg)
+    if unwritable:
+        raise ConfigError(unwritable)
+    for problem in phrase_files.problems(cfg.phrases_dir):
+        log.error("%s", problem)  # refused files: the built-in phrases are used instead
     relay = _FaultRelay()
-    try:
-        reader = _build_reader(cfg, relay)  # validates driver options before any device opens
-    except HardwareError as exc:
-        fail(str(exc), EXIT_INVALID)
+    reader = _build_reader(cfg, relay)  # validates driver options before any device opens
     if cfg.db and not Path(cfg.db).exists():
         log.error("catalogue %s does not exist yet; scans will say it is unavailable", cfg.db)
     speaker = _build_speaker(cfg, relay)
@@ -240,7 +267,13 @@ def serve(cfg: Any) -> None:
         handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
         logging.getLogger().addHandler(handler)
     transcript = Transcript(cfg.transcript, keep_days=cfg.keep_days)
-    missing = MissingCounter(cfg.missing_state) if cfg.missing_state else None
+    missing = None
+    if cfg.missing_state:
+        try:
+            missing = MissingCounter(cfg.missing_state)
+        except CatalogError as exc:
+            # Counting unfound scans is a nicety for staff; a visitor must still be served.
+            log.warning("%s; scans not found will not be counted", exc)
     screen = _build_screen(cfg)
     keys = _build_keys(cfg, screen)
     kiosk = Kiosk(
@@ -268,7 +301,11 @@ def serve(cfg: Any) -> None:
         screen=screen,
         idle_timeout=cfg.idle_timeout,
         idle_warn=cfg.idle_warn_before,
-        staff=StaffGate(pin_hash=cfg.staff_pin_hash, card_hash=cfg.staff_card_hash),
+        staff=StaffGate(
+            pin_hash=cfg.staff_pin_hash,
+            card_hash=cfg.staff_card_hash,
+            on_upgrade=lambda old, new: _store_upgraded_hash(cfg.source, old, new),
+        ),
     )
     relay.kiosk = kiosk
     stop = threading.Event()
@@ -300,8 +337,8 @@ def serve(cfg: Any) -> None:
               help="Count identifiers not found here (see 'talkcat missing').")
 @click.option("--screen/--no-screen", default=None,
               help="Show the large-print window ([screen] in the config file).")
-@click.option("--keypad", type=click.Choice(["none", "pygame"]),
-              help="Where keypad presses come from (default none: reader only).")
+@click.option("--keypad", metavar="DRIVER",
+              help="Keypad driver: pygame, or none (default: keys from the reader only).")
 @click.option("--config", "config_path", type=click.Path(dir_okay=False),
               help="kiosk.toml; the command line wins over it.")
 def run(
@@ -334,11 +371,7 @@ def run(
         "screen": {"enabled": screen},
         "keypad": {"source": keypad},
     }
-    try:
-        cfg = config.load(config_path, overrides)
-    except ConfigError as exc:
-        fail("configuration problems:\n  " + "\n  ".join(exc.problems), EXIT_INVALID)
-    serve(cfg)
+    serve(config.load(config_path, overrides))
 
 
 @main.group("config")
@@ -349,38 +382,16 @@ def config_group() -> None:
 @config_group.command("check")
 @click.argument("path", type=click.Path(dir_okay=False))
 def config_check(path: str) -> None:
-    """Validate PATH (kiosk.toml) and the reader driver's options, without opening devices.
+    """Validate PATH (kiosk.toml), every driver's options and the phrase files, opening no device.
 
     Every problem is listed with file, section, key and the allowed values; exit 0 when the
     file is good, 2 when it is not.
     """
-    from hardware import registry
     from kiosk import config
 
-    problems: list[str] = []
-    try:
-        cfg = config.load(path)
-    except ConfigError as exc:
-        problems += exc.problems
-        cfg = None
-    if cfg is not None:
-        try:
-            registry.create(
-                "talkcat.readers", cfg.reader_driver, cfg.reader_target, dict(cfg.reader_options)
-            )
-        except HardwareError as exc:
-            problems.append(f"{path}: [reader]: {exc}")
-        for group, name in (("talkcat.speech", cfg.speech_engine),
-                            ("talkcat.audio", cfg.audio_driver)):
-            known = {d.name for d in registry.available(group)}
-            if name not in known:
-                section = "speech.engine" if group == "talkcat.speech" else "audio.driver"
-                problems.append(
-                    f"{path}: {section}: unknown driver {name!r}; installed: "
-                    f"{', '.join(sorted(known))}"
-                )
-    if problems:
-        fail("configuration problems:\n  " + "\n  ".join(problems), EXIT_INVALID)
+    # Every section, every driver's own options, each driver constructed (nothing opened),
+    # the staff phrase files: all problems in one pass, whatever else is wrong.
+    config.load(path, thorough=True)
     click.echo(f"{path}: OK")
 
 
@@ -403,7 +414,7 @@ def staff_hash(kind: str) -> None:
         err=True,
     )
     if kind == "pin" and not (secret.isdigit() and 4 <= len(secret) <= 12):
-        fail("a PIN is 4 to 12 digits (it is typed on the keypad)", EXIT_INVALID)
+        raise InvalidInput("a PIN is 4 to 12 digits (it is typed on the keypad)")
     stored = hash_pin(secret) if kind == "pin" else hash_card(secret)
     click.echo(f'{"pin_hash" if kind == "pin" else "card_hash"} = "{stored}"')
 
@@ -460,12 +471,22 @@ def demo(lang: str, audio: str, transcript: str | None) -> None:
     serve(cfg)
 
 
-def _attach_subcommands() -> None:
-    # Staff and technician commands live in their own modules to keep this one readable.
-    from kiosk import cli_staff, cli_tech
+def _identify(text: str, symbology: str | None) -> tuple[str, str]:
+    """``reader-test``'s view of a frame: the catalogue's own normaliser, as a scan uses it."""
+    from catalog.identifiers import normalise
 
-    cli_staff.register(main)
-    cli_tech.register(main)
+    identifier = normalise(text, symbology)
+    return identifier.kind, identifier.value
 
 
-_attach_subcommands()
+def _mount_rooms() -> None:
+    # Each room owns its commands; the root only mounts them (and hands the technician
+    # commands what they may not import themselves).
+    from catalog import cli as staff_cli
+    from hardware import cli as tech_cli
+
+    staff_cli.register(main)
+    tech_cli.register(main, identify=_identify, catalogue_check=staff_cli.catalogue_check)
+
+
+_mount_rooms()

@@ -3,6 +3,13 @@
 Validation happens before any device is opened, so a technician who edits ``kiosk.toml``
 learns about every mistake in one go ("kiosk.toml: speech.rate: must be an integer between
 80 and 450, got 'fast'") instead of one per restart.
+
+Two kinds of key share the file.  The kiosk's own settings are declared in ``SCHEMA`` below.
+Every driver section (``[reader]``, ``[speech]``, ``[audio]``, ``[keypad]`` and any kind added
+to ``hardware.registry.KINDS``, e.g. ``[availability]``) also holds the key naming its driver
+and that driver's own options, validated against exactly the ``OPTIONS`` the driver declares -
+in the same pass, so a wrong reader option is reported together with every other mistake.
+The validated values reach the driver through ``Config.drivers``.
 """
 
 from __future__ import annotations
@@ -15,6 +22,17 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from hardware import registry
+from hardware.errors import HardwareError
+from hardware.protocols import (
+    RATE_DEFAULT,
+    RATE_MAX,
+    RATE_MIN,
+    VOLUME_DEFAULT,
+    VOLUME_MAX_DEFAULT,
+)
+from kiosk import config_rules, phrase_files
+from kiosk.config_rules import DriverChoice
 from kiosk.errors import ConfigError
 from kiosk.phrasing import DEFAULT_LANGUAGE, LANGUAGES
 
@@ -56,14 +74,18 @@ def _rgb(value: Any) -> str | None:
     return None if ok else "must be three integers 0-255, e.g. [255, 255, 0]"
 
 
-def _stored_hash(value: Any) -> str | None:
-    from kiosk.staff import check_stored_hash
+def _stored_hash(kind: str) -> Callable[[Any], str | None]:
+    def check(value: Any) -> str | None:
+        from kiosk.staff import check_stored_hash
 
-    return check_stored_hash(value)
+        return check_stored_hash(value, kind)
+
+    return check
 
 
-# The schema: section -> key -> Setting.  [reader] also accepts the chosen driver's own
-# options, which the driver itself declares and the hardware registry validates.
+# The schema: section -> key -> Setting.  A driver section also accepts the key naming its
+# driver (and ``target`` for readers) and that driver's own options, which the driver itself
+# declares and the hardware registry validates.
 SCHEMA: dict[str, dict[str, Setting]] = {
     "kiosk": {
         "db": Setting(None, str, "catalogue file (SQLite) made by 'talkcat import'"),
@@ -85,10 +107,11 @@ SCHEMA: dict[str, dict[str, Setting]] = {
     },
     "staff": {
         "pin_hash": Setting(
-            None, str, "staff PIN, as made by 'talkcat staff hash --pin'", _stored_hash
+            None, str, "staff PIN, as made by 'talkcat staff hash --pin'", _stored_hash("pin")
         ),
         "card_hash": Setting(
-            None, str, "staff card number, as made by 'talkcat staff hash --card'", _stored_hash
+            None, str, "staff card number, as made by 'talkcat staff hash --card'",
+            _stored_hash("card"),
         ),
     },
     "privacy": {
@@ -99,26 +122,23 @@ SCHEMA: dict[str, dict[str, Setting]] = {
         ),
     },
     "reader": {
-        "driver": Setting("keyboard", str, "reader driver name (see 'talkcat drivers')"),
-        "target": Setting(None, str, "device path or pyserial URL, e.g. /dev/ttyUSB0"),
         "debounce": Setting(
             0.5, (int, float), "ignore the same identifier again within this many seconds",
             _between(0, 10),
         ),
     },
     "speech": {
-        "engine": Setting("pyttsx3", str, "speech engine driver (see 'talkcat drivers')"),
-        "rate": Setting(160, int, "words per minute", _between(80, 450)),
-        "volume": Setting(0.5, (int, float), "0.0 - 1.0", _between(0.0, 1.0)),
+        "rate": Setting(
+            RATE_DEFAULT, int, "words per minute", _between(RATE_MIN, RATE_MAX)
+        ),
+        "volume": Setting(VOLUME_DEFAULT, (int, float), "0.0 - 1.0", _between(0.0, 1.0)),
         "volume_max": Setting(
-            0.8, (int, float), "ceiling for the volume keys (hearing safety)", _between(0.05, 1.0)
+            VOLUME_MAX_DEFAULT, (int, float), "ceiling for the volume keys (hearing safety)",
+            _between(0.05, 1.0),
         ),
     },
-    "audio": {
-        "driver": Setting("pygame", str, "audio output driver: pygame or none"),
-    },
+    "audio": {},
     "keypad": {
-        "source": Setting("none", str, "where key presses come from", _one_of("none", "pygame")),
         "keys": Setting({}, dict, "key name -> action, over the default numeric-keypad map"),
         "double_press": Setting(
             0.25, (int, float), "ignore the same key again within this many seconds",
@@ -155,9 +175,18 @@ SCHEMA: dict[str, dict[str, Setting]] = {
 }
 
 
+def _driver_sections() -> None:
+    # Every driver kind has a section, even one the kiosk adds no settings of its own to.
+    for k in registry.KINDS:
+        SCHEMA.setdefault(k.section, {})
+
+
+_driver_sections()
+
+
 @dataclass(frozen=True)
 class Config:
-    """Validated settings; ``reader_options`` are passed to the reader driver unchanged."""
+    """Validated settings; ``drivers`` maps a section to the driver it chose."""
 
     db: str | None = None
     language: str = DEFAULT_LANGUAGE
@@ -175,9 +204,9 @@ class Config:
     reader_debounce: float = 0.5
     reader_options: Mapping[str, Any] = field(default_factory=dict)
     speech_engine: str = "pyttsx3"
-    speech_rate: int = 160
-    speech_volume: float = 0.5
-    speech_volume_max: float = 0.8
+    speech_rate: int = RATE_DEFAULT
+    speech_volume: float = VOLUME_DEFAULT
+    speech_volume_max: float = VOLUME_MAX_DEFAULT
     verbose: bool = True
     keypad_source: str = "none"
     keypad_keys: Mapping[str, Any] = field(default_factory=dict)
@@ -189,6 +218,8 @@ class Config:
     screen: Mapping[str, Any] = field(default_factory=dict)
     audio_driver: str = "pygame"
     source: str = "<defaults>"
+    drivers: Mapping[str, DriverChoice] = field(default_factory=dict)
+    """Section -> chosen driver, for every driver kind that is not switched off."""
 
 
 def _type_name(kind: type | tuple[type, ...]) -> str:
@@ -220,14 +251,24 @@ def read_toml(path: str | Path) -> dict[str, Any]:
         raise ConfigError([f"{p}: not valid TOML: {exc}"]) from None
 
 
+def writable_problems(cfg: Config) -> list[str]:
+    """Files ``run`` will append to that it could not (see ``config_rules``)."""
+    return config_rules.writable_problems(cfg)
+
+
 def load(
     path: str | Path | None = None,
     overrides: Mapping[str, Mapping[str, Any]] | None = None,
+    *,
+    thorough: bool = False,
 ) -> Config:
     """Read ``path`` (optional), apply ``overrides`` (the command line wins), validate all.
 
     ``overrides`` uses the file's shape, e.g. ``{"kiosk": {"language": "en"}}``; ``None``
-    values mean "not given" and are ignored.
+    values mean "not given" and are ignored.  ``thorough`` (``config check``) also constructs
+    each chosen driver - construction opens nothing, but checks what options alone cannot, such
+    as a framing without its terminator - and checks the staff phrase files in ``phrases_dir``
+    (``run`` logs those and uses the built-in phrases).
     """
     raw: dict[str, Any] = read_toml(path) if path else {}
     source = str(path) if path else "<command line>"
@@ -250,7 +291,7 @@ def load(
                 merged.setdefault(section, {})[key] = value
 
     settled: dict[str, dict[str, Any]] = {}
-    reader_options: dict[str, Any] = {}
+    leftovers: dict[str, dict[str, Any]] = {}
     for section, keys in SCHEMA.items():
         given = merged.get(section, {})
         settled[section] = {}
@@ -262,12 +303,21 @@ def load(
                     problems.append(f"{source}: {section}.{key}: {error}")
                     value = setting.default
             settled[section][key] = value
-        for key, value in given.items():
-            if key in keys:
-                continue
-            if section == "reader":
-                reader_options[key] = value  # the driver validates its own options
-                continue
+        leftovers[section] = {k: v for k, v in given.items() if k not in keys}
+    drivers: dict[str, DriverChoice] = {}
+    for k in registry.KINDS:
+        choice = config_rules.choose_driver(k, leftovers.pop(k.section, {}), set(SCHEMA[k.section]),
+                                source, problems)
+        if choice is not None:
+            drivers[k.section] = choice
+            if thorough:
+                try:
+                    choice.create()
+                except HardwareError as exc:
+                    problems.append(f"{source}: {k.section}: {exc}")
+    for section, rest in leftovers.items():
+        keys = SCHEMA[section]
+        for key in rest:
             hint = difflib.get_close_matches(key, keys, n=1)
             suffix = f" (did you mean {hint[0]!r}?)" if hint else ""
             problems.append(
@@ -278,28 +328,29 @@ def load(
         problems.append(f"{source}: idle.warn_before: must be less than idle.timeout")
     if settled["speech"]["volume"] > settled["speech"]["volume_max"]:
         problems.append(f"{source}: speech.volume: must not be above speech.volume_max")
-    problems += _keymap_problems(settled["keypad"]["keys"], source)
+    problems += config_rules.keymap_problems(
+        settled["keypad"]["keys"], source, drivers.get("keypad")
+    )
+    problems += config_rules.contrast_problems(settled["screen"], source)
+    if thorough:
+        phrases_dir = settled["kiosk"]["phrases_dir"]
+        problems += [f"{source}: {p}" for p in phrase_files.problems(phrases_dir)]
     if problems:
         raise ConfigError(problems)
-    return _settle(settled, reader_options, source)
-
-
-def _keymap_problems(keys: Mapping[str, Any], source: str) -> list[str]:
-    from kiosk.keypad import Keymap
-
-    try:
-        Keymap.from_config(keys, source="keypad")
-    except ConfigError as exc:
-        return [f"{source}: {problem}" for problem in exc.problems]
-    return []
+    return _settle(settled, drivers, source)
 
 
 def _settle(
     settled: dict[str, dict[str, Any]],
-    reader_options: dict[str, Any],
+    drivers: dict[str, DriverChoice],
     source: str,
 ) -> Config:
-    k, r, s, a = settled["kiosk"], settled["reader"], settled["speech"], settled["audio"]
+    k, r, s = settled["kiosk"], settled["reader"], settled["speech"]
+
+    def name(section: str) -> str:
+        choice = drivers.get(section)
+        return choice.name if choice is not None else registry.OFF
+
     p, st = settled["privacy"], settled["staff"]
     kp, idle = settled["keypad"], settled["idle"]
     return Config(
@@ -314,16 +365,16 @@ def _settle(
         patron_pattern=p["patron_pattern"],
         staff_pin_hash=st["pin_hash"],
         staff_card_hash=st["card_hash"],
-        reader_driver=r["driver"],
-        reader_target=r["target"],
+        reader_driver=name("reader"),
+        reader_target=drivers["reader"].target if "reader" in drivers else None,
         reader_debounce=float(r["debounce"]),
-        reader_options=reader_options,
-        speech_engine=s["engine"],
+        reader_options=dict(drivers["reader"].options) if "reader" in drivers else {},
+        speech_engine=name("speech"),
         speech_rate=s["rate"],
         speech_volume=float(s["volume"]),
         speech_volume_max=float(s["volume_max"]),
         verbose=k["verbose"],
-        keypad_source=kp["source"],
+        keypad_source=name("keypad"),
         keypad_keys=kp["keys"],
         keypad_double_press=float(kp["double_press"]),
         keypad_repeat_interval=float(kp["repeat_interval"]),
@@ -331,6 +382,7 @@ def _settle(
         idle_timeout=float(idle["timeout"]),
         idle_warn_before=float(idle["warn_before"]),
         screen=settled["screen"],
-        audio_driver=a["driver"],
+        audio_driver=name("audio"),
         source=source,
+        drivers=drivers,
     )

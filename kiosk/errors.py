@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from catalog.errors import TalkcatError
+from talkcat.errors import InvalidInput, TalkcatError
+
+__all__ = ["ConfigError", "TalkcatError"]
 
 
-class ConfigError(TalkcatError):
-    """One or more configuration problems, reported all at once.
+class ConfigError(InvalidInput):
+    """One or more configuration problems, reported all at once: exit 2.
 
     ``problems`` holds one ``"file: section.key: message"`` line per problem.
     """
@@ -14,3 +16,8 @@ class ConfigError(TalkcatError):
     def __init__(self, problems: list[str]) -> None:
         self.problems = list(problems)
         super().__init__("\n".join(self.problems))
+
+    def describe(self) -> str:
+        if len(self.problems) == 1:  # one problem, one line
+            return f"configuration problem: {self.problems[0]}"
+        return "configuration problems:\n  " + "\n  ".join(self.problems)

@@ -118,6 +118,11 @@ REPEATABLE: frozenset[str] = frozenset(
 )
 """Actions a held key repeats; repeating "more" or "help" would only restart speech."""
 
+KNOWN_KEY_NAMES: frozenset[str] = frozenset(
+    {*DIGIT_KEYS, *DEFAULT_KEYMAP, *DEFAULT_ENTER, *DEFAULT_BACKSPACE, *DEFAULT_CHECK_X,
+     *DEFAULT_CANCEL, "Num_Lock"}
+)
+"""Key names the kiosk itself knows; a keypad driver adds its own with ``key_names()``."""
 MAX_TYPED = 32  # longer than any identifier; a stuck key must not grow the buffer
 
 

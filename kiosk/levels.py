@@ -29,10 +29,9 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
-from pathlib import Path
 from typing import Any
 
-from kiosk import phrasing
+from kiosk import phrase_files, phrasing
 from kiosk.phrasing import LANGUAGES, Utterance, clean, natural_name
 
 log = logging.getLogger(__name__)
@@ -124,11 +123,8 @@ def lexicon(lang: str, override_dir: str | None = None) -> dict[str, str]:
     name = f"lexicon-{lang}.toml"
     data = tomllib.loads(resources.files("kiosk").joinpath("phrases", name).read_text("utf-8"))
     table = {_nfc(k): _nfc(v) for k, v in data.get("words", {}).items()}
-    if override_dir:
-        custom = Path(override_dir) / name
-        if custom.is_file():
-            staff = tomllib.loads(custom.read_text("utf-8")).get("words", {})
-            table.update({_nfc(k): _nfc(v) for k, v in staff.items()})
+    staff = phrase_files.staff_words(lang, override_dir)  # checked; refused whole if broken
+    table.update({_nfc(k): _nfc(v) for k, v in staff.items()})
     return table
 
 

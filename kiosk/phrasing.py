@@ -12,10 +12,10 @@ import tomllib
 from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
-from pathlib import Path
 from typing import Any
 
 from catalog import punctuation
+from kiosk import phrase_files
 
 LANGUAGES: tuple[str, ...] = ("sv", "en")
 DEFAULT_LANGUAGE = "sv"
@@ -53,10 +53,8 @@ def phrases(lang: str, override_dir: str | None = None) -> dict[str, str]:
         resources.files("kiosk").joinpath("phrases", f"{lang}.toml").read_text("utf-8")
     )
     table = dict(data["phrases"])
-    if override_dir:
-        custom = Path(override_dir) / f"{lang}.toml"
-        if custom.is_file():
-            table.update(tomllib.loads(custom.read_text("utf-8")).get("phrases", {}))
+    # A staff file is checked first and refused whole if broken (kiosk.phrase_files).
+    table.update(phrase_files.staff_phrases(lang, override_dir))
     return table
 
 

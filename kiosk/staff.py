@@ -1,9 +1,16 @@
 """Staff access: a card or a PIN opens reload/status/quit; nothing else leaves the kiosk.
 
-Secrets are stored only as salted hashes in ``kiosk.toml``.  A PIN is short, so it is hashed
-with scrypt (slow on purpose) and wrong attempts are rate-limited: three wrong PINs lock the
-gate for a minute, doubling each time.  A staff card's number is checked on every scan, so its
-hash must be cheap: salted SHA-256, which is enough for a number that is printed on the card.
+Secrets are stored only as salted hashes in ``kiosk.toml``.  A PIN or password is short, so
+it is hashed with scrypt (slow on purpose) and wrong attempts are rate-limited: three wrong PINs
+lock the gate for a minute, doubling each time.  A staff card's number is checked on every scan,
+so its hash must be cheap: salted SHA-256, which is enough for a number printed on the card.
+
+The scrypt cost is OWASP's minimum in work (N=2^17, r=8, p=1 costs the same as N=2^14, r=8,
+p=5), spent as five 16 MiB passes rather than one 128 MiB pass so a PIN check fits inside the
+kiosk's memory budget.  The parameters travel in the hash string
+(``scrypt$n=16384,r=8,p=5$<salt>$<hash>``), so a later cost change leaves old hashes working;
+a hash made with weaker parameters (including the old three-part ``scrypt$<salt>$<hash>``) is
+still accepted and replaced by a current one the next time its secret is entered.
 """
 
 from __future__ import annotations
@@ -13,13 +20,22 @@ import hashlib
 import hmac
 import logging
 import os
+import re
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 
 log = logging.getLogger(__name__)
 
-_SCRYPT = {"n": 2**14, "r": 8, "p": 1}
+SCRYPT_COST: dict[str, int] = {"n": 2**14, "r": 8, "p": 5}
+"""Current parameters for new hashes: OWASP's minimum work at 16 MiB of memory."""
+
+_LEGACY_SCRYPT: dict[str, int] = {"n": 2**14, "r": 8, "p": 1}
+"""What a three-part ``scrypt$salt$hash`` (before parameters were stored) was made with."""
+
+_MAX_N, _MAX_R, _MAX_P = 2**20, 32, 64
+"""Bounds on parameters read from a config file: a typo must not ask for gigabytes."""
 
 
 def _b64(data: bytes) -> str:
@@ -30,11 +46,24 @@ def _unb64(text: str) -> bytes:
     return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
 
 
+def _scrypt(secret: str, salt: bytes, cost: dict[str, int]) -> bytes:
+    n, r, p = cost["n"], cost["r"], cost["p"]
+    # hashlib refuses anything above 32 MiB unless told; the bound above keeps this finite.
+    maxmem = 128 * r * (n + p + 2) + 1024 * 1024
+    return hashlib.scrypt(secret.encode("utf-8"), salt=salt, n=n, r=r, p=p, maxmem=maxmem,
+                          dklen=32)
+
+
 def hash_pin(pin: str, salt: bytes | None = None) -> str:
-    """``scrypt$<salt>$<hash>`` for the config file."""
+    """``scrypt$n=…,r=…,p=…$<salt>$<hash>`` for the config file (PINs and passwords)."""
     salt = salt or os.urandom(16)
-    digest = hashlib.scrypt(pin.encode("utf-8"), salt=salt, **_SCRYPT, dklen=32)
-    return f"scrypt${_b64(salt)}${_b64(digest)}"
+    digest = _scrypt(pin, salt, SCRYPT_COST)
+    params = ",".join(f"{key}={SCRYPT_COST[key]}" for key in ("n", "r", "p"))
+    return f"scrypt${params}${_b64(salt)}${_b64(digest)}"
+
+
+hash_password = hash_pin
+"""The console's staff password is hashed exactly as the PIN is."""
 
 
 def hash_card(number: str, salt: bytes | None = None) -> str:
@@ -44,33 +73,120 @@ def hash_card(number: str, salt: bytes | None = None) -> str:
     return f"sha256${_b64(salt)}${_b64(digest)}"
 
 
+@dataclass(frozen=True)
+class _Parsed:
+    scheme: str
+    cost: dict[str, int]
+    salt: bytes
+    digest: bytes
+
+
+def _parse_cost(text: str) -> dict[str, int]:
+    cost: dict[str, int] = {}
+    for item in text.split(","):
+        key, sep, value = item.partition("=")
+        if not sep or key not in ("n", "r", "p") or key in cost or not value.isdigit():
+            raise ValueError(f"bad scrypt parameter {item!r}")
+        cost[key] = int(value)
+    if set(cost) != {"n", "r", "p"}:
+        raise ValueError("scrypt parameters need n, r and p")
+    n, r, p = cost["n"], cost["r"], cost["p"]
+    if n < 2 or n & (n - 1) or n > _MAX_N:
+        raise ValueError(f"scrypt n={n} must be a power of two up to {_MAX_N}")
+    if not 1 <= r <= _MAX_R or not 1 <= p <= _MAX_P:
+        raise ValueError(f"scrypt r={r}, p={p} out of range (r 1-{_MAX_R}, p 1-{_MAX_P})")
+    return cost
+
+
+def _parse(stored: str) -> _Parsed:
+    """Split a stored hash; ``ValueError`` says what is wrong with it."""
+    parts = stored.split("$")
+    if parts[0] == "scrypt" and len(parts) == 4:
+        cost = _parse_cost(parts[1])
+        salt_text, digest_text = parts[2], parts[3]
+    elif parts[0] == "scrypt" and len(parts) == 3:
+        cost, salt_text, digest_text = dict(_LEGACY_SCRYPT), parts[1], parts[2]
+    elif parts[0] == "sha256" and len(parts) == 3:
+        cost, salt_text, digest_text = {}, parts[1], parts[2]
+    else:
+        raise ValueError("must be a hash made by 'talkcat staff hash' (scrypt$... or sha256$...)")
+    try:
+        salt, digest = _unb64(salt_text), _unb64(digest_text)
+    except (ValueError, TypeError) as exc:
+        raise ValueError("is not a valid hash (bad base64)") from exc
+    if len(salt) < 8 or len(digest) != 32:
+        raise ValueError("is not a valid hash (salt or digest has the wrong length)")
+    return _Parsed(parts[0], cost, salt, digest)
+
+
 def verify(secret: str, stored: str) -> bool:
     """True when ``secret`` matches ``stored`` (either scheme); constant-time compare."""
     try:
-        scheme, salt_text, digest_text = stored.split("$")
-        salt, digest = _unb64(salt_text), _unb64(digest_text)
+        parsed = _parse(stored)
     except ValueError:
         return False
-    if scheme == "scrypt":
-        candidate = hashlib.scrypt(secret.encode("utf-8"), salt=salt, **_SCRYPT, dklen=32)
-    elif scheme == "sha256":
-        candidate = hashlib.sha256(salt + secret.strip().encode("utf-8")).digest()
+    if parsed.scheme == "scrypt":
+        candidate = _scrypt(secret, parsed.salt, parsed.cost)
     else:
-        return False
-    return hmac.compare_digest(candidate, digest)
+        candidate = hashlib.sha256(parsed.salt + secret.strip().encode("utf-8")).digest()
+    return hmac.compare_digest(candidate, parsed.digest)
 
 
-def check_stored_hash(stored: str) -> str | None:
-    """A config-validation helper: why ``stored`` is not a usable hash, or None."""
-    parts = stored.split("$")
-    if len(parts) != 3 or parts[0] not in ("scrypt", "sha256"):
-        return "must be a hash made by 'talkcat staff hash' (scrypt$... or sha256$...)"
+def needs_upgrade(stored: str) -> bool:
+    """True for a scrypt hash cheaper than :data:`SCRYPT_COST` (to be replaced on next use)."""
     try:
-        _unb64(parts[1])
-        _unb64(parts[2])
+        parsed = _parse(stored)
     except ValueError:
-        return "is not a valid hash (bad base64)"
+        return False
+    if parsed.scheme != "scrypt":
+        return False
+    work = parsed.cost["n"] * parsed.cost["r"] * parsed.cost["p"]
+    return work < SCRYPT_COST["n"] * SCRYPT_COST["r"] * SCRYPT_COST["p"]
+
+
+_B64 = re.compile(r"^[A-Za-z0-9_-]+$")
+
+
+def check_stored_hash(stored: str, kind: str | None = None) -> str | None:
+    """A config-validation helper: why ``stored`` is not a usable hash, or None.
+
+    Strict, because a malformed hash does not fail loudly later - it just never matches, and
+    staff are locked out of a kiosk they cannot reach without a shell.  ``kind`` ``"pin"``
+    also refuses the cheap card scheme: a PIN hashed with one SHA-256 is guessed in seconds.
+    """
+    try:
+        parsed = _parse(stored)
+    except ValueError as exc:
+        return str(exc)
+    if kind == "pin" and parsed.scheme != "scrypt":
+        return ("a PIN must be hashed with scrypt (make one with 'talkcat staff hash --pin'),"
+                f" not {parsed.scheme}")
+    # base64 decoding skips stray characters; a hash with any was typed or pasted wrong.
+    if not all(_B64.match(text) for text in stored.split("$")[-2:]):
+        return "is not a valid hash: salt or hash is not URL-safe base64"
     return None
+
+
+def replace_in_config(path: str | Path, old: str, new: str) -> bool:
+    """Swap the stored hash ``old`` for ``new`` in the config file, atomically.
+
+    The hash is random text found exactly once, so a plain replacement keeps the file's
+    comments and layout, which a TOML round trip would not.  False (and the file untouched)
+    when it is not writable or does not hold ``old`` exactly once.
+    """
+    target = Path(path)
+    try:
+        text = target.read_text(encoding="utf-8")
+        if text.count(old) != 1:
+            return False
+        tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+        tmp.write_text(text.replace(old, new), encoding="utf-8")
+        os.chmod(tmp, target.stat().st_mode & 0o7777)
+        os.replace(tmp, target)
+    except OSError as exc:
+        log.warning("%s: could not store the upgraded staff hash: %s", target, exc)
+        return False
+    return True
 
 
 @dataclass
@@ -82,6 +198,8 @@ class StaffGate:
     max_attempts: int = 3
     lockout: float = 60.0
     clock: Callable[[], float] = time.monotonic
+    on_upgrade: Callable[[str, str], None] | None = None
+    """Called with (old, new) when a correct PIN was stored with weaker scrypt parameters."""
     _failures: int = field(default=0, init=False)
     _locked_until: float = field(default=float("-inf"), init=False)
     _lockouts: int = field(default=0, init=False)
@@ -103,6 +221,11 @@ class StaffGate:
             self._failures = 0
             self._lockouts = 0
             log.info("staff PIN accepted")
+            if needs_upgrade(self.pin_hash):
+                old, self.pin_hash = self.pin_hash, hash_pin(pin)
+                log.warning("staff PIN hash upgraded to the current scrypt cost")
+                if self.on_upgrade is not None:
+                    self.on_upgrade(old, self.pin_hash)
             return "ok"
         self._failures += 1
         log.warning("wrong staff PIN (%d in a row)", self._failures)

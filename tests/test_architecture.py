@@ -32,16 +32,127 @@ def test_catalog_imports_neither_hardware_nor_kiosk(path: Path) -> None:
 
 
 @pytest.mark.parametrize("path", modules("hardware"), ids=lambda p: p.name)
-def test_hardware_never_imports_the_kiosk(path: Path) -> None:
-    bad = {m for m in imports_of(path) if m.split(".")[0] == "kiosk"}
-    bad |= {m for m in imports_of(path) if m.startswith("catalog") and m != "catalog.errors"}
+def test_hardware_imports_neither_kiosk_nor_catalog(path: Path) -> None:
+    # The error root is in the neutral ``talkcat`` package, so hardware needs no catalog at all.
+    bad = {m for m in imports_of(path) if m.split(".")[0] in ("kiosk", "catalog")}
+    assert not bad, f"{path.relative_to(ROOT)} imports {bad}"
+
+
+@pytest.mark.parametrize("path", modules("talkcat"), ids=lambda p: p.name)
+def test_the_neutral_package_imports_no_room(path: Path) -> None:
+    bad = {m for m in imports_of(path) if m.split(".")[0] in ("kiosk", "catalog", "hardware")}
     assert not bad, f"{path.relative_to(ROOT)} imports {bad}"
 
 
 def test_one_error_family() -> None:
-    from catalog.errors import CatalogError, InvalidIdentifier, TalkcatError
-    from hardware.errors import HardwareError
+    from catalog.errors import CatalogError, InvalidIdentifier
+    from catalog.errors import TalkcatError as ReExported
+    from hardware.errors import DriverConfigError, HardwareError
     from kiosk.errors import ConfigError
+    from talkcat.errors import TalkcatError
 
+    assert ReExported is TalkcatError  # old imports keep working
     for error in (CatalogError, InvalidIdentifier, HardwareError, ConfigError):
         assert issubclass(error, TalkcatError)
+    # Each error carries the exit code the README promises for it.
+    assert (CatalogError.exit_code, HardwareError.exit_code) == (3, 3)
+    assert (InvalidIdentifier.exit_code, ConfigError.exit_code, DriverConfigError.exit_code) == (
+        2, 2, 2,
+    )
+
+
+def test_each_room_owns_its_commands() -> None:
+    """Staff commands beside the catalogue, technician commands beside the drivers."""
+    from catalog import cli as staff_cli
+    from hardware import cli as tech_cli
+    from kiosk.cli import main
+
+    for name in ("import", "search", "export", "catalog", "missing"):
+        assert main.commands[name].callback.__module__ == staff_cli.__name__, name
+    for name in ("drivers", "reader-test", "doctor"):
+        assert main.commands[name].callback.__module__ == tech_cli.__name__, name
+
+
+def test_one_error_edge() -> None:
+    """Only the root group turns errors into exit codes: no sys.exit or ClickException below."""
+    offenders = []
+    for room in ("catalog", "hardware"):
+        for path in modules(room):
+            text = path.read_text("utf-8")
+            if "sys.exit(" in text or "ClickException" in text or "SystemExit(" in text:
+                offenders.append(str(path.relative_to(ROOT)))
+    assert not offenders, offenders
+
+
+# ------------------------------------------------------------------ size and drivers (issue 11)
+
+def _driver_modules() -> set[str]:
+    from hardware import registry
+
+    found: set[str] = set()
+    for kind in registry.KINDS:
+        for info in registry.available(kind.group):
+            found.add(info.target.split(":")[0])
+    return found
+
+
+def test_every_driver_kind_is_loaded_through_the_registry() -> None:
+    """No room names a driver module: readers, speech, audio and keypad come from entry points."""
+    from hardware import registry
+
+    drivers = _driver_modules()
+    assert {k.group for k in registry.KINDS} >= {
+        "talkcat.readers", "talkcat.speech", "talkcat.audio", "talkcat.keypad",
+    }
+    assert "hardware.keypad.pygame_keys" in drivers  # the keypad is a driver like the others
+    offenders = []
+    for path in [*modules("kiosk"), *modules("catalog"), ROOT / "hardware" / "cli.py"]:
+        imported = imports_of(path)
+        bad = {m for m in imported if m in drivers}
+        if bad:
+            offenders.append(f"{path.relative_to(ROOT)} imports {sorted(bad)}")
+    assert not offenders, offenders
+
+
+def test_doctor_names_no_driver_and_asks_each_for_check() -> None:
+    """doctor's checks come from the registry's self_check of every registered driver."""
+    from hardware import cli, registry
+
+    source = (ROOT / "hardware" / "cli.py").read_text("utf-8")
+    doctor = source[source.index("def check_drivers"):]
+    for kind in registry.KINDS:
+        for info in registry.available(kind.group):
+            assert f"'{info.name}'" not in doctor and f'"{info.name}"' not in doctor, info.name
+    called: list[str] = []
+    real = registry.self_check
+
+    def spy(info, *args, **kwargs):
+        called.append(f"{info.group}:{info.name}")
+        return []
+
+    registry.self_check = spy
+    try:
+        list(cli.check_drivers())
+    finally:
+        registry.self_check = real
+    expected = {f"{k.group}:{i.name}" for k in registry.KINDS for i in registry.available(k.group)}
+    assert set(called) == expected
+
+
+def test_speech_defaults_live_once() -> None:
+    """volume_max was 0.8 in the config and 1.0 in the kiosk; 80-450 was written four times."""
+    from hardware.protocols import RATE_DEFAULT, RATE_MAX, RATE_MIN, VOLUME_MAX_DEFAULT
+    from kiosk import config
+    from kiosk.visit import VisitSettings
+
+    assert VisitSettings().volume_max == config.Config().speech_volume_max == VOLUME_MAX_DEFAULT
+    assert config.SCHEMA["speech"]["volume_max"].default == VOLUME_MAX_DEFAULT
+    assert VisitSettings().rate == config.SCHEMA["speech"]["rate"].default == RATE_DEFAULT
+    written = []
+    for path in [p for room in ("hardware", "kiosk") for p in modules(room)]:
+        if path.name == "protocols.py":
+            continue
+        tree = ast.parse(path.read_text("utf-8"))
+        if any(isinstance(n, ast.Constant) and n.value == RATE_MAX for n in ast.walk(tree)):
+            written.append(str(path.relative_to(ROOT)))
+    assert not written, f"the speech rate limit {RATE_MIN}-{RATE_MAX} written again in {written}"

@@ -238,3 +238,25 @@ def test_a_technicians_plug_in_driver_runs_the_kiosk(catalogue: Path, tmp_path: 
         code, _ = stop_kiosk(proc)
     assert [e["text"] for e in speaks(events)] == [TOVE]
     assert code == 0
+
+
+def test_a_missing_state_that_cannot_be_opened_is_warned_about_and_the_kiosk_serves(
+    catalogue: Path, tmp_path: Path
+) -> None:
+    """Counting unfound scans is a nicety: a read-only or vanished folder must not stop a visit."""
+    transcript = tmp_path / "t.jsonl"
+    unreachable = tmp_path / "no-such-folder" / "missing.db"
+    proc = start_kiosk(
+        catalogue, "list:9789100563226", transcript, "--audio", "none", "--speech", "recording",
+        "--missing-state", str(unreachable),
+    )
+    try:
+        wait_ready(transcript, proc)
+        events = wait_for_events(transcript, finished(TOVE), proc=proc)
+    finally:
+        code, _ = stop_kiosk(proc)
+    log = proc.stderr.read() if proc.stderr else ""
+    assert code == 0, log
+    assert [e["text"] for e in speaks(events)] == [TOVE]
+    assert "Traceback" not in log
+    assert "not be counted" in log and str(unreachable) in log

@@ -22,7 +22,7 @@ from typing import Any
 
 from hardware.errors import HardwareError
 from hardware.keypad import KeyEvent
-from hardware.protocols import Option
+from hardware.protocols import Check, Option
 
 log = logging.getLogger(__name__)
 
@@ -160,12 +160,28 @@ class PygameKeySource:
                 return None
             time.sleep(0.005)
 
-    def check(self) -> str:
-        """For ``talkcat doctor``: which SDL video driver delivers the keys."""
+    @classmethod
+    def key_names(cls) -> set[str]:
+        """Every name ``translate`` can give a key: config checks ``[keypad] keys`` against it."""
         import pygame
 
-        pygame.display.init()
-        return f"pygame {pygame.version.ver}, SDL video driver {pygame.display.get_driver()}"
+        names = set(SCANCODE_NAMES.values()) | set(_keycode_names().values())
+        names |= {pygame.key.name(getattr(pygame, k)) for k in dir(pygame) if k.startswith("K_")}
+        return {n for n in names if n}
+
+    @classmethod
+    def check(cls) -> list[Check]:
+        """For ``talkcat doctor``: whether SDL's video system (which delivers keys) starts."""
+        import pygame
+
+        driver = os.environ.get("SDL_VIDEODRIVER", "default")
+        try:
+            pygame.display.init()
+            used = pygame.display.get_driver()
+        except pygame.error as exc:
+            return [Check("WARN", f"keys need SDL's video system ({driver}): {exc}",
+                          "run the kiosk under its display, or SDL_VIDEODRIVER=dummy to test")]
+        return [Check("OK", f"pygame {pygame.version.ver}, SDL video driver {used}")]
 
     def close(self) -> None:
         self._pending.clear()

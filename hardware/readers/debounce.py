@@ -15,6 +15,7 @@ import time
 from collections import OrderedDict
 from collections.abc import Callable
 
+from hardware.framing import fingerprint
 from hardware.protocols import Frame, Reader, ReaderEvent
 
 log = logging.getLogger(__name__)
@@ -57,7 +58,10 @@ class DebouncedReader:
             if not self._is_repeat(event, now):
                 return event
             self.suppressed += 1
-            log.debug("debounce: %r repeated within %.2f s, ignored", event.text, self.window)
+            log.debug(
+                "debounce: a frame (%s) repeated within %.2f s, ignored",
+                fingerprint(event.text), self.window,
+            )
             if now >= deadline:
                 return None
 

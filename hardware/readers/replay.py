@@ -147,7 +147,7 @@ class ReplayReader:
         scripted = self.events[self._position]
         self._position += 1
         self._due += self._delay(self._position)
-        log.debug("%s:%d: %s", self.target, scripted.line, scripted.event)
+        log.debug("%s:%d: %s", self.target, scripted.line, type(scripted.event).__name__)
         return scripted.event
 
     def close(self) -> None:

@@ -86,11 +86,14 @@ class ReconnectingReader:
                 self._wait(min(deadline, self._next_attempt) - now)
                 continue
             try:
-                return self.reader.read(max(0.0, deadline - now))
+                event = self.reader.read(max(0.0, deadline - now))
             except Exception as exc:  # a plug-in's OSError is a fault too
                 self._lost(exc)
                 if self._clock() >= deadline:
                     return None
+                continue
+            self._recovered()
+            return event
         return None
 
     def close(self) -> None:
@@ -113,6 +116,10 @@ class ReconnectingReader:
             return
         self._connected = True
         self._backoff = self.initial_backoff
+
+    def _recovered(self) -> None:
+        # "Back" only once a read has worked: a device that opens but fails every read would
+        # otherwise tell staff "fault", "back", "fault", ... at every retry.
         if self.fault is not None:
             log.warning("%r: reader is back", self.reader)
             self.fault = None

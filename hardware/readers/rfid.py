@@ -38,8 +38,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from hardware.framing import DEFAULT_MAX_FRAME
-from hardware.protocols import Frame, Option
-from hardware.readers.serial import LINE_OPTIONS, SerialReader
+from hardware.protocols import Check, Frame, Option
+from hardware.readers.serial import LINE_OPTIONS, SerialReader, serial_port_checks
 
 log = logging.getLogger(__name__)
 
@@ -162,6 +162,11 @@ class RfidReader:
         Option("framing", str, "line", "how lines end", choices=("line", "cr", "lf", "crlf")),
         Option("max_frame", int, DEFAULT_MAX_FRAME, "longer lines are discarded and logged"),
     )
+
+    @classmethod
+    def check(cls) -> list[Check]:
+        """For ``talkcat doctor``: an RFID reader is a serial device; list the ports."""
+        return serial_port_checks()
 
     def __init__(self, target: str | None, **options: object) -> None:
         self._serial = SerialReader(target, symbology_ids=False, **options)  # type: ignore[arg-type]

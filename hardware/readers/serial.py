@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import errno
 import logging
+import os
 import time
 from collections import deque
 from collections.abc import Callable
@@ -31,7 +32,7 @@ from hardware.framing import (
     decode_escapes,
     make_parser,
 )
-from hardware.protocols import Frame, Option
+from hardware.protocols import Check, Frame, Option
 
 log = logging.getLogger(__name__)
 
@@ -87,6 +88,30 @@ def explain_open_error(target: str, exc: BaseException) -> str:
     if isinstance(exc, ValueError):
         return f"{target}: not a usable port or pyserial URL: {exc}"
     return f"{target}: cannot open: {exc}"
+
+
+def serial_port_checks() -> list[Check]:
+    """Every serial port with its USB ids; WARN with the fix when there is none.
+
+    A reader that is not plugged in is the commonest fault on site, so "no ports" is a WARN
+    that says where to look, and a port the kiosk user may not open is a FAIL with the group.
+    """
+    from serial.tools import list_ports
+
+    ports = sorted(list_ports.comports(), key=lambda p: p.device)
+    if not ports:
+        return [Check("WARN", "no serial ports found",
+                      "plug in the reader; `dmesg | tail` shows whether the kernel saw it")]
+    checks = []
+    for port in ports:
+        ids = f"{port.vid:04x}:{port.pid:04x}" if port.vid is not None else "----:----"
+        what = f"serial port {port.device} {ids} {port.description}"
+        if os.path.exists(port.device) and not os.access(port.device, os.R_OK | os.W_OK):
+            checks.append(Check("FAIL", f"{what}: permission denied",
+                                "add the kiosk user to the dialout group and log in again"))
+        else:
+            checks.append(Check("OK", what))
+    return checks
 
 
 class SerialReader:
@@ -160,6 +185,11 @@ class SerialReader:
         self._parser = self._new_parser()  # also validates the framing settings now
         self._port: serial.SerialBase | None = None
         self._pending: deque[Frame] = deque()
+
+    @classmethod
+    def check(cls) -> list[Check]:
+        """For ``talkcat doctor``: the serial ports here, and whether the kiosk may use them."""
+        return serial_port_checks()
 
     def _new_parser(self) -> FrameParser:
         try:

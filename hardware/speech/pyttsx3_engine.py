@@ -49,13 +49,12 @@ from typing import Any
 
 from hardware.audio.pcm import from_wav
 from hardware.errors import HardwareError
-from hardware.protocols import Audio, Option
+from hardware.protocols import RATE_MAX, RATE_MIN, Audio, Check, Option
 from hardware.speech.text import normalise_lang
 
 log = logging.getLogger(__name__)
 
-MIN_RATE = 80
-MAX_RATE = 450
+MIN_RATE, MAX_RATE = RATE_MIN, RATE_MAX  # written once, in hardware.protocols
 """eSpeak's rate is words per minute: 80 is its floor, experts listen at 400+ (issue 5)."""
 
 DEFAULT_VOICES = {"sv": ("gmq/sv", "sv"), "en": ("gmw/en", "en-gb", "gmw/en-us", "en")}
@@ -318,13 +317,19 @@ class Pyttsx3Synthesizer:
                 raise HardwareError(f"pyttsx3 {engine} wrote no audio file: {exc}") from exc
         return from_wav(data)
 
-    def check(self) -> str:
-        """One line for ``talkcat doctor``; raises ``HardwareError`` if the engine fails."""
+    def check(self) -> list[Check]:
+        """For ``talkcat doctor``: the engine, and a FAIL per kiosk language without a voice.
+
+        Raises ``HardwareError`` if the engine does not start.
+        """
         engine = self._ensure_engine()
         voices = ", ".join(f"{lang}={voice}" for lang, voice in self.voices().items())
         missing = [lang for lang in ("sv", "en") if not self._voices.get(lang)]
-        note = f"; MISSING voice for {', '.join(missing)}" if missing else ""
-        return f"pyttsx3 {engine} (library {self.library or 'platform'}); voices {voices}{note}"
+        checks = [Check("OK", f"pyttsx3 {engine} (library {self.library or 'platform'}); "
+                              f"voices {voices}")]
+        checks += [Check("FAIL", f"no voice for {lang}", "install eSpeak NG voice data")
+                   for lang in missing]
+        return checks
 
     def close(self) -> None:
         if self._engine is not None:

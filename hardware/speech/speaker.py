@@ -44,13 +44,19 @@ from typing import Any, Literal
 from hardware.audio.earcons import EARCON_NAMES, earcon
 from hardware.audio.pcm import trim_tail
 from hardware.errors import HardwareError
-from hardware.protocols import Audio, AudioOutput, PlaybackListener, Synthesizer
+from hardware.protocols import (
+    RATE_MAX,
+    RATE_MIN,
+    Audio,
+    AudioOutput,
+    PlaybackListener,
+    Synthesizer,
+)
 from hardware.speech.text import Chunk, normalise_lang, plan_chunks
 
 log = logging.getLogger(__name__)
 
-MIN_RATE = 80
-MAX_RATE = 450
+MIN_RATE, MAX_RATE = RATE_MIN, RATE_MAX  # written once, in hardware.protocols
 LOOKAHEAD_CHUNKS = 2
 """Chunks synthesised ahead of the output; bounds memory for a long summary."""
 

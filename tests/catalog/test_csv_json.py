@@ -169,3 +169,124 @@ def test_reimport_updates_never_duplicates(tmp_path: Path, suffix: str) -> None:
     assert first.added > 0 and (second.added, second.updated) == (0, first.added)
     with Catalog.open(db, readonly=True) as catalog:
         assert catalog.stats()["records"] == first.added
+
+
+# --------------------------------------------------------------------------- issue 15
+
+
+def _hundred_rows(stray_at: int) -> str:
+    """A 100-row file whose row ``stray_at`` opens a quote it never closes properly; every
+    tenth row has a properly quoted author (where a stray quote would otherwise close)."""
+    lines = ["id,title,author,isbn,year"]
+    for i in range(1, 101):
+        title = '"Broken title' if i == stray_at else f"Title {i}"
+        author = '"Lindgren, Astrid"' if i % 10 == 0 else "Someone"
+        lines.append(f"r{i},{title},{author},,2001")
+    return "\n".join(lines) + "\n"
+
+
+@pytest.mark.parametrize("stray_at", [5, 95, 100])
+def test_stray_quote_rejects_its_line_and_every_other_row_loads(
+    tmp_path: Path, stray_at: int
+) -> None:
+    db = tmp_path / "c.db"
+    report = import_files(db, [_write(tmp_path / "stray.csv", _hundred_rows(stray_at))])
+    assert (report.added, len(report.rejected)) == (99, 1)  # every line accounted for
+    (rejected,) = report.rejected
+    assert rejected.position == f"line {stray_at + 1}" and "stray" in rejected.reason
+    with Catalog.open(db, readonly=True) as catalog:
+        assert catalog.get(f"r{stray_at}") is None
+        assert catalog.get(f"r{stray_at + 1}") is not None or stray_at == 100
+        assert catalog.get("r10").authors == ("Lindgren, Astrid",)
+
+
+def test_quoted_field_over_line_ends_that_closes_properly_is_one_row(tmp_path: Path) -> None:
+    text = 'id,title,summary\nr1,A,"First paragraph.\n\nSecond, longer one."\nr2,B,Short\n'
+    items = list(read_csv(_write(tmp_path / "multi.csv", text)))
+    first, second = _entries(items)
+    assert first.record.summary == "First paragraph.\n\nSecond, longer one."
+    assert (first.position, second.position) == ("line 2", "line 5")
+
+
+def test_csv_field_and_line_caps_reject_the_row_not_the_memory(tmp_path: Path) -> None:
+    from catalog.importers.csv_json import MAX_FIELD_CHARS, MAX_ROW_CHARS
+
+    text = (
+        "id,title,summary\n"
+        f"r1,A,{'x' * (MAX_FIELD_CHARS + 1)}\n"
+        f"r2,B,{'y' * (MAX_ROW_CHARS * 3)}\n"
+        'r3,C,"never closed\n'
+        "r4,D,fine\n"
+    )
+    items = list(read_csv(_write(tmp_path / "big.csv", text)))
+    rejected = [i for i in items if isinstance(i, Rejection)]
+    assert [r.position for r in rejected] == ["line 2", "line 3", "line 4"]
+    assert "65,536" in rejected[0].reason and "1,048,576" in rejected[1].reason
+    assert [e.record.id for e in _entries(items)] == ["r4"]
+
+
+@pytest.mark.parametrize(
+    ("value", "reason"),
+    [
+        ("1e400", "1e400"),
+        ("NaN", "NaN"),
+        ("-Infinity", "-Infinity"),
+        ("1" + "0" * 5000, "number"),
+        ("[" * 100 + "]" * 100, "nested"),
+        ("[" * 50_000 + "]" * 50_000, "nested"),
+    ],
+)
+@pytest.mark.parametrize("layout", ["array", "lines"])
+def test_one_bad_json_value_rejects_its_item_only(
+    tmp_path: Path, value: str, reason: str, layout: str
+) -> None:
+    items_text = ['{"id": "a", "title": "A"}', f'{{"id": "b", "title": "B", "year": {value}}}']
+    items_text.append('{"id": "c", "title": "C"}')
+    text = "[" + ",\n".join(items_text) + "]" if layout == "array" else "\n".join(items_text)
+    items = list(read_json(_write(tmp_path / "bad.json", text)))
+    assert [e.record.id for e in _entries(items)] == ["a", "c"]
+    (rejected,) = [i for i in items if isinstance(i, Rejection)]
+    assert rejected.position.startswith("item 2") and reason in rejected.reason
+
+
+def test_csv_number_of_thousands_of_digits_rejects_its_row(tmp_path: Path) -> None:
+    text = f"id,title,year,pages\na,A,{'9' * 5000},1\nb,B,2001,{'1' * 20}\nc,C,2001,300\n"
+    items = list(read_csv(_write(tmp_path / "n.csv", text)))
+    assert [e.record.id for e in _entries(items)] == ["c"]
+    reasons = [i.reason for i in items if isinstance(i, Rejection)]
+    assert "year" in reasons[0] and "5000 digits" in reasons[0] and "pages" in reasons[1]
+
+
+def test_bad_isbn_row_gets_the_check_digit_as_its_reason(tmp_path: Path) -> None:
+    items = list(read_csv(_write(tmp_path / "i.csv", "title,isbn\nA,9789100000001\n")))
+    (rejected,) = items
+    assert isinstance(rejected, Rejection)
+    assert "check digit" in rejected.reason and "could not be found again" not in rejected.reason
+
+
+@pytest.mark.parametrize(
+    ("cells", "people"),
+    [
+        (["García Márquez, Gabriel José"], ("García Márquez, Gabriel José",)),
+        (["Lindgren, Astrid; Wikland, Ilon"], ("Lindgren, Astrid", "Wikland, Ilon")),
+        (["Lindgren, Astrid | Wikland, Ilon"], ("Lindgren, Astrid", "Wikland, Ilon")),
+        (["Jansson, Tove", "Lagerlöf, Selma"], ("Jansson, Tove",)),
+    ],
+)
+def test_a_comma_belongs_to_a_name_in_a_library_file(
+    tmp_path: Path, cells: list[str], people: tuple[str, ...]
+) -> None:
+    text = "id,title,author\n" + "".join(f'i{i},T{i},"{c}"\n' for i, c in enumerate(cells))
+    first = _entries(list(read_csv(_write(tmp_path / "a.csv", text + "z,x,y\n"))))[0]
+    assert first.record.authors == people
+
+
+def test_direct_order_file_lists_people_with_commas(tmp_path: Path) -> None:
+    text = (
+        "title,authors,id\nA,Suzanne Collins,a\nB,Stephen King,b\n"
+        'C,"J.K. Rowling, Mary GrandPré",c\nD,"Hergé, Leslie Lonsdale-Cooper",d\n'
+        "E,Tove Jansson,e\n"
+    )
+    items = _entries(list(read_csv(_write(tmp_path / "g.csv", text + "F,x,f\n"))))
+    assert items[2].record.authors == ("J.K. Rowling", "Mary GrandPré")
+    assert items[3].record.authors == ("Hergé, Leslie Lonsdale-Cooper",)  # not all full names

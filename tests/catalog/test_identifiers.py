@@ -7,6 +7,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from stdnum import ean as std_ean
 from stdnum import isbn as std_isbn
+from stdnum import issn as std_issn
 
 from catalog.errors import InvalidIdentifier
 from catalog.identifiers import Identifier, identifier_keys, normalise
@@ -183,12 +184,17 @@ def test_property_ean13_check_digit_is_never_guessed(body: str, digit: int) -> N
     expected = std_ean.calc_check_digit(body)
     if str(digit) == expected:
         ident = normalise(text)
-        # 977 is the EAN prefix of serials: the key is the ISSN inside it.
-        assert (ident.kind, ident.value) == (
-            ("issn", ident.value) if text.startswith("977") else (ident.kind, text)
-        )
         if text.startswith("977"):
-            assert text[3:10] == ident.value[:7]
+            # 977 is the EAN prefix of serials: the key is the ISSN inside it, with the ISSN's
+            # own check digit (computed independently here, not read back from the result).
+            issn_body = text[3:10]
+            assert (ident.kind, ident.value) == ("issn", issn_body + std_issn.calc_check_digit(
+                issn_body))
+        else:
+            # 9790: sheet music (ISMN); 978/979: books; a leading 0 is a UPC-A in EAN form.
+            kind = "ismn" if text.startswith("9790") else "isbn" if text[:3] in (
+                "978", "979") else "upc" if text.startswith("0") else "ean"
+            assert (ident.kind, ident.value) == (kind, text)
     else:
         with pytest.raises(InvalidIdentifier, match=f"should be {expected}, not {digit}"):
             normalise(text)

@@ -201,3 +201,39 @@ def test_memory_does_not_grow_with_file_size(tmp_path: Path) -> None:
 
     small, large = peak_for(500), peak_for(2000)
     assert large < small * 1.5 + 512 * 1024, (small, large)
+
+
+@pytest.mark.parametrize("fmt", ["csv", "jsonl", "mrc", "parallel-mrc"])
+def test_same_id_twice_in_one_file_is_a_warning_with_both_places(
+    tmp_path: Path, fmt: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    if fmt == "csv":
+        path = tmp_path / "d.csv"
+        path.write_text("id,title\na,First A\nb,B\na,Second A\n", encoding="utf-8")
+        first, second = "line 2", "line 4"
+    elif fmt == "jsonl":
+        path = tmp_path / "d.jsonl"
+        path.write_text(
+            '{"id": "a", "title": "First A"}\n{"id": "b", "title": "B"}\n'
+            '{"id": "a", "title": "Second A"}\n',
+            encoding="utf-8",
+        )
+        first, second = "item 1 (line 1)", "item 3 (line 3)"
+    else:
+        path = tmp_path / "d.mrc"
+        records = [make_record("a", "First A"), make_record("b", "B")]
+        records += [make_record(f"x{i}", f"X {i}") for i in range(3000)]
+        path.write_bytes(b"".join([*records, make_record("a", "Second A")]))
+        if fmt == "parallel-mrc":  # the worker-process path writes through the same place
+            monkeypatch.setattr(importing, "PARALLEL_MIN_BYTES", 1)
+        first, second = "record 1 ", "record 3003 "
+    db = tmp_path / "c.db"
+    report = import_files(db, [path])
+    dup = [w for w in report.warnings if "same id" in w.reason]
+    assert len(dup) == 1, report.warnings
+    assert dup[0].position.startswith(second.strip()) and first.strip() in dup[0].reason
+    with Catalog.open(db, readonly=True) as catalog:
+        kept = catalog.get("a") or catalog.get("marc:a")
+        assert kept is not None and kept.title == "Second A"
+    again = import_files(db, [path])  # a re-import updates; only in-file repeats are warned
+    assert len([w for w in again.warnings if "same id" in w.reason]) == 1

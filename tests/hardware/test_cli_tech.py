@@ -13,7 +13,7 @@ import pytest
 from click.testing import CliRunner
 from reader_support import Pty, wait_for
 
-from kiosk import cli_tech
+from hardware import registry
 from kiosk.cli import main
 
 EXAMPLE = Path(__file__).parent / "example_driver"
@@ -35,7 +35,8 @@ def test_every_technician_command_has_help(runner):
 def test_drivers_lists_groups_modules_options(runner):
     result = runner.invoke(main, ["drivers"])
     assert result.exit_code == 0, result.output
-    for text in ("talkcat.readers:", "talkcat.speech:", "talkcat.audio:",
+    for text in ("talkcat.readers:", "talkcat.speech:", "talkcat.audio:", "talkcat.keypad:",
+                 "pygame     hardware.keypad.pygame_keys:PygameKeySource",
                  "serial     hardware.readers.serial:SerialReader",
                  "baudrate = 9600  (int) bits per second", "rfid", "replay", "keyboard"):
         assert text in result.output
@@ -126,7 +127,7 @@ def test_reader_test_errors(runner, tmp_path):
     assert "no such device - is the reader plugged in?" in result.output
     result = runner.invoke(main, ["reader-test", "--reader", "serial:loop://",
                                   "--option", "baud=9600"])
-    assert result.exit_code == 1
+    assert result.exit_code == 2  # a wrong option is a configuration fault (README: exit 2)
     assert "did you mean 'baudrate'" in result.output
     result = runner.invoke(main, ["reader-test", "--reader", "serial:loop://", "--option", "x"])
     assert result.exit_code == 2
@@ -134,19 +135,42 @@ def test_reader_test_errors(runner, tmp_path):
     assert "no reader driver 'nosuch'" in result.output
 
 
-def test_doctor_lines_are_ok_warn_fail_and_catalogue(runner, tmp_path, monkeypatch):
-    # Speech and audio checks belong to their own drivers; keep this test fast and hermetic.
-    monkeypatch.setattr(cli_tech, "check_speech", lambda: iter([cli_tech.Check("OK", "speech")]))
-    monkeypatch.setattr(cli_tech, "check_audio", lambda: iter([cli_tech.Check("OK", "audio")]))
+def test_an_unknown_driver_exits_2_whatever_the_command(runner, tmp_path):
+    """One error edge: the same fault gives the same exit code in reader-test, run, config."""
+    toml = tmp_path / "kiosk.toml"
+    toml.write_text('[reader]\ndriver = "nosuch"\n')
+    for args in (
+        ["reader-test", "--reader", "nosuch"],
+        ["run", "--reader", "nosuch", "--audio", "none", "--speech", "recording"],
+        ["config", "check", str(toml)],
+    ):
+        result = runner.invoke(main, args)
+        assert result.exit_code == 2, (args, result.output)
+        assert "no reader driver 'nosuch'" in result.output, (args, result.output)
+        assert "Traceback" not in result.output
+
+
+@pytest.fixture
+def quiet_devices(monkeypatch):
+    """Speech and audio checks answered without starting eSpeak or the mixer (fast, hermetic)."""
+    from hardware.audio.pygame_output import PygameOutput
+    from hardware.speech.pyttsx3_engine import Pyttsx3Synthesizer
+
+    monkeypatch.setattr(Pyttsx3Synthesizer, "check", lambda self: "voices sv, en")
+    monkeypatch.setattr(PygameOutput, "check", lambda self: "mixer 22050 Hz")
+
+
+def test_doctor_lines_are_ok_warn_fail_and_catalogue(runner, tmp_path, quiet_devices):
     db = tmp_path / "catalogue.db"
     with sqlite3.connect(db) as conn:
         conn.execute("PRAGMA user_version = 3")
         conn.execute("CREATE TABLE t (x)")
     result = runner.invoke(main, ["doctor", "--db", str(db)])
-    lines = result.output.splitlines()
+    lines = [line for line in result.output.splitlines() if not line.startswith("talkcat:")]
     assert lines
     assert all(line.split()[0] in ("OK", "WARN", "FAIL") for line in lines), result.output
-    assert any("talkcat.readers:" in line for line in lines)
+    assert "speech driver 'pyttsx3': voices sv, en" in result.output
+    assert "audio driver 'pygame': mixer 22050 Hz" in result.output
     assert f"OK    catalogue {db}: schema version 3, quick_check ok" in result.output
     if os.geteuid() == 0:
         assert "WARN  running as root" in result.output
@@ -155,10 +179,49 @@ def test_doctor_lines_are_ok_warn_fail_and_catalogue(runner, tmp_path, monkeypat
     assert "FAIL  catalogue" in missing.output and "not found" in missing.output
 
 
-def test_doctor_checks_individually(tmp_path):
-    assert next(cli_tech.check_scanners(str(tmp_path / "*kbd*"))).status == "WARN"
+def test_doctor_asks_every_registered_driver_for_its_check(runner, quiet_devices):
+    result = runner.invoke(main, ["doctor"])
+    for kind in registry.KINDS:
+        for info in registry.available(kind.group):
+            assert f"{kind.label} '{info.name}'" in result.output, (info.name, result.output)
+
+
+def test_doctor_runs_a_third_party_check_and_survives_a_broken_one(
+    runner, tmp_path, monkeypatch, quiet_devices
+):
+    info = tmp_path / "broken-1.0.dist-info"
+    info.mkdir()
+    (info / "METADATA").write_text("Metadata-Version: 2.1\nName: broken\nVersion: 1.0\n")
+    (info / "entry_points.txt").write_text("[talkcat.readers]\nbroken = talkcat_gone:R\n")
+    (tmp_path / "raising_check.py").write_text(
+        "class R:\n    OPTIONS = ()\n"
+        "    @staticmethod\n    def check():\n        raise RuntimeError('boom')\n"
+    )
+    raising = tmp_path / "raising-1.0.dist-info"
+    raising.mkdir()
+    (raising / "METADATA").write_text("Metadata-Version: 2.1\nName: raising\nVersion: 1.0\n")
+    (raising / "entry_points.txt").write_text("[talkcat.speech]\nraising = raising_check:R\n")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    result = runner.invoke(main, ["doctor"])
+    assert "FAIL  reader driver 'broken' is broken: ModuleNotFoundError" in result.output
+    assert "FAIL  speech driver 'raising': check() raised RuntimeError: boom" in result.output
+    assert "reader driver 'serial'" in result.output  # the others still reported
+    assert result.exit_code == 1
+    assert "Traceback" not in result.output
+
+
+def test_a_reader_without_a_device_warns_with_the_fix(monkeypatch, tmp_path):
+    from serial.tools import list_ports
+
+    from hardware.readers.hid import HidReader
+    from hardware.readers.serial import SerialReader
+
+    monkeypatch.setattr(list_ports, "comports", lambda: [])
+    (check,) = SerialReader.check()
+    assert check.status == "WARN" and "no serial ports" in check.what and "plug in" in check.fix
+    checks = HidReader.check(str(tmp_path / "*kbd*"))
+    scanners = [c for c in checks if "input devices" in c.what]
+    assert scanners[0].status == "WARN" and "/dev/input/by-id/" in scanners[0].fix
     (tmp_path / "usb-Scanner-event-kbd").write_text("")
-    checks = list(cli_tech.check_scanners(str(tmp_path / "*kbd*")))
-    assert checks[0].status == "OK" and "usb-Scanner-event-kbd" in checks[0].what
-    for check in cli_tech.check_serial_ports():
-        assert check.status in ("OK", "WARN", "FAIL")
+    found = [c for c in HidReader.check(str(tmp_path / "*kbd*")) if "input device " in c.what]
+    assert found[0].status == "OK" and "usb-Scanner-event-kbd" in found[0].what

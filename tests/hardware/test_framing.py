@@ -105,6 +105,19 @@ def test_non_utf8_payload_is_discarded_with_reason():
     assert "not UTF-8" in reasons[0]
 
 
+def test_a_discarded_frame_is_logged_by_length_and_hash_never_by_content(caplog):
+    """A garbled scan of a library card must not put the card's number in the log."""
+    parser = TerminatorParser("line", max_frame=16)
+    card = b"29000012345678"
+    with caplog.at_level(logging.DEBUG):
+        parser.feed(b"\xff" + card + b"\r")  # not UTF-8: wrong baud rate
+        parser.feed(card * 3 + b"\r")  # over max_frame
+    assert caplog.text.count("frame discarded") == 2
+    assert "bytes, sha256 " in caplog.text
+    for secret in (b"29000012345678", b"12345678", b"2900"):
+        assert secret.decode() not in caplog.text
+
+
 # ------------------------------------------------------------------ shaping, AIM
 
 

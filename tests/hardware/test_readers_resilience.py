@@ -168,13 +168,17 @@ def test_unexpected_exception_and_broken_callback_are_contained():
         def read(self, timeout):
             raise OSError(5, "Input/output error")
 
+    calls = []
+
     def bad_callback(message):
+        calls.append(message)
         raise RuntimeError("callback bug")
 
     reader = ReconnectingReader(Boom(), bad_callback, clock=clock, sleep=clock.sleep)
     reader.open()
-    assert reader.read(0.5) is None
+    assert reader.read(0.5) is None  # the callback's own exception did not escape
     assert "OSError" in reader.fault
+    assert len(calls) == 1 and "Input/output error" in calls[0]  # it really was called
 
 
 def test_read_before_open_is_a_programming_error():

@@ -376,7 +376,7 @@ def test_backspace_deletes_then_cancels_typing(visit) -> None:
     assert v.wait_speak(4).text == SV["typing_cancelled"]
     v.press("KP_7")  # help again, not the digit 7
     assert v.wait_speak(5).text == SV["help_keys"]
-    assert v.kiosk.keypad.mode is None
+    assert v.kiosk.visit.keypad.mode is None
 
 
 def test_a_typed_identifier_not_in_the_catalogue_is_spoken_as_such(visit) -> None:
@@ -594,7 +594,9 @@ def test_a_label_speaks_its_own_text(visit) -> None:
     assert said.text == LABEL_TEXT and said.item == "shelf-talbok-barn"
 
 
-def test_errors_are_spoken_never_a_tone_alone(visit, tmp_path: Path) -> None:
+def test_errors_are_spoken_and_a_repeat_within_the_interval_is_only_a_cue(
+    visit, tmp_path: Path
+) -> None:
     v = visit(error_interval=5.0)
     v.scan("9789100563227")  # wrong check digit
     assert v.wait_speak(1).text == SV["invalid"]
@@ -798,8 +800,42 @@ def test_the_keypads_own_typing_warning_does_not_answer_the_idle_warning(visit) 
     v.tick()
     s = v.kiosk.session
     assert (s.language, s.rate, s.verbose) == ("sv", 160, True)
-    assert v.kiosk.keypad.mode is None
+    assert v.kiosk.visit.keypad.mode is None
     assert EN["idle_kept"] not in v.said()
+
+
+@pytest.mark.parametrize(
+    "scanned",
+    [
+        "]F029000012345678",  # AIM prefix left in the text (keyboard wedge)
+        "*29000012345678*",  # Code 39 start/stop
+        "]A0*29000012345678*",
+        "A29000012345678B",  # Codabar start/stop letters
+        "c29000012345678d",
+        "2900 0012 3456 78",  # printed grouping
+        "2900-0012-3456-78",
+        " 29000012345678\r",
+    ],
+)
+def test_a_patron_card_in_any_scanner_form_is_never_said_counted_or_logged(
+    visit, tmp_path: Path, caplog: pytest.LogCaptureFixture, scanned: str
+) -> None:
+    from catalog.missing import MissingCounter
+
+    caplog.set_level(logging.DEBUG)
+    with MissingCounter(tmp_path / "missing.db") as missing:
+        v = visit(patron_pattern=r"^2\d{13}$", missing=missing)
+        v.scan(scanned)
+        assert v.wait_speak(1).text == SV["patron_card"]
+        v.scan(TOVE)  # an ordinary book is still an ordinary book
+        assert v.wait_speak(2).text.startswith(TOVE_SV)
+        v.wait_quiet()
+        assert missing.counts() == []
+    transcript = v.transcript_path.read_text("utf-8")
+    for secret in ("29000012345678", "12345678", "3456"):
+        assert secret not in transcript
+        assert not [m for m in caplog.messages if secret in m]
+        assert not [t for t in v.synth.texts if secret in t]
 
 
 def test_a_patron_card_is_named_but_its_number_never_said_shown_or_logged(

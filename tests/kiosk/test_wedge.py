@@ -59,6 +59,6 @@ def test_a_stuck_wedge_line_is_bounded(pygame_keys, tmp_path: Path) -> None:
     try:
         for _ in range(500):
             v.kiosk.on_raw_key("7")
-        assert len(v.kiosk._wedge) <= 64
+        assert len(v.kiosk.visit.wedge) <= 64
     finally:
         v.close()

@@ -6,7 +6,10 @@ quietly eroding in an edit.
 
 from __future__ import annotations
 
+import ctypes
+import os
 import re
+import shutil
 import subprocess
 import sys
 from collections import defaultdict
@@ -14,19 +17,24 @@ from pathlib import Path
 
 import pytest
 
-from kiosk import cli_tech
+from hardware import cli as cli_tech
 from tests.support import ROOT
 
 OPERATIONS = ROOT / "docs" / "operations.md"
 
 
-def unit_directives() -> dict[str, list[str]]:
-    """``Key -> [values]`` of the ``[Service]`` section of the ini block in operations.md."""
+def kiosk_unit() -> str:
+    """The ini block of the kiosk's own unit (the one whose ExecStart runs ``talkcat run``)."""
     text = OPERATIONS.read_text(encoding="utf-8")
     blocks = re.findall(r"```ini\n(.*?)```", text, re.DOTALL)
-    units = [b for b in blocks if "[Service]" in b]
-    assert len(units) == 1, "expected exactly one systemd unit in docs/operations.md"
-    body = units[0].replace("\\\n", " ")
+    units = [b for b in blocks if "[Service]" in b and "talkcat run" in b.replace("\\\n", " ")]
+    assert len(units) == 1, "expected exactly one kiosk unit (talkcat run) in docs/operations.md"
+    return units[0]
+
+
+def unit_directives() -> dict[str, list[str]]:
+    """``Key -> [values]`` of the ``[Service]`` section of the ini block in operations.md."""
+    body = kiosk_unit().replace("\\\n", " ")
     service = body.split("[Service]", 1)[1].split("\n[", 1)[0]
     found: dict[str, list[str]] = defaultdict(list)
     for line in service.splitlines():
@@ -100,3 +108,72 @@ def test_run_as_root_says_so_in_the_log(tmp_path: Path) -> None:
         _, stderr = proc.communicate(timeout=30)
     assert "running as root: a kiosk should run as its own unprivileged user" in stderr
     assert [e["text"] for e in events if e["event"] == "speak"] == [TOVE]
+
+
+def test_unit_has_no_network_no_capabilities_and_a_syscall_filter() -> None:
+    unit = unit_directives()
+    for key in ("ProtectKernelLogs", "ProtectClock", "ProtectHostname", "RestrictNamespaces",
+                "LockPersonality", "MemoryDenyWriteExecute", "PrivateNetwork"):
+        assert unit[key] == ["yes"], key
+    assert unit["CapabilityBoundingSet"] == [""]
+    assert unit["RestrictAddressFamilies"] == ["AF_UNIX"]
+    assert "@system-service" in unit["SystemCallFilter"]
+    assert unit["SystemCallErrorNumber"] == ["EPERM"]
+
+
+@pytest.mark.skipif(shutil.which("systemd-analyze") is None, reason="systemd-analyze not installed")
+def test_systemd_analyze_rates_the_documented_unit_ok(tmp_path: Path) -> None:
+    """systemd's own exposure score of the unit technicians copy: at most 2.5 ("OK")."""
+    unit = tmp_path / "talkcat.service"
+    unit.write_text(kiosk_unit().replace("\\\n", " "), encoding="utf-8")
+    result = subprocess.run(
+        ["systemd-analyze", "security", "--offline=true", "--no-pager", str(unit)],
+        capture_output=True, text=True, timeout=60, check=False,
+    )
+    found = re.search(r"Overall exposure level for \S+: (\d+\.\d+) (\w+)", result.stdout)
+    assert found, result.stdout[-2000:] + result.stderr[-2000:]
+    assert float(found.group(1)) <= 2.5, result.stdout
+
+
+_PR_SET_MDWE, _PR_MDWE_REFUSE_EXEC_GAIN = 65, 1
+
+
+def _deny_write_execute() -> None:  # runs in the child between fork and exec
+    libc = ctypes.CDLL(None, use_errno=True)
+    if libc.prctl(_PR_SET_MDWE, _PR_MDWE_REFUSE_EXEC_GAIN, 0, 0, 0) != 0:
+        os._exit(97)
+
+
+def _mdwe_supported() -> bool:
+    probe = subprocess.run([sys.executable, "-c", "pass"], preexec_fn=_deny_write_execute,
+                           check=False)
+    return probe.returncode == 0
+
+
+def test_speech_and_audio_run_without_writable_executable_memory(tmp_path: Path) -> None:
+    """``MemoryDenyWriteExecute=yes`` is only in the unit because the real engine allows it.
+
+    Linux 6.3+ offers the same rule to any process (prctl PR_SET_MDWE, inherited across
+    exec); the kiosk is run under it with real eSpeak NG speech and pygame's mixer, and must
+    speak a book to its end.
+    """
+    if not _mdwe_supported():
+        pytest.skip("this kernel has no PR_SET_MDWE (Linux 6.3+)")
+    from tests.reliability.rig import TOVE, TOVE_ISBN, make_catalogue
+    from tests.support import TALKCAT, finished, talkcat_env, wait_for_events
+
+    db = make_catalogue(tmp_path / "c.db")
+    transcript = tmp_path / "t.jsonl"
+    proc = subprocess.Popen(
+        [*TALKCAT, "run", "--db", str(db), "--reader", f"list:{TOVE_ISBN}", "--transcript",
+         str(transcript), "--audio", "pygame", "--speech", "pyttsx3"],
+        stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        env=talkcat_env(), preexec_fn=_deny_write_execute,
+    )
+    try:
+        wait_for_events(transcript, finished(TOVE), timeout=120, proc=proc)
+    finally:
+        proc.terminate()
+        _, stderr = proc.communicate(timeout=30)
+    assert proc.returncode == 0, stderr
+    assert "Traceback" not in stderr

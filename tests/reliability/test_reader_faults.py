@@ -125,13 +125,13 @@ def test_flood_at_ten_thousand_frames_a_second_stays_bounded(
     said: list[str] = []
     try:
         with rig:
-            original = rig.kiosk.say
+            original = rig.kiosk.visit.say
 
             def spy(utterance, **kwargs):  # type: ignore[no-untyped-def]
                 said.append(utterance.text)
                 original(utterance, **kwargs)
 
-            rig.kiosk.say = spy  # type: ignore[method-assign]
+            rig.kiosk.visit.say = spy  # type: ignore[method-assign]
             stop = threading.Event()
             sent = _flood(device, frames, 10_000, stop)
             # After the flood, one good scan: it is the one the visitor hears.
@@ -258,8 +258,8 @@ def test_error_words_are_rate_limited_on_a_simulated_clock(tmp_path: Path, inter
     rig = KioskRig(PushReader(), make_catalogue(tmp_path / "c.db"), tmp_path / "t.jsonl",
                    kiosk_options={"clock": clock, "error_interval": interval})
     said: list[str] = []
-    original = rig.kiosk.say
-    rig.kiosk.say = lambda u, **kw: (said.append(u.text), original(u, **kw))  # type: ignore[method-assign]
+    original = rig.kiosk.visit.say
+    rig.kiosk.visit.say = lambda u, **kw: (said.append(u.text), original(u, **kw))  # type: ignore[method-assign]
     # 600 unreadable scans over 60 simulated seconds (ten a second).
     for _ in range(600):
         rig.kiosk.handle(Frame(text="9789100563227", raw=b""))

@@ -1,14 +1,17 @@
 """Staff commands: import, export, search, catalogue maintenance, the not-found list.
 
-Exit codes follow ``kiosk.cli``: 0 success, 1 nothing usable / nothing found, 2 bad input or
-usage, 3 the catalogue cannot be opened.  The catalogue library raises; this module turns
-what it raises into messages and exit codes.
+The catalogue room's own CLI, beside its library (as sqlite-utils keeps its CLI beside its
+library); the root ``talkcat`` group in ``kiosk.cli`` mounts it with ``register``.  It never
+imports ``kiosk`` or ``hardware``.  Commands raise the project's errors (``talkcat.errors``:
+``NothingFound`` exit 1, ``InvalidInput`` exit 2, ``CatalogError`` exit 3); the root turns
+them into one line and an exit code, in one place.
 """
 
 from __future__ import annotations
 
 import csv
 import json
+import sqlite3
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -17,23 +20,16 @@ from typing import IO, Any
 
 import click
 
-from catalog.errors import CatalogError
+from catalog.errors import CatalogError, NothingFound
 from catalog.importing import ImportReport, import_files, upgrade
 from catalog.missing import MissingCounter
 from catalog.records import Label, Record, record_to_dict
 from catalog.store import Catalog
+from talkcat.errors import InvalidInput
 
-
-class CatalogUnavailable(click.ClickException):
-    """The catalogue file cannot be opened (missing, corrupt, wrong schema): exit 3."""
-
-    exit_code = 3
-
-
-class NothingFound(click.ClickException):
-    """Nothing usable loaded / nothing matched: exit 1."""
-
-    exit_code = 1
+# Kept importable under their old names: both are now members of the one error family.
+CatalogUnavailable = CatalogError
+__all__ = ["CatalogUnavailable", "NothingFound", "catalogue_check", "register"]
 
 
 DB_OPTION = click.option(
@@ -47,10 +43,7 @@ DB_OPTION = click.option(
 
 @contextmanager
 def _open_readonly(db: Path) -> Iterator[Catalog]:
-    try:
-        catalog = Catalog.open(db, readonly=True)
-    except CatalogError as exc:
-        raise CatalogUnavailable(str(exc)) from exc
+    catalog = Catalog.open(db, readonly=True)
     try:
         yield catalog
     finally:
@@ -112,8 +105,6 @@ def import_command(
 
     try:
         report = import_files(db, files, replace=replace, strict=strict, progress=progress)
-    except CatalogError as exc:
-        raise CatalogUnavailable(str(exc)) from exc
     except FileNotFoundError as exc:
         raise click.BadParameter(str(exc)) from exc
     finally:
@@ -130,11 +121,9 @@ def import_command(
         _write_report(report_path, report)
     click.echo(f"{db}: {report.summary()} ({report.seconds:.1f} s)")
     if strict and report.rejected:
-        click.echo("--strict: something was rejected, so nothing was saved.", err=True)
-        sys.exit(2)
+        raise InvalidInput("--strict: something was rejected, so nothing was saved.")
     if report.usable == 0:
-        click.echo("Nothing usable was loaded.", err=True)
-        sys.exit(1)
+        raise NothingFound("Nothing usable was loaded.")
 
 
 # --------------------------------------------------------------------------- search
@@ -282,7 +271,8 @@ def export_command(db: Path, fmt: str, output: Path | None) -> None:
     `talkcat import` reads - so staff can check, edit and re-import their data."""
     with _open_readonly(db) as catalog:
         if output is None:
-            stream = sys.stdout
+            # Data for another program: past the terminal filter (kiosk.terminal), as is.
+            stream = getattr(sys.stdout, "wrapped", sys.stdout)
             reconfigure = getattr(stream, "reconfigure", None)
             if reconfigure is not None:
                 reconfigure(encoding="utf-8")  # "UTF-8 as is", whatever the locale says
@@ -334,10 +324,7 @@ def stats_command(db: Path, as_json: bool) -> None:
 @DB_OPTION
 def upgrade_command(db: Path) -> None:
     """Apply pending schema migrations (the kiosk refuses an older schema until this runs)."""
-    try:
-        old, new = upgrade(db)
-    except CatalogError as exc:
-        raise CatalogUnavailable(str(exc)) from exc
+    old, new = upgrade(db)
     if old == new:
         click.echo(f"{db}: schema version {new}, already up to date")
     else:
@@ -354,7 +341,7 @@ def check_command(db: Path, full: bool) -> None:
     if problems:
         for line in problems:
             click.echo(f"{db}: {line}", err=True)
-        raise CatalogUnavailable(f"{db}: {len(problems)} problem(s) found; re-import the catalogue")
+        raise CatalogError(f"{db}: {len(problems)} problem(s) found; re-import the catalogue")
     click.echo(f"{db}: ok")
 
 
@@ -378,16 +365,47 @@ def missing_command(state: Path, limit: int | None) -> None:
     if not state.exists():
         click.echo(f"{state}: no unfound scans recorded yet")
         return
-    try:
-        with MissingCounter(state) as counter:
-            counts = counter.counts()
-    except CatalogError as exc:
-        raise CatalogUnavailable(str(exc)) from exc
+    with MissingCounter(state) as counter:
+        counts = counter.counts()
     if not counts:
         click.echo(f"{state}: no unfound scans recorded")
         return
     for identifier, count in counts[:limit]:
         click.echo(f"{count}\t{identifier}")
+
+
+# --------------------------------------------------------------------------- doctor
+
+
+def catalogue_check(db: Path) -> Iterator[tuple[str, str, str]]:
+    """``(status, what, fix)`` lines about one catalogue file, for ``talkcat doctor --db``.
+
+    Opened read-only with bare ``sqlite3`` first, so a damaged file is described rather than
+    refused by ``Catalog.open``'s schema check.
+    """
+    if not db.exists():
+        yield ("FAIL", f"catalogue {db}: not found", "talkcat import FILE... --db DB")
+        return
+    try:
+        conn = sqlite3.connect(f"file:{db}?mode=ro", uri=True, timeout=5)
+        try:
+            result = conn.execute("PRAGMA quick_check").fetchone()[0]
+            version = conn.execute("PRAGMA user_version").fetchone()[0]
+        finally:
+            conn.close()
+    except sqlite3.Error as exc:
+        yield ("FAIL", f"catalogue {db}: {exc}", "re-import it: talkcat import --replace")
+        return
+    if result != "ok":
+        yield ("FAIL", f"catalogue {db}: damaged ({result})", "re-import it with --replace")
+        return
+    stats = ""
+    try:
+        with Catalog.open(db, readonly=True) as catalog:
+            stats = f", {catalog.stats()}"
+    except (CatalogError, sqlite3.Error):
+        stats = ""
+    yield ("OK", f"catalogue {db}: schema version {version}, quick_check ok{stats}", "")
 
 
 def register(group: click.Group) -> None:

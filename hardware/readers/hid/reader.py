@@ -1,4 +1,4 @@
-"""USB barcode scanners that present themselves as keyboards (HID), read through Linux evdev.
+"""The ``hid`` reader: USB scanners that present themselves as keyboards, read through evdev.
 
 Most USB scanners arrive in "keyboard wedge" mode: they *type* the barcode and press Enter.
 The ``keyboard`` driver reads that from standard input, which only works while the kiosk's
@@ -6,12 +6,9 @@ terminal has focus, and every scan also lands in whatever else has focus.  This 
 the scanner's own ``/dev/input/eventN`` node instead and, by default, *grabs* it
 (``EVIOCGRAB``), so scans reach the kiosk only - never a desktop, a login prompt or a shell.
 
-Key events carry key *positions*, not characters, so the characters depend on the keyboard
-layout the scanner is configured to emulate.  ``KeyAssembler`` turns positions plus
-Shift/AltGr/CapsLock state into text with a small table per layout (``us`` and ``sv``, taken
-from xkeyboard-config's ``us`` and ``se`` maps; see ``LAYOUTS`` and docs/drivers.md).  It is a
-pure class so the mapping is tested without a device.  A key it has no character for is
-ignored and counted, never guessed: a wrong character would make a wrong identifier.
+Key events carry key *positions*, not characters: ``layouts.py`` says which position types
+which character, and the pure ``assembler.KeyAssembler`` turns key events into lines.  This
+module is the device half: finding the scanner, grabbing it, reading its events.
 
 ``evdev`` is optional (``pip install 'talking-catalogue[hid]'``, Linux only) and imported in
 ``open``, so ``talkcat drivers`` can list this driver on any machine.
@@ -22,310 +19,30 @@ from __future__ import annotations
 import errno
 import glob
 import logging
+import os
 import re
 import select
 import time
-import unicodedata
 from collections import deque
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from hardware.errors import HardwareError
 from hardware.framing import DEFAULT_MAX_FRAME, Clock, DiscardListener, Shaping, decode_escapes
-from hardware.protocols import Frame, Option
+from hardware.protocols import Check, Frame, Option
+from hardware.readers.hid.assembler import KeyAssembler
+from hardware.readers.hid.layouts import (
+    DIGIT_KEYS,
+    EV_KEY,
+    EV_SYN,
+    KEY_ENTER,
+    LAYOUTS,
+    LED_CAPSL,
+    SYN_DROPPED,
+    TERMINATOR_KEYS,
+)
 
 log = logging.getLogger(__name__)
-
-# ------------------------------------------------------------------ Linux input event codes
-# From <linux/input-event-codes.h>; a stable kernel ABI, spelled out here so the layout tables
-# and their tests need no evdev (the tests check them against evdev.ecodes when it is there).
-
-EV_SYN = 0x00
-EV_KEY = 0x01
-SYN_DROPPED = 3
-LED_NUML = 0
-LED_CAPSL = 1
-
-KEY_1, KEY_0 = 2, 11
-KEY_MINUS, KEY_EQUAL, KEY_TAB = 12, 13, 15
-KEY_Q, KEY_E, KEY_P = 16, 18, 25
-KEY_LEFTBRACE, KEY_RIGHTBRACE, KEY_ENTER, KEY_LEFTCTRL = 26, 27, 28, 29
-KEY_A, KEY_L = 30, 38
-KEY_SEMICOLON, KEY_APOSTROPHE, KEY_GRAVE, KEY_LEFTSHIFT, KEY_BACKSLASH = 39, 40, 41, 42, 43
-KEY_Z, KEY_M = 44, 50
-KEY_COMMA, KEY_DOT, KEY_SLASH, KEY_RIGHTSHIFT = 51, 52, 53, 54
-KEY_KPASTERISK, KEY_LEFTALT, KEY_SPACE, KEY_CAPSLOCK = 55, 56, 57, 58
-KEY_KP7, KEY_KP8, KEY_KP9, KEY_KPMINUS = 71, 72, 73, 74
-KEY_KP4, KEY_KP5, KEY_KP6, KEY_KPPLUS = 75, 76, 77, 78
-KEY_KP1, KEY_KP2, KEY_KP3, KEY_KP0, KEY_KPDOT = 79, 80, 81, 82, 83
-KEY_102ND = 86
-KEY_KPENTER, KEY_RIGHTCTRL, KEY_KPSLASH, KEY_RIGHTALT = 96, 97, 98, 100
-KEY_LEFTMETA, KEY_RIGHTMETA = 125, 126
-
-DIGIT_KEYS: tuple[int, ...] = tuple(range(KEY_1, KEY_0 + 1))
-_LETTER_ROWS: tuple[tuple[int, str], ...] = ((KEY_Q, "qwertyuiop"), (KEY_A, "asdfghjkl"),
-                                             (KEY_Z, "zxcvbnm"))
-_LETTER_CODES = frozenset(
-    code for first, row in _LETTER_ROWS for code in range(first, first + len(row))
-)
-_SHIFT = frozenset({KEY_LEFTSHIFT, KEY_RIGHTSHIFT})
-# Keys that turn a key press into a shortcut rather than a character (Ctrl+C is not "c").
-_COMMAND = frozenset({KEY_LEFTCTRL, KEY_RIGHTCTRL, KEY_LEFTALT, KEY_LEFTMETA, KEY_RIGHTMETA})
-_MODIFIERS = _SHIFT | _COMMAND | {KEY_RIGHTALT}
-TERMINATOR_KEYS: dict[str, frozenset[int]] = {
-    "enter": frozenset({KEY_ENTER, KEY_KPENTER}),
-    "tab": frozenset({KEY_TAB}),
-}
-
-# ------------------------------------------------------------------ layouts
-
-# Spacing accent of a dead key -> the combining mark it puts on the next letter.
-DEAD_ACCENTS: dict[str, str] = {"´": "\u0301", "`": "\u0300", "¨": "\u0308", "^": "\u0302",
-                                "~": "\u0303"}
-
-Levels = tuple[str, str, str]
-"""Characters without modifier, with Shift, with AltGr; "" where the layout has none."""
-
-
-@dataclass(frozen=True)
-class Layout:
-    """What each key position types in one keyboard layout.
-
-    ``dead`` marks (key, level) pairs that are dead keys: they type nothing themselves and
-    put their accent on the next key (a space gives the bare accent).  ``caps`` are the keys
-    CapsLock shifts (the letters, including å, ä, ö).  ``altgr`` says whether Right Alt is
-    AltGr; in ``us`` it is a plain Alt, so Right Alt + key is a shortcut, not a character.
-    """
-
-    name: str
-    keys: Mapping[int, Levels]
-    caps: frozenset[int]
-    altgr: bool
-    dead: frozenset[tuple[int, int]] = field(default_factory=frozenset)
-
-
-def _row(first: int, plain: str, shifted: str, altgr: str = "") -> dict[int, Levels]:
-    altgr = altgr.ljust(len(plain))
-    return {
-        first + i: (plain[i], shifted[i], altgr[i].strip()) for i in range(len(plain))
-    }
-
-
-def _letters() -> dict[int, Levels]:
-    keys: dict[int, Levels] = {}
-    for first, letters in _LETTER_ROWS:
-        keys.update(_row(first, letters, letters.upper()))
-    return keys
-
-
-def _keypad(decimal: str) -> dict[int, Levels]:
-    """Keypad keys type the same in both layouts, except the decimal key (`,` in Swedish).
-
-    Scanners in "keypad emulation" mode send these to be layout-independent; they mean digits
-    whatever the host's NumLock says, so NumLock is not consulted.
-    """
-    digits = {KEY_KP0: "0", KEY_KP1: "1", KEY_KP2: "2", KEY_KP3: "3", KEY_KP4: "4",
-              KEY_KP5: "5", KEY_KP6: "6", KEY_KP7: "7", KEY_KP8: "8", KEY_KP9: "9",
-              KEY_KPASTERISK: "*", KEY_KPMINUS: "-", KEY_KPPLUS: "+", KEY_KPSLASH: "/",
-              KEY_KPDOT: decimal}
-    return {code: (char, char, "") for code, char in digits.items()}
-
-
-def _us() -> Layout:
-    keys = _letters()
-    keys.update(_row(KEY_1, "1234567890-=", "!@#$%^&*()_+"))
-    keys.update(_row(KEY_LEFTBRACE, "[]", "{}"))
-    keys.update(_row(KEY_SEMICOLON, ";'`", ":\"~"))
-    keys[KEY_BACKSLASH] = ("\\", "|", "")
-    keys.update(_row(KEY_COMMA, ",./", "<>?"))
-    keys[KEY_SPACE] = (" ", " ", "")
-    keys[KEY_102ND] = ("<", ">", "")  # the extra ISO key, as xkb's pc105 "us" maps it
-    keys.update(_keypad("."))
-    return Layout("us", keys, _LETTER_CODES, altgr=False)
-
-
-def _sv() -> Layout:
-    keys = _letters()
-    keys[KEY_E] = ("e", "E", "€")
-    keys[KEY_M] = ("m", "M", "µ")
-    keys.update(_row(KEY_1, "1234567890+", "!\"#¤%&/()=?", "¡@£$€¥{[]}\\"))
-    keys[KEY_EQUAL] = ("´", "`", "±")  # dead acute / dead grave
-    keys[KEY_LEFTBRACE] = ("å", "Å", "¨")  # AltGr: dead diaeresis
-    keys[KEY_RIGHTBRACE] = ("¨", "^", "~")  # all three dead
-    keys[KEY_SEMICOLON] = ("ö", "Ö", "ø")
-    keys[KEY_APOSTROPHE] = ("ä", "Ä", "æ")
-    keys[KEY_GRAVE] = ("§", "½", "¶")
-    keys[KEY_BACKSLASH] = ("'", "*", "´")
-    keys[KEY_COMMA] = (",", ";", "")
-    keys[KEY_DOT] = (".", ":", "·")
-    keys[KEY_SLASH] = ("-", "_", "")
-    keys[KEY_102ND] = ("<", ">", "|")
-    keys[KEY_SPACE] = (" ", " ", " ")
-    keys.update(_keypad(","))
-    caps = _LETTER_CODES | {KEY_LEFTBRACE, KEY_SEMICOLON, KEY_APOSTROPHE}  # å ö ä
-    dead = frozenset({(KEY_EQUAL, 0), (KEY_EQUAL, 1), (KEY_LEFTBRACE, 2), (KEY_RIGHTBRACE, 0),
-                      (KEY_RIGHTBRACE, 1), (KEY_RIGHTBRACE, 2)})
-    return Layout("sv", keys, caps, altgr=True, dead=dead)
-
-
-LAYOUTS: dict[str, Layout] = {"us": _us(), "sv": _sv()}
-
-
-def _compose(accent: str, char: str) -> str:
-    """Dead key then ``char``: the accented letter, the bare accent for a space, else both.
-
-    "Else both" is what Windows and most scanners' hosts do; nothing typed is thrown away.
-    """
-    if char == " ":
-        return accent
-    composed = unicodedata.normalize("NFC", char + DEAD_ACCENTS[accent])
-    return composed if len(composed) == 1 else accent + char
-
-
-class KeyAssembler:
-    """Key events in, complete lines out, for one layout and terminator.
-
-    ``feed(code, value)`` takes an ``EV_KEY`` event (value 1 = press, 0 = release,
-    2 = autorepeat) and returns the line when the terminator is pressed, else ``None``.
-    Only presses type; releases only matter for modifiers, and autorepeat never types (a
-    scanner does not hold keys; a repeat means a stuck key or a dropped release).
-
-    Memory is bounded: a line longer than ``max_frame`` characters is discarded (reported
-    through ``on_discard``) and the rest of it, up to its terminator, skipped, so its tail
-    cannot pass for an identifier.
-    """
-
-    def __init__(
-        self,
-        layout: str | Layout = "us",
-        *,
-        terminator: str = "enter",
-        max_frame: int = DEFAULT_MAX_FRAME,
-        on_discard: DiscardListener | None = None,
-    ) -> None:
-        if isinstance(layout, str):
-            if layout not in LAYOUTS:
-                raise ValueError(f"layout must be one of {', '.join(LAYOUTS)}, not {layout!r}")
-            layout = LAYOUTS[layout]
-        if terminator not in TERMINATOR_KEYS:
-            raise ValueError(
-                f"terminator must be one of {', '.join(TERMINATOR_KEYS)}, not {terminator!r}"
-            )
-        if max_frame < 1:
-            raise ValueError(f"max_frame must be at least 1, not {max_frame}")
-        self.layout = layout
-        self.terminator = terminator
-        self.max_frame = max_frame
-        self.on_discard = on_discard
-        self.caps_lock = False
-        self.discarded = 0  # lines thrown away (too long, events lost)
-        self.ignored = 0  # key presses with no character in this layout
-        self._terminators = TERMINATOR_KEYS[terminator]
-        self._held: set[int] = set()
-        self._buf: list[str] = []
-        self._dead: str | None = None
-        self._skipping = False
-
-    @property
-    def buffered(self) -> int:
-        """Characters held for the line in progress (never more than ``max_frame``)."""
-        return len(self._buf)
-
-    def sync_held(self, keys: Iterable[int]) -> None:
-        """Take the modifier state from the device (after lost events, or on open)."""
-        self._held = {code for code in keys if code in _MODIFIERS}
-
-    def drop_line(self, reason: str) -> None:
-        """Throw away the line in progress and skip to its terminator (events were lost)."""
-        if self._buf or not self._skipping:
-            self._discard(reason)
-        self._skipping = True
-
-    def feed(self, code: int, value: int) -> str | None:
-        if code in _MODIFIERS:
-            if value == 1:
-                self._held.add(code)
-            elif value == 0:
-                self._held.discard(code)
-            return None
-        if value != 1:
-            return None
-        if code == KEY_CAPSLOCK:
-            self.caps_lock = not self.caps_lock
-            return None
-        if code in self._terminators:
-            return self._finish()
-        if self._held & _COMMAND:
-            self._ignore(code, "with Ctrl/Alt/Meta held")
-            return None
-        text = self._type(code)
-        if text is None:
-            self._ignore(code, f"no character in layout '{self.layout.name}'")
-            return None
-        for char in text:
-            self._append(char)
-        return None
-
-    # -------------------------------------------------------------- internals
-
-    def _type(self, code: int) -> str | None:
-        levels = self.layout.keys.get(code)
-        if levels is None:
-            return None
-        shift = bool(self._held & _SHIFT)
-        if self.layout.altgr and KEY_RIGHTALT in self._held:
-            level = 2
-        elif KEY_RIGHTALT in self._held:
-            return None  # plain Alt: a shortcut
-        else:
-            level = 1 if shift != (self.caps_lock and code in self.layout.caps) else 0
-        char = levels[level]
-        if not char:
-            return None
-        if (code, level) in self.layout.dead:
-            if self._dead is not None:  # two dead keys: the first one typed as itself
-                previous, self._dead = self._dead, char
-                return previous
-            self._dead = char
-            return ""
-        if self._dead is not None:
-            accent, self._dead = self._dead, None
-            return _compose(accent, char)
-        return char
-
-    def _append(self, char: str) -> None:
-        if self._skipping:
-            return
-        if len(self._buf) >= self.max_frame:
-            self._discard(f"longer than max_frame={self.max_frame} characters")
-            self._skipping = True
-            return
-        self._buf.append(char)
-
-    def _finish(self) -> str | None:
-        self._dead = None  # a dead key right before Enter types nothing, as on a desktop
-        if self._skipping:
-            self._skipping = False
-            self._buf.clear()
-            return None
-        line = "".join(self._buf)
-        self._buf.clear()
-        return line
-
-    def _discard(self, reason: str) -> None:
-        self.discarded += 1
-        sample = "".join(self._buf[:64]).encode("utf-8")
-        self._buf.clear()
-        self._dead = None
-        log.warning("hid: line discarded: %s: %r", reason, sample)
-        if self.on_discard is not None:
-            self.on_discard(reason, sample)
-
-    def _ignore(self, code: int, why: str) -> None:
-        self.ignored += 1
-        log.debug("hid: key code %d ignored (%s)", code, why)
-
 
 # ------------------------------------------------------------------ finding the scanner
 
@@ -500,6 +217,27 @@ class HidReader:
         self._grabbed = False
         self._assembler = self._new_assembler()
         self._pending: deque[Frame] = deque()
+
+    @classmethod
+    def check(cls, pattern: str = "/dev/input/by-id/*kbd*") -> list[Check]:
+        """For ``talkcat doctor``: keyboard-like input devices, evdev, and our access to them."""
+        checks: list[Check] = []
+        try:
+            import evdev  # noqa: F401
+        except ImportError:
+            checks.append(Check("WARN", "evdev is not installed",
+                                "pip install 'talking-catalogue[hid]' (Linux only)"))
+        found = sorted(glob.glob(pattern))
+        if not found:
+            checks.append(Check("WARN", "no keyboard-like input devices",
+                                "a USB scanner in keyboard mode appears under /dev/input/by-id/"
+                                " when plugged in"))
+        for path in found:
+            readable = os.access(path, os.R_OK)
+            checks.append(Check("OK" if readable else "WARN",
+                                f"input device {os.path.basename(path)}",
+                                "" if readable else _PERMISSION_FIX))
+        return checks
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}({self.target!r})"

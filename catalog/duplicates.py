@@ -1,0 +1,72 @@
+"""Two rows with the same id in one import: the later replaces the earlier, and staff hear it.
+
+Re-importing updates a record by its id, so a file that holds one id twice silently keeps
+only the last row - a member of staff must be told, with both places.  Remembering every
+record an import wrote must not grow with the file (a million-record MARC import), so the
+"written already?" test is a bitmap indexed by rowid (an eighth of a byte per record) and
+where each record came from is kept in a TEMP table of this import's connection, written in
+batches; it is looked up only when the bitmap says "seen".
+"""
+
+from __future__ import annotations
+
+import contextlib
+import sqlite3
+
+FLUSH = 2000
+
+
+class WrittenOnce:
+    """Where each record written by this import came from; :meth:`check` names the first
+    place when a record is written a second time."""
+
+    def __init__(self, conn: sqlite3.Connection) -> None:
+        self._conn = conn
+        self._bits = bytearray()
+        self._pending: dict[int, tuple[str, str]] = {}
+        conn.execute(
+            "CREATE TEMP TABLE IF NOT EXISTS import_written"
+            " (rowid INTEGER PRIMARY KEY, file TEXT, position TEXT)"
+        )
+        conn.execute("DELETE FROM temp.import_written")
+
+    def check(self, rowid: int, file: str, position: str) -> tuple[str, str] | None:
+        """Note that ``rowid`` came from ``file`` at ``position``; return where it came from
+        before in this import, or ``None`` the first time."""
+        byte, bit = divmod(rowid, 8)
+        if byte >= len(self._bits):
+            self._bits.extend(bytes(max(byte + 1 - len(self._bits), 4096)))
+        if self._bits[byte] & (1 << bit):
+            return self._first(rowid)
+        self._bits[byte] |= 1 << bit
+        self._pending[rowid] = (file, position)
+        if len(self._pending) >= FLUSH:
+            self.flush()
+        return None
+
+    def _first(self, rowid: int) -> tuple[str, str] | None:
+        if rowid in self._pending:
+            return self._pending[rowid]
+        row = self._conn.execute(
+            "SELECT file, position FROM temp.import_written WHERE rowid = ?", (rowid,)
+        ).fetchone()
+        return (row[0], row[1]) if row else None
+
+    def flush(self) -> None:
+        self._conn.executemany(
+            "INSERT OR IGNORE INTO temp.import_written (rowid, file, position) VALUES (?, ?, ?)",
+            [(rowid, f, p) for rowid, (f, p) in self._pending.items()],
+        )
+        self._pending.clear()
+
+    def close(self) -> None:
+        self._pending.clear()
+        self._bits = bytearray()
+        with contextlib.suppress(sqlite3.Error):  # the connection goes with the import anyway
+            self._conn.execute("DROP TABLE IF EXISTS temp.import_written")
+
+
+def duplicate_reason(first: tuple[str, str], file: str) -> str:
+    """The warning for a record written twice: both places, and which one was kept."""
+    where = first[1] if first[0] == file else f"{first[0]}: {first[1]}"
+    return f"the same id as {where}: this row replaces that one (only one is kept)"

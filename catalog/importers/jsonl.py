@@ -1,0 +1,221 @@
+"""JSON arrays and JSON Lines into catalogue entries, one object at a time.
+
+The keys are the CSV columns (:mod:`catalog.importers.rows`).  One bad item - a syntax error
+in JSON Lines, a number too large for a float (``1e400``), ``NaN``/``Infinity``, nesting
+deep enough to reach the recursion limit - is rejected with its reason; the items after it
+still load.  An array with a syntax error cannot be resynchronised: what came before loads.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any, BinaryIO
+
+from catalog.importers import Item, Notice, Rejection
+from catalog.importers.rows import _ALIASES, fold, merge, row_to_item
+from catalog.importers.text import SURROGATE, binary, open_text
+
+MAX_JSON_OBJECT = 16 * 1024 * 1024
+MAX_JSON_DEPTH = 32
+"""A catalogue record nests two or three levels; deeper is not a record (and deep enough
+would hit Python's recursion limit)."""
+
+
+class _BadNumber:
+    """A JSON number no record can hold (``1e400``, ``NaN``, 5,000 digits), kept as written
+    so its item is rejected with it instead of the decoder raising for the whole file."""
+
+    __slots__ = ("text",)
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+
+
+def _parse_float(text: str) -> float | _BadNumber:
+    value = float(text)
+    return value if value - value == 0 else _BadNumber(text)  # inf - inf and nan are nan
+
+
+def _parse_int(text: str) -> int | _BadNumber:
+    return int(text) if len(text) <= 30 else _BadNumber(text[:12] + "...")
+
+
+_DECODER = json.JSONDecoder(
+    parse_float=_parse_float, parse_int=_parse_int, parse_constant=_BadNumber
+)
+
+
+def _value_end(buf: str, start: int) -> int | None:
+    """Where the array or object at ``buf[start]`` ends, without recursion (for a value too
+    deep for the decoder), or ``None`` when ``buf`` ends first."""
+    depth = 0
+    index = start
+    in_string = False
+    while index < len(buf):
+        char = buf[index]
+        if in_string:
+            if char == "\\":
+                index += 1
+            elif char == '"':
+                in_string = False
+        elif char == '"':
+            in_string = True
+        elif char in "[{":
+            depth += 1
+        elif char in "]}":
+            depth -= 1
+            if depth == 0:
+                return index + 1
+        index += 1
+    return None
+
+
+def _problem(value: Any, encoding: str) -> str | None:
+    """What makes a decoded item unusable - a bad number, undecodable bytes, nesting too
+    deep - found without recursion; ``None`` when it is fine."""
+    stack: list[tuple[Any, int]] = [(value, 1)]
+    while stack:
+        item, depth = stack.pop()
+        if isinstance(item, _BadNumber):
+            return f"the number {item.text} is not one a record can hold (too large or not finite)"
+        if isinstance(item, str):
+            if SURROGATE.search(item):
+                return f"bytes that are not valid {encoding} here"
+            continue
+        if isinstance(item, dict | list):
+            if depth > MAX_JSON_DEPTH:
+                return f"nested more than {MAX_JSON_DEPTH} levels deep: not a catalogue record"
+            children = list(item.items()) if isinstance(item, dict) else item
+            for child in children:
+                if isinstance(child, tuple):
+                    stack.append((child[0], depth))
+                    stack.append((child[1], depth + 1))
+                else:
+                    stack.append((child, depth + 1))
+    return None
+
+
+def iter_json_values(text: io.TextIOBase) -> Iterator[tuple[int, Any | ValueError]]:
+    """Stream the values of a top-level JSON array, or of concatenated/line-separated JSON
+    objects, as ``(line, value)``; a syntax error yields a ``ValueError`` and ends the stream
+    for an array (it cannot be resynchronised) or skips to the next line for JSON Lines.  An
+    item nested too deep to decode yields a ``ValueError`` and the stream goes on after it."""
+    decoder = _DECODER
+    buf = ""
+    line = 1
+    eof = False
+    in_array: bool | None = None
+
+    def fill() -> bool:
+        nonlocal buf, eof
+        chunk = text.read(1 << 16)
+        if not chunk:
+            eof = True
+            return False
+        buf += chunk
+        return True
+
+    while True:
+        # skip whitespace (and, inside an array, commas)
+        while True:
+            stripped = buf.lstrip(" \t\r\n\ufeff" + ("," if in_array else ""))
+            line += buf[: len(buf) - len(stripped)].count("\n")
+            buf = stripped
+            if buf or not fill():
+                break
+        if not buf:
+            if in_array:
+                yield line, ValueError("the JSON array is not closed with ']': file truncated?")
+            return
+        if in_array is None:
+            in_array = buf[0] == "["
+            if in_array:
+                buf = buf[1:]
+                continue
+        if in_array and buf[0] == "]":
+            return
+        while True:
+            try:
+                value, end = decoder.raw_decode(buf)
+                break
+            except RecursionError:
+                end = _value_end(buf, 0) or -1
+                while end == -1 and not eof and len(buf) < MAX_JSON_OBJECT and fill():
+                    end = _value_end(buf, 0) or -1
+                if end == -1:
+                    yield line, ValueError("nested too deep to read, and not closed")
+                    return
+                value = ValueError(
+                    f"nested more than {MAX_JSON_DEPTH} levels deep: not a catalogue record"
+                )
+                break
+            except json.JSONDecodeError as exc:
+                if not eof and len(buf) < MAX_JSON_OBJECT and fill():
+                    continue
+                where = line + buf[: exc.pos].count("\n")
+                if len(buf) >= MAX_JSON_OBJECT:
+                    yield (
+                        where,
+                        ValueError(f"an item longer than {MAX_JSON_OBJECT:,} characters: not read"),
+                    )
+                    return
+                yield where, ValueError(f"JSON syntax error: {exc.msg}")
+                if in_array:
+                    return
+                nl = buf.find("\n", exc.pos if exc.pos < len(buf) else 0)
+                skip = buf[: nl + 1] if nl != -1 else buf
+                line += skip.count("\n")
+                buf = buf[len(skip) :]
+                value = None
+                end = -1
+                break
+        if end == -1:
+            continue
+        yield line, value
+        line += buf[:end].count("\n")
+        buf = buf[end:]
+
+
+def read_json(path: Path, stream: BinaryIO | None = None) -> Iterator[Item]:
+    """Entries from a JSON array of objects or a JSON Lines file (one object per line)."""
+    file = str(path)
+    with binary(path, stream) as handle:
+        opened = yield from open_text(handle, file)
+        if opened is None:
+            return
+        text, _sample = opened
+        unknown_seen: set[str] = set()
+        number = 0
+        for line, value in iter_json_values(text):
+            number += 1
+            position = f"item {number} (line {line})"
+            if isinstance(value, ValueError):
+                yield Rejection(file, position, None, str(value))
+                continue
+            problem = _problem(value, text.encoding)
+            if problem is not None:
+                ident = value.get("id") if isinstance(value, dict) else None
+                ident = ident if isinstance(ident, str) else None
+                yield Rejection(file, position, ident, problem)
+                continue
+            if not isinstance(value, dict):
+                yield Rejection(
+                    file, position, None, f"expected an object {{...}}, got {type(value).__name__}"
+                )
+                continue
+            row: dict[str, Any] = {}
+            unknown = []
+            for key, cell in value.items():
+                canon = _ALIASES.get(fold(str(key)))
+                if canon is None:
+                    if key not in unknown_seen:
+                        unknown_seen.add(key)
+                        unknown.append(str(key))
+                    continue
+                merge(row, canon, cell)
+            if unknown:
+                yield Notice(file, position, None, "keys ignored (unknown): " + ", ".join(unknown))
+            yield row_to_item(row, position, file)

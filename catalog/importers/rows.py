@@ -1,0 +1,407 @@
+"""One CSV row or JSON object (canonical column names) to a catalogue entry.
+
+Shared by the CSV and JSON readers in :mod:`catalog.importers.csv_json`, so both spell
+columns, multi-valued cells, people and numbers the same way.  A value that cannot be used
+(a year of 5,000 digits) rejects its row with the reason; it never stops the import.
+
+People in one cell (authors, narrators): ``;``, ``|`` or a line break separate people, and a
+comma belongs to a name - ``"García Márquez, Gabriel José"`` is one person.  Only in a file
+whose names are in direct order (:data:`DIRECT`, decided once per file by
+:func:`people_convention`, as Goodreads exports are) may commas separate people, and then only
+when every part is itself a full name ("J.K. Rowling, Mary GrandPré").
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable
+from typing import Any
+
+from catalog.errors import InvalidIdentifier
+from catalog.identifiers import identifier_keys, normalise
+from catalog.importers import Entry, Item, LabelEntry, Rejection
+from catalog.records import RECORD_KINDS, Label, Record
+
+MAX_DIGITS = 9
+"""A year, page count or playing time longer than this is not a number a catalogue holds;
+the row is rejected (Python refuses int() of 4,300+ digits, which once aborted an import)."""
+
+INVERTED = "inverted"
+"""People written "Surname, Given names"; only ``;`` ``|`` or line breaks separate them."""
+DIRECT = "direct"
+"""People written "Given Surname" (Goodreads): commas between full names separate them."""
+
+
+class BadValue(ValueError):
+    """A cell whose value cannot be used; its row is rejected with this message."""
+
+
+# Canonical column -> accepted header spellings (compared lower-case, diacritics removed,
+# spaces and hyphens as underscores).
+COLUMNS: dict[str, tuple[str, ...]] = {
+    "id": ("id", "record_id", "post_id", "postid", "book_id", "katalogid", "control_number"),
+    "type": ("type", "posttyp", "row_type"),
+    "title": ("title", "titel", "huvudtitel"),
+    "subtitle": ("subtitle", "undertitel"),
+    "part": ("part", "del", "delbeteckning"),
+    "authors": ("author", "authors", "forfattare", "upphov", "upphovsman", "creator"),
+    "narrators": ("narrator", "narrators", "upplasare", "inlasare", "reader"),
+    "isbns": ("isbn", "isbns", "isbn10", "isbn13", "isbn_10", "isbn_13"),
+    "barcodes": ("barcode", "barcodes", "streckkod", "streckkoder", "exemplar", "item_barcode"),
+    "rfids": ("rfid", "rfids", "rfid_uid", "tag", "tagg", "uid"),
+    "identifiers": ("identifier", "identifiers", "ean", "issn", "ismn", "upc", "identifierare"),
+    "language": ("language", "language_code", "lang", "sprak", "spraakkod", "sprakkod"),
+    "year": ("year", "ar", "utgivningsar", "publication_year", "original_publication_year"),
+    "publisher": ("publisher", "forlag", "utgivare"),
+    "edition": ("edition", "upplaga"),
+    "extent": ("extent", "omfang"),
+    "pages": ("pages", "sidor", "sidantal"),
+    "playing_time_minutes": ("playing_time", "playing_time_minutes", "speltid", "minutes"),
+    "series": ("series", "serie"),
+    "series_number": ("series_number", "serienummer", "nummer_i_serie"),
+    "summary": ("summary", "description", "sammanfattning", "beskrivning"),
+    "subjects": ("subjects", "subject", "amnen", "amnesord", "amne"),
+    "genres": ("genre", "genres", "genrer"),
+    "kind": ("kind", "media_type", "medietyp", "format", "medium"),
+    "locations": ("location", "locations", "shelf", "hylla", "placering", "hyllplacering"),
+    "available": ("available", "tillganglig"),
+    "sample_path": ("sample", "sample_path", "provlyssning"),
+    "text": ("text", "label", "etikett"),
+}
+_ALIASES = {alias: canon for canon, aliases in COLUMNS.items() for alias in aliases}
+
+KIND_WORDS = {
+    "book": "book",
+    "bok": "book",
+    "bocker": "book",
+    "talking_book": "talking_book",
+    "talbok": "talking_book",
+    "ljudbok": "talking_book",
+    "audiobook": "talking_book",
+    "daisy": "talking_book",
+    "talking book": "talking_book",
+    "ebook": "ebook",
+    "e_bok": "ebook",
+    "e-bok": "ebook",
+    "e-book": "ebook",
+    "large_print": "large_print",
+    "storstil": "large_print",
+    "large print": "large_print",
+    "music": "music",
+    "musik": "music",
+    "other": "other",
+    "ovrigt": "other",
+    "annat": "other",
+}
+LANGUAGE_2TO3 = {
+    "sv": "swe",
+    "en": "eng",
+    "fi": "fin",
+    "de": "ger",
+    "fr": "fre",
+    "es": "spa",
+    "no": "nor",
+    "nb": "nor",
+    "nn": "nor",
+    "da": "dan",
+    "is": "ice",
+    "it": "ita",
+    "ar": "ara",
+    "fa": "per",
+    "so": "som",
+    "ru": "rus",
+    "pl": "pol",
+    "se": "sme",
+    "ti": "tir",
+    "tr": "tur",
+    "uk": "ukr",
+    "pt": "por",
+    "nl": "dut",
+    "zh": "chi",
+    "ja": "jpn",
+    "et": "est",
+    "bs": "bos",
+    "hr": "hrv",
+    "sr": "srp",
+    "ku": "kur",
+}
+TRUE_WORDS = {"1", "yes", "y", "true", "ja", "j", "sant", "x"}
+FALSE_WORDS = {"0", "no", "n", "false", "nej", "falskt", "withdrawn", "lost", "gallrad"}
+
+
+def fold(name: str) -> str:
+    """Header spelling for matching: lower case, no diacritics, ``_`` for spaces/hyphens."""
+    decomposed = unicodedata.normalize("NFKD", name.strip().lstrip("\ufeff").lower())
+    plain = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return re.sub(r"[\s\-./]+", "_", plain).strip("_")
+
+
+def _nfc(value: Any) -> str | None:
+    if value is None:
+        return None
+    text = unicodedata.normalize("NFC", str(value)).strip()
+    return text or None
+
+
+def _split(value: Any, *, names: str | None = None) -> list[str]:
+    """A multi-valued cell: a JSON list, or text separated by ``;`` ``|`` or line breaks.
+
+    ``names`` is the file's people convention (:data:`INVERTED` or :data:`DIRECT`): in an
+    inverted file a comma is part of a name ("Lindgren, Astrid"); in a direct-order file a
+    cell without ``;`` whose comma-separated parts are all full names ("J.K. Rowling, Mary
+    GrandPré") lists people.  A cell with ``;`` never splits at commas, in either file.
+    """
+    if value is None:
+        return []
+    if isinstance(value, list):
+        return [v for v in (_nfc(x) for x in value) if v]
+    text = _nfc(value) or ""
+    parts = [p for p in (x.strip() for x in _LIST_SEP.split(text)) if p]
+    if names == DIRECT and len(parts) == 1 and not _LIST_SEP.search(text) and "," in text:
+        pieces = [p.strip() for p in parts[0].split(",")]
+        if all(" " in p for p in pieces):
+            parts = pieces
+    return parts
+
+
+_LIST_SEP = re.compile(r"[;|\n]")
+
+
+def people_convention(cells: Iterable[str]) -> str:
+    """How a file writes people, from its first author cells: :data:`DIRECT` when fewer than
+    half of them have a comma and none uses ``;`` or ``|`` (a Goodreads export: "Suzanne
+    Collins"), else :data:`INVERTED` (a library's: "Lindgren, Astrid")."""
+    seen = with_comma = 0
+    for cell in cells:
+        cell = cell.strip()
+        if not cell:
+            continue
+        if _LIST_SEP.search(cell):
+            return INVERTED
+        seen += 1
+        with_comma += "," in cell
+    return DIRECT if seen and with_comma * 2 < seen else INVERTED
+
+
+def _ids(value: Any) -> list[str]:
+    """Identifiers in a cell: a JSON list or text separated by ``;`` ``|`` ``,`` or spaces
+    (hyphens and qualifiers such as "(inb.)" stay with their number)."""
+    if isinstance(value, list):
+        return [v for v in (_nfc(x) for x in value) if v]
+    text = _nfc(value) or ""
+    if not text:
+        return []
+    return [p.strip() for p in re.split(r"[;|,\n]|\s{2,}", text) if p.strip()]
+
+
+# --------------------------------------------------------------------------- rows
+
+
+def _int(value: Any, column: str) -> int | None:
+    """A whole number from a cell ("1973", "ca 1973", 312.0); ``BadValue`` when it has more
+    than :data:`MAX_DIGITS` digits or is not finite."""
+    if value is None or isinstance(value, bool):
+        return None
+    if isinstance(value, float):
+        if value != value or value in (float("inf"), float("-inf")):
+            raise BadValue(f"{column}: {value!r} is not a number this catalogue can hold")
+        value = int(value)
+    if isinstance(value, int):
+        if abs(value) >= 10**MAX_DIGITS:
+            raise BadValue(f"{column}: {value:.3g} is too large to be a {column}")
+        return value
+    match = _DIGITS.search(str(value))
+    if not match:
+        return None
+    if len(match.group(1)) > MAX_DIGITS:
+        raise BadValue(
+            f"{column}: a number of {len(match.group(1))} digits is too large to be a {column}"
+        )
+    return int(match.group())
+
+
+_DIGITS = re.compile(r"-?(\d+)")
+
+
+def _minutes(value: Any) -> int | None:
+    """Playing time as minutes, "5:32" (h:mm) or "5 tim 32 min" / "5 h 32 min"."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, int | float):
+        return _int(value, "playing time")
+    text = str(value).strip().lower()
+    if len(text) > 40:
+        raise BadValue(f"playing time: {len(text)} characters is not a playing time")
+    match = re.fullmatch(r"(\d{1,6}):(\d{1,2})(?::\d{1,2})?", text)
+    if match:
+        return int(match.group(1)) * 60 + int(match.group(2))
+    hours = re.search(r"(\d{1,6})\s*(?:h|t|tim|timmar|hours?|hrs?)\b", text)
+    mins = re.search(r"(\d{1,6})\s*(?:m|min|minuter|minutes?)\b", text)
+    if hours or mins:
+        return (int(hours.group(1)) * 60 if hours else 0) + (int(mins.group(1)) if mins else 0)
+    return _int(text, "playing time")
+
+
+def _language(value: Any) -> str | None:
+    text = (_nfc(value) or "").lower()
+    if not text:
+        return None
+    base = re.split(r"[-_]", text)[0]
+    if len(base) == 2:
+        return LANGUAGE_2TO3.get(base, base)
+    return base[:3] if base.isalpha() else None
+
+
+def _bool(value: Any, default: bool = True) -> bool:
+    if value is None or value == "":
+        return default
+    if isinstance(value, bool):
+        return value
+    word = str(value).strip().lower()
+    if word in TRUE_WORDS:
+        return True
+    if word in FALSE_WORDS:
+        return False
+    return default
+
+
+def row_to_item(row: dict[str, Any], position: str, file: str, names: str = INVERTED) -> Item:
+    """One row (canonical column names) to an ``Entry``, ``LabelEntry`` or ``Rejection``.
+
+    ``names`` is the file's people convention (:func:`people_convention`).
+    """
+    try:
+        return _row_to_item(row, position, file, names)
+    except BadValue as exc:
+        return Rejection(file, position, _nfc(row.get("id")), str(exc))
+
+
+def _row_to_item(row: dict[str, Any], position: str, file: str, names: str) -> Item:
+    notes: list[str] = []
+    keys: list[str] = []
+    isbns: list[str] = []
+    for value in _ids(row.get("isbns")):
+        try:
+            isbns.extend(identifier_keys(value, "isbn"))
+        except InvalidIdentifier as exc:
+            notes.append(f"ISBN left out: {exc}")
+    isbns = list(dict.fromkeys(isbns))
+    keys.extend(isbns)
+    barcodes: list[str] = []
+    for value in _ids(row.get("barcodes")):
+        try:
+            found = identifier_keys(value, "barcode")
+        except InvalidIdentifier as exc:
+            notes.append(f"barcode left out: {exc}")
+            continue
+        barcodes.append(found[0])
+        keys.extend(found)
+    rfids: list[str] = []
+    for value in _split(row.get("rfids")):
+        try:
+            found = identifier_keys(value, "rfid")
+        except InvalidIdentifier as exc:
+            notes.append(f"RFID left out: {exc}")
+            continue
+        rfids.append(found[0])
+        keys.extend(found)
+    for value in _ids(row.get("identifiers")):
+        try:
+            keys.append(normalise(value).value)
+        except InvalidIdentifier as exc:
+            notes.append(f"identifier left out: {exc}")
+    keys = list(dict.fromkeys(keys))
+    given_id = _nfc(row.get("id"))
+    first_key = isbns[0] if isbns else None
+
+    row_type = fold(_nfc(row.get("type")) or "record")
+    if row_type in ("label", "etikett", "hylla", "shelf", "service_point"):
+        text = _nfc(row.get("text")) or _nfc(row.get("title"))
+        label_id = given_id or (f"label:{keys[0]}" if keys else None)
+        if not text:
+            return Rejection(file, position, label_id, "label without text (column 'text')")
+        if not keys:
+            return Rejection(
+                file, position, label_id, "label without a tag: give a barcode, rfid or identifier"
+            )
+        lang = _language(row.get("language"))
+        return LabelEntry(Label(label_id or f"label:{keys[0]}", text, lang), position, tuple(keys))
+    if row_type not in ("record", "book", "post", "titel", "title"):
+        return Rejection(
+            file, position, given_id, f"type {row.get('type')!r} is neither 'record' nor 'label'"
+        )
+
+    record_id = given_id
+    if record_id is None:
+        if first_key:
+            record_id = f"isbn:{first_key}"
+        elif barcodes:
+            record_id = f"barcode:{barcodes[0]}"
+        elif rfids:
+            record_id = f"rfid:{rfids[0]}"
+    title = _nfc(row.get("title"))
+    if not title:
+        return Rejection(file, position, record_id, "no title (column 'title' / 'titel' is empty)")
+    if record_id is None:
+        why = "no id, ISBN, barcode or RFID: the row could not be found again to update it"
+        if notes:  # an identifier was given but is wrong: that is the reason to give
+            why = "no id and no usable identifier (" + "; ".join(notes) + ")"
+        return Rejection(file, position, None, why)
+    kind_text = (_nfc(row.get("kind")) or "book").lower()
+    kind = KIND_WORDS.get(kind_text, KIND_WORDS.get(fold(kind_text), kind_text))
+    if kind not in RECORD_KINDS:
+        notes.append(f"kind {kind_text!r} unknown, read as 'other'")
+        kind = "other"
+    year = _int(row.get("year"), "year")
+    record = Record(
+        id=record_id,
+        title=title,
+        subtitle=_nfc(row.get("subtitle")),
+        part=_nfc(row.get("part")),
+        authors=tuple(_split(row.get("authors"), names=names)),
+        narrators=tuple(_split(row.get("narrators"), names=names)),
+        language=_language(row.get("language")),
+        year=year if year and 0 < year < 3000 else None,
+        publisher=_nfc(row.get("publisher")),
+        edition=_nfc(row.get("edition")),
+        extent=_nfc(row.get("extent")),
+        playing_time_minutes=_minutes(row.get("playing_time_minutes")),
+        pages=_int(row.get("pages"), "pages"),
+        series=_nfc(row.get("series")),
+        series_number=_nfc(row.get("series_number")),
+        summary=_nfc(row.get("summary")),
+        subjects=tuple(_split(row.get("subjects"))),
+        genres=tuple(_split(row.get("genres"))),
+        kind=kind,
+        isbns=tuple(isbns),
+        barcodes=tuple(dict.fromkeys(barcodes)),
+        rfids=tuple(dict.fromkeys(rfids)),
+        locations=tuple(_split(row.get("locations"))),
+        available=_bool(row.get("available")),
+        sample_path=_nfc(row.get("sample_path")),
+    )
+    unavailable = frozenset(keys) if not record.available else frozenset()
+    return Entry(record, position, tuple(keys), unavailable, tuple(notes))
+
+
+def canonical(headers: Iterable[str]) -> tuple[list[str | None], list[str]]:
+    mapped: list[str | None] = []
+    unknown: list[str] = []
+    for header in headers:
+        canon = _ALIASES.get(fold(header or ""))
+        mapped.append(canon)
+        if canon is None and (header or "").strip():
+            unknown.append(header.strip())
+    return mapped, unknown
+
+
+def merge(row: dict[str, Any], canon: str, value: Any) -> None:
+    """Several headers may map to one column (isbn10 + isbn13): keep every value."""
+    if value is None or value == "" or value == []:
+        return
+    if canon not in row:
+        row[canon] = value
+    elif canon in ("isbns", "barcodes", "rfids", "identifiers", "subjects", "genres"):
+        old = row[canon] if isinstance(row[canon], list) else [row[canon]]
+        row[canon] = old + (value if isinstance(value, list) else [value])

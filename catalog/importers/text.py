@@ -1,0 +1,79 @@
+"""Reading staff's text files (CSV, JSON): which encoding, said once per file.
+
+UTF-8 with or without BOM, and UTF-16 with BOM (Excel's "Unicode text").  When the start of
+the file is not UTF-8 but is valid Windows-1252 (Excel's default "CSV" on Swedish Windows), it
+is read as Windows-1252 and a warning says so; a file that is neither is refused with a
+message saying how to re-save it.
+"""
+
+from __future__ import annotations
+
+import codecs
+import io
+import re
+from collections.abc import Generator, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import BinaryIO
+
+from catalog.importers import Item, Notice, Rejection
+
+SNIFF_BYTES = 64 * 1024
+SURROGATE = re.compile("[\udc80-\udcff]")
+"""Undecodable bytes, read with ``surrogateescape``: valid text never holds these."""
+
+
+def detect_encoding(head: bytes) -> tuple[str, str | None]:
+    """Return (codec, warning) for the start of a text file; raise ``ValueError`` if hopeless."""
+    if head.startswith(codecs.BOM_UTF8):
+        return "utf-8-sig", None
+    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return "utf-16", None
+    try:
+        head.decode("utf-8")
+        return "utf-8", None
+    except UnicodeDecodeError as exc:
+        if exc.start >= len(head) - 3 and exc.reason == "unexpected end of data":
+            return "utf-8", None  # a character cut by the sniff window, not an error
+        bad_at = exc.start
+    try:
+        head.decode("cp1252")
+    except UnicodeDecodeError as exc:
+        raise ValueError(
+            f"not UTF-8 (byte {bad_at}) and not Windows-1252 (byte {exc.start}): re-save the"
+            " file as 'CSV UTF-8'"
+        ) from exc
+    return "cp1252", (
+        f"the file is not UTF-8 (first bad byte at {bad_at}); read as Windows-1252."
+        " Re-save it as 'CSV UTF-8' to be sure of the letters å, ä, ö"
+    )
+
+
+@contextmanager
+def binary(path: Path, stream: BinaryIO | None) -> Iterator[BinaryIO]:
+    """The caller's stream (left open) or the file opened here (closed here)."""
+    if stream is not None:
+        yield stream
+        return
+    with open(path, "rb") as handle:
+        yield handle
+
+
+def open_text(
+    handle: BinaryIO, file: str
+) -> Generator[Item, None, tuple[io.TextIOWrapper, str] | None]:
+    """Yield what is to be said about the whole file (an encoding refused or guessed) and
+    return ``(text stream, first characters)``, or ``None`` when it cannot be read."""
+    head = handle.read(SNIFF_BYTES)
+    handle.seek(0)
+    try:
+        encoding, warning = detect_encoding(head)
+    except ValueError as exc:
+        yield Rejection(file, "whole file", None, str(exc))
+        return None
+    if warning:
+        yield Notice(file, "whole file", None, warning)
+    # surrogateescape turns undecodable bytes into lone surrogates, which valid text never
+    # holds, so a bad line can be told from one that merely contains U+FFFD.
+    text = io.TextIOWrapper(handle, encoding=encoding, errors="surrogateescape", newline="")
+    return text, head.decode(encoding, errors="replace")

@@ -1,0 +1,174 @@
+"""`talkcat config check` and start-up: every mistake at once, every time (issue 15)."""
+
+from __future__ import annotations
+
+import logging
+
+import pytest
+from click.testing import CliRunner
+
+from hardware import registry
+from kiosk import config, phrase_files, phrasing
+from kiosk.cli import main
+from kiosk.errors import ConfigError
+from kiosk.staff import hash_card, hash_pin
+
+
+def check(path) -> tuple[int, str]:
+    result = CliRunner().invoke(main, ["config", "check", str(path)])
+    assert "Traceback" not in result.output
+    return result.exit_code, result.output
+
+
+def test_every_item_is_reported_in_one_run(tmp_path) -> None:
+    path = tmp_path / "kiosk.toml"
+    path.write_text(
+        f'[kiosk]\nphrases_dir = "{tmp_path / "no-such-folder"}"\n'
+        '[staff]\npin_hash = "scrypt$!!!!$????"\ncard_hash = "sha256$$"\n'
+        '[keypad]\nkeys = { KP_Addd = "type" }\n'
+        '[reader]\ndriver = "serial"\ntarget = "loop://"\nbaud = 9600\n'
+        "[screen]\nfg = [10, 10, 10]\nbg = [0, 0, 0]\n"
+        "[speech]\nrate = 2000\n",
+        encoding="utf-8",
+    )
+    code, out = check(path)
+    assert code == 2
+    for expected in (
+        "staff.pin_hash: is not a valid hash",
+        "staff.card_hash: is not a valid hash",
+        "keypad.keys.KP_Addd: unknown key name - did you mean 'KP_Add'?",
+        "kiosk.phrases_dir:",
+        "no such folder",
+        "reader.baud: reader driver 'serial': unknown option - did you mean 'baudrate'?",
+        "screen.fg: [10, 10, 10] on screen.bg [0, 0, 0] has contrast 1.1:1; at least 7:1",
+        "speech.rate:",
+    ):
+        assert expected in out, (expected, out)
+
+
+@pytest.mark.parametrize(
+    ("key", "value", "reason"),
+    [
+        ("pin_hash", "scrypt$c2FsdHNhbHQ$", "not a valid hash"),  # empty digest
+        ("pin_hash", "scrypt$$" + "A" * 43, "not a valid hash"),  # empty salt
+        # Stray characters are skipped by base64 decoding, so this one used to pass.
+        ("pin_hash", "scrypt$c2FsdHNhbHQxMjM0$" + "A" * 21 + "%" + "A" * 22, "base64"),
+        ("pin_hash", "sha256$c2FsdHNhbHQxMjM0$" + "A" * 43, "scrypt"),  # a PIN needs scrypt
+        ("card_hash", "sha256$c2FsdHNhbHQxMjM0$AAAA", "not a valid hash"),  # short digest
+        ("card_hash", "md5$a$b", "must be a hash made by"),
+    ],
+)
+def test_malformed_staff_hashes_are_refused(tmp_path, key, value, reason) -> None:
+    path = tmp_path / "kiosk.toml"
+    path.write_text(f'[staff]\n{key} = "{value}"\n', encoding="utf-8")
+    with pytest.raises(ConfigError) as caught:
+        config.load(path)
+    assert reason in caught.value.problems[0] and f"staff.{key}" in caught.value.problems[0]
+
+
+def test_real_staff_hashes_are_accepted(tmp_path) -> None:
+    path = tmp_path / "kiosk.toml"
+    path.write_text(
+        f'[staff]\npin_hash = "{hash_pin("4711")}"\ncard_hash = "{hash_card("123456")}"\n',
+        encoding="utf-8",
+    )
+    assert config.load(path).staff_pin_hash
+
+
+def test_keypad_key_names_of_the_driver_are_known(tmp_path) -> None:
+    path = tmp_path / "kiosk.toml"
+    path.write_text('[keypad]\nsource = "pygame"\nkeys = { space = "pause", KP_5 = "more" }\n',
+                    encoding="utf-8")
+    assert config.load(path).keypad_keys["space"] == "pause"  # a pygame key name
+
+
+def test_enough_contrast_passes(tmp_path) -> None:
+    path = tmp_path / "kiosk.toml"
+    path.write_text("[screen]\nfg = [255, 255, 0]\nbg = [0, 0, 0]\n", encoding="utf-8")
+    assert check(path)[0] == 0
+
+
+# ------------------------------------------------------------------ phrase files
+
+BROKEN_PHRASES = [
+    ("invalid toml", "[phrases\nannounce = 1", "not valid TOML"),
+    ("not a string", "[phrases]\nannounce = 3\n", "phrases.announce: must be text in quotes"),
+    ("unknown placeholder", '[phrases]\nannounce = "{title} by {writer}"\n',
+     "phrases.announce: unknown placeholder {writer}"),
+    ("format spec", '[phrases]\nnumber_range = "{first:>300000000}"\n',
+     "phrases.number_range: placeholder {first:>300000000} has a format spec"),
+    ("attribute", '[phrases]\nannounce = "{title.__class__}"\n',
+     "phrases.announce: unknown placeholder {title.__class__}"),
+    ("index", '[phrases]\nannounce = "{title[0]}"\n', "unknown placeholder {title[0]}"),
+    ("conversion", '[phrases]\nannounce = "{title!r}"\n', "format spec or conversion"),
+    ("lone brace", '[phrases]\nannounce = "{title"\n', "not a valid template"),
+    ("unknown key", '[phrases]\nanounce = "{title}"\n', "phrases.anounce: unknown phrase"),
+]
+
+
+@pytest.mark.parametrize(
+    ("name", "text", "reason"), BROKEN_PHRASES, ids=[b[0] for b in BROKEN_PHRASES]
+)
+def test_a_broken_phrase_file_is_refused_with_file_key_and_reason(
+    tmp_path, caplog, name, text, reason
+) -> None:
+    folder = tmp_path / "phrases"
+    folder.mkdir()
+    (folder / "sv.toml").write_text(text, encoding="utf-8")
+    toml = tmp_path / "kiosk.toml"
+    toml.write_text(f'[kiosk]\nphrases_dir = "{folder}"\n', encoding="utf-8")
+    code, out = check(toml)
+    assert code == 2 and str(folder / "sv.toml") in out and reason in out, out
+    # At start-up the same file is refused and the built-in phrases are used.
+    phrase_files.staff_phrases.cache_clear()
+    phrasing.phrases.cache_clear()
+    with caplog.at_level(logging.ERROR):
+        table = phrasing.phrases("sv", str(folder))
+    assert table == phrase_files.builtin_phrases("sv")
+    assert any(reason in r.getMessage() for r in caplog.records)
+    phrasing.phrases.cache_clear()
+
+
+def test_a_good_phrase_file_is_used(tmp_path) -> None:
+    folder = tmp_path / "phrases"
+    folder.mkdir()
+    (folder / "sv.toml").write_text('[phrases]\nannounce = "{title} - {authors}"\n', "utf-8")
+    (folder / "lexicon-sv.toml").write_text('[words]\n"bd." = "band"\n', "utf-8")
+    toml = tmp_path / "kiosk.toml"
+    toml.write_text(f'[kiosk]\nphrases_dir = "{folder}"\n', encoding="utf-8")
+    assert check(toml)[0] == 0
+    assert phrasing.phrases("sv", str(folder))["announce"] == "{title} - {authors}"
+
+
+def test_a_broken_lexicon_is_refused(tmp_path) -> None:
+    folder = tmp_path / "phrases"
+    folder.mkdir()
+    (folder / "lexicon-en.toml").write_text("[words]\nvol = 2\n", "utf-8")
+    assert phrase_files.problems(str(folder)) == [
+        f"{folder / 'lexicon-en.toml'}: words.vol: must be text in quotes, not int"
+    ]
+    assert phrase_files.staff_words("en", str(folder)) == {}
+
+
+# ------------------------------------------------------------------ files written by run
+
+
+@pytest.mark.parametrize("option", ["--transcript", "log"])
+def test_an_unwritable_file_is_one_line_before_any_device(tmp_path, monkeypatch, option) -> None:
+    made: list[str] = []
+    monkeypatch.setattr(registry, "create", lambda *a, **k: made.append(a[1]))
+    blocker = tmp_path / "a-file"
+    blocker.write_text("")
+    bad = blocker / "sub" / "out.jsonl"  # a folder inside a file: cannot be created
+    args = ["run", "--reader", "keyboard", "--audio", "none", "--speech", "recording"]
+    if option == "log":
+        toml = tmp_path / "kiosk.toml"
+        toml.write_text(f'[kiosk]\nlog = "{bad}"\n', encoding="utf-8")
+        args += ["--config", str(toml)]
+    else:
+        args += ["--transcript", str(bad)]
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == 2, result.output
+    lines = result.output.strip().splitlines()
+    assert len(lines) == 1 and "cannot be written" in lines[0] and str(bad) in lines[0]
+    assert made == []  # no driver was even constructed, let alone opened
