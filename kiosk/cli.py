@@ -4,7 +4,8 @@ Exit codes (extend, never change): 0 success; 1 not found / nothing usable; 2 in
 invalid identifier or bad configuration; 3 a catalogue or device could not be opened.
 
 Each room owns its commands - staff commands in ``catalog.cli``, technician commands in
-``hardware.cli``, the visitor's (``run``, ``demo``, ``lookup``, ``config``, ``staff``) here -
+``hardware.cli``, the visitor's (``run``, ``demo``, ``config``, ``staff``) here and
+``lookup`` in ``kiosk.cli_lookup`` -
 and this group mounts them.  Library code and commands raise the project's errors
 (``talkcat.errors``); ``_Talkcat.invoke`` is the one place that turns them into a message and
 an exit code, so the same fault exits the same way whatever command met it.
@@ -22,7 +23,7 @@ from typing import Any
 
 import click
 
-from catalog.errors import CatalogError, InvalidIdentifier
+from catalog.errors import CatalogError
 from hardware.errors import HardwareError
 from kiosk import terminal
 from kiosk.errors import ConfigError
@@ -70,44 +71,8 @@ def fail(message: str, code: int) -> None:
     sys.exit(code)
 
 
-# ---------------------------------------------------------------------------- lookup
-
-
-@main.command()
-@click.argument("identifier")
-@click.option("--db", required=True, type=click.Path(dir_okay=False), help="Catalogue file.")
-@click.option(
-    "--lang", type=click.Choice(LANGUAGES), default="sv", show_default=True,
-    help="Language of the sentence.",
-)
-def lookup(identifier: str, db: str, lang: str) -> None:
-    """Print exactly the sentence the kiosk would speak for IDENTIFIER.
-
-    Exit 0 found, 1 not in the catalogue, 2 not a valid identifier (the message says why),
-    3 the catalogue cannot be opened.
-    """
-    from catalog.identifiers import normalise
-    from catalog.store import Catalog
-    from kiosk import levels, phrasing
-
-    try:
-        key = normalise(identifier)
-    except InvalidIdentifier as exc:
-        raise InvalidIdentifier(f"{identifier!r} is not a valid identifier: {exc}") from exc
-    catalog = Catalog.open(db, readonly=True)
-    try:
-        hit = catalog.lookup(key)
-    finally:
-        catalog.close()
-    if hit is None:
-        click.echo(levels.message("not_found", lang).text)
-        sys.exit(EXIT_NOT_FOUND)
-    # The same function the kiosk calls on a scan, so the two can never disagree.
-    utterance = levels.level_one(hit, lang) if hasattr(hit, "title") else phrasing.label(hit, lang)
-    click.echo(utterance.text)
-
-
 # ---------------------------------------------------------------------------- run
+# (``lookup`` lives in kiosk/cli_lookup.py and is mounted with the rooms below.)
 
 
 def _build_speaker(cfg: Any, faults: Any) -> Any:
@@ -484,9 +449,11 @@ def _mount_rooms() -> None:
     # commands what they may not import themselves).
     from catalog import cli as staff_cli
     from hardware import cli as tech_cli
+    from kiosk import cli_lookup
 
     staff_cli.register(main)
-    tech_cli.register(main, identify=_identify, catalogue_check=staff_cli.catalogue_check)
+    tech_cli.register(main, identify=_identify, catalogue_check=cli_lookup.catalogue_check)
+    main.add_command(cli_lookup.lookup)
 
 
 _mount_rooms()

@@ -23,21 +23,46 @@ from __future__ import annotations
 import logging
 import re
 import string
-import tomllib
 import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from functools import cache
-from importlib import resources
 from typing import Any
 
-from kiosk import phrase_files, phrasing
-from kiosk.phrasing import LANGUAGES, Utterance, clean, natural_name
+from hardware.speech.voices import installed_languages, voice_language
+from kiosk import phrasing
+from kiosk.phrasing import Utterance, clean, natural_name
+from kiosk.reading.pronounce import (
+    MAX_SPOKEN_CHARS,
+    guess_language,
+    lexicon,
+    pronounce,
+    speak_numbers,
+    spell_digits,
+    split_sentences,
+)
+
+__all__ = [
+    "Piece",
+    "Speech",
+    "duration",
+    "fill",
+    "guess_language",
+    "level_one",
+    "level_three",
+    "level_two",
+    "lexicon",
+    "message",
+    "page_count",
+    "person",
+    "pronounce",
+    "speak_numbers",
+    "spell_digits",
+    "split_sentences",
+    "subject_heading",
+    "voice_for",
+]  # fmt: skip
 
 log = logging.getLogger(__name__)
-
-RECORD_LANGUAGES: Mapping[str, str] = {"swe": "sv", "eng": "en", "sv": "sv", "en": "en"}
-"""Record language (ISO 639-2 from MARC 008/041; two-letter codes tolerated) -> kiosk voice."""
 
 KIND_KEYS: Mapping[str, str] = {
     "talking_book": "kind_talking_book",
@@ -112,85 +137,6 @@ def fill(template: str, lang: str, **values: str | Speech) -> Speech:
     return Speech(tuple(pieces))
 
 
-# --------------------------------------------------------------------------- lexicon
-
-
-@cache
-def lexicon(lang: str, override_dir: str | None = None) -> dict[str, str]:
-    """Word -> how to say it, for ``lang``; entries in ``override_dir`` win over ours."""
-    if lang not in LANGUAGES:
-        raise ValueError(f"unknown language {lang!r}: choose one of {', '.join(LANGUAGES)}")
-    name = f"lexicon-{lang}.toml"
-    data = tomllib.loads(resources.files("kiosk").joinpath("phrases", name).read_text("utf-8"))
-    table = {_nfc(k): _nfc(v) for k, v in data.get("words", {}).items()}
-    staff = phrase_files.staff_words(lang, override_dir)  # checked; refused whole if broken
-    table.update({_nfc(k): _nfc(v) for k, v in staff.items()})
-    return table
-
-
-def _nfc(text: str) -> str:
-    return unicodedata.normalize("NFC", str(text))
-
-
-@cache
-def _lexicon_patterns(lang: str, override_dir: str | None) -> list[tuple[re.Pattern[str], bool]]:
-    """Whole-word entries, and ``-suffix`` entries that end compounds ("Piratförl.")."""
-    entries = lexicon(lang, override_dir)
-    # Longest first so "t.ex." beats "t"; whole words only, so "ca" leaves "Carl" alone.
-    words = sorted((w for w in entries if not w.startswith("-")), key=len, reverse=True)
-    endings = sorted((w[1:] for w in entries if w.startswith("-") and len(w) > 1), key=len)
-    out = []
-    if words:
-        alternation = "|".join(map(re.escape, words))
-        out.append((re.compile(r"(?<![\w.])(?:" + alternation + r")(?!\w)"), False))
-    if endings:
-        alternation = "|".join(map(re.escape, reversed(endings)))
-        out.append((re.compile(r"(?<=\w)(?:" + alternation + r")(?!\w)"), True))
-    return out
-
-
-def _abbreviations(lang: str, override_dir: str | None) -> frozenset[str]:
-    """Lexicon entries ending in a full stop: they never end a sentence."""
-    return frozenset(w.casefold() for w in lexicon(lang, override_dir) if w.endswith("."))
-
-
-# --------------------------------------------------------------------------- numbers
-
-# Seven or more digits (hyphens allowed between them, an ISBN-10 may end in X): identifiers,
-# read digit by digit - "nine seven eight...", never "nine trillion".
-_DIGIT_RUN = re.compile(r"(?<![\w])\d(?:-?\d){6,}(?:-?[Xx])?(?![\w])")
-# "1966-1985", "S. 451-800": a range is read with the language's word for "to".
-_RANGE = re.compile(r"(?<![\d-])(\d{1,4})\s?[-–]\s?(\d{1,4})(?![\d-])")
-
-
-def spell_digits(text: str) -> str:
-    """ "978-91-0-056322-6" -> "9 7 8 9 1 0 0 5 6 3 2 2 6": one digit at a time."""
-    return " ".join(ch.upper() for ch in text if ch.isdigit() or ch in "Xx")
-
-
-def speak_numbers(text: str, lang: str, phrases_dir: str | None = None) -> str:
-    """Make numbers in ``text`` say what they mean: identifiers digit by digit, ranges."""
-    # Ranges first: "1926-1927" is two years, while "978-0-14-118234-6" (no lone pair of
-    # numbers: a hyphen follows) is left for the identifier rule.
-    template = _table(lang, phrases_dir)["number_range"]
-    text = _RANGE.sub(lambda m: template.format(first=m.group(1), last=m.group(2)), text)
-    return _DIGIT_RUN.sub(lambda m: spell_digits(m.group(0)), text)
-
-
-def pronounce(text: str, lang: str, phrases_dir: str | None = None) -> str:
-    """The spoken form of ``text`` in ``lang``: lexicon first, then numbers.
-
-    Only ever applied to what is synthesised, never to ``Utterance.text``.
-    """
-    entries = lexicon(lang, phrases_dir)
-    for pattern, is_ending in _lexicon_patterns(lang, phrases_dir):
-        if is_ending:
-            text = pattern.sub(lambda m: entries["-" + m.group(0)].lstrip("-"), text)
-        else:
-            text = pattern.sub(lambda m: entries[m.group(0)], text)
-    return speak_numbers(text, lang, phrases_dir)
-
-
 def _plural(lang: str, key: str, n: int, phrases_dir: str | None) -> str:
     table = _table(lang, phrases_dir)
     return table[f"{key}_one" if n == 1 else f"{key}_other"].format(n=n)
@@ -215,70 +161,13 @@ def page_count(pages: int, lang: str, phrases_dir: str | None = None) -> str:
     return _plural(lang, "pages", int(pages), phrases_dir)
 
 
-# --------------------------------------------------------------------------- sentences
-
-# The lookbehind lets a match start only at the first mark of a run ("....."): without it a
-# search tries every dot of a 20,000-dot summary and scans the rest of the run from each.
-_SENTENCE_END = re.compile(
-    r"(?<![.!?…])[.!?…]+[\"'”’»)\]]*\s+(?=[\"'“”‘«(\[]?[A-ZÅÄÖÆØÜ0-9])"
-    # Catalogue summaries pasted from publishers often lose the space: "vildmarken.Isolerad".
-    r"|(?<=[a-zåäöæøü]{2}[.!?])(?=[A-ZÅÄÖÆØÜ][a-zåäöæøü])"
-)
-
-# A handful of function words is enough to tell Swedish from English prose reliably.
-_MARKERS: Mapping[str, frozenset[str]] = {
-    "sv": frozenset(
-        "och att det som en är för med på av till om den har inte han hon jag".split()  # noqa: SIM905
-    ),
-    "en": frozenset(
-        "the and of to is in that it with for was his her as by on are this".split()  # noqa: SIM905
-    ),
-}
-
-
-def split_sentences(text: str, lang: str, phrases_dir: str | None = None) -> list[str]:
-    """Split prose into sentences, not at initials ("J. R. R.") or known abbreviations."""
-    text = " ".join(text.split())
-    if not text:
-        return []
-    abbreviations = _abbreviations(lang, phrases_dir)
-    sentences: list[str] = []
-    start = 0
-    for match in _SENTENCE_END.finditer(text):
-        # The word the mark ends, found from the mark backwards (splitting everything since
-        # ``start`` made a text of a thousand initials quadratic).
-        space = text.rfind(" ", start, match.start() + 1)
-        last_word = text[space + 1 if space >= 0 else start : match.start() + 1].strip()
-        if len(last_word) == 2 and last_word[0].isalpha() and last_word[1] == ".":
-            continue  # an initial: "Astrid A. Lindgren"
-        if last_word.casefold() in abbreviations:
-            continue
-        sentences.append(text[start : match.end()].strip())
-        start = match.end()
-    rest = text[start:].strip()
-    if rest:
-        sentences.append(rest)
-    return sentences
-
-
-def guess_language(text: str, default: str) -> str:
-    """Swedish or English prose, by counting function words; ``default`` when unsure."""
-    words = re.findall(r"\w+", text.casefold())
-    scores = {lang: sum(w in markers for w in words) for lang, markers in _MARKERS.items()}
-    best = max(scores, key=lambda k: scores[k])
-    others = [v for k, v in scores.items() if k != best]
-    if scores[best] >= 2 and all(scores[best] >= 2 * v for v in others):
-        return best
-    return default
-
-
 # --------------------------------------------------------------------------- utterances
 
 
 def voice_for(record: Any, lang: str) -> str:
-    """The voice for the book's own words: its language when we have that voice, else ours."""
-    code = (getattr(record, "language", None) or "").strip().lower()
-    return RECORD_LANGUAGES.get(code, lang)
+    """The voice for the book's own words: its language when eSpeak NG has a voice for it
+    (``hardware.speech.voices``), else the visitor's."""
+    return voice_language(getattr(record, "language", None), lang, installed_languages())
 
 
 def _segments(speech: Speech, lang: str, phrases_dir: str | None) -> list[tuple[str, str]]:
@@ -447,7 +336,9 @@ def level_two(record: Any, lang: str, *, phrases_dir: str | None = None) -> Utte
 
     edition = clean(getattr(record, "edition", None))
     if edition:
-        out.append(fill(table["detail_edition"], lang, edition=edition))
+        # The edition statement is transcribed from the book: its language's reading rules
+        # ("3. uppl.", "2nd ed.", "4. p.") and voice.
+        out.append(fill(table["detail_edition"], lang, edition=Speech.of(edition, voice)))
 
     series = clean(getattr(record, "series", None))
     number = clean(getattr(record, "series_number", None))
@@ -486,10 +377,14 @@ def level_three(record: Any, lang: str, *, phrases_dir: str | None = None) -> Ut
     voice = guess_language(summary, voice_for(record, lang))
     sentences = split_sentences(summary, voice, phrases_dir)
     segments = []
+    budget = MAX_SPOKEN_CHARS  # the engine says no more than this; reading more is waste
     for sentence in sentences:
+        if budget <= 0:
+            break
         said = " ".join(pronounce(sentence, voice, phrases_dir).split())
         if said:
             segments.append((said, voice))
+            budget -= len(said)
     return Utterance(
         text=" ".join(sentences),
         lang=voice,

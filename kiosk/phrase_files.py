@@ -137,16 +137,19 @@ def problems(phrases_dir: str | None) -> list[str]:
     if not folder.is_dir():
         return [f"kiosk.phrases_dir: {folder}: no such folder (the built-in phrases are used)"]
     found: list[str] = []
-    for lang in LANGUAGES:
-        for name, check in ((f"{lang}.toml", lambda p, lang=lang: check_phrase_file(p, lang)),
-                            (f"lexicon-{lang}.toml", check_lexicon_file)):
-            path = folder / name
-            if not path.exists():
-                continue
-            try:
-                check(path)
-            except PhraseFileError as exc:
-                found += exc.problems
+    # A lexicon may exist for any voice language a record is read in ("lexicon-fi.toml").
+    lexicons = sorted({f"lexicon-{lang}.toml" for lang in LANGUAGES}
+                      | {p.name for p in folder.glob("lexicon-*.toml")})
+    checks = [(f"{lang}.toml", lambda p, lang=lang: check_phrase_file(p, lang))
+              for lang in LANGUAGES] + [(name, check_lexicon_file) for name in lexicons]
+    for name, check in checks:
+        path = folder / name
+        if not path.exists():
+            continue
+        try:
+            check(path)
+        except PhraseFileError as exc:
+            found += exc.problems
     return found
 
 

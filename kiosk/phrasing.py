@@ -105,16 +105,24 @@ def announce(record: Any, lang: str) -> Utterance:
     return Utterance(text=text, lang=lang, item=getattr(record, "id", None), kind="record")
 
 
-def label(entry: Any, lang: str) -> Utterance:
-    """A shelf or service-point tag speaks its own text, in its own language when it has one."""
+def label(entry: Any, lang: str, phrases_dir: str | None = None) -> Utterance:
+    """A shelf or service-point tag speaks its own text, in its own language when it has one.
+
+    Its speech goes through the same reading rules and lexicon as a record's.
+    """
+    from kiosk.reading.pronounce import pronounce  # it imports this module
+
     text = clean(getattr(entry, "text", ""))
     own_lang = getattr(entry, "lang", None)
     spoken_lang = own_lang if own_lang in LANGUAGES else lang
+    written = phrases(lang, phrases_dir)["label"].format(text=text)
+    said = pronounce(written, spoken_lang, phrases_dir)
     return Utterance(
-        text=phrases(lang)["label"].format(text=text),
+        text=written,
         lang=spoken_lang,
         item=getattr(entry, "id", None),
         kind="label",
+        segments=((said, spoken_lang),) if said else (),
     )
 
 

@@ -1,0 +1,189 @@
+"""English reading table: how LC/AACR2-style catalogue shorthand is said."""
+
+from __future__ import annotations
+
+from kiosk.reading.numbers import en_cardinal, en_decade, en_ordinal, en_year
+from kiosk.reading.tables import Abbr, Rules, words
+
+REGNAL_NAMES = frozenset(
+    words(
+        "Henry Edward George William Richard Charles James John Elizabeth Mary Anne Victoria "
+        "Louis Philip Philippe Napoleon Peter Ivan Nicholas Alexander Catherine Frederick "
+        "Frederik Friedrich Wilhelm Christian Gustav Gustavus Gustaf Charles Karl Carl Eric Erik "
+        "Olaf Olav Haakon Magnus Valdemar Ferdinand Isabella Leopold Rudolf Otto Ludwig Pius Leo "
+        "Benedict Gregory Innocent Clement Boniface Urban Paul Sixtus Julius Pope King Queen "
+        "Ramesses Ramses Amenhotep Thutmose Ptolemy Antiochus Mehmed Murad Selim Suleiman Juan "
+        "Alfonso Pedro Manuel Felipe Sancho Jaime Juliana Beatrix Wilhelmina Margrethe Harald "
+        "Constantine Darius Xerxes Cyrus Artaxerxes Tiglath-Pileser Sargon Shalmaneser"
+    )
+)
+
+
+def _regnal(_name: str, n: int) -> str:
+    return f"the {en_ordinal(n)}"
+
+
+_PAGES = Abbr(
+    "pages", before_number="page", before_range="pages", after_number="pages", after_one="page"
+)
+
+ABBREVIATIONS: dict[str, Abbr | str] = {
+    # Extent and pagination.
+    "p.": _PAGES,
+    "pp.": Abbr("pages", before_number="pages", after_number="pages"),
+    "pg.": _PAGES,
+    "leaves": "leaves",
+    "v.": Abbr("volumes", before_number="volume", after_number="volumes", after_one="volume"),
+    "vol.": Abbr("volume", after_number="volumes", after_one="volume"),
+    "Vol.": Abbr("volume", after_number="volumes", after_one="volume"),
+    "vols.": "volumes",
+    "no.": Abbr("number", needs_number=True),
+    "No.": Abbr("number", needs_number=True),
+    "nos.": Abbr("numbers", needs_number=True),
+    "pt.": "part",
+    "Pt.": "part",
+    "bk.": "book",
+    "ch.": "chapter",
+    "chap.": "chapter",
+    "sect.": "section",
+    "ill.": Abbr("illustrations", before_by="illustrated", list_only=True),
+    "illus.": Abbr("illustrations", before_by="illustrated"),
+    "ills.": "illustrations",
+    "col.": "colour",
+    "ports.": Abbr("portraits", list_only=True),
+    "port.": Abbr("portrait", list_only=True),
+    "facsims.": "facsimiles",
+    "facsim.": "facsimile",
+    "diagrs.": "diagrams",
+    "geneal.": "genealogical",
+    "tables": "tables",
+    "plates": "plates",
+    "bibliog.": "bibliography",
+    "bibl.": "bibliography",
+    "incl.": "including",
+    "cm": Abbr("centimetres", needs_number=True),
+    "cm.": Abbr("centimetres", needs_number=True),
+    "mm.": Abbr("millimetres", needs_number=True),
+    "in.": Abbr("inches", after_one="inch", needs_number=True),
+    "min.": Abbr("minutes", after_one="minute", needs_number=True),
+    "hr.": Abbr("hours", after_one="hour", needs_number=True),
+    "hrs.": Abbr("hours", needs_number=True),
+    "sec.": Abbr("seconds", needs_number=True),
+    "sd.": "sound",
+    "b&w": "black and white",
+    # Editions.
+    "ed.": Abbr("edition", before_by="edited", after_name="editor"),
+    "eds.": Abbr("editors", before_by="edited"),
+    "edn.": "edition",
+    "rev.": Abbr("revised", before_by="revised"),
+    "Rev.": Abbr("revised", before_by="revised"),
+    "enl.": "enlarged",
+    "corr.": "corrected",
+    "expanded": "expanded",
+    "augm.": "augmented",
+    "abr.": "abridged",
+    "abridg.": "abridged",
+    "unabr.": "unabridged",
+    "repr.": "reprint",
+    "reprint.": "reprint",
+    "pbk.": "paperback",
+    "hbk.": "hardback",
+    "cop.": "copyright",
+    "impr.": "impression",
+    # People.
+    "trans.": Abbr("translation", before_by="translated", after_name="translator"),
+    "transl.": Abbr("translation", before_by="translated", after_name="translator"),
+    "tr.": Abbr("translation", before_by="translated", after_name="translator"),
+    "comp.": Abbr("compiler", before_by="compiled"),
+    "introd.": Abbr("introduction", before_by="introduced"),
+    "intro.": "introduction",
+    "pref.": "preface",
+    "fwd.": "foreword",
+    "illustr.": Abbr("illustrations", before_by="illustrated"),
+    "narr.": Abbr("narrator", before_by="narrated"),
+    "b.": Abbr("born", before_year="born", needs_number=True),
+    "d.": Abbr("died", before_year="died", needs_number=True),
+    "fl.": Abbr("flourished", needs_number=True),
+    "ca.": "circa",
+    "c.": Abbr("circa", needs_number=True),
+    "approx.": "approximately",
+    "Dr.": "Doctor",
+    "Mr.": "Mister",
+    "Mrs.": "Missis",
+    "Ms.": "Miz",
+    "Prof.": "Professor",
+    "Jr.": "Junior",
+    "Sr.": "Senior",
+    "St.": "Saint",
+    "Mt.": "Mount",
+    "Ft.": "Fort",
+    "Co.": "Company",
+    "Corp.": "Corporation",
+    "Inc.": "Incorporated",
+    "Ltd.": "Limited",
+    "Univ.": "University",
+    "Dept.": "Department",
+    "Assoc.": "Association",
+    "Soc.": "Society",
+    "Inst.": "Institute",
+    "Natl.": "National",
+    "Intl.": "International",
+    "e.g.": "for example",
+    "i.e.": "that is",
+    "etc.": "et cetera",
+    "viz.": "namely",
+    "cf.": "compare",
+    "vs.": "versus",
+    "et al.": "and others",
+    "N.Y.": "New York",
+    "Calif.": "California",
+    "Mass.": "Massachusetts",
+    "N.J.": "New Jersey",
+    "Conn.": "Connecticut",
+    "Penn.": "Pennsylvania",
+    "Pa.": "Pennsylvania",
+    "Wash.": "Washington",
+    "Ill.": Abbr("illustrations", after_name="Illinois", before_by="illustrated"),
+    "Mich.": "Michigan",
+    "Minn.": "Minnesota",
+    "Va.": "Virginia",
+    "Md.": "Maryland",
+    "Tex.": "Texas",
+    "Fla.": "Florida",
+    "Ga.": "Georgia",
+    "Ont.": "Ontario",
+    "Eng.": "England",
+    "Engl.": "England",
+    "B.C.": "B C",
+    "A.D.": "A D",
+    "&": "and",
+}  # fmt: skip
+
+RULES = Rules(
+    lang="en",
+    abbreviations=ABBREVIATIONS,
+    cardinal=en_cardinal,
+    ordinal=en_ordinal,
+    regnal=_regnal,
+    regnal_names=REGNAL_NAMES,
+    part_words=frozenset(
+        words(
+            "part pt volume vol v book bk chapter ch no number issue episode act season series "
+            "tome section sect"
+        )
+    ),
+    by_words=frozenset({"by"}),
+    range_word="to",
+    open_range="from {year}",
+    ordinal_dot=False,
+    ordinal_dot_words=frozenset(
+        words("ed edition edn rev revised impr impression printing print enl expanded updated")
+    ),
+    ordinal_suffixes=("st", "nd", "rd", "th", "d"),
+    phonogram_word="phonogram",
+    and_others="and others",
+    year=en_year,
+    decade=en_decade,
+    decade_suffix="s",
+    drop_words=frozenset({"s.n.", "s.l.", "n.d.", "s.a.", "sic", "?", "s.l. : s.n.", "n.p."}),
+)

@@ -1,0 +1,177 @@
+"""Swedish reading table: how Libris-style catalogue shorthand is said."""
+
+from __future__ import annotations
+
+from kiosk.reading.numbers import sv_cardinal, sv_ordinal
+from kiosk.reading.tables import Abbr, Rules, words
+
+# Regnal names after which a roman numeral is "den tolfte"; women's names take "den första".
+_FEMALE = frozenset(
+    words(
+        "Kristina Elisabet Elizabeth Maria Margareta Ulrika Katarina Anna Viktoria Victoria "
+        "Drottning Juliana Beatrix Wilhelmina Margrethe Isabella Isabel Johanna Eleonora"
+    )
+)
+_MALE = frozenset(
+    words(
+        "Karl Carl Gustav Gustaf Erik Johan Kristian Christian Fredrik Frederik Oscar Oskar Adolf "
+        "Magnus Birger Valdemar Waldemar Håkan Haakon Olof Olav Sverker Knut Inge Albrekt Henrik "
+        "Ludvig Louis Filip Philip Felipe Edvard Edward Georg George Wilhelm William Vilhelm "
+        "Rikard Richard Jakob James Johannes Paulus Pius Leo Benedictus Gregorius Innocentius "
+        "Clemens Bonifatius Urban Alexander Nikolaj Peter Ivan Ferdinand Napoleon Sigismund "
+        "Kristofer Rudolf Otto Leopold Fredrik Frederick Friedrich Konstantin Ramses Amenhotep "
+        "Thutmosis Ptolemaios Antiochos Mehmed Murad Selim Süleyman Juan Carlos Alfonso Pedro "
+        "Manuel Henry Charles Jacques Heinrich Ludwig Alfred Haakon Kung Påve"
+    )
+)
+
+
+def _regnal(name: str, n: int) -> str:
+    return f"den {sv_ordinal(n, masculine=name not in _FEMALE)}"
+
+
+ABBREVIATIONS: dict[str, Abbr | str] = {
+    # Extent and pagination.
+    "s.": Abbr("sidor", before_number="sidan", before_range="sidorna", after_number="sidor",
+               after_one="sida"),
+    "S.": Abbr("sidor", before_number="sidan", before_range="sidorna", after_number="sidor",
+               after_one="sida"),
+    "sid.": Abbr("sidor", before_number="sidan", before_range="sidorna", after_number="sidor",
+                 after_one="sida"),
+    "bl.": Abbr("blad", after_number="blad"),
+    "pl.": Abbr("planscher", after_number="planscher"),
+    "vol.": Abbr("volym", after_number="volymer", after_one="volym"),
+    "bd": Abbr("band", after_number="band", needs_number=True),
+    "bd.": Abbr("band", after_number="band"),
+    "d.": Abbr("del", before_year="död", after_number="delar", needs_number=True),
+    "nr": Abbr("nummer", needs_number=True),
+    "nr.": Abbr("nummer", needs_number=True),
+    "n:o": "nummer",
+    "N:o": "nummer",
+    "årg.": Abbr("årgång", after_ordinal="årgången"),
+    "kap.": "kapitel",
+    "ill.": Abbr("illustrationer", before_by="illustrerad"),
+    "illustr.": Abbr("illustrationer", before_by="illustrerad"),
+    "färgill.": "färgillustrationer",
+    "fotogr.": Abbr("fotografier", before_by="fotograferad"),
+    "portr.": "porträtt",
+    "faks.": "faksimil",
+    "kart.": "kartor",
+    "tab.": "tabeller",
+    "diagr.": "diagram",
+    "bil.": "bilaga",
+    "reg.": "register",
+    "not.": Abbr("noter", list_only=True),
+    "cm": Abbr("centimeter", needs_number=True),
+    "cm.": Abbr("centimeter", needs_number=True),
+    "tim": Abbr("timmar", after_one="timme", needs_number=True),
+    "tim.": Abbr("timmar", after_one="timme", needs_number=True),
+    "min": Abbr("minuter", after_one="minut", needs_number=True),
+    "min.": Abbr("minuter", after_one="minut", needs_number=True),
+    "sek.": Abbr("sekunder", after_one="sekund", needs_number=True),
+    "st.": Abbr("stycken", needs_number=True),
+    # Editions.
+    "uppl.": Abbr("upplaga", after_ordinal="upplagan"),
+    "uppl": Abbr("upplaga", after_ordinal="upplagan", needs_number=True),
+    "utg.": Abbr("utgåva", after_ordinal="utgåvan", before_by="utgiven"),
+    "tr.": Abbr("tryckning", after_ordinal="tryckningen"),
+    "omarb.": Abbr("omarbetad", after_ordinal="omarbetade"),
+    "rev.": Abbr("reviderad", after_ordinal="reviderade"),
+    "utök.": Abbr("utökad", after_ordinal="utökade"),
+    "utvidg.": Abbr("utvidgad", after_ordinal="utvidgade"),
+    "genoms.": Abbr("genomsedd", after_ordinal="genomsedda"),
+    "förk.": Abbr("förkortad", after_ordinal="förkortade"),
+    "bearb.": Abbr("bearbetning", before_by="bearbetad"),
+    "oförändr.": Abbr("oförändrad", after_ordinal="oförändrade"),
+    "uppdat.": Abbr("uppdaterad", after_ordinal="uppdaterade"),
+    "inb.": "inbunden",
+    "häft.": "häftad",
+    "pocketuppl.": "pocketupplaga",
+    "cop.": "copyright",
+    # People.
+    "övers.": Abbr("översättning", before_by="översatt"),
+    "övers": Abbr("översättning", before_by="översatt"),
+    "överss.": "översättning",
+    "red.": Abbr("redaktör", before_by="redigerad", list_only=True),
+    "förf.": "författare",
+    "inl.": "inledning",
+    "förord.": "förord",
+    "komm.": "kommentarer",
+    "sammanst.": Abbr("sammanställd", before_by="sammanställd"),
+    "uppl.läsare": "uppläsare",
+    "f.": Abbr("född", before_year="född", needs_number=True),
+    "dr.": "doktor",
+    "Dr.": "doktor",
+    "prof.": "professor",
+    "Prof.": "professor",
+    # General prose.
+    "ca": Abbr("cirka", needs_number=True),
+    "ca.": "cirka",
+    "c:a": "cirka",
+    "t.ex.": "till exempel",
+    "bl.a.": "bland annat",
+    "m.fl.": "med flera",
+    "m.m.": "med mera",
+    "o.d.": "och dylikt",
+    "osv.": "och så vidare",
+    "o.s.v.": "och så vidare",
+    "dvs.": "det vill säga",
+    "d.v.s.": "det vill säga",
+    "s.k.": "så kallade",
+    "f.d.": "före detta",
+    "fr.o.m.": "från och med",
+    "t.o.m.": "till och med",
+    "jfr": "jämför",
+    "jfr.": "jämför",
+    "resp.": "respektive",
+    "el.": "eller",
+    "f.Kr.": "före Kristus",
+    "e.Kr.": "efter Kristus",
+    "fvt.": "före vår tideräkning",
+    "evt.": "efter vår tideräkning",
+    "orig.": "original",
+    "originaltit.": "originaltitel",
+    "eng.": "engelska",
+    "sv.": "svenska",
+    "fr.": "franska",
+    "ty.": "tyska",
+    "fi.": "finska",
+    "S:t": "Sankt",
+    "S:ta": "Sankta",
+    "St.": "Sankt",
+    "Sthlm": "Stockholm",
+    "Gbg": "Göteborg",
+    "Hfors": "Helsingfors",
+    "Hki": "Helsingfors",
+    "Kbh.": "Köpenhamn",
+    "Förl.": "förlag",
+    "förl.": "förlag",
+    "bokförl.": "bokförlag",
+    "Bokförl.": "bokförlag",
+    "Kungl.": "Kungliga",
+    "&": "och",
+}  # fmt: skip
+
+RULES = Rules(
+    lang="sv",
+    abbreviations=ABBREVIATIONS,
+    cardinal=sv_cardinal,
+    ordinal=sv_ordinal,
+    regnal=_regnal,
+    regnal_names=_MALE | _FEMALE,
+    part_words=frozenset(
+        words(
+            "del delen band bd volym vol nr nummer nummret häfte häftet bok boken kapitel kap akt "
+            "avsnitt säsong serie årgång d"
+        )
+    ),
+    by_words=frozenset({"av"}),
+    range_word="till",
+    open_range="från {year}",
+    ordinal_dot=True,
+    ordinal_suffixes=(":e", ":a"),
+    and_others="med flera",
+    drop_words=frozenset(
+        {"s.n.", "s.l.", "u.å.", "u.o.", "s.a.", "sic", "?", "s.l. : s.n.", "utan år"}
+    ),
+)

@@ -1,0 +1,192 @@
+"""Pronunciation: the lexicon, numbers, and the sentences and language of prose.
+
+``pronounce`` is the last step before the engine for every piece of text the kiosk speaks:
+reading rules (``kiosk.reading.normalise``), then the staff-editable lexicon
+(``kiosk/phrases/lexicon-<lang>.toml``, a staff copy in ``phrases_dir`` wins), then numbers
+(identifiers digit by digit, ranges).  Split out of ``kiosk.levels``, which re-exports these
+names.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+import unicodedata
+from collections.abc import Mapping
+from functools import cache
+from importlib import resources
+
+from hardware.speech.text import MAX_UTTERANCE_CHARS
+from hardware.speech.voices import installed_languages
+from kiosk import phrase_files, phrasing
+from kiosk.phrasing import LANGUAGES
+from kiosk.reading import abbreviations, normalise
+from kiosk.reading.tables import words
+
+MAX_SPOKEN_CHARS = 4 * MAX_UTTERANCE_CHARS
+"""Text beyond this is never read: the speech engine says at most ``MAX_UTTERANCE_CHARS``
+of an utterance, and the reading rules never shorten text by three quarters."""
+
+
+def _table(lang: str, phrases_dir: str | None) -> dict[str, str]:
+    return phrasing.phrases(lang, phrases_dir)
+
+
+# --------------------------------------------------------------------------- lexicon
+
+
+@cache
+def lexicon(lang: str, override_dir: str | None = None) -> dict[str, str]:
+    """Word -> how to say it, for ``lang``; entries in ``override_dir`` win over ours.
+
+    Any voice language may have one: a staff ``lexicon-fi.toml`` works even though we ship
+    lexicons for the kiosk's own languages only.
+    """
+    if not re.fullmatch(r"[a-z]{2,3}(?:-[a-z0-9]{1,8}){0,3}", lang):
+        raise ValueError(f"unknown language {lang!r}")
+    name = f"lexicon-{lang}.toml"
+    ours = resources.files("kiosk").joinpath("phrases", name)
+    data = tomllib.loads(ours.read_text("utf-8")) if ours.is_file() else {}
+    table = {_nfc(k): _nfc(v) for k, v in data.get("words", {}).items()}
+    staff = phrase_files.staff_words(lang, override_dir)  # checked; refused whole if broken
+    table.update({_nfc(k): _nfc(v) for k, v in staff.items()})
+    return table
+
+
+def _nfc(text: str) -> str:
+    return unicodedata.normalize("NFC", str(text))
+
+
+@cache
+def _lexicon_patterns(lang: str, override_dir: str | None) -> list[tuple[re.Pattern[str], bool]]:
+    """Whole-word entries, and ``-suffix`` entries that end compounds ("Piratförl.")."""
+    entries = lexicon(lang, override_dir)
+    # Longest first so "t.ex." beats "t"; whole words only, so "ca" leaves "Carl" alone.
+    words = sorted((w for w in entries if not w.startswith("-")), key=len, reverse=True)
+    endings = sorted((w[1:] for w in entries if w.startswith("-") and len(w) > 1), key=len)
+    out = []
+    if words:
+        alternation = "|".join(map(re.escape, words))
+        out.append((re.compile(r"(?<![\w.])(?:" + alternation + r")(?!\w)"), False))
+    if endings:
+        alternation = "|".join(map(re.escape, reversed(endings)))
+        out.append((re.compile(r"(?<=\w)(?:" + alternation + r")(?!\w)"), True))
+    return out
+
+
+def _abbreviations(lang: str, override_dir: str | None) -> frozenset[str]:
+    """Lexicon entries and reading-table abbreviations ending in a full stop: they never end
+    a sentence."""
+    ours = frozenset(w.casefold() for w in lexicon(lang, override_dir) if w.endswith("."))
+    return ours | abbreviations(lang)
+
+
+# --------------------------------------------------------------------------- numbers
+
+# Seven or more digits (hyphens allowed between them, an ISBN-10 may end in X): identifiers,
+# read digit by digit - "nine seven eight...", never "nine trillion".
+_DIGIT_RUN = re.compile(r"(?<![\w])\d(?:-?\d){6,}(?:-?[Xx])?(?![\w])")
+# "1966-1985", "S. 451-800": a range is read with the language's word for "to".
+_RANGE = re.compile(r"(?<![\d-])(\d{1,4})\s?[-–]\s?(\d{1,4})(?![\d-])")
+
+
+def spell_digits(text: str) -> str:
+    """ "978-91-0-056322-6" -> "9 7 8 9 1 0 0 5 6 3 2 2 6": one digit at a time."""
+    return " ".join(ch.upper() for ch in text if ch.isdigit() or ch in "Xx")
+
+
+def speak_numbers(text: str, lang: str, phrases_dir: str | None = None) -> str:
+    """Make numbers in ``text`` say what they mean: identifiers digit by digit, ranges."""
+    # Ranges first: "1926-1927" is two years, while "978-0-14-118234-6" (no lone pair of
+    # numbers: a hyphen follows) is left for the identifier rule.
+    if lang in LANGUAGES:
+        template = _table(lang, phrases_dir)["number_range"]
+        text = _RANGE.sub(lambda m: template.format(first=m.group(1), last=m.group(2)), text)
+    return _DIGIT_RUN.sub(lambda m: spell_digits(m.group(0)), text)
+
+
+def pronounce(text: str, lang: str, phrases_dir: str | None = None) -> str:
+    """The spoken form of ``text`` in ``lang``: reading rules, then lexicon, then numbers.
+
+    The reading rules (``kiosk.reading``: abbreviations, ordinals, initials, tags, roman
+    numerals, years) leave every word the lexicon lists alone, so staff's pronunciation wins.
+    Only ever applied to what is synthesised, never to ``Utterance.text``.
+    """
+    entries = lexicon(lang, phrases_dir)
+    if len(text) > MAX_SPOKEN_CHARS:
+        cut = text.rfind(" ", 0, MAX_SPOKEN_CHARS)
+        text = text[: cut if cut > 0 else MAX_SPOKEN_CHARS]
+    text = normalise(text, lang, _protected(lang, phrases_dir))
+    for pattern, is_ending in _lexicon_patterns(lang, phrases_dir):
+        if is_ending:
+            text = pattern.sub(lambda m: entries["-" + m.group(0)].lstrip("-"), text)
+        else:
+            text = pattern.sub(lambda m: entries[m.group(0)], text)
+    return speak_numbers(text, lang, phrases_dir)
+
+
+@cache
+def _protected(lang: str, phrases_dir: str | None) -> frozenset[str]:
+    return frozenset(w for w in lexicon(lang, phrases_dir) if not w.startswith("-"))
+
+
+# --------------------------------------------------------------------------- sentences
+
+_SENTENCE_END = re.compile(
+    # Only the first mark of a run may start a match, and the runs are possessive: a megabyte
+    # of "....." is one linear scan, not a quadratic one.
+    r"(?<![.!?…])[.!?…]++[\"'”’»)\]]*+\s+(?=[\"'“”‘«(\[]?[A-ZÅÄÖÆØÜ0-9])"
+    # Catalogue summaries pasted from publishers often lose the space: "vildmarken.Isolerad".
+    r"|(?<=[a-zåäöæøü]{2}[.!?])(?=[A-ZÅÄÖÆØÜ][a-zåäöæøü])"
+)
+
+# A handful of function words is enough to tell Swedish from English prose reliably.
+_MARKERS: Mapping[str, frozenset[str]] = {
+    "sv": frozenset(words("och att det som en är för med på av till om den har inte han hon jag")),
+    "en": frozenset(words("the and of to is in that it with for was his her as by on are this")),
+    "fi": frozenset(
+        words("ja on että se ei hän oli kun mutta tai joka myös ovat tämä kirja sen hänen")
+    ),
+}
+
+
+def split_sentences(text: str, lang: str, phrases_dir: str | None = None) -> list[str]:
+    """Split prose into sentences, not at initials ("J. R. R.") or known abbreviations."""
+    text = " ".join(text.split())
+    if not text:
+        return []
+    abbreviations = _abbreviations(lang, phrases_dir)
+    sentences: list[str] = []
+    start = 0
+    for match in _SENTENCE_END.finditer(text):
+        # The word before the mark, looked for in a bounded window: a long run of
+        # abbreviations ("s. s. s. ...") must not rescan the text from ``start`` each time.
+        end = match.start() + 1
+        window = text[max(start, end - 40) : end]
+        last_word = window.rsplit(" ", 1)[-1]
+        if len(last_word) == 2 and last_word[0].isalpha() and last_word[1] == ".":
+            continue  # an initial: "Astrid A. Lindgren"
+        if last_word.casefold() in abbreviations:
+            continue
+        sentences.append(text[start : match.end()].strip())
+        start = match.end()
+    rest = text[start:].strip()
+    if rest:
+        sentences.append(rest)
+    return sentences
+
+
+def guess_language(text: str, default: str) -> str:
+    """Swedish, English or Finnish prose, by counting function words; ``default`` if unsure
+    (or if no installed voice speaks the language guessed)."""
+    words = re.findall(r"\w+", text.casefold())
+    scores = {
+        lang: sum(w in markers for w in words)
+        for lang, markers in _MARKERS.items()
+        if lang in LANGUAGES or lang in installed_languages()
+    }
+    best = max(scores, key=lambda k: scores[k])
+    others = [v for k, v in scores.items() if k != best]
+    if scores[best] >= 2 and all(scores[best] >= 2 * v for v in others):
+        return best
+    return default

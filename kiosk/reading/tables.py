@@ -1,0 +1,75 @@
+"""The shape of a language's reading tables; the tables themselves are ``lang_*.py``.
+
+A table says how catalogue shorthand is *said* in one language.  Most abbreviations have one
+reading, but the common ones depend on their neighbours, the way a cataloguer's reader would
+hear them: Swedish "s." is "sidan" before a number and "sidor" after one; "uppl." after an
+ordinal is "upplagan" ("tredje upplagan") but otherwise "upplaga" ("ny upplaga"); English
+"ed." is "edited" before "by", "editor" after a name and "edition" elsewhere.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+
+
+def words(text: str) -> tuple[str, ...]:
+    """A table written as one string of words, as tables read best."""
+    return tuple(text.split())
+
+
+@dataclass(frozen=True)
+class Abbr:
+    """How one abbreviation is read, by context; ``plain`` when no context applies.
+
+    ``None`` in a context field means "same as plain".  ``needs_number`` marks words that are
+    abbreviations only beside a number ("min" is "my" in Swedish, "minuter" in "45 min").
+    """
+
+    plain: str
+    after_ordinal: str | None = None  # "3. uppl." -> "upplagan"
+    before_number: str | None = None  # "s. 45" -> "sidan"
+    before_range: str | None = None  # "s. 45-60" -> "sidorna"
+    after_number: str | None = None  # "245 s." -> "sidor"
+    after_one: str | None = None  # "1 s." -> "sida"
+    before_year: str | None = None  # "d. 1902" -> "död"
+    before_by: str | None = None  # "ed. by" -> "edited"
+    after_name: str | None = None  # "Smith, ed." -> "editor"
+    needs_number: bool = False
+    list_only: bool = False
+    """A word of prose too ("ill.", "ports.", "red."): an abbreviation only in a catalogue
+    list - after ":", ";" or ",", at the start, after a number or before "by"/"av"."""
+
+
+@dataclass(frozen=True)
+class Rules:
+    """Everything language-specific the normaliser needs."""
+
+    lang: str
+    abbreviations: Mapping[str, Abbr | str]
+    cardinal: Callable[[int], str]
+    ordinal: Callable[[int], str]
+    regnal: Callable[[str, int], str]
+    """``("Karl", 12)`` -> "den tolfte": what a regnal numeral after that name is read as."""
+    regnal_names: frozenset[str]
+    part_words: frozenset[str]
+    """Words after which a number or roman numeral is a part's number: "del", "part", "osa"."""
+    by_words: frozenset[str]
+    """"av", "by", "of": where an abbreviation becomes a participle ("ed. by")."""
+    range_word: str
+    open_range: str
+    """"från {year}": a range with no end ("1985-"), as periodicals and series are written."""
+    ordinal_dot: bool
+    """Whether "3." before a lower-case word is an ordinal (Swedish, Finnish: yes)."""
+    ordinal_dot_words: frozenset[str] = frozenset()
+    """Where "3." is not an ordinal by itself, the words that make it one ("7. ed")."""
+    ordinal_suffixes: tuple[str, ...] = ()
+    """Written ordinal endings: "3:e" in Swedish, "3rd" in English."""
+    copyright_word: str = "copyright"
+    phonogram_word: str = "fonogram"
+    and_others: str = "med flera"
+    year: Callable[[int], str | None] | None = None
+    decade: Callable[[int], str | None] | None = None
+    decade_suffix: str = ""
+    drop_words: frozenset[str] = field(default_factory=frozenset)
+    """Bracketed catalogue words ISBD uses for "unknown" ("s.n.", "u.å.") - not read."""

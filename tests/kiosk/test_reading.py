@@ -1,0 +1,196 @@
+"""Reading library text: the normalisation tables, class by class, in Swedish, English, Finnish.
+
+Each class is tested with more than the example the issue names, because cataloguers write
+the same thing many ways; ``test_lookup_spoken.py`` checks the same through ``talkcat lookup
+--spoken``, the staff-facing contract.
+"""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from kiosk import levels
+from kiosk.reading import normalise
+from kiosk.reading.numbers import en_ordinal, fi_ordinal, roman_value, sv_ordinal
+
+
+@pytest.mark.parametrize(
+    ("lang", "written", "said"),
+    [
+        # Initials: no full stop left to make a sentence pause.
+        ("sv", "J. K. Rowling", "J K Rowling"),
+        ("en", "J.K. Rowling", "J K Rowling"),
+        ("en", "J.R.R. Tolkien", "J R R Tolkien"),
+        ("en", "George R. R. Martin", "George R R Martin"),
+        ("sv", "av Gary A. Yukl", "av Gary A Yukl"),
+        ("en", "E.L.James", "E L James"),
+        # Ordinals of editions and parts.
+        ("sv", "3. uppl.", "tredje upplagan."),
+        ("sv", "3:e uppl.", "tredje upplagan."),
+        ("sv", "2. omarb. uppl.", "andra omarbetade upplagan."),
+        ("sv", "4. rev. och utök. uppl.", "fjärde reviderade och utökade upplagan."),
+        ("sv", "12. uppl", "tolfte upplagan"),
+        ("sv", "Ny uppl.", "Ny upplaga."),
+        ("sv", "21. tr.", "tjugoförsta tryckningen."),
+        ("en", "2nd ed.", "second edition."),
+        ("en", "3rd rev. ed.", "third revised edition."),
+        ("en", "21st ed", "twenty-first edition"),
+        ("en", "2d ed., rev. and enl.", "second edition, revised and enlarged."),
+        ("en", "7. ed", "seventh edition"),
+        ("en", "Rev. ed.", "revised edition."),
+        ("fi", "3. p.", "kolmas painos."),
+        ("fi", "8. tark. p.", "kahdeksas tarkistettu painos."),
+        ("fi", "2. osa", "toinen osa"),
+        ("sv", "del 2", "del två"),
+        ("sv", "Del 14", "Del fjorton"),
+        ("en", "Part 3", "Part three"),
+        ("en", "vol. 2", "volume two"),
+        # Abbreviations, read by context.
+        ("sv", "s. 45", "sidan 45"),
+        ("sv", "S. 451-800", "sidorna 451 till 800"),
+        ("sv", "245 s.", "245 sidor."),
+        ("sv", "1 s.", "1 sida."),
+        ("sv", "sid. 12", "sidan 12"),
+        ("sv", "övers. av Elmer Diktonius", "översatt av Elmer Diktonius"),
+        ("sv", "övers.: Per Svensson", "översättning: Per Svensson"),
+        ("sv", "ill. av Ilon Wikland", "illustrerad av Ilon Wikland"),
+        ("sv", "162 s. : ill.", "162 sidor: illustrationer."),
+        ("sv", "ca 1850", "cirka 1850"),
+        ("sv", "t.ex. Stockholm", "till exempel Stockholm"),
+        ("en", "p. 45", "page 45"),
+        ("en", "pp. 45-60", "pages 45 to 60"),
+        ("en", "262 p. : ill.", "262 pages: illustrations."),
+        ("en", "ed. by Carol McGuirk", "edited by Carol McGuirk"),
+        ("en", "Smith, John, ed.", "Smith, John, editor."),
+        ("en", "trans. by Breon Mitchell", "translated by Breon Mitchell"),
+        ("en", "vol. 3", "volume three"),
+        ("en", "2 v.", "2 volumes."),
+        ("fi", "suom. Otto Manninen", "suomentanut Otto Manninen"),
+        ("fi", "toim. Aarni Penttilä", "toimittanut Aarni Penttilä"),
+        ("fi", "160 s.", "160 sivua."),
+        # Roman numerals where unambiguous.
+        ("sv", "Karl XII", "Karl den tolfte"),
+        ("sv", "Gustav II Adolf", "Gustav den andre Adolf"),
+        ("sv", "Erik XIV:s liv", "Erik den fjortondes liv"),
+        ("sv", "Kristina I", "Kristina den första"),
+        ("sv", "Del III", "Del tre"),
+        ("en", "Henry VIII", "Henry the eighth"),
+        ("en", "Elizabeth II", "Elizabeth the second"),
+        ("en", "World War II", "World War two"),
+        ("en", "Vol. IV", "volume four"),
+        ("fi", "Kaarle XII", "Kaarle kahdestoista"),
+        ("en", "I think I can", "I think I can"),  # the pronoun stays a pronoun
+        ("sv", "VI SOM ÄLSKAR", "VI SOM ÄLSKAR"),  # shouted text is not a numeral
+        # Catalogue tags and brackets.
+        ("sv", "Där ute i mörkret [Elektronisk resurs]", "Där ute i mörkret"),
+        ("sv", "Sagan om ringen [Ljudupptagning]", "Sagan om ringen"),
+        ("sv", "Boken [Elib]", "Boken"),
+        ("sv", "Boken [E-ljudbok]", "Boken"),
+        ("en", "Hamlet [sound recording]", "Hamlet"),
+        ("en", "A story of love.--Book Jacket.", "A story of love."),
+        ("en", "A story of love. -- Provided by publisher.", "A story of love."),
+        ("sv", "En roman om kärlek. (Förlagets beskrivning)", "En roman om kärlek."),
+        ("sv", "[Stockholm] : [s.n.], [1985?]", "Stockholm, 1985"),
+        ("en", "Jones [et al.]", "Jones and others"),
+        # ISBD leftovers.
+        ("sv", "Huset : roman / Anna Berg", "Huset: roman, Anna Berg"),
+        ("sv", "Titel = Parallel title", "Titel, Parallel title"),
+        ("sv", "Stockholm : Bonnier, cop. 2003", "Stockholm: Bonnier, copyright 2003"),
+        ("en", "New York : Knopf, c2003.", "New York: Knopf, copyright 2003."),
+        ("en", "xiv, 262 p.", "262 pages."),
+        ("sv", "[2], 237, [1] s.", "237 sidor."),
+        # Years and ranges.
+        ("sv", "1939-1945", "1939 till 1945"),
+        ("sv", "1914-18", "1914 till 1918"),
+        ("sv", "1939 – 1945", "1939 till 1945"),
+        ("en", "1939-1945", "nineteen thirty-nine to nineteen forty-five"),
+        ("en", "in 1984.", "in nineteen eighty-four."),
+        ("en", "the 1990s", "the nineteen nineties"),
+        ("sv", "Årsbok 1985-", "Årsbok från 1985"),
+    ],
+)
+def test_normalisation_table(lang: str, written: str, said: str) -> None:
+    assert normalise(written, lang) == said
+
+
+def test_ordinal_words() -> None:
+    assert [sv_ordinal(n) for n in (1, 2, 3, 11, 20, 22, 100)] == [
+        "första", "andra", "tredje", "elfte", "tjugonde", "tjugoandra", "hundrade"
+    ]  # fmt: skip
+    assert sv_ordinal(2, masculine=True) == "andre"
+    assert [en_ordinal(n) for n in (1, 2, 3, 12, 21, 40)] == [
+        "first", "second", "third", "twelfth", "twenty-first", "fortieth"
+    ]  # fmt: skip
+    assert [fi_ordinal(n) for n in (1, 2, 12, 21)] == [
+        "ensimmäinen", "toinen", "kahdestoista", "kahdeskymmenesensimmäinen"
+    ]  # fmt: skip
+    assert roman_value("XIV") == 14
+    assert roman_value("MCMXC") == 1990
+    assert roman_value("IIII") is None and roman_value("VX") is None
+
+
+def test_a_number_that_is_not_an_ordinal_stays_a_number() -> None:
+    assert normalise("Han kom 1939. Det var kallt.", "sv") == "Han kom 1939. Det var kallt."
+    assert normalise("Det hände 1939. Sedan", "en") == "Det hände nineteen thirty-nine. Sedan"
+    assert normalise("Kapitel 3. Sedan", "sv") == "Kapitel tre. Sedan"  # a part's number
+    assert normalise("ISBN 978-91-0-056322-6", "sv") == "ISBN 978-91-0-056322-6"
+
+
+def test_an_abbreviation_that_ends_a_sentence_keeps_the_pause() -> None:
+    assert normalise("Det är 3. uppl. Den är bra.", "sv") == ("Det är tredje upplagan. Den är bra.")
+    assert normalise("Dr. Watson", "en") == "Doctor Watson"  # a title never ends one
+
+
+def test_languages_without_tables_still_lose_tags_and_initials_dots() -> None:
+    assert normalise("Der Prozess [Elektronisk resurs] / F. Kafka", "de") == "Der Prozess, F Kafka"
+
+
+def test_staff_lexicon_wins_over_the_reading_rules(tmp_path) -> None:
+    (tmp_path / "lexicon-sv.toml").write_text(
+        '[words]\n"uppl." = "upplaga"\n"s." = "sidorna"\n', encoding="utf-8"
+    )
+    assert levels.pronounce("3. uppl.", "sv") == "tredje upplagan."
+    assert levels.pronounce("3. uppl.", "sv", str(tmp_path)) == "tredje upplaga"
+    assert levels.pronounce("s. 45", "sv", str(tmp_path)) == "sidorna 45"
+
+
+def test_a_staff_lexicon_for_a_language_we_ship_none_for(tmp_path) -> None:
+    (tmp_path / "lexicon-fi.toml").write_text('[words]\n"Hki" = "Hesa"\n', encoding="utf-8")
+    assert levels.pronounce("Hki : Otava", "fi") == "Helsinki: Otava"
+    assert levels.pronounce("Hki : Otava", "fi", str(tmp_path)) == "Hesa: Otava"
+
+
+@pytest.mark.parametrize(
+    "hostile",
+    [
+        "[" * 1_000_000,
+        "[a" * 500_000,
+        "J." * 500_000,
+        "1. " * 333_333,
+        "." * 1_000_000,
+        "-" * 1_000_000,
+        "(" * 500_000 + ")" * 500_000,
+        "X" * 1_000_000,
+        "XII " * 250_000,
+        "s. " * 333_333,
+        "1" * 1_000_000 + "a",
+        "1-" * 500_000,
+        "a:" * 500_000,
+        "--" * 500_000 + "Book Jacket",
+        "Teksti " * 150_000 + ":",
+    ],
+    ids=lambda s: repr(s[:6]),
+)
+def test_a_megabyte_of_hostile_text_is_read_in_linear_time(hostile: str) -> None:
+    """No regular expression or pass may be quadratic: a megabyte must not freeze the kiosk.
+
+    The bound is generous (a quadratic pass over 10^6 characters takes hours, not seconds)
+    so a loaded machine does not fail it; it guards against freezing, not for speed.
+    """
+    start = time.perf_counter()
+    for lang in ("sv", "en"):
+        levels.pronounce(hostile, lang)
+        levels.split_sentences(hostile, lang)
+    assert time.perf_counter() - start < 30
