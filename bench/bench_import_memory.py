@@ -95,8 +95,8 @@ def run(quick: bool) -> list[dict]:
     """Rows ``{figure, value, unit, target, compare}`` for the bench table."""
     if not Path("/proc/self/status").exists():
         return []
-    random_mb = 40 if quick else 500
-    elements = 200_000 if quick else 1_000_000
+    random_mb = 8 if quick else 500
+    elements = 100_000 if quick else 1_000_000
     rows: list[dict] = []
     with tempfile.TemporaryDirectory(prefix="talkcat-bench-mem-") as tmp:
         folder = Path(tmp)

@@ -43,6 +43,7 @@ from catalog.importers import (
     iso2709,
     marcxml,
 )
+from catalog.spill import Spilled
 from catalog.store import Catalog, prepare_record
 
 log = logging.getLogger(__name__)
@@ -56,6 +57,9 @@ PARALLEL_MIN_BYTES = 4 * 1024 * 1024
 """Below this a worker process costs more to start than it saves."""
 
 BATCH = 400
+BATCH_BYTES = 1 << 20
+"""A batch also ends at this many bytes: records run to 99,999 bytes, so counting records
+alone would let 6 x 400 of them (240 MB) be in flight."""
 IN_FLIGHT = 6
 
 MARC_SUFFIXES = {".mrc", ".marc", ".dat", ".iso", ".iso2709", ".ma21", ".out", ".bin"}
@@ -73,8 +77,10 @@ class ImportReport:
     updated: int = 0
     deleted: int = 0
     labels: int = 0
-    rejected: list[Rejection] = field(default_factory=list)
-    warnings: list[Rejection | Notice] = field(default_factory=list)
+    # Lists that keep the first 1,000 in memory and spill the rest to a temporary file, so
+    # millions of rejections (500 MB of random bytes) do not grow memory: catalog.spill.
+    rejected: Spilled[Rejection] = field(default_factory=Spilled)
+    warnings: Spilled[Rejection | Notice] = field(default_factory=Spilled)
     files: list[str] = field(default_factory=list)
     replaced: int = 0
     committed: bool = False
@@ -179,12 +185,14 @@ def _parallel_iso2709(path: Path, handle: BinaryIO) -> Iterator[Item | _Prepared
     ) as pool:
         pending: deque[concurrent.futures.Future[list[Item | _Prepared]]] = deque()
         batch: list[tuple[int, int, bytes]] = []
+        size = 0
         try:
             for number, offset, piece in iso2709.iter_pieces(handle):
                 batch.append((number, offset, piece))
-                if len(batch) >= BATCH:
+                size += len(piece)
+                if len(batch) >= BATCH or size >= BATCH_BYTES:
                     pending.append(pool.submit(_parse_batch, file, batch))
-                    batch = []
+                    batch, size = [], 0
                     while len(pending) >= IN_FLIGHT:
                         yield from pending.popleft().result()
             if batch:

@@ -29,6 +29,8 @@ _SPACES = "".join(chr(c) for c in (*range(0x09, 0x0E), *range(0x1C, 0x21), 0x85,
                                    0x3000))  # fmt: skip
 _TAIL = ISBD_TAIL + _SPACES
 _TAIL_OR_DOT = _TAIL + "."
+_ENDS = frozenset(_TAIL_OR_DOT + "]")
+_STARTS = frozenset(_SPACES + "[")
 
 # Words whose final dot belongs to them: kept at the end of a text.
 _ABBREVIATIONS = frozenset(
@@ -36,6 +38,8 @@ _ABBREVIATIONS = frozenset(
      "mr", "mrs", "ms", "prof", "jun", "sen", "d", "o", "m", "ca", "bd", "hrsg", "toim",
      "red", "övers", "suom", "ed", "eds", "uitg", "éd", "vol", "no", "nr", "n:o"}
 )  # fmt: skip
+
+_BRACKETS = re.compile(r"[\[\]]")
 
 # Cataloguers' notes that are not part of the name or title at all.
 _NOTE = re.compile(
@@ -79,12 +83,40 @@ def _tail_end(text: str) -> int:
     return end
 
 
+def _unbalanced(text: str) -> list[int]:
+    """Positions of brackets that close nothing or are never closed (one pass)."""
+    drop: list[int] = []
+    open_at = -1
+    for match in _BRACKETS.finditer(text):
+        i, char = match.start(), match.group()
+        if char == "[":
+            if open_at >= 0:
+                drop.append(open_at)
+            open_at = i
+        elif char == "]":
+            if open_at >= 0:
+                open_at = -1
+            else:
+                drop.append(i)
+    if open_at >= 0:
+        drop.append(open_at)
+    return drop
+
+
 def drop_notes(text: str) -> str:
-    """``"Title [sic] [from old catalog]"`` -> ``"Title"``; ``"[Villars"`` -> ``"Villars"``:
-    cataloguers' notes go, supplied words stay without their brackets."""
+    """``"Title [sic] [from old catalog]"`` -> ``"Title"``; ``"Montfaucon de [Villars"`` ->
+    ``"Montfaucon de Villars"``: cataloguers' notes go, and so does a bracket that closes or
+    opens nothing.  A balanced ``[...]`` stays: what it holds (a supplied word, a carrier
+    tag such as "[Ljudupptagning]") is for the reader of the text to judge, and the kiosk's
+    speech rules drop carrier tags."""
     if "[" not in text and "]" not in text:
         return text
-    text = _NOTE.sub(" ", text).replace("[", "").replace("]", "")
+    text = _NOTE.sub(" ", text)
+    drop = _unbalanced(text)
+    if drop:
+        ends = [*drop[1:], len(text)]
+        pieces = (text[a + 1 : b] for a, b in zip(drop, ends, strict=True))
+        text = text[: drop[0]] + "".join(pieces)
     return " ".join(text.split())
 
 
@@ -98,6 +130,8 @@ def clean(text: str | None, notes: bool = False) -> str | None:
     text = nfc(text)
     if notes:
         text = drop_notes(text)
+    if text and text[-1] not in _ENDS and text[0] not in _STARTS:
+        return text  # nothing to strip at either end: most catalogue text, at C speed
     text = text.strip()
     for _ in range(3):  # "[Ljudupptagning] ." -> "[Ljudupptagning]" -> "Ljudupptagning"
         if not text:

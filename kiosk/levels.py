@@ -409,7 +409,8 @@ def _short_extent(extent: str | None) -> str:
 
 def subject_heading(heading: str) -> str:
     """ "Gruvarbetare--historia" -> "Gruvarbetare, historia": subdivisions read as a list."""
-    return clean(re.sub(r"\s*(?:--|—)\s*", ", ", heading or ""))
+    # (?<!\s): a match starts only where a run of spaces does, so a long run is one scan.
+    return clean(re.sub(r"(?<!\s)\s*(?:--|—)\s*", ", ", heading or ""))
 
 
 def _unique(items: Iterable[str]) -> list[str]:

@@ -126,9 +126,13 @@ def language(record: RecordLike) -> str | None:
     return code if len(code) == 3 and code.isalpha() else None
 
 
+_LATEST = datetime.now(UTC).year + 1
+
+
 def _plausible(year: int) -> bool:
-    """A publication year a visitor should hear: not 9999 ("no date"), not in the future."""
-    return 1000 <= year <= datetime.now(UTC).year + 1
+    """A publication year a visitor should hear: not 9999 ("no date"), not in the future
+    (next year's books are catalogued before they come out)."""
+    return 1000 <= year <= _LATEST
 
 
 def year(record: RecordLike) -> int | None:

@@ -104,8 +104,11 @@ class _Name:
             elif code == "t":
                 work = True
         self.corporate = tag in CORPORATE_TAGS
-        parts = [first, *(units if self.corporate else units[:1])]
-        self.name = clean(" ".join(clean(p, notes=True) or "" for p in parts if p))
+        parts = [first, *(units if self.corporate else units[:1])] if units else [first]
+        if len(parts) == 1:
+            self.name = clean(first, True)
+        else:
+            self.name = clean(" ".join(clean(p, True) or "" for p in parts if p))
         self.roles = roles(codes, terms)
         self.work = work
 

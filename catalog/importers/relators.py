@@ -15,6 +15,8 @@ leave a name unsaid than credit the wrong person.
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 # Every code of the MARC Code List for Relators (Library of Congress), including the
 # discontinued ones that older records still carry.  Only membership matters here: a $4
 # that is not in this set is not a relator (some systems put a URI or a local code there).
@@ -119,12 +121,22 @@ def term_role(term: str) -> str:
     return "other"
 
 
-def roles(codes: list[str], terms: list[str]) -> set[str]:
+def roles(codes: list[str], terms: list[str]) -> frozenset[str]:
     """The roles a name's ``$4`` codes and ``$e``/``$j`` terms give it (empty: no relator).
 
     A code that is no MARC relator is read as a term (some systems write "[ill.]" or
-    "författare" in $4).
+    "författare" in $4).  Cached: a catalogue uses a few dozen relator spellings.
     """
+    if not codes and not terms:
+        return _NONE
+    return _roles(tuple(codes), tuple(terms))
+
+
+_NONE: frozenset[str] = frozenset()
+
+
+@lru_cache(maxsize=4096)
+def _roles(codes: tuple[str, ...], terms: tuple[str, ...]) -> frozenset[str]:
     found: set[str] = set()
     for raw in codes:
         code = raw.strip().lower().strip("[]().,:; ")
@@ -139,5 +151,5 @@ def roles(codes: list[str], terms: list[str]) -> set[str]:
         elif code:
             found.update(term_role(t) for t in _terms(raw))
     for raw in terms:
-        found.update(term_role(t) for t in _terms(raw))
-    return found
+        found.update(term_role(t) for t in _terms(raw[:200]))
+    return frozenset(found)

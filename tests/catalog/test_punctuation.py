@@ -45,7 +45,9 @@ def test_isbd_punctuation_removed(raw: str, cleaned: str | None) -> None:
         ("Smith, John, [from old catalog]", "Smith, John,"),
         ("Teh [sic] worlde", "Teh worlde"),
         ("Montfaucon de [Villars", "Montfaucon de Villars"),
-        ("[Stockholm]", "Stockholm"),
+        ("[Stockholm]", "[Stockholm]"),
+        ("Karl XII [Elib]", "Karl XII [Elib]"),
+        ("a] b [c [d] e [", "a b c [d] e"),
         ("Nothing to drop", "Nothing to drop"),
     ],
 )

@@ -26,7 +26,7 @@ from catalog.importers.fields import MarcField, MarcRecord
 from catalog.importers.mapping import map_record
 from catalog.records import Record
 from hardware.speech import text as speech_text
-from kiosk import levels, phrasing
+from kiosk import browse, levels, phrasing
 
 SMALL = 10_000
 BIG = 1_000_000
@@ -106,7 +106,10 @@ def _record_summary(text: str) -> Any:
 
 
 def _record_details(text: str) -> Any:
-    record = Record(id="x", title=text, subtitle=text, series=text, extent=text, edition=text)
+    record = Record(
+        id="x", title=text, subtitle=text, series=text, extent=text, edition=text,
+        subjects=(text,), genres=(text,), publisher=text,
+    )  # fmt: skip
     return levels.level_two(record, "sv")
 
 
@@ -132,6 +135,9 @@ CLEANERS: dict[str, Callable[[str], Any]] = {
     "levels.level_one": _record_title,
     "levels.level_two": _record_details,
     "levels.level_three": _record_summary,
+    "levels.subject_heading": levels.subject_heading,
+    "browse subject key": browse._subject_key,
+    "browse person key": browse._person_key,
     "speech.clean_text": speech_text.clean_text,
     "speech.split_sentences": speech_text.split_sentences,
     "speech.split_clauses": speech_text.split_clauses,
