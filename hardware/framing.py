@@ -30,6 +30,8 @@ log = logging.getLogger(__name__)
 STX = 0x02
 ETX = 0x03
 DEFAULT_MAX_FRAME = 256
+MAX_FRAME_LIMIT = 65_536
+"""Largest `max_frame` a configuration may ask for: buffers stay bounded whatever it says."""
 
 Clock = Callable[[], float]
 DiscardListener = Callable[[str, bytes], None]

@@ -35,6 +35,10 @@ from kiosk import config_rules, phrase_files
 from kiosk.config_rules import DriverChoice
 from kiosk.errors import ConfigError
 from kiosk.phrasing import DEFAULT_LANGUAGE, LANGUAGES
+from kiosk.small_files import NotASmallFile, read_small_text
+
+MAX_CONFIG_BYTES = 1_000_000
+"""kiosk.toml is a few kB; a path to anything near this size is a mistake."""
 
 
 @dataclass(frozen=True)
@@ -72,6 +76,11 @@ def _regex(value: Any) -> str | None:
 def _rgb(value: Any) -> str | None:
     ok = len(value) == 3 and all(isinstance(c, int) and 0 <= c <= 255 for c in value)
     return None if ok else "must be three integers 0-255, e.g. [255, 255, 0]"
+
+
+def _http_url(value: Any) -> str | None:
+    ok = re.match(r"https?://[^/\s]+", value) is not None and not any(c.isspace() for c in value)
+    return None if ok else f"must be an http:// or https:// URL, got {value!r}"
 
 
 def _stored_hash(kind: str) -> Callable[[Any], str | None]:
@@ -160,6 +169,34 @@ SCHEMA: dict[str, dict[str, Setting]] = {
             20.0, (int, float), "warn the visitor this many seconds before", _between(0, 300)
         ),
     },
+    "availability": {
+        "timeout": Setting(
+            1.0, (int, float), "seconds the kiosk gives the library system for one answer",
+            _between(0.05, 30),
+        ),
+        "cache_seconds": Setting(
+            60.0, (int, float), "seconds an answer is reused before asking again",
+            _between(0, 86400),
+        ),
+        "browse_on_shelf_first": Setting(
+            False, bool, "next/previous offer books with a copy on the shelf first"
+        ),
+    },
+    "harvest": {
+        "url": Setting(None, str, "OAI-PMH base URL of the library system", _http_url),
+        "set": Setting(None, str, "OAI-PMH set to harvest (setSpec); all records when absent"),
+        "prefix": Setting(
+            "marcxml", str, "metadataPrefix that sends MARCXML", _one_of("marcxml", "marc21")
+        ),
+        "max_age_hours": Setting(
+            48, (int, float), "doctor warns when the last successful harvest is older",
+            _between(1, 8760),
+        ),
+        "attempts": Setting(5, int, "tries per page before the harvest stops", _between(1, 20)),
+        "timeout": Setting(
+            60, (int, float), "seconds to wait for one page", _between(1, 600)
+        ),
+    },
     "screen": {
         "enabled": Setting(False, bool, "show a large-print window of what is spoken"),
         "fullscreen": Setting(False, bool, "fullscreen; quit and task-switch keys are ignored"),
@@ -216,10 +253,14 @@ class Config:
     idle_timeout: float = 120.0
     idle_warn_before: float = 20.0
     screen: Mapping[str, Any] = field(default_factory=dict)
+    harvest: Mapping[str, Any] = field(default_factory=dict)
     audio_driver: str = "pygame"
     source: str = "<defaults>"
     drivers: Mapping[str, DriverChoice] = field(default_factory=dict)
     """Section -> chosen driver, for every driver kind that is not switched off."""
+    availability_timeout: float = 1.0
+    availability_cache_seconds: float = 60.0
+    browse_on_shelf_first: bool = False
 
 
 def _type_name(kind: type | tuple[type, ...]) -> str:
@@ -242,13 +283,19 @@ def _check_value(setting: Setting, value: Any) -> str | None:
 def read_toml(path: str | Path) -> dict[str, Any]:
     p = Path(path)
     try:
-        return tomllib.loads(p.read_text("utf-8"))
+        return tomllib.loads(read_small_text(p, MAX_CONFIG_BYTES))
     except FileNotFoundError:
         raise ConfigError([f"{p}: no such file"]) from None
     except UnicodeDecodeError as exc:
         raise ConfigError([f"{p}: not UTF-8 text ({exc.reason} at byte {exc.start})"]) from None
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError([f"{p}: not valid TOML: {exc}"]) from None
+    except NotASmallFile as exc:
+        raise ConfigError([str(exc)]) from None
+    except RecursionError:  # tomllib recurses once per level of nesting
+        raise ConfigError([f"{p}: not valid TOML: nested too deeply"]) from None
+    except OSError as exc:  # permission denied, a folder, ...
+        raise ConfigError([f"{p}: cannot be read: {exc.strerror or exc}"]) from None
 
 
 def writable_problems(cfg: Config) -> list[str]:
@@ -382,7 +429,11 @@ def _settle(
         idle_timeout=float(idle["timeout"]),
         idle_warn_before=float(idle["warn_before"]),
         screen=settled["screen"],
+        harvest=settled["harvest"],
         audio_driver=name("audio"),
         source=source,
         drivers=drivers,
+        availability_timeout=float(settled["availability"]["timeout"]),
+        availability_cache_seconds=float(settled["availability"]["cache_seconds"]),
+        browse_on_shelf_first=settled["availability"]["browse_on_shelf_first"],
     )

@@ -15,6 +15,7 @@ files only through ``staff_phrases`` / ``staff_words`` here, so the two can neve
 from __future__ import annotations
 
 import logging
+import os
 import string
 import tomllib
 from collections.abc import Mapping
@@ -22,6 +23,8 @@ from functools import cache
 from importlib import resources
 from pathlib import Path
 from typing import Any
+
+from kiosk.small_files import NotASmallFile, read_small_text
 
 log = logging.getLogger(__name__)
 
@@ -76,16 +79,16 @@ def template_problem(template: object, allowed: set[str]) -> str | None:
 
 def _read(path: Path) -> dict[str, Any]:
     try:
-        size = path.stat().st_size
-        if size > MAX_FILE_BYTES:
-            raise PhraseFileError([f"{path}: {size} bytes; a phrase file is at most "
-                                   f"{MAX_FILE_BYTES}"])
-        return tomllib.loads(path.read_text("utf-8"))
+        return tomllib.loads(read_small_text(path, MAX_FILE_BYTES))
+    except NotASmallFile as exc:
+        raise PhraseFileError([str(exc)]) from None
     except UnicodeDecodeError as exc:
         raise PhraseFileError([f"{path}: not UTF-8 text ({exc.reason} at byte {exc.start})"]) \
             from None
     except tomllib.TOMLDecodeError as exc:
         raise PhraseFileError([f"{path}: not valid TOML: {exc}"]) from None
+    except RecursionError:  # tomllib recurses once per level of nesting
+        raise PhraseFileError([f"{path}: not valid TOML: nested too deeply"]) from None
     except OSError as exc:
         raise PhraseFileError([f"{path}: cannot be read: {exc.strerror or exc}"]) from None
 
@@ -144,7 +147,7 @@ def problems(phrases_dir: str | None) -> list[str]:
               for lang in LANGUAGES] + [(name, check_lexicon_file) for name in lexicons]
     for name, check in checks:
         path = folder / name
-        if not path.exists():
+        if not os.path.lexists(path):  # a dangling link is a problem too
             continue
         try:
             check(path)
@@ -159,7 +162,7 @@ def staff_phrases(lang: str, phrases_dir: str | None) -> Mapping[str, str]:
     if not phrases_dir:
         return {}
     path = Path(phrases_dir) / f"{lang}.toml"
-    if not path.is_file():
+    if not os.path.lexists(path):
         return {}
     try:
         return check_phrase_file(path, lang)
@@ -175,7 +178,7 @@ def staff_words(lang: str, phrases_dir: str | None) -> Mapping[str, str]:
     if not phrases_dir:
         return {}
     path = Path(phrases_dir) / f"lexicon-{lang}.toml"
-    if not path.is_file():
+    if not os.path.lexists(path):
         return {}
     try:
         return check_lexicon_file(path)

@@ -20,7 +20,8 @@ class NullOutput(StreamingOutput):
     """An ``AudioOutput`` that is silent but honours the timing of what it is given."""
 
     OPTIONS: tuple[Option, ...] = (
-        Option("speed", float, 1.0, "clock speed: 1.0 is real time, 10.0 ten times faster"),
+        Option("speed", float, 1.0, "clock speed: 1.0 is real time, 10.0 ten times faster",
+               minimum=0.01, maximum=1000.0),
     )
 
     _thread_name = "null-audio"
@@ -66,7 +67,7 @@ class NullOutput(StreamingOutput):
                 if not self._is_current(session):
                     return
             if first:
-                session.started()
+                session.start()
                 first = False
             if not self._play_out(session, block.seconds / self._speed):
                 return

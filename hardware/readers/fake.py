@@ -43,7 +43,8 @@ class ListReader:
 
     OPTIONS: tuple[Option, ...] = (
         Option("kind", str, "barcode", "kind of the frames", choices=("barcode", "rfid", "typed")),
-        Option("interval", float, 0.0, "seconds between events (0: each read gets the next)"),
+        Option("interval", float, 0.0, "seconds between events (0: each read gets the next)",
+               minimum=0.0, maximum=3600.0),
         Option("repeat", bool, False, "start again from the first item at the end"),
     )
 

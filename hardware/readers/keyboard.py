@@ -15,7 +15,13 @@ import threading
 from typing import BinaryIO, TextIO
 
 from hardware.errors import HardwareError
-from hardware.framing import DEFAULT_MAX_FRAME, Shaping, TerminatorParser, decode_escapes
+from hardware.framing import (
+    DEFAULT_MAX_FRAME,
+    MAX_FRAME_LIMIT,
+    Shaping,
+    TerminatorParser,
+    decode_escapes,
+)
 from hardware.protocols import Frame, Option
 
 log = logging.getLogger(__name__)
@@ -29,7 +35,8 @@ class KeyboardReader:
     OPTIONS: tuple[Option, ...] = (
         Option("kind", str, "typed", "what the lines are reported as",
                choices=("typed", "barcode")),
-        Option("max_frame", int, DEFAULT_MAX_FRAME, "longer lines are discarded and logged"),
+        Option("max_frame", int, DEFAULT_MAX_FRAME, "longer lines are discarded and logged",
+               minimum=1, maximum=MAX_FRAME_LIMIT),
         Option("strip_prefix", str, "", "prefix the scanner adds, removed when present"),
         Option("strip_suffix", str, "", "suffix the scanner adds, removed when present"),
         Option("symbology_ids", bool, True, "recognise and strip AIM identifiers such as ]E0"),

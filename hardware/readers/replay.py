@@ -88,7 +88,8 @@ class ReplayReader:
     """Plays a script in real time (or on an injected clock), then stays idle."""
 
     OPTIONS: tuple[Option, ...] = (
-        Option("speed", float, 1.0, "playback speed: 2 plays twice as fast, 0.5 half as fast"),
+        Option("speed", float, 1.0, "playback speed: 2 plays twice as fast, 0.5 half as fast",
+               minimum=0.01, maximum=1000.0),
     )
 
     def __init__(

@@ -37,7 +37,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from hardware.framing import DEFAULT_MAX_FRAME
+from hardware.framing import DEFAULT_MAX_FRAME, MAX_FRAME_LIMIT
 from hardware.protocols import Check, Frame, Option
 from hardware.readers.serial import LINE_OPTIONS, SerialReader, serial_port_checks
 
@@ -160,7 +160,8 @@ class RfidReader:
     OPTIONS: tuple[Option, ...] = (
         *LINE_OPTIONS,
         Option("framing", str, "line", "how lines end", choices=("line", "cr", "lf", "crlf")),
-        Option("max_frame", int, DEFAULT_MAX_FRAME, "longer lines are discarded and logged"),
+        Option("max_frame", int, DEFAULT_MAX_FRAME, "longer lines are discarded and logged",
+               minimum=1, maximum=MAX_FRAME_LIMIT),
     )
 
     @classmethod

@@ -172,3 +172,63 @@ def test_an_unwritable_file_is_one_line_before_any_device(tmp_path, monkeypatch,
     lines = result.output.strip().splitlines()
     assert len(lines) == 1 and "cannot be written" in lines[0] and str(bad) in lines[0]
     assert made == []  # no driver was even constructed, let alone opened
+
+
+# ------------------------------------------------------------------ hostile paths and values
+
+
+@pytest.mark.parametrize("kind", ["fifo", "dev-zero", "huge", "deep"])
+def test_a_config_path_that_is_not_a_small_file_is_one_line(tmp_path, kind) -> None:
+    import os
+
+    path = tmp_path / "kiosk.toml"
+    if kind == "fifo":
+        os.mkfifo(path)  # opening it for reading would wait for a writer forever
+    elif kind == "dev-zero":
+        path.symlink_to("/dev/zero")  # never ends
+    elif kind == "deep":  # tomllib recursed into a RecursionError traceback
+        path.write_text("x = " + "[" * 100_000 + "]" * 100_000 + "\n", encoding="utf-8")
+    else:
+        path.write_text("# " + "x" * 2_000_000 + "\n", encoding="utf-8")
+    code, out = check(path)
+    assert code == 2 and len(out.strip().splitlines()) == 1 and str(path) in out, out
+
+
+def test_a_config_folder_is_a_problem_not_a_traceback(tmp_path) -> None:
+    with pytest.raises(ConfigError, match=r"cannot be read|not a regular file"):
+        config.load(tmp_path)
+
+
+def test_a_deeply_nested_phrase_file_is_refused(tmp_path) -> None:
+    folder = tmp_path / "phrases"
+    folder.mkdir()
+    (folder / "sv.toml").write_text("x = " + "[" * 100_000 + "]" * 100_000, encoding="utf-8")
+    assert phrase_files.problems(str(folder)) == [
+        f"{folder / 'sv.toml'}: not valid TOML: nested too deeply"
+    ]
+
+
+def test_a_phrase_file_that_never_ends_is_refused(tmp_path) -> None:
+    folder = tmp_path / "phrases"
+    folder.mkdir()
+    (folder / "en.toml").symlink_to("/dev/zero")
+    assert phrase_files.problems(str(folder)) == [f"{folder / 'en.toml'}: not a regular file"]
+    assert phrase_files.staff_phrases("en", str(folder)) == {}
+
+
+@pytest.mark.parametrize(
+    ("section", "text", "reason"),
+    [
+        ("reader", 'driver = "serial"\ntarget = "loop://"\nmax_frame = 2000000000\n',
+         "reader.max_frame: reader driver 'serial': 2000000000 is out of range"),
+        ("reader", 'driver = "serial"\ntarget = "loop://"\nbaudrate = -9600\n',
+         "reader.baudrate: reader driver 'serial': -9600 is out of range"),
+        ("audio", 'driver = "none"\nspeed = 0\n', "audio.speed: audio driver 'none': 0.0 is out"),
+        ("speech", 'timeout = 0\n', "speech.timeout: speech driver 'pyttsx3': 0.0 is out of range"),
+    ],
+)
+def test_driver_numbers_outside_their_bounds_are_refused(tmp_path, section, text, reason) -> None:
+    path = tmp_path / "kiosk.toml"
+    path.write_text(f"[{section}]\n{text}", encoding="utf-8")
+    code, out = check(path)
+    assert code == 2 and reason in out, out

@@ -140,8 +140,6 @@ CLEANERS: dict[str, Callable[[str], Any]] = {
     "browse person key": browse._person_key,
     "speech.clean_text": speech_text.clean_text,
     "speech.split_sentences": speech_text.split_sentences,
-    "speech.split_clauses": speech_text.split_clauses,
-    "speech.plan_chunks": lambda t: speech_text.plan_chunks([(t, "sv")]),
     "describe.playing_minutes": describe.playing_minutes,
     "describe.pages": describe.pages,
     "mapping.map_record": _mapped,

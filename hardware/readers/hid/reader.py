@@ -28,7 +28,14 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any, Protocol
 
 from hardware.errors import HardwareError
-from hardware.framing import DEFAULT_MAX_FRAME, Clock, DiscardListener, Shaping, decode_escapes
+from hardware.framing import (
+    DEFAULT_MAX_FRAME,
+    MAX_FRAME_LIMIT,
+    Clock,
+    DiscardListener,
+    Shaping,
+    decode_escapes,
+)
 from hardware.protocols import Check, Frame, Option
 from hardware.readers.hid.assembler import KeyAssembler
 from hardware.readers.hid.layouts import (
@@ -165,7 +172,8 @@ class HidReader:
                choices=tuple(TERMINATOR_KEYS)),
         Option("vid_pid", str, "",
                "auto target: pick the device with this USB id, e.g. 05e0:1200 (see lsusb)"),
-        Option("max_frame", int, DEFAULT_MAX_FRAME, "longer lines are discarded and logged"),
+        Option("max_frame", int, DEFAULT_MAX_FRAME, "longer lines are discarded and logged",
+               minimum=1, maximum=MAX_FRAME_LIMIT),
         Option("strip_prefix", str, "", "prefix the scanner adds, removed when present"),
         Option("strip_suffix", str, "", "suffix the scanner adds, removed when present"),
         Option("symbology_ids", bool, True, "recognise and strip AIM identifiers such as ]E0"),

@@ -1,0 +1,337 @@
+"""``talkcat harvest`` against a real OAI-PMH server on loopback (the ``oaipmh`` package's).
+
+The repository serves the project's real MARCXML fixtures (and ``../shared/data`` when it is
+there); the harvester is the real command, never a mock of either side.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import shlex
+import shutil
+import sqlite3
+import subprocess
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pymarc
+import pytest
+from click.testing import CliRunner
+
+from catalog.cli import catalogue_check
+from catalog.cli_harvest import harvest_command
+from catalog.harvest import Retry, harvest, harvest_checks
+from catalog.identifiers import normalise
+from catalog.importing import import_files
+from catalog.store import Catalog
+from kiosk.cli import main
+from tests.catalog.conftest import field, make_record
+from tests.catalog.oai_server import OaiServer, Repository, items_from, marc_records
+from tests.support import FIXTURES, ROOT
+
+FAST = Retry(attempts=3, backoff=0.01, max_wait=0.05, timeout=10)
+LIBRIS = FIXTURES / "libris_bib_28.xml"
+TOVE_ISBN = "9789100563226"
+
+
+def marcxml(control: str | None, title: str | None = "A title", **kw: object) -> bytes:
+    """One MARCXML ``<record>`` made the way ``make_record`` makes ISO 2709."""
+    record = next(iter(pymarc.MARCReader(io.BytesIO(make_record(control, title, **kw)))))
+    return pymarc.record_to_xml(record, namespace=True)
+
+
+def tables(db: Path) -> tuple[list[tuple], list[tuple]]:
+    with sqlite3.connect(db) as conn:
+        records = conn.execute("SELECT id, kind, language, data FROM records ORDER BY id")
+        keys = conn.execute(
+            "SELECT key, record_id, target, available FROM identifiers ORDER BY key"
+        )
+        return records.fetchall(), keys.fetchall()
+
+
+@pytest.fixture
+def server() -> Iterator[OaiServer]:
+    with OaiServer(Repository(items_from(marc_records(LIBRIS))), batch=10) as running:
+        yield running
+
+
+def list_requests(server: OaiServer) -> list[dict[str, str]]:
+    return [q for q in server.requests if q.get("verb") == "ListRecords"]
+
+
+def test_first_harvest_maps_exactly_as_import_of_the_same_records(
+    server: OaiServer, tmp_path: Path
+) -> None:
+    report = harvest(tmp_path / "h.db", server.url, retry=FAST)
+    assert report.complete and report.problem is None
+    assert (report.added, report.updated, report.pages) == (28, 0, 3)
+    imported = import_files(tmp_path / "i.db", [LIBRIS])
+    assert tables(tmp_path / "h.db") == tables(tmp_path / "i.db")
+    assert [str(w.reason) for w in report.warnings] == [str(w.reason) for w in imported.warnings]
+    # Every page was asked for with the token of the one before.
+    assert [("resumptionToken" in q) for q in list_requests(server)] == [False, True, True]
+
+
+def test_shared_koha_records_map_as_import_with_item_barcodes(shared: Path, tmp_path: Path) -> None:
+    source = shared / "marc" / "koha_sample_436_952.xml"
+    with OaiServer(Repository(items_from(marc_records(source))), batch=50) as running:
+        report = harvest(tmp_path / "h.db", running.url, retry=FAST)
+    assert report.complete and report.added == 436
+    import_files(tmp_path / "i.db", [source])
+    assert tables(tmp_path / "h.db") == tables(tmp_path / "i.db")
+    with Catalog.open(tmp_path / "h.db", readonly=True) as catalog:
+        assert catalog.lookup(normalise("39999000001310")) is not None  # a 952$p barcode
+
+
+def test_later_runs_are_incremental_with_updates_additions_and_deletions(
+    server: OaiServer, tmp_path: Path
+) -> None:
+    db = tmp_path / "c.db"
+    assert harvest(db, server.url, retry=FAST).added == 28
+    first_date = list_requests(server)[0]
+    assert "from" not in first_date
+    repo = server.repository
+    repo.put("oai:test:26", marcxml("7149593", "Renamed by the cataloguer", isbns=(TOVE_ISBN,)))
+    repo.put("oai:test:new", marcxml("new-1", "Bought this morning", isbns=("9780140449136",)))
+    repo.delete("oai:test:2")
+    with sqlite3.connect(db) as conn:
+        (gone_id,) = conn.execute(
+            "SELECT record_id FROM harvested WHERE oai_id = 'oai:test:2'"
+        ).fetchone()
+    with Catalog.open(db, readonly=True) as catalog:
+        before = catalog.stats()["records"]
+        assert catalog.get(gone_id) is not None
+    server.requests.clear()
+    report = harvest(db, server.url, retry=FAST)
+    assert report.complete
+    assert (report.added, report.updated, report.deleted) == (1, 1, 1)
+    query = list_requests(server)[0]
+    assert query["from"].endswith("Z")  # from the repository's clock, seconds granularity
+    with Catalog.open(db, readonly=True) as catalog:
+        assert catalog.stats()["records"] == before  # one added, one deleted
+        assert catalog.lookup(normalise("9780140449136")).title == "Bought this morning"
+        renamed = catalog.lookup(normalise(TOVE_ISBN))
+        assert renamed is not None and renamed.title == "Renamed by the cataloguer"
+        assert catalog.get(gone_id) is None
+
+
+def test_nothing_new_is_exit_0_and_says_so(server: OaiServer, tmp_path: Path) -> None:
+    db = tmp_path / "c.db"
+    runner = CliRunner()
+    first = runner.invoke(main, ["harvest", server.url, "--db", str(db)])
+    assert first.exit_code == 0, first.output
+    assert "28 added" in first.output
+    again = runner.invoke(main, ["harvest", server.url, "--db", str(db)])
+    assert again.exit_code == 0, again.output
+    assert "nothing new" in again.output
+
+
+def test_full_removes_what_the_repository_no_longer_has(server: OaiServer, tmp_path: Path) -> None:
+    db = tmp_path / "c.db"
+    harvest(db, server.url, retry=FAST)
+    stray = tmp_path / "stray.mrc"
+    stray.write_bytes(make_record("stray-1", "Loaded by hand", isbns=("9780140449136",)))
+    import_files(db, [stray])
+    server.repository.forget("oai:test:3")  # gone without a deleted header
+    report = harvest(db, server.url, full=True, retry=FAST)
+    assert report.complete and report.updated == 27 and report.removed == 2
+    with Catalog.open(db, readonly=True) as catalog:
+        assert catalog.stats()["records"] == 27
+        assert catalog.lookup(normalise("9780140449136")) is None
+
+
+def test_rejections_and_report_as_import(tmp_path: Path) -> None:
+    items = items_from(
+        [
+            marcxml("ok-1", "Fine", isbns=(TOVE_ISBN,)),
+            marcxml("bad-1", None),  # no 245: rejected with import's reason
+            marcxml(None, "No id", author=None),
+            marcxml("ok-2", "Wrong check digit", isbns=("9789100563227",)),
+        ]
+    )
+    source = tmp_path / "same.xml"
+    source.write_bytes(
+        b'<collection xmlns="http://www.loc.gov/MARC21/slim">'
+        + b"".join(i.xml or b"" for i in items)
+        + b"</collection>"
+    )
+    with OaiServer(Repository(items)) as running:
+        result = CliRunner().invoke(
+            main,
+            ["harvest", running.url, "--db", str(tmp_path / "c.db"), "--report",
+             str(tmp_path / "r.csv")],
+        )
+    assert result.exit_code == 0, result.output
+    imported = import_files(tmp_path / "i.db", [source])
+    reasons = sorted(r.reason for r in imported.rejected)
+    assert len(reasons) == 2
+    for reason in reasons:
+        assert reason in result.output
+    report = (tmp_path / "r.csv").read_text("utf-8")
+    assert report.startswith("severity,file,position,identifier,reason")
+    assert "page 1, record 2 (oai:test:2)" in report and "020 left out" in report
+
+
+def test_everything_rejected_is_exit_1(tmp_path: Path) -> None:
+    with OaiServer(Repository(items_from([marcxml("bad-1", None)]))) as running:
+        result = CliRunner().invoke(main, ["harvest", running.url, "--db", str(tmp_path / "c.db")])
+    assert result.exit_code == 1
+    assert "Nothing usable" in result.output
+
+
+def test_config_file_gives_url_set_prefix_and_db(tmp_path: Path) -> None:
+    items = items_from(marc_records(LIBRIS)[:5], sets=("adult",)) + items_from(
+        [marcxml("kids-1", "Pippi")], prefix="oai:kids:", sets=("children",)
+    )
+    with OaiServer(Repository(items)) as running:
+        config = tmp_path / "kiosk.toml"
+        db = tmp_path / "c.db"
+        config.write_text(
+            f'[kiosk]\ndb = "{db}"\n[harvest]\nurl = "{running.url}"\nset = "children"\n'
+            'prefix = "marc21"\n',
+            "utf-8",
+        )
+        result = CliRunner().invoke(main, ["harvest", "--config", str(config)])
+        assert result.exit_code == 0, result.output
+        query = list_requests(running)[0]
+    assert query["set"] == "children" and query["metadataPrefix"] == "marc21"
+    with Catalog.open(db, readonly=True) as catalog:
+        assert catalog.stats()["records"] == 1
+
+
+def test_bad_options_and_config_are_exit_2(tmp_path: Path) -> None:
+    runner = CliRunner()
+    db = str(tmp_path / "c.db")
+    assert runner.invoke(main, ["harvest", "--db", db]).exit_code == 2  # no URL
+    bad_from = runner.invoke(main, ["harvest", "http://127.0.0.1:9/oai", "--db", db,
+                                    "--from", "yesterday"])
+    assert bad_from.exit_code == 2 and "YYYY-MM-DD" in bad_from.output
+    config = tmp_path / "k.toml"
+    config.write_text('[harvest]\nurl = "ftp://x"\nprefix = "dc"\n', "utf-8")
+    result = runner.invoke(main, ["harvest", "--config", str(config), "--db", db])
+    assert result.exit_code == 2
+    assert "harvest.url" in result.output and "harvest.prefix" in result.output
+
+
+def test_holdings_and_items_keys_as_import(tmp_path: Path) -> None:
+    bib = marcxml(
+        "item-1", "With copies",
+        extra=(field("952", "p", "39999000099999", "a", "MAIN", "o", "Hc"),
+               field("852", "b", "Main", "p", "40000123")),
+    )
+    with OaiServer(Repository(items_from([bib]))) as running:
+        harvest(tmp_path / "c.db", running.url, retry=FAST)
+    with Catalog.open(tmp_path / "c.db", readonly=True) as catalog:
+        for barcode in ("39999000099999", "40000123"):
+            found = catalog.lookup(normalise(barcode))
+            assert found is not None and found.title == "With copies"
+
+
+def test_stats_show_the_last_harvest_and_doctor_warns_when_it_is_too_old(
+    server: OaiServer, tmp_path: Path
+) -> None:
+    db = tmp_path / "c.db"
+    runner = CliRunner()
+    assert "last harvest:   never" in runner.invoke(
+        main, ["catalog", "stats", "--db", str(import_db(tmp_path))]
+    ).output
+    config = tmp_path / "k.toml"
+    config.write_text("[harvest]\nmax_age_hours = 2\n", "utf-8")
+    assert runner.invoke(
+        main, ["harvest", server.url, "--db", str(db), "--config", str(config)]
+    ).exit_code == 0
+    stats = runner.invoke(main, ["catalog", "stats", "--db", str(db)]).output
+    line = next(x for x in stats.splitlines() if x.startswith("last harvest:"))
+    assert server.url in line and "28 added" in line and "complete" in line
+    as_json = runner.invoke(main, ["catalog", "stats", "--db", str(db), "--json"]).output
+    assert '"last_harvest"' in as_json
+    fresh = [c for c in catalogue_check(db) if "harvest of" in c[1]]
+    assert [c[0] for c in fresh] == ["OK"]
+    with Catalog.open(db, readonly=True) as catalog:
+        status, what, fix = harvest_checks(catalog, now=datetime.now(UTC) + timedelta(hours=3))[0]
+    assert status == "WARN" and "more than 2 h" in what and "talkcat-harvest.timer" in fix
+
+
+def test_a_harvest_that_never_completed_is_a_doctor_warning(tmp_path: Path) -> None:
+    db = import_db(tmp_path)
+    harvest(db, "http://127.0.0.1:9/oai", retry=Retry(attempts=1, timeout=5))
+    checks = [c for c in catalogue_check(db) if "harvest of" in c[1]]
+    assert len(checks) == 1 and checks[0][0] == "WARN" and "never completed" in checks[0][1]
+
+
+def import_db(tmp_path: Path) -> Path:
+    db = tmp_path / "imported.db"
+    import_files(db, [LIBRIS])
+    return db
+
+
+def _ini_blocks() -> dict[str, dict[str, list[str]]]:
+    """``first comment line -> {key: [values]}`` of each ini block in docs/operations.md."""
+    text = (ROOT / "docs" / "operations.md").read_text("utf-8")
+    blocks = {}
+    for block in re.findall(r"```ini\n(.*?)```", text, re.S):
+        name = block.splitlines()[0].lstrip("# ").strip()
+        found: dict[str, list[str]] = {}
+        section = ""
+        for line in block.replace("\\\n", " ").splitlines():
+            if line.startswith("["):
+                section = line.strip("[] ")
+            elif line.strip() and not line.startswith("#") and section != "Unit":
+                key, _, value = line.partition("=")
+                found.setdefault(key.strip(), []).append(value.strip())
+        blocks[name] = found
+    return blocks
+
+
+def test_the_documented_timer_and_service_are_hardened_like_the_kiosk_unit() -> None:
+    blocks = _ini_blocks()
+    service = blocks["/etc/systemd/system/talkcat-harvest.service"]
+    timer = blocks["/etc/systemd/system/talkcat-harvest.timer"]
+    kiosk = next(b for b in blocks.values() if "talkcat run" in " ".join(b.get("ExecStart", [])))
+    network = {"PrivateNetwork", "IPAddressDeny", "RestrictAddressFamilies"}
+    devices = {"DeviceAllow", "SupplementaryGroups"}
+    running = {"WantedBy", "Type", "NotifyAccess", "WatchdogSec", "ExecStart", "Restart",
+               "RestartSec", "KillSignal", "TimeoutStopSec"}
+    for key in set(kiosk) - network - devices - running:
+        assert service.get(key) == kiosk[key], key  # every other hardening line, the same
+    assert service["Type"] == ["oneshot"] and service["PrivateDevices"] == ["yes"]
+    assert "DeviceAllow" not in service and "PrivateNetwork" not in service
+    assert service["RestrictAddressFamilies"] == ["AF_INET AF_INET6 AF_UNIX"]
+    assert timer["OnCalendar"] and timer["OnBootSec"] and timer["WantedBy"] == ["timers.target"]
+    # The command line is one the real command accepts, writing where the unit may write.
+    args = shlex.split(service["ExecStart"][0])
+    assert args[1] == "harvest"
+    context = harvest_command.make_context("harvest", args[2:])
+    assert context.params["config_path"] == Path("/etc/talkcat/kiosk.toml")
+    for path in (context.params["db"], context.params["report_path"]):
+        assert str(path.parent) in service["ReadWritePaths"][0].split()
+
+
+@pytest.mark.skipif(shutil.which("systemd-analyze") is None, reason="systemd-analyze not installed")
+def test_systemd_analyze_rates_the_documented_harvest_unit_ok(tmp_path: Path) -> None:
+    """systemd's own exposure score for the harvest unit, as for the kiosk's: at most 2.5."""
+    text = (ROOT / "docs" / "operations.md").read_text("utf-8")
+    block = next(
+        b for b in re.findall(r"```ini\n(.*?)```", text, re.S)
+        if "talkcat-harvest.service" in b.splitlines()[0]
+    )
+    unit = tmp_path / "talkcat-harvest.service"
+    unit.write_text(block.replace("\\\n", " "), encoding="utf-8")
+    result = subprocess.run(
+        ["systemd-analyze", "security", "--offline=true", "--no-pager", str(unit)],
+        capture_output=True, text=True, timeout=60, check=False,
+    )
+    found = re.search(r"Overall exposure level for \S+: (\d+\.\d+) (\w+)", result.stdout)
+    assert found, result.stdout[-2000:] + result.stderr[-2000:]
+    assert float(found.group(1)) <= 2.5, result.stdout
+
+
+def test_the_same_id_twice_in_one_harvest_is_a_warning_naming_both(tmp_path: Path) -> None:
+    items = items_from([marcxml("twin", "First copy"), marcxml("twin", "Second copy")])
+    with OaiServer(Repository(items)) as running:
+        report = harvest(tmp_path / "c.db", running.url, retry=FAST)
+    assert (report.added, report.updated) == (1, 1)
+    twice = [w for w in report.warnings if "the same id as" in w.reason]
+    assert len(twice) == 1 and "page 1, record 1 (oai:test:1)" in twice[0].reason

@@ -1,0 +1,262 @@
+"""OAI-PMH faults, each on a real loopback server: the harvest resumes or reports in one line,
+and nothing already in the catalogue is lost.  Also: the kiosk answers scans mid-harvest."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from catalog.harvest import Retry, harvest
+from catalog.identifiers import normalise
+from catalog.importing import import_files
+from catalog.store import Catalog
+from kiosk.cli import main
+from tests.catalog.oai_server import (
+    OaiServer,
+    Repository,
+    dropped,
+    hold,
+    items_from,
+    malformed,
+    marc_records,
+    oai_error,
+    status,
+    unavailable,
+)
+from tests.catalog.test_harvest import FAST, LIBRIS, list_requests, marcxml
+from tests.reliability.rig import TOVE, TOVE_ISBN, KioskRig, PushReader
+from tests.support import ROOT, TALKCAT, talkcat_env
+
+NEW_ISBN = "9780140449136"
+
+
+def token_request(query: dict[str, str]) -> bool:
+    return "resumptionToken" in query
+
+
+@pytest.fixture
+def server() -> Iterator[OaiServer]:
+    with OaiServer(Repository(items_from(marc_records(LIBRIS))), batch=10) as running:
+        yield running
+
+
+@pytest.fixture
+def loaded(tmp_path: Path) -> Path:
+    """A catalogue that already holds something the repository does not send."""
+    db = tmp_path / "c.db"
+    source = tmp_path / "mine.xml"
+    source.write_bytes(
+        b'<collection xmlns="http://www.loc.gov/MARC21/slim">'
+        + marcxml("mine-1", "Already here", isbns=(NEW_ISBN,))
+        + b"</collection>"
+    )
+    assert import_files(db, [source]).added == 1
+    return db
+
+
+def still_there(db: Path, count: int) -> None:
+    with Catalog.open(db, readonly=True) as catalog:
+        assert catalog.check(full=True) == []
+        assert catalog.lookup(normalise(NEW_ISBN)).title == "Already here"
+        assert catalog.stats()["records"] == count
+
+
+def closed_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def test_server_down_is_exit_3_in_one_line(loaded: Path, tmp_path: Path) -> None:
+    url = f"http://127.0.0.1:{closed_port()}/oai"
+    result = CliRunner().invoke(
+        main, ["harvest", url, "--db", str(loaded), "--config", two_attempts(tmp_path)]
+    )
+    assert result.exit_code == 3
+    lines = result.output.strip().splitlines()
+    assert len(lines) == 1 and url in lines[0] and "Traceback" not in result.output
+    still_there(loaded, 1)
+
+
+def test_503_retry_after_is_honoured_and_bounded(server: OaiServer, loaded: Path) -> None:
+    server.add_fault(token_request, unavailable("7"), times=2)
+    server.add_fault(token_request, unavailable("86400"), times=1)
+    server.add_fault(token_request, unavailable("Wed, 21 Oct 2099 07:28:00 GMT"), times=1)
+    waits: list[float] = []
+    retry = Retry(attempts=5, backoff=0.01, max_wait=30, timeout=10)
+    report = harvest(loaded, server.url, retry=retry, sleep=waits.append)
+    assert report.complete and report.added == 28
+    assert waits == [7.0, 7.0, 30.0, 30.0]
+    still_there(loaded, 29)
+
+
+def test_503_for_ever_stops_with_one_line_and_resumes_later(
+    server: OaiServer, loaded: Path
+) -> None:
+    server.add_fault(token_request, unavailable("1"), times=99)
+    report = harvest(loaded, server.url, retry=FAST, sleep=lambda s: None)
+    assert not report.complete and report.pages == 1
+    assert "HTTP 503" in report.problem and "after 3 attempts" in report.problem
+    still_there(loaded, 11)
+    server.faults.clear()
+    server.requests.clear()
+    again = harvest(loaded, server.url, retry=FAST)
+    assert again.complete and again.resumed and again.added == 18
+    assert token_request(list_requests(server)[0])  # from the page it stopped at
+    still_there(loaded, 29)
+
+
+def test_a_malformed_page_is_fetched_again(server: OaiServer, loaded: Path) -> None:
+    server.add_fault(token_request, malformed(), times=1)
+    report = harvest(loaded, server.url, retry=FAST)
+    assert report.complete and report.added == 28 and report.pages == 3
+    still_there(loaded, 29)
+
+
+def two_attempts(tmp_path: Path) -> str:
+    config = tmp_path / "k.toml"
+    config.write_text("[harvest]\nattempts = 2\n", "utf-8")
+    return str(config)
+
+
+def test_a_page_malformed_every_time_is_exit_2_and_loses_nothing(
+    server: OaiServer, loaded: Path, tmp_path: Path
+) -> None:
+    server.add_fault(token_request, malformed(), times=99)
+    result = CliRunner().invoke(
+        main, ["harvest", server.url, "--db", str(loaded), "--config", two_attempts(tmp_path)]
+    )
+    assert result.exit_code == 2
+    assert "not well-formed XML" in result.output and "Traceback" not in result.output
+    assert "STOPPED EARLY" in result.output
+    still_there(loaded, 11)  # page 1 kept
+    server.faults.clear()
+    assert harvest(loaded, server.url, retry=FAST).complete
+    still_there(loaded, 29)
+
+
+def test_records_that_do_not_parse_are_rejected_and_the_rest_load(
+    loaded: Path,
+) -> None:
+    no_leader = b'<record xmlns="http://www.loc.gov/MARC21/slim"><controlfield tag="001">x' \
+        b"</controlfield></record>"
+    not_marc = b'<dc xmlns="http://purl.org/dc/elements/1.1/"><title>t</title></dc>'
+    items = items_from([marcxml("a-1", "First"), no_leader, not_marc, marcxml("a-2", "Last")])
+    with OaiServer(Repository(items)) as running:
+        report = harvest(loaded, running.url, retry=FAST)
+    assert report.complete and report.added == 2
+    reasons = [r.reason for r in report.rejected]
+    assert reasons[0] == "bad record: no <leader> element"
+    assert "no MARC record in <metadata>" in reasons[1]
+    assert [r.position for r in report.rejected] == [
+        "page 1, record 2 (oai:test:2)", "page 1, record 3 (oai:test:3)"
+    ]
+    still_there(loaded, 3)
+
+
+def test_an_expired_resumption_token_restarts_from_the_stored_datestamp(
+    server: OaiServer, loaded: Path
+) -> None:
+    harvest(loaded, server.url, retry=FAST)
+    server.repository.put("oai:test:5", marcxml("changed-5", "Changed"))
+    # The next run dies on its second page; by the time it resumes, the token has expired.
+    server.add_fault(token_request, status(500), times=99)
+    for n in range(1, 12):
+        server.repository.put(f"oai:more:{n}", marcxml(f"more-{n}", f"More {n}"))
+    server.requests.clear()
+    stopped = harvest(loaded, server.url, retry=FAST, sleep=lambda s: None)
+    assert not stopped.complete and stopped.pages == 1
+    since = list_requests(server)[0]["from"]
+    server.faults.clear()
+    server.add_fault(token_request, oai_error("badResumptionToken", "expired"), times=1)
+    server.requests.clear()
+    report = harvest(loaded, server.url, retry=FAST)
+    assert report.complete and report.restarted
+    asked = list_requests(server)
+    assert token_request(asked[0]) and not token_request(asked[1])
+    assert asked[1]["from"] == since  # the stored datestamp, not the beginning
+    with Catalog.open(loaded, readonly=True) as catalog:
+        assert catalog.stats()["records"] == 29 + 11 - 1 + 1  # 11 new; 5 renumbered
+        assert catalog.search("More 11")
+
+
+def test_a_connection_dropped_mid_page(server: OaiServer, loaded: Path, tmp_path: Path) -> None:
+    server.add_fault(token_request, dropped(), times=1)
+    report = harvest(loaded, server.url, retry=FAST)
+    assert report.complete and report.added == 28
+    server.add_fault(lambda q: True, dropped(), times=99)
+    server.repository.put("oai:test:x", marcxml("x-1", "Late"))
+    result = CliRunner().invoke(
+        main, ["harvest", server.url, "--db", str(loaded), "--config", two_attempts(tmp_path)]
+    )
+    assert result.exit_code == 3 and "Traceback" not in result.output
+    still_there(loaded, 29)
+
+
+def test_harvest_killed_mid_run_resumes_from_the_page_it_reached(
+    server: OaiServer, loaded: Path
+) -> None:
+    reached, release = threading.Event(), threading.Event()
+    third = {"n": 0}
+
+    def third_page(query: dict[str, str]) -> bool:
+        if token_request(query):
+            third["n"] += 1
+            return third["n"] == 2
+        return False
+
+    server.add_fault(third_page, hold(reached, release))
+    child = subprocess.Popen(
+        [*TALKCAT, "harvest", server.url, "--db", str(loaded)],
+        cwd=ROOT, env=talkcat_env(), stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+    )
+    try:
+        assert reached.wait(60), "the harvest never asked for its third page"
+        os.kill(child.pid, signal.SIGKILL)
+    finally:
+        child.wait(30)
+        release.set()
+    assert child.returncode == -signal.SIGKILL
+    still_there(loaded, 21)  # pages 1 and 2, whole
+    server.requests.clear()
+    report = harvest(loaded, server.url, retry=FAST)
+    assert report.complete and report.resumed and report.added == 8
+    assert token_request(list_requests(server)[0])
+    still_there(loaded, 29)
+
+
+def test_the_kiosk_answers_scans_during_a_harvest(tmp_path: Path) -> None:
+    db = tmp_path / "c.db"
+    import_files(db, [LIBRIS])
+    records = [marcxml("new-1", "Bought this morning", isbns=(NEW_ISBN,)), *marc_records(LIBRIS)]
+    reached, release = threading.Event(), threading.Event()
+    with OaiServer(Repository(items_from(records)), batch=10) as running:
+        running.add_fault(token_request, hold(reached, release))
+        results = []
+        worker = threading.Thread(
+            target=lambda: results.append(harvest(db, running.url, retry=FAST))
+        )
+        reader = PushReader()
+        with KioskRig(reader, db, tmp_path / "t.jsonl") as rig:
+            worker.start()
+            try:
+                assert reached.wait(30), "the harvest never got to its second page"
+                reader.scan(TOVE_ISBN)  # mid-harvest: the catalogue answers as before
+                rig.wait_spoken(TOVE)
+                reader.scan(NEW_ISBN)  # and page 1, already committed, is there
+                rig.wait(lambda ev: any(
+                    e["event"] == "speak" and e["text"].startswith("Bought this morning")
+                    for e in ev
+                ))
+            finally:
+                release.set()
+                worker.join(60)
+    assert results and results[0].complete and results[0].added == 1
