@@ -113,6 +113,12 @@ class Spilled(Generic[T]):
             return len(self) == len(other) and list(self) == list(other)
         return NotImplemented
 
+    def __add__(self, other: Iterable[T]) -> list[T]:
+        return [*self, *other]
+
+    def __radd__(self, other: Iterable[T]) -> list[T]:
+        return [*other, *self]
+
     __hash__ = None  # type: ignore[assignment]  # mutable, like list
 
     def __repr__(self) -> str:
