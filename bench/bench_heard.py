@@ -190,28 +190,36 @@ def _prosody(quick: bool) -> tuple[int, int, int]:
         texts.append(" ".join(parts).capitalize().rstrip(",") + ".")
     extra = reference_total = 0
     with tempfile.TemporaryDirectory(prefix="talkcat-prosody-") as tmp:
-        for n, text in enumerate(texts):
-            raw = Path(tmp) / f"{n}.raw"
-            os.environ["SDL_DISKAUDIOFILE"] = str(raw)
-            output = PygameOutput()
-            output.open()
-            speaker = Speaker(Pyttsx3Synthesizer(), output, rate=300, volume=1.0)
-            done = threading.Event()
-            speaker.say(
-                1, [(text, "sv")], lambda e, t, done=done: done.set() if e != "started" else None
-            )
-            done.wait(120)
+        # One mixer and one speaker for all texts, as in the kiosk; each text's audio is the
+        # part of the file written while it played (the kiosk speaks from silence here).
+        raw = Path(tmp) / "mixed.raw"
+        os.environ["SDL_DISKAUDIOFILE"] = str(raw)
+        output = PygameOutput()
+        output.open()
+        speaker = Speaker(Pyttsx3Synthesizer(), output, rate=300, volume=1.0)
+        try:
+            for n, text in enumerate(texts):
+                time.sleep(0.2)  # silence between texts: each is found on its own
+                begin = raw.stat().st_size if raw.exists() else 0
+                done = threading.Event()
+                speaker.say(
+                    n + 1, [(text, "sv")],
+                    lambda e, t, done=done: done.set() if e != "started" else None,
+                )  # fmt: skip
+                done.wait(120)
+                time.sleep(0.2)  # the last buffers reach the file
+                heard = _pauses(raw.read_bytes()[begin - begin % 2 :])
+                blocks: list[bytes] = []
+                backend.EspeakNG.instance().synthesize(
+                    backend.ssml([(text, "gmq/sv")]), "gmq/sv", 300,
+                    lambda pcm, blocks=blocks: blocks.append(pcm) or True,
+                )  # fmt: skip
+                reference = _pauses(b"".join(blocks))
+                extra += max(0, len(heard) - len(reference))
+                reference_total += len(reference)
+        finally:
             speaker.close()
             pygame.mixer.quit()
-            blocks: list[bytes] = []
-            backend.EspeakNG.instance().synthesize(
-                backend.ssml([(text, "gmq/sv")]), "gmq/sv", 300,
-                lambda pcm, blocks=blocks: blocks.append(pcm) or True,
-            )  # fmt: skip
-            heard = _pauses(raw.read_bytes())
-            reference = _pauses(b"".join(blocks))
-            extra += max(0, len(heard) - len(reference))
-            reference_total += len(reference)
     return extra, reference_total, len(texts)
 
 

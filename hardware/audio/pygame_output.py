@@ -282,15 +282,20 @@ class PygameOutput(StreamingOutput):
             self._speech_index = (self._speech_index + 1) % len(_SPEECH_CHANNELS)
             self._speech = _channel(_SPEECH_CHANNELS[self._speech_index])
             self._speech.stop()  # whatever an older fade left there
-            self._halt_later(channel, self._epoch)
+            self._halt_later(number, self._epoch)
         else:
             channel.stop()
 
-    def _halt_later(self, channel, epoch: int) -> None:  # type: ignore[no-untyped-def]
+    def _halt_later(self, number: int, epoch: int) -> None:
+        """Halt faded channel ``number`` unless speech has come back to it meanwhile (then
+        the play that took it has cleared it already).  pygame hands out a new ``Channel``
+        object per call: channels are told apart by number, never by identity."""
+
         def halt() -> None:
             with self._lock:
-                if self._alive() and self._epoch == epoch and channel is not self._speech:
-                    channel.stop()
+                current = _SPEECH_CHANNELS[self._speech_index]
+                if self._alive() and self._epoch == epoch and number != current:
+                    _channel(number).stop()
 
         timer = threading.Timer(_HALT_AFTER_SECONDS, halt)
         timer.daemon = True

@@ -10,7 +10,6 @@ import array
 import threading
 
 import pytest
-from playback_support import Events
 
 from hardware.audio.earcons import earcon
 from hardware.audio.fallback import FallbackOutput
@@ -19,6 +18,7 @@ from hardware.protocols import Audio
 from hardware.speech import backend
 from hardware.speech.pyttsx3_engine import Pyttsx3Synthesizer
 from hardware.speech.speaker import Speaker
+from tests.hardware.playback_support import Events
 
 RATE = 22050
 LONG = (
@@ -218,3 +218,20 @@ def test_stop_barge_in_and_pause_fade_within_5_ms_with_no_step_at_the_cut(captur
     assert [d for _, d in edges] == [+1, -1, +1, -1, +1, -1], edges
     for index, direction in edges[1:4] + edges[5:]:
         _assert_faded(data, index, direction)
+
+
+def test_three_barge_ins_in_a_row_leave_the_newest_playing_to_its_end(capture) -> None:
+    """A finger sweeping along a shelf: the third utterance lands on the channel the first
+    is still fading out on.  The delayed halt of that fade must not cut the newest one
+    (it did, through a ``Channel`` identity check, and read as a lost device)."""
+    output = PygameOutput()
+    output.open()
+    events = Events()
+    for token in (1, 2, 3):
+        output.play(iter([_tone(1.0)]), token, events)  # one block each: nothing to re-queue
+        assert events.wait_for(("started", token))
+    assert events.wait_for(("finished", 3), timeout=10)
+    assert events.of(3) == ["started", "finished"]
+    assert events.of(1)[-1] == events.of(2)[-1] == "stopped"
+    assert output.device_fault() is None
+    output.close()
