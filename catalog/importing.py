@@ -29,7 +29,8 @@ from pathlib import Path
 from typing import BinaryIO, NamedTuple
 
 from catalog import lifeline
-from catalog.duplicates import WrittenOnce, duplicate_reason
+from catalog.batching import RecordBatch
+from catalog.duplicates import WrittenOnce
 from catalog.errors import CatalogError
 from catalog.importers import (
     Deletion,
@@ -206,38 +207,36 @@ def _parallel_iso2709(path: Path, handle: BinaryIO) -> Iterator[Item | _Prepared
 
 
 def _apply(
-    catalog: Catalog, item: Item | _Prepared, report: ImportReport, seen: WrittenOnce
+    catalog: Catalog,
+    item: Item | _Prepared,
+    report: ImportReport,
+    batch: RecordBatch | WrittenOnce,
 ) -> None:
-    if type(item) is _Prepared or isinstance(item, Entry):
-        # A worker's finished row, or an entry parsed here: stored alike, counted alike.
-        if type(item) is _Prepared:
-            added = catalog.put_prepared(item.prepared, item.keys, item.unavailable)
-            record_id = item.prepared[0]
-        else:
-            added = catalog.put_record(item.record, item.keys, item.unavailable)
-            record_id = item.record.id
-        if added:
-            report.added += 1
-        else:
-            report.updated += 1
-        file = report.files[-1]
-        report.warnings.extend(Rejection(file, item.position, record_id, n) for n in item.notes)
-        first = seen.check(catalog.last_rowid, file, item.position)
-        if first is not None:
-            reason = duplicate_reason(first, file)
-            report.warnings.append(Rejection(file, item.position, record_id, reason))
+    """Store or count one item.  Records go into ``batch``; given only a ``WrittenOnce`` (a
+    harvest page, committed page by page) each record is written at once."""
+    if isinstance(batch, WrittenOnce):
+        batch = RecordBatch(catalog, report, batch, size=1)
+    if type(item) is _Prepared:  # a worker's finished row
+        batch.add(item.prepared, item.keys, frozenset(item.unavailable), item.notes, item.position)
+    elif isinstance(item, Entry):  # an entry parsed here: stored alike, counted alike
+        prepared = prepare_record(item.record)
+        batch.add(
+            prepared, tuple(item.keys), frozenset(item.unavailable), item.notes, item.position
+        )
     elif isinstance(item, Rejection):
         report.rejected.append(item)
     elif isinstance(item, Notice):
         report.warnings.append(item)
-    elif isinstance(item, Deletion):
-        if catalog.delete_record(item.record_id):
-            report.deleted += 1
-    elif isinstance(item, Holdings):
-        _apply_holdings(catalog, item, report)
-    elif isinstance(item, LabelEntry):
-        catalog.put_label(item.label, item.keys)
-        report.labels += 1
+    else:
+        batch.flush()  # what follows reads or changes records written before it
+        if isinstance(item, Deletion):
+            if catalog.delete_record(item.record_id):
+                report.deleted += 1
+        elif isinstance(item, Holdings):
+            _apply_holdings(catalog, item, report)
+        elif isinstance(item, LabelEntry):
+            catalog.put_label(item.label, item.keys)
+            report.labels += 1
 
 
 def _apply_holdings(catalog: Catalog, item: Holdings, report: ImportReport) -> None:
@@ -298,7 +297,7 @@ def import_files(
     catalog = Catalog.open(db_path, wait=wait)
     try:
         done_before = 0
-        seen = catalog.written_once()
+        batch = RecordBatch(catalog, report, catalog.written_once())
         with catalog.transaction():
             if replace:
                 report.replaced = catalog.clear()
@@ -308,9 +307,10 @@ def import_files(
                 log.info("importing %s as %s", path, fmt)
                 with open(path, "rb") as handle:
                     for count, item in enumerate(_items(path, fmt, handle), 1):
-                        _apply(catalog, item, report, seen)
+                        _apply(catalog, item, report, batch)
                         if progress is not None and count % 200 == 0:
                             progress(done_before + _tell(handle), total)
+                batch.flush()
                 done_before += path.stat().st_size
                 if progress is not None:
                     progress(done_before, total)
