@@ -69,6 +69,8 @@ KEY_ACTIONS: tuple[str, ...] = (
     "help",
     "next",
     "previous",
+    "magnify-up",
+    "magnify-down",
 )
 """The keypad actions; the replay driver's ``key ACTION`` lines use the same names."""
 

@@ -36,6 +36,8 @@ READERS = "talkcat.readers"
 SPEECH = "talkcat.speech"
 AUDIO = "talkcat.audio"
 KEYPAD = "talkcat.keypad"
+AVAILABILITY = "talkcat.availability"
+"""Live availability from the library system (``hardware.availability``; SIP2 built in)."""
 
 
 @dataclass(frozen=True)
@@ -63,6 +65,7 @@ KINDS: tuple[Kind, ...] = (
     Kind(SPEECH, "speech", "speech driver", "engine", "pyttsx3"),
     Kind(AUDIO, "audio", "audio driver", "driver", "pygame"),
     Kind(KEYPAD, "keypad", "keypad driver", "source", "none", optional=True),
+    Kind(AVAILABILITY, "availability", "availability driver", "driver", None, optional=True),
 )
 """Every driver kind; a new kind is one more line here (and its group in pyproject.toml)."""
 

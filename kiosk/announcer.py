@@ -10,6 +10,11 @@ from an ``Utterance`` to the three places it goes:
   written from the speech thread at the moment it happens.  An utterance cut off before any
   audio played left nothing to record.
 
+For a text longer than the screen it also tells the screen which part is being spoken
+(:meth:`tick`): the speaker reports only when audio starts and ends, so the position is
+reckoned from the start time and the visitor's rate (words per minute), pauses excluded -
+close enough to keep the current sentence in view.
+
 It also keeps the one piece of sequencing the visit needs: :meth:`follow` speaks a second
 utterance (availability) right *after* another one has played to its end, without ever
 cutting it off and without waiting for it on the loop thread.
@@ -26,6 +31,7 @@ from __future__ import annotations
 import itertools
 import logging
 import threading
+import time
 from collections.abc import Callable, Sequence
 from typing import Any, Protocol
 
@@ -59,6 +65,9 @@ class ScreenLike(Protocol):
     def refresh(self) -> bool: ...
     def close(self) -> None: ...
 
+    # Optional (``kiosk.screen.Screen`` has them; a minimal screen may not):
+    # ``magnify(steps) -> int`` and ``follow(word) -> bool``.
+
 
 _EVENTS = {"started": "speak", "finished": "done", "stopped": "stop"}
 
@@ -67,11 +76,19 @@ class Announcer:
     """Speaks utterances, shows them and records them; knows nothing of visitors."""
 
     def __init__(
-        self, speaker: SpeakerLike, transcript: Transcript, screen: ScreenLike | None = None
+        self,
+        speaker: SpeakerLike,
+        transcript: Transcript,
+        screen: ScreenLike | None = None,
+        clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self.speaker = speaker
         self.transcript = transcript
         self.screen = screen
+        self.clock = clock
+        # Where the spoken text is, for the screen: (token, start time, paused seconds).
+        self._spoken_since: tuple[int, float, float] | None = None
+        self._last_tick: float | None = None
         self.current: Utterance | None = None
         """The last utterance started (for "say it again at the new rate")."""
         self._tokens = itertools.count(1)
@@ -147,6 +164,34 @@ class Announcer:
         if self.screen is not None:
             self.screen.set_status(text)
 
+    def magnify(self, steps: int) -> None:
+        """The visitor's large-print magnification (``kiosk.screen.Screen.magnify``)."""
+        magnify = getattr(self.screen, "magnify", None)
+        if magnify is not None:
+            magnify(steps)
+
+    def tick(self, rate: int, paused: bool) -> None:
+        """From the loop thread: keep the part of a long text being spoken on screen."""
+        now = self.clock()
+        last, self._last_tick = self._last_tick, now
+        follow = getattr(self.screen, "follow", None)
+        with self._lock:
+            spoken = self._spoken_since
+            if spoken is None or spoken[0] != self._latest or spoken[0] not in self._playing:
+                return
+            token, started, held = spoken
+            if paused and last is not None:
+                held += now - last
+                self._spoken_since = (token, started, held)
+            utterance = self._playing[token]
+        if follow is None or paused:
+            return
+        said = [text for text, _lang in utterance.spoken()]
+        spoken_words = sum(len(text.split()) for text in said) or 1
+        written_words = len(utterance.text.split())
+        heard = (now - started - held) * max(1, rate) / 60.0
+        follow(int(written_words * min(1.0, heard / spoken_words)))
+
     @property
     def speaking(self) -> bool:
         with self._lock:
@@ -167,6 +212,7 @@ class Announcer:
                 return
             if event == "started":
                 self._started.add(token)
+                self._spoken_since = (token, self.clock(), 0.0)
             else:
                 del self._playing[token]
                 if token == self._latest:

@@ -21,8 +21,10 @@ from typing import Any
 
 from hardware.protocols import Reader
 from kiosk.announcer import Announcer, ScreenLike, SpeakerLike
+from kiosk.availability import AvailabilityService
 from kiosk.catalog_source import CatalogSource
 from kiosk.controls import RATE_LIMITS
+from kiosk.events import EventQueue
 from kiosk.loop import EventLoop, KeySource, Notifier
 from kiosk.phrasing import Utterance
 from kiosk.staff import StaffGate
@@ -54,9 +56,11 @@ class Kiosk:
         staff: StaffGate | None = None,
         clock: Callable[[], float] = time.monotonic,
         events: queue.Queue[Any] | None = None,
+        availability: AvailabilityService | None = None,
         **settings: Any,
     ) -> None:
-        self.announcer = Announcer(speaker, transcript, screen)
+        events = events if events is not None else EventQueue()
+        self.announcer = Announcer(speaker, transcript, screen, clock=clock)
         self.visit = Visit(
             self.announcer,
             catalog,
@@ -66,6 +70,8 @@ class Kiosk:
             staff=staff,
             reader_connected=lambda: bool(getattr(reader, "connected", True)),
             stop=self._stop,
+            availability=availability,
+            post=events.put,
         )
         self.loop = EventLoop(
             reader, self.visit, transcript, events=events, notifier=notifier, keys=keys,
@@ -78,7 +84,13 @@ class Kiosk:
     # ------------------------------------------------------------------ pass-through
 
     def serve(self, stop: threading.Event) -> None:
-        self.loop.serve(stop)
+        if self.visit.availability is not None:
+            self.visit.availability.warm_up()
+        try:
+            self.loop.serve(stop)
+        finally:
+            if self.visit.availability is not None:
+                self.visit.availability.close()
 
     def handle(self, event: Any) -> None:
         self.loop.handle(event)

@@ -19,6 +19,7 @@ What the answer *says* is here too (:func:`sentence`), from the phrase files.
 
 from __future__ import annotations
 
+import itertools
 import logging
 import queue
 import threading
@@ -27,6 +28,7 @@ from collections.abc import Callable
 from concurrent.futures import Future
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from catalog.records import Record
 from hardware.availability import Availability, AvailabilitySource
@@ -70,7 +72,9 @@ class AvailabilityService:
         self.timeout = timeout
         self.cache_seconds = cache_seconds
         self.clock = clock
-        self._jobs: queue.Queue[_Job | None] = queue.Queue()
+        # (priority, order, job): a scanned book before browse prefetch; None ends the worker.
+        self._jobs: queue.PriorityQueue[tuple[int, int, _Job | None]] = queue.PriorityQueue()
+        self._order = itertools.count()
         self._lock = threading.Lock()
         self._cache: dict[str, tuple[float, Availability]] = {}
         self._pending: dict[str, Future[Availability | None]] = {}
@@ -87,18 +91,26 @@ class AvailabilityService:
         self,
         record: Record,
         then: Callable[[AvailabilityAnswer], None] | None = None,
+        *,
+        urgent: bool = True,
     ) -> Future[Availability | None]:
         """Start finding out about ``record``'s copies; ``then`` gets the answer (any thread).
 
         Never blocks.  The future is already done when the answer is cached, the record has
-        no barcodes, or the server is in its back-off time (``None``: unknown).
+        no barcodes, or the server is in its back-off time (``None``: unknown).  Questions
+        that are not ``urgent`` (browse prefetch) wait behind every urgent one.
         """
-        future = self._future(record)
+        future = self._future(record, 0 if urgent else 1)
         if then is not None:
             future.add_done_callback(
                 lambda f: then(AvailabilityAnswer(record.id, f.result()))
             )
         return future
+
+    def warm_up(self) -> None:
+        """Log in now, in the background, so the first visitor's scan finds the door open."""
+        future: Future[Availability | None] = Future()
+        self._jobs.put((1, next(self._order), _Job("", (), self.clock(), future)))
 
     def wait(self, record: Record) -> Availability | None:
         """The answer, waiting at most ``timeout`` from now (for level two and the CLI)."""
@@ -115,7 +127,7 @@ class AvailabilityService:
             return None
         return hit[1]
 
-    def _future(self, record: Record) -> Future[Availability | None]:
+    def _future(self, record: Record, priority: int = 0) -> Future[Availability | None]:
         now = self.clock()
         with self._lock:
             hit = self._cache.get(record.id)
@@ -128,14 +140,14 @@ class AvailabilityService:
                 return _done(None)
             future: Future[Availability | None] = Future()
             self._pending[record.id] = future
-        self._jobs.put(_Job(record.id, record.barcodes, now, future))
+        self._jobs.put((priority, next(self._order), _Job(record.id, record.barcodes, now, future)))
         return future
 
     # ------------------------------------------------------------------ the worker
 
     def _work(self) -> None:
         while True:
-            job = self._jobs.get()
+            _priority, _order, job = self._jobs.get()
             if job is None:
                 return
             result: Availability | None = None
@@ -153,7 +165,7 @@ class AvailabilityService:
         deadline = job.asked_at + self.timeout
         if self.clock() >= deadline or self.clock() < self._retry_at:
             return None  # waited behind a slow question, or the server is resting: moved on
-        self.asked += 1
+        self.asked += bool(job.barcodes)
         try:
             answer = self.source.lookup(job.barcodes, time.monotonic() + deadline - self.clock())
         except HardwareError as exc:
@@ -162,7 +174,8 @@ class AvailabilityService:
         with self._lock:
             self._failures = 0
             self._retry_at = float("-inf")
-            self._cache[job.record_id] = (self.clock() + self.cache_seconds, answer)
+            if job.record_id:
+                self._cache[job.record_id] = (self.clock() + self.cache_seconds, answer)
             if len(self._cache) > 1000:  # a day of scans; old answers are stale anyway
                 self._cache.pop(next(iter(self._cache)))
         return answer
@@ -176,7 +189,7 @@ class AvailabilityService:
         log.warning("availability unknown: %s; not asking again for %.0f s", reason, wait)
 
     def close(self) -> None:
-        self._jobs.put(None)
+        self._jobs.put((-1, next(self._order), None))
         self._thread.join(timeout=self.timeout + 1.0)
         try:
             self.source.close()
@@ -246,3 +259,39 @@ def _said(
 ) -> Utterance:
     said = levels.message(key, lang, phrases_dir=phrases_dir, **values)
     return Utterance(said.text, said.lang, item, "availability", said.segments)
+
+
+# --------------------------------------------------------------------------- wiring
+
+
+def from_config(cfg: Any) -> AvailabilityService | None:
+    """The service ``[availability]`` asks for, or ``None`` when no driver is configured.
+
+    Constructing the driver connects to nothing (its first lookup does), so a library system
+    that is down never delays start-up; a wrong option is a ``HardwareError`` naming it.
+    """
+    choice = cfg.drivers.get("availability")
+    if choice is None:
+        return None
+    source = choice.create()
+    return AvailabilityService(
+        source,  # type: ignore[arg-type]
+        timeout=cfg.availability_timeout,
+        cache_seconds=cfg.availability_cache_seconds,
+    )
+
+
+def lookup_line(config_path: str, record: Record, lang: str) -> str | None:
+    """``talkcat lookup --config``: the availability sentence, or ``None`` (not configured,
+    not answering in time).  Never raises for the server's sake: exit codes stay the lookup's.
+    """
+    from kiosk import config
+
+    service = from_config(config.load(config_path))
+    if service is None:
+        return None
+    try:
+        said = sentence(service.wait(record), lang, record.id, detail=False)
+    finally:
+        service.close()
+    return said.text if said is not None else None

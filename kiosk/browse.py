@@ -110,9 +110,17 @@ def _title_order(record: Any) -> tuple[str, int]:
 class Browser:
     """Next/previous around the last scanned book.  Call :meth:`start` on every scan."""
 
-    def __init__(self, catalog: Searchable, *, limit: int = 500) -> None:
+    def __init__(
+        self,
+        catalog: Searchable,
+        *,
+        limit: int = 500,
+        rank: Callable[[Any], int] | None = None,
+    ) -> None:
         self.catalog = catalog
         self.limit = limit
+        self.rank = rank
+        """Within each group, lower first (``[availability] browse_on_shelf_first``)."""
         self.anchor: Any = None
         self._walk: list[BrowseStep] | None = None
         self._cursor = -1  # -1: at the scanned book itself
@@ -122,6 +130,11 @@ class Browser:
         self.anchor = record
         self._walk = None
         self._cursor = -1
+
+    def refresh(self) -> None:
+        """Build the walk again on its next use, unless the visitor is already walking it."""
+        if self._cursor == -1:
+            self._walk = None
 
     def clear(self) -> None:
         """Forget the book (idle reset)."""
@@ -169,6 +182,8 @@ class Browser:
         steps: list[BrowseStep] = []
         for group, label, records in self._groups(anchor):
             fresh = [r for r in records if r.id not in seen]
+            if self.rank is not None:
+                fresh.sort(key=self.rank)  # stable: the usual order within each rank
             seen.update(r.id for r in fresh)
             steps.extend(BrowseStep(group, r, label, i, len(fresh)) for i, r in enumerate(fresh, 1))
         return steps

@@ -205,6 +205,7 @@ def serve(cfg: Any) -> None:
     from catalog.missing import MissingCounter
     from kiosk import config, phrase_files
     from kiosk.app import Kiosk
+    from kiosk.availability import from_config as availability_from_config
     from kiosk.catalog_source import CatalogSource
     from kiosk.keypad import Keymap
     from kiosk.staff import StaffGate
@@ -220,15 +221,14 @@ def serve(cfg: Any) -> None:
         log.error("%s", problem)  # refused files: the built-in phrases are used instead
     relay = _FaultRelay()
     reader = _build_reader(cfg, relay)  # validates driver options before any device opens
+    availability = availability_from_config(cfg)  # options checked; connects to nothing yet
     if cfg.db and not Path(cfg.db).exists():
         log.error("catalogue %s does not exist yet; scans will say it is unavailable", cfg.db)
     speaker = _build_speaker(cfg, relay)
     if cfg.log:
-        from logging.handlers import TimedRotatingFileHandler
+        from kiosk.transcript import DailyFile
 
-        handler = TimedRotatingFileHandler(
-            cfg.log, when="midnight", backupCount=cfg.keep_days, encoding="utf-8"
-        )
+        handler = DailyFile(cfg.log, cfg.keep_days)  # a failing write is one line, not many
         handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
         logging.getLogger().addHandler(handler)
     transcript = Transcript(cfg.transcript, keep_days=cfg.keep_days)
@@ -271,6 +271,8 @@ def serve(cfg: Any) -> None:
             card_hash=cfg.staff_card_hash,
             on_upgrade=lambda old, new: _store_upgraded_hash(cfg.source, old, new),
         ),
+        availability=availability,
+        browse_on_shelf_first=cfg.browse_on_shelf_first,
     )
     relay.kiosk = kiosk
     stop = threading.Event()

@@ -46,16 +46,31 @@ from talkcat.errors import EXIT_NOT_FOUND
     type=click.Path(file_okay=False),
     help="Staff phrases and lexicon folder ([kiosk] phrases_dir), to check its pronunciations.",
 )
+@click.option(
+    "--config",
+    "config_path",
+    type=click.Path(dir_okay=False),
+    help="kiosk.toml: with [availability], the copies' state on the next line.",
+)
 def lookup(
-    identifier: str, db: str, lang: str, spoken: bool, level: str | None, phrases_dir: str | None
+    identifier: str,
+    db: str,
+    lang: str,
+    spoken: bool,
+    level: str | None,
+    phrases_dir: str | None,
+    config_path: str | None,
 ) -> None:
     """Print exactly the sentence the kiosk would speak for IDENTIFIER.
 
     With --spoken, print what the speech engine will be given - a tool for chasing a
-    mispronunciation.  Exit 0 found, 1 not in the catalogue, 2 not a valid identifier (the
-    message says why), 3 the catalogue cannot be opened.
+    mispronunciation.  With --config and [availability], the state of the copies follows on
+    the next line when the library system answers in time.  Exit 0 found, 1 not in the
+    catalogue, 2 not a valid identifier (the message says why), 3 the catalogue cannot be
+    opened.
     """
     from catalog.identifiers import normalise
+    from catalog.records import Record
     from catalog.store import Catalog
     from kiosk import levels, phrasing
 
@@ -84,6 +99,12 @@ def lookup(
     }
     chosen = makers if wanted == "all" else {wanted: makers[wanted]}
     _echo_utterances([u for make in chosen.values() if (u := make()) is not None], spoken)
+    if config_path and isinstance(hit, Record) and not spoken:
+        from kiosk.availability import lookup_line
+
+        line = lookup_line(config_path, hit, lang)  # a failing server changes no exit code
+        if line:
+            click.echo(line)
 
 
 def _echo_utterances(utterances: list[Any], spoken: bool) -> None:

@@ -169,6 +169,19 @@ SCHEMA: dict[str, dict[str, Setting]] = {
             20.0, (int, float), "warn the visitor this many seconds before", _between(0, 300)
         ),
     },
+    "availability": {
+        "timeout": Setting(
+            1.0, (int, float), "seconds the kiosk gives the library system for one answer",
+            _between(0.05, 30),
+        ),
+        "cache_seconds": Setting(
+            60.0, (int, float), "seconds an answer is reused before asking again",
+            _between(0, 86400),
+        ),
+        "browse_on_shelf_first": Setting(
+            False, bool, "next/previous offer books with a copy on the shelf first"
+        ),
+    },
     "harvest": {
         "url": Setting(None, str, "OAI-PMH base URL of the library system", _http_url),
         "set": Setting(None, str, "OAI-PMH set to harvest (setSpec); all records when absent"),
@@ -245,6 +258,9 @@ class Config:
     source: str = "<defaults>"
     drivers: Mapping[str, DriverChoice] = field(default_factory=dict)
     """Section -> chosen driver, for every driver kind that is not switched off."""
+    availability_timeout: float = 1.0
+    availability_cache_seconds: float = 60.0
+    browse_on_shelf_first: bool = False
 
 
 def _type_name(kind: type | tuple[type, ...]) -> str:
@@ -276,6 +292,8 @@ def read_toml(path: str | Path) -> dict[str, Any]:
         raise ConfigError([f"{p}: not valid TOML: {exc}"]) from None
     except NotASmallFile as exc:
         raise ConfigError([str(exc)]) from None
+    except RecursionError:  # tomllib recurses once per level of nesting
+        raise ConfigError([f"{p}: not valid TOML: nested too deeply"]) from None
     except OSError as exc:  # permission denied, a folder, ...
         raise ConfigError([f"{p}: cannot be read: {exc.strerror or exc}"]) from None
 
@@ -415,4 +433,7 @@ def _settle(
         audio_driver=name("audio"),
         source=source,
         drivers=drivers,
+        availability_timeout=float(settled["availability"]["timeout"]),
+        availability_cache_seconds=float(settled["availability"]["cache_seconds"]),
+        browse_on_shelf_first=settled["availability"]["browse_on_shelf_first"],
     )

@@ -32,7 +32,8 @@ class DriverChoice:
     group: str
     name: str
     target: str | None = None
-    options: Mapping[str, Any] = field(default_factory=dict)
+    options: Mapping[str, Any] = field(default_factory=dict, repr=False)
+    """Never in a repr: a driver's options may hold a password ([availability] password)."""
 
     def create(self, **wiring: Any) -> Any:
         """Construct the driver (nothing is opened); ``wiring`` adds callbacks, unchecked."""

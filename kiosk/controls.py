@@ -58,6 +58,22 @@ def step_rate(visit: Visit, direction: int) -> None:
         visit.say(visit.message("rate", level=str(s.rate)), remember=False)
 
 
+def step_magnify(visit: Visit, direction: int) -> None:
+    """Bigger or smaller large print, shown at once; silent, as it is for the eye.
+
+    Steps are the screen's (``kiosk.screen.MAGNIFY_LIMITS``); the idle reset puts them back.
+    """
+    from kiosk.screen import MAGNIFY_LIMITS
+
+    s = visit.session
+    s.magnify = max(MAGNIFY_LIMITS[0], min(MAGNIFY_LIMITS[1], s.magnify + direction))
+    visit.announcer.magnify(s.magnify)
+    low, high = MAGNIFY_LIMITS
+    of = "av" if s.language == "sv" else "of"
+    level = f"{s.magnify - low + 1} {of} {high - low + 1}"
+    visit.announcer.status(visit.message("magnify", level=level).text)
+
+
 def step_volume(visit: Visit, direction: int) -> None:
     s = visit.session
     ceiling = visit.settings.volume_max

@@ -91,6 +91,7 @@ class Defaults:
     rate: int = 160
     volume: float = 0.5
     verbose: bool = True
+    magnify: int = 0  # large-print magnification steps (kiosk.screen)
 
     def differs(self, session: Any) -> bool:
         """Whether the visitor changed anything worth a warning."""
@@ -114,4 +115,5 @@ class Defaults:
             ("rate", self.rate),
             ("volume", self.volume),
             ("verbose", self.verbose),
+            ("magnify", self.magnify),
         ]

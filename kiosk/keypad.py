@@ -105,6 +105,10 @@ DEFAULT_KEYMAP: Mapping[str, str] = {
     "KP_Enter": "pause",
     "KP_Add": TYPE,
     "KP_Divide": STAFF,
+    # Outside the typing modes (where they check-digit X and rub out) these two magnify the
+    # large print: the low-vision visitor's "volume".
+    "KP_Multiply": "magnify-up",
+    "KP_Subtract": "magnify-down",
 }
 """Default actions of a standard USB numeric keypad (help text: ``help_keys`` phrase)."""
 
@@ -114,7 +118,8 @@ DEFAULT_CHECK_X: frozenset[str] = frozenset({"KP_Multiply"})
 DEFAULT_CANCEL: frozenset[str] = frozenset({"KP_Decimal", "KP_Delete", "KP_Separator", "Escape"})
 
 REPEATABLE: frozenset[str] = frozenset(
-    {"volume-up", "volume-down", "rate-up", "rate-down", "next", "previous"}
+    {"volume-up", "volume-down", "rate-up", "rate-down", "next", "previous", "magnify-up",
+     "magnify-down"}
 )
 """Actions a held key repeats; repeating "more" or "help" would only restart speech."""
 

@@ -87,6 +87,8 @@ def _read(path: Path) -> dict[str, Any]:
             from None
     except tomllib.TOMLDecodeError as exc:
         raise PhraseFileError([f"{path}: not valid TOML: {exc}"]) from None
+    except RecursionError:  # tomllib recurses once per level of nesting
+        raise PhraseFileError([f"{path}: not valid TOML: nested too deeply"]) from None
     except OSError as exc:
         raise PhraseFileError([f"{path}: cannot be read: {exc.strerror or exc}"]) from None
 

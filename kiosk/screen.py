@@ -5,8 +5,12 @@ For a low-vision visitor the screen shows the same text the voice is saying (the
 
 * **Size** - EN 301 549 5.1.4: the capital H must be at least ``0.0122 x viewing
   distance`` high (7.3 mm at 600 mm); Section 508 402.4 adds a floor of 3/16 inch (4.8 mm).
-  The font size is found by measuring the rendered H, using the configured screen DPI to
-  turn millimetres into pixels.
+  That is the *floor*, found by measuring the rendered H with the configured screen DPI.
+  Each text is then drawn as large as it fits the window, wrapped (a short title fills the
+  screen, a summary gets smaller letters, never below the floor), and the visitor can
+  magnify it further or back (:meth:`Screen.magnify`, reset per visitor like volume).
+* **Follows the voice** - a text longer than the screen shows the part with the sentence
+  being spoken (:meth:`Screen.follow`), not just its first page.
 * **Contrast** - at least 7:1 (WCAG 2 relative luminance, the AAA level), default yellow on
   black (19.6:1).  A configuration below 7:1 is refused.
 * **No flashing** - the picture changes at most 3 times a second (WCAG 2.3.1, EN 301 549
@@ -38,6 +42,9 @@ CAP_HEIGHT_RATIO = 0.0122  # EN 301 549 5.1.4: capital H >= 0.0122 x viewing dis
 SECTION_508_CAP_MM = 25.4 * 3 / 16  # Section 508 402.4: capital I at least 3/16 inch
 MAX_CHANGES_PER_SECOND = 3.0
 MM_PER_INCH = 25.4
+MAGNIFY_STEP = 1.25  # one key press: a quarter bigger (or smaller)
+MAGNIFY_LIMITS = (-4, 6)  # steps below and above "as large as it fits"
+_SENTENCE_END_MARKS = ".!?…"
 
 
 def relative_luminance(colour: Colour) -> float:
@@ -79,6 +86,18 @@ def _font_for_cap_height(cap_px: int) -> Any:
         size += 1
 
 
+def _size_for_cap_height(cap_px: int) -> int:
+    """The point size of :func:`_font_for_cap_height` (the floor of every text)."""
+    import pygame
+
+    size = max(8, int(cap_px / 0.72))
+    while True:
+        _minx, _maxx, miny, maxy, _adv = pygame.font.Font(None, size).metrics("H")[0]
+        if maxy - miny >= cap_px:
+            return size
+        size += 1
+
+
 class Screen:
     """A pygame window (or, with ``window=False``, an off-screen surface) of large print."""
 
@@ -110,9 +129,21 @@ class Screen:
         self.min_interval = 1.0 / MAX_CHANGES_PER_SECOND
         self.cap_height_px = required_cap_height_px(distance_mm, dpi)
         pygame.font.init()
-        self.font = _font_for_cap_height(self.cap_height_px)
-        self.line_height = math.ceil(self.font.get_linesize() * line_spacing / 1.2)
+        self.line_spacing = line_spacing
+        self._fonts: dict[int, Any] = {}
+        self.min_size = _size_for_cap_height(self.cap_height_px)
+        self.min_font = self._font(self.min_size)
+        """The floor: every text is at least this large; the status line uses it."""
+        self.font = self.min_font
+        self.size = self.min_size
+        self.line_height = self._line_height(self.font)
+        self.status_height = self.line_height
         self.margin = max(8, self.cap_height_px)
+        self.magnification = 0
+        """Key presses of "bigger" minus "smaller" (``MAGNIFY_LIMITS``); 0 = as large as fits."""
+        self.first_line = 0
+        self._starts: list[int] = []  # index of the first word of each line
+        self._pending_first: int | None = None
         self._window = window
         if window:
             if fullscreen:
@@ -149,10 +180,14 @@ class Screen:
         return self._surface
 
     @property
+    def text_height(self) -> int:
+        """Pixels for the text: the bottom line is kept for the status, so a state never
+        covers the text."""
+        return max(1, self._surface.get_height() - 2 * self.margin - self.status_height)
+
+    @property
     def lines_per_page(self) -> int:
-        # The bottom line is kept for the status, so a state never covers the text.
-        usable = self._surface.get_height() - 2 * self.margin - self.line_height
-        return max(1, usable // self.line_height)
+        return max(1, self.text_height // self.line_height)
 
     @property
     def page_count(self) -> int:
@@ -180,14 +215,18 @@ class Screen:
 
     def refresh(self) -> bool:
         """Draw a text or status that had to wait; call it from the loop's tick."""
-        if self._pending is None and self._status_pending is None:
+        if self._pending is None and self._status_pending is None and self._pending_first is None:
             return False
         if self.clock() - self._last_change < self.min_interval:
             return False
         if self._pending is not None:
             self.text, self._pending = self._pending, None
-            self.lines = self.wrap(self.text)
-            self.page = 0
+            self._layout()
+            self.page = self.first_line = 0
+            self._pending_first = None
+        if self._pending_first is not None:
+            self.first_line, self._pending_first = self._pending_first, None
+            self.page = self.first_line // self.lines_per_page
         if self._status_pending is not None:
             self.status, self._status_pending = self._status_pending, None
         self._draw()
@@ -196,30 +235,123 @@ class Screen:
     def show_page(self, page: int) -> None:
         """Show another page of a text too long for one screen (kept until the next text)."""
         self.page = max(0, min(page, self.page_count - 1))
+        self.first_line = self.page * self.lines_per_page
         self._draw()
 
-    def wrap(self, text: str) -> list[str]:
+    def magnify(self, steps: int) -> int:
+        """Set the visitor's magnification (``MAGNIFY_LIMITS`` steps of ``MAGNIFY_STEP``
+        around "as large as fits") and redraw the text at it; returns the step set."""
+        steps = max(MAGNIFY_LIMITS[0], min(MAGNIFY_LIMITS[1], int(steps)))
+        if steps != self.magnification:
+            self.magnification = steps
+            if self._pending is None and self.text:
+                self._pending = self.text  # laid out again under the flash rule
+                self.refresh()
+        return steps
+
+    def follow(self, word: int) -> bool:
+        """Keep word number ``word`` of the text (the one being spoken) on screen, with the
+        start of its sentence when that fits: for a text longer than the screen."""
+        if self._pending is not None or len(self.lines) <= self.lines_per_page:
+            return False
+        words = self.text.split()
+        word = max(0, min(word, len(words) - 1))
+        start = word
+        while start > 0 and not words[start - 1].endswith(tuple(_SENTENCE_END_MARKS)):
+            start -= 1
+        line = self._line_of(word)
+        first = self._line_of(start)
+        if line - first >= self.lines_per_page:  # a sentence longer than the screen
+            first = line - self.lines_per_page + 1
+        first = max(0, min(first, len(self.lines) - self.lines_per_page))
+        if first == self.first_line and self._pending_first is None:
+            return False
+        self._pending_first = first
+        return self.refresh()
+
+    def _line_of(self, word: int) -> int:
+        line = 0
+        for i, start in enumerate(self._starts):
+            if start > word:
+                break
+            line = i
+        return line
+
+    def wrap(self, text: str, font: Any = None) -> list[str]:
         """Greedy word wrap to the usable width; a word wider than a line is broken."""
+        return self._wrap(text, font or self.font)[0]
+
+    def _wrap(self, text: str, font: Any) -> tuple[list[str], list[int]]:
         width = self._surface.get_width() - 2 * self.margin
         lines: list[str] = []
+        starts: list[int] = []
         line = ""
-        for word in text.split():
+        for index, word in enumerate(text.split()):
             candidate = f"{line} {word}" if line else word
-            if self.font.size(candidate)[0] <= width:
+            if font.size(candidate)[0] <= width:
+                if not line:
+                    starts.append(index)
                 line = candidate
                 continue
             if line:
                 lines.append(line)
-            while self.font.size(word)[0] > width:
+            while font.size(word)[0] > width:
                 cut = len(word)
-                while cut > 1 and self.font.size(word[:cut])[0] > width:
+                while cut > 1 and font.size(word[:cut])[0] > width:
                     cut -= 1
                 lines.append(word[:cut])
+                starts.append(index)
                 word = word[cut:]
             line = word
+            starts.append(index)
         if line:
             lines.append(line)
-        return lines
+        return lines, starts[: len(lines)]
+
+    # ------------------------------------------------------------------ sizing
+
+    def _font(self, size: int) -> Any:
+        font = self._fonts.get(size)
+        if font is None:
+            import pygame
+
+            font = self._fonts[size] = pygame.font.Font(None, size)
+        return font
+
+    def _line_height(self, font: Any) -> int:
+        return math.ceil(font.get_linesize() * self.line_spacing / 1.2)
+
+    def _fits(self, size: int) -> bool:
+        font = self._font(size)
+        lines = len(self._wrap(self.text, font)[0])
+        return lines * self._line_height(font) <= self.text_height
+
+    def _largest_size(self) -> int:
+        """The largest font size one line of which still fits the text area."""
+        per_point = self._line_height(self.min_font) / self.min_size
+        size = max(self.min_size, int(self.text_height / per_point))
+        while size > self.min_size and self._line_height(self._font(size)) > self.text_height:
+            size -= 1
+        return size
+
+    def _layout(self) -> None:
+        """Choose the size (as large as the text fits, times the magnification, never below
+        the floor) and wrap the text at it."""
+        lo, hi = self.min_size, self._largest_size()
+        fit = lo
+        if self.text and self._fits(lo):
+            low, high = lo, hi
+            while low <= high:  # more size never means fewer lines: bisect
+                mid = (low + high) // 2
+                if self._fits(mid):
+                    fit, low = mid, mid + 1
+                else:
+                    high = mid - 1
+        size = round(fit * MAGNIFY_STEP**self.magnification)
+        self.size = max(lo, min(hi, size))
+        self.font = self._font(self.size)
+        self.line_height = self._line_height(self.font)
+        self.lines, self._starts = self._wrap(self.text, self.font)
 
     def handle_event(self, event: Any) -> bool:
         """True when the event was swallowed: in fullscreen nobody closes or leaves the kiosk."""
@@ -252,15 +384,15 @@ class Screen:
 
     def _draw(self) -> None:
         self._surface.fill(self.bg)
-        first = self.page * self.lines_per_page
+        first = self.first_line
         y = self.margin
         for line in self.lines[first : first + self.lines_per_page]:
             rendered = self.font.render(line, True, self.fg, self.bg)
             self._surface.blit(rendered, (self.margin, y))
             y += self.line_height
         if self.status:
-            rendered = self.font.render(self.status, True, self.fg, self.bg)
-            bottom = self._surface.get_height() - self.margin - self.line_height
+            rendered = self.min_font.render(self.status, True, self.fg, self.bg)
+            bottom = self._surface.get_height() - self.margin - self.status_height
             self._surface.blit(rendered, (self.margin, bottom))
         self._last_change = self.clock()
         self.changes += 1

@@ -24,10 +24,13 @@ from __future__ import annotations
 
 import json
 import logging
+import sys
 import threading
 from datetime import datetime
 from logging.handlers import TimedRotatingFileHandler
 from pathlib import Path
+
+log = logging.getLogger(__name__)
 
 EVENTS = ("ready", "speak", "done", "stop")
 MAX_TEXT = 4000
@@ -40,6 +43,45 @@ def _cap(value: str | None, limit: int) -> str | None:
     if value is None or len(value) <= limit:
         return value
     return value[: limit - 1] + "…"
+
+
+class DailyFile(TimedRotatingFileHandler):
+    """A file rotated at midnight whose write failures are one log line, not a traceback each.
+
+    ``logging`` reports a failed write (disk full, ``/dev/full``, the file's disk unmounted)
+    by printing a traceback per record to standard error - one per transcript line or log
+    message, for as long as the fault lasts.  Here the first failure is one ERROR line naming
+    the file and the reason, the lines meanwhile are counted as lost, and the first write that
+    succeeds again says so.  Used for the transcript and for ``[kiosk] log``.
+    """
+
+    def __init__(self, path: str | Path, keep_days: int) -> None:
+        super().__init__(path, when="midnight", backupCount=keep_days, encoding="utf-8")
+        self.failing: str | None = None
+        self.lost = 0
+
+    def emit(self, record: logging.LogRecord) -> None:
+        lost = self.lost
+        super().emit(record)  # calls handleError on failure
+        if self.failing is not None and self.lost == lost:
+            count, self.failing, self.lost = self.lost, None, 0  # before logging: may be us
+            log.warning("%s: written again after %d lost line(s)", self.baseFilename, count)
+
+    def handleError(self, record: logging.LogRecord) -> None:
+        self.lost += 1
+        if self.failing is None:
+            exc = sys.exc_info()[1]
+            self.failing = getattr(exc, "strerror", None) or str(exc)
+            # Set before logging: if this handler is the log file, the record comes back here
+            # and is only counted.
+            log.error("%s: CANNOT BE WRITTEN (%s); lines are lost until it can",
+                      self.baseFilename, self.failing)
+
+    def close(self) -> None:
+        try:
+            super().close()
+        except OSError as exc:  # the last flush failed: say so, do not crash the shutdown
+            log.error("%s: last lines not written: %s", self.baseFilename, exc.strerror or exc)
 
 
 def now_iso() -> str:
@@ -56,9 +98,7 @@ class Transcript:
         if path is not None:
             Path(path).parent.mkdir(parents=True, exist_ok=True)
             # The handler brings thread safety, flush-per-line and rotation in one piece.
-            self._handler = TimedRotatingFileHandler(
-                path, when="midnight", backupCount=keep_days, encoding="utf-8"
-            )
+            self._handler = DailyFile(path, keep_days)
 
     def write(
         self,

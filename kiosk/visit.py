@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Protocol
 
@@ -19,8 +19,9 @@ from catalog.errors import CatalogError, InvalidIdentifier
 from catalog.identifiers import Identifier, normalise
 from catalog.records import Label, Record
 from hardware.protocols import RATE_DEFAULT, VOLUME_DEFAULT, VOLUME_MAX_DEFAULT, Frame, KeyPress
-from kiosk import controls, levels
+from kiosk import availability, controls, levels
 from kiosk.announcer import Announcer
+from kiosk.availability import AvailabilityAnswer, AvailabilityService
 from kiosk.browse import Browser
 from kiosk.catalog_source import CatalogSource
 from kiosk.events import Marker
@@ -34,6 +35,7 @@ from kiosk.staff_menu import StaffMenu
 log = logging.getLogger(__name__)
 
 WEDGE_MAX = 64  # longer than any barcode: a stuck key must not grow memory
+PREFETCH = 8  # browse steps whose availability is asked ahead (browse_on_shelf_first)
 
 
 class MissingCounter(Protocol):
@@ -58,6 +60,7 @@ class VisitSettings:
     idle_warn: float = 20.0
     keymap: Keymap | None = None
     keypad_options: Mapping[str, float] = field(default_factory=dict)
+    browse_on_shelf_first: bool = False
 
 
 @dataclass
@@ -68,6 +71,7 @@ class Session:
     rate: int
     volume: float
     verbose: bool = True
+    magnify: int = 0  # large-print steps around "as large as fits"; reset like volume
     paused: bool = False
     level: int = 1
     last: Utterance | None = None
@@ -88,6 +92,8 @@ class Visit:
         staff: StaffGate | None = None,
         reader_connected: Callable[[], bool] = lambda: True,
         stop: Callable[[], None] = lambda: None,
+        availability: AvailabilityService | None = None,
+        post: Callable[[AvailabilityAnswer], None] = lambda answer: None,
     ) -> None:
         self.announcer = announcer
         self.speaker = announcer.speaker
@@ -111,7 +117,11 @@ class Visit:
             settings.keymap or Keymap.from_config({}), clock, **settings.keypad_options
         )
         self.idle = IdleTimer(settings.idle_timeout, settings.idle_warn, clock)
-        self.browser = Browser(catalog)
+        self.availability = availability
+        self.post = post  # to the loop's queue: answers come back as events, in order
+        self._heard: tuple[str, int] | None = None  # the record whose title was said, its token
+        on_shelf_first = availability is not None and settings.browse_on_shelf_first
+        self.browser = Browser(catalog, rank=self._shelf_rank if on_shelf_first else None)
         self.wedge: list[str] = []
         self._last_error_spoken = float("-inf")
         self._patron = PatronFilter(settings.patron_pattern)
@@ -140,7 +150,7 @@ class Visit:
 
     # ------------------------------------------------------------------ events
 
-    def handle(self, event: Frame | KeyPress | KeypadResult | Marker) -> None:
+    def handle(self, event: Frame | KeyPress | KeypadResult | Marker | AvailabilityAnswer) -> None:
         """Dispatch one event from the reader thread, the keypad (or a test)."""
         match event:
             case Frame():
@@ -156,6 +166,8 @@ class Visit:
                 self.on_keypad(event)
             case Marker():
                 self.on_marker(event)
+            case AvailabilityAnswer():
+                self._on_availability(event)
             case _:
                 log.warning("ignored unknown event %r", event)
 
@@ -280,7 +292,31 @@ class Visit:
         if frame.part and frame.parts and frame.parts > 1:
             part = self.message("rfid_part", part=str(frame.part), parts=str(frame.parts))
             utterance = join(utterance, part)
-        self.say(utterance)
+        self._say_record(record, utterance)
+        if self.browser.rank is not None and self.availability is not None:
+            for step in self.browser.walk()[:PREFETCH]:  # ranked by what is known at "next"
+                self.availability.ask(step.record, urgent=False)
+            self.browser.refresh()
+
+    def _say_record(self, record: Record, utterance: Utterance) -> None:
+        """Say a book's level one; its availability follows when the library system answers."""
+        if self.availability is not None:
+            self.availability.ask(record, then=self.post)  # first: it works while we speak
+        self._heard = (record.id, self.say(utterance))
+
+    def _on_availability(self, answer: AvailabilityAnswer) -> None:
+        if self._heard is None or self._heard[0] != answer.record_id:
+            return  # the visitor has moved on to another book
+        said = availability.sentence(
+            answer.availability, self.session.language, answer.record_id, detail=False,
+            phrases_dir=self.settings.phrases_dir,
+        )
+        if said is not None:
+            self.announcer.follow(self._heard[1], said)
+
+    def _shelf_rank(self, record: Record) -> int:
+        known = self.availability.cached(record.id) if self.availability else None
+        return 1 if known is None else 0 if known.on_shelf else 2
 
     def _not_found(self, identifier: Identifier | None) -> None:
         if identifier is not None:
@@ -322,6 +358,8 @@ class Visit:
             controls.step_volume(self, +1 if action == "volume-up" else -1)
         elif action in ("rate-up", "rate-down"):
             controls.step_rate(self, +1 if action == "rate-up" else -1)
+        elif action in ("magnify-up", "magnify-down"):
+            controls.step_magnify(self, +1 if action == "magnify-up" else -1)
         elif action == "language":
             s.language = LANGUAGES[(LANGUAGES.index(s.language) + 1) % len(LANGUAGES)]
             self.say(self.message("language_changed"), remember=False)
@@ -331,10 +369,13 @@ class Visit:
             self._more()
         elif action in ("next", "previous"):
             step = self.browser.next() if action == "next" else self.browser.previous()
+            said = step.utterance(s.language, s.verbose, phrases_dir=self.settings.phrases_dir)
             if step.record is not None:
                 s.last_record = step.record
                 s.level = 1
-            self.say(step.utterance(s.language, s.verbose, phrases_dir=self.settings.phrases_dir))
+                self._say_record(step.record, said)
+            else:
+                self.say(said)
         else:
             log.info("key %r has no function", action)
 
@@ -353,6 +394,13 @@ class Visit:
         utterance = None
         if s.level == 2:
             utterance = levels.level_two(record, s.language, phrases_dir=phrases_dir)
+            if self.availability is not None:  # first what a visitor most wants to know
+                known = availability.sentence(
+                    self.availability.wait(record), s.language, record.id, detail=True,
+                    phrases_dir=phrases_dir,
+                )
+                if known is not None:
+                    utterance = replace(join(known, utterance), kind=utterance.kind)
         elif s.level == 3:
             utterance = levels.level_three(record, s.language, phrases_dir=phrases_dir)
             if utterance is None and last == 4:
@@ -408,6 +456,8 @@ class Visit:
 
     def tick(self) -> None:
         """The visit's timers: the keypad's (held keys, typing time-outs) and idle reset."""
+        # The large print keeps the sentence being spoken on screen.
+        self.announcer.tick(self.session.rate, self.session.paused)
         result = self.keypad.poll()
         if result is not None:
             # A held key's repeat is the visitor; a typing warning or time-out is not.
@@ -425,6 +475,7 @@ class Visit:
         log.info("idle: settings back to defaults (%s)", ", ".join(changed) or "none")
         self.speaker.set_rate(s.rate)
         self.speaker.set_volume(s.volume)
+        self.announcer.magnify(s.magnify)
         self.keypad.reset()
         self.browser.clear()
         s.last = s.last_record = None

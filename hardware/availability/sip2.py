@@ -102,8 +102,6 @@ class Sip2Availability:
         if target and not host:
             host, _, port_text = target.partition(":")
             port = int(port_text) if port_text.isdigit() else port
-        if not host:
-            raise AvailabilityError("[availability] host is empty: name the SIP2 server")
         if not 0 < port < 65536:
             raise AvailabilityError(f"[availability] port {port} is not a TCP port")
         self.host = host
@@ -133,6 +131,8 @@ class Sip2Availability:
 
     def lookup(self, barcodes: Sequence[str], deadline: float) -> Availability:
         """Ask about the first ``max_items`` barcodes; copies at ``location`` come first."""
+        if not self.host:
+            raise AvailabilityError("[availability] host is empty: name the SIP2 server")
         asked = [b for b in dict.fromkeys(barcodes) if b][: self.max_items]
         with self._lock:
             try:
@@ -143,8 +143,11 @@ class Sip2Availability:
                 raise
         return Availability(order_by_location(copies, self.location), total=len(barcodes))
 
-    def check(self) -> str:
+    def check(self) -> str | tuple[str, str, str]:
         """For ``talkcat doctor``: log in and ask the server's status now."""
+        if not self.host:  # installed, not configured here: nothing to be wrong yet
+            return ("OK", "installed; no SIP2 server configured on this kiosk",
+                    "set [availability] driver = \"sip2\", host, port, user and password")
         with self._lock:
             self._close()
             try:

@@ -177,7 +177,7 @@ def test_an_unwritable_file_is_one_line_before_any_device(tmp_path, monkeypatch,
 # ------------------------------------------------------------------ hostile paths and values
 
 
-@pytest.mark.parametrize("kind", ["fifo", "dev-zero", "huge"])
+@pytest.mark.parametrize("kind", ["fifo", "dev-zero", "huge", "deep"])
 def test_a_config_path_that_is_not_a_small_file_is_one_line(tmp_path, kind) -> None:
     import os
 
@@ -186,6 +186,8 @@ def test_a_config_path_that_is_not_a_small_file_is_one_line(tmp_path, kind) -> N
         os.mkfifo(path)  # opening it for reading would wait for a writer forever
     elif kind == "dev-zero":
         path.symlink_to("/dev/zero")  # never ends
+    elif kind == "deep":  # tomllib recursed into a RecursionError traceback
+        path.write_text("x = " + "[" * 100_000 + "]" * 100_000 + "\n", encoding="utf-8")
     else:
         path.write_text("# " + "x" * 2_000_000 + "\n", encoding="utf-8")
     code, out = check(path)
@@ -195,6 +197,15 @@ def test_a_config_path_that_is_not_a_small_file_is_one_line(tmp_path, kind) -> N
 def test_a_config_folder_is_a_problem_not_a_traceback(tmp_path) -> None:
     with pytest.raises(ConfigError, match=r"cannot be read|not a regular file"):
         config.load(tmp_path)
+
+
+def test_a_deeply_nested_phrase_file_is_refused(tmp_path) -> None:
+    folder = tmp_path / "phrases"
+    folder.mkdir()
+    (folder / "sv.toml").write_text("x = " + "[" * 100_000 + "]" * 100_000, encoding="utf-8")
+    assert phrase_files.problems(str(folder)) == [
+        f"{folder / 'sv.toml'}: not valid TOML: nested too deeply"
+    ]
 
 
 def test_a_phrase_file_that_never_ends_is_refused(tmp_path) -> None:

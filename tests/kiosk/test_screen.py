@@ -65,13 +65,15 @@ def measured(tmp_path: Path, screen: Screen, text: str, name: str = "shot.png"):
 
 def test_capital_h_height_and_contrast_from_the_pixels(tmp_path: Path, make_screen) -> None:
     screen = make_screen(width=400, height=200, distance_mm=600, dpi=96)
+    # Magnified down as far as the visitor can: the floor, never below it.
+    screen.magnify(-99)
     _w, _h, rows, counts, bg = measured(tmp_path, screen, "H")
     required = required_cap_height_px(600, 96)
     assert required == 28  # 0.0122 x 600 mm = 7.32 mm at 96 dpi
     ink = ink_rows(rows, bg)
     height = ink[-1] - ink[0] + 1
     assert height >= required
-    assert height <= required + 3  # the smallest size that meets the rule, not a huge one
+    assert height <= required + 3  # the floor is the smallest size that meets the rule
     # The colours actually painted: background and the solid core of the letter.
     assert bg == (0, 0, 0)
     fg = next(c for c, _n in counts.most_common() if c != bg)
@@ -201,3 +203,85 @@ def test_status_line_shows_a_cue_under_the_text(monkeypatch, tmp_path) -> None:
     now[0] += 1
     assert screen.set_status(None) and screen.status == ""
     assert not screen.set_status(None)  # no change, no redraw
+
+
+# --------------------------------------------------------------------------- as large as fits
+
+
+def cap_height(font) -> int:
+    _minx, _maxx, miny, maxy, _adv = font.metrics("H")[0]
+    return maxy - miny
+
+
+SUMMARY = " ".join(
+    f"Mening nummer {i} handlar om en pojke och hans hund som går genom skogen." for i in range(40)
+)
+
+
+def test_a_short_title_fills_the_screen(tmp_path: Path, make_screen) -> None:
+    screen = make_screen(width=1280, height=720, distance_mm=600, dpi=96)
+    _w, h, rows, _counts, bg = measured(tmp_path, screen, "Ondskan, av Jan Guillou, talbok")
+    floor = required_cap_height_px(600, 96)
+    assert cap_height(screen.font) >= 2 * floor  # much larger than the minimum
+    assert len(screen.lines) * screen.line_height <= screen.text_height  # and all of it shows
+    assert " ".join(screen.lines) == "Ondskan, av Jan Guillou, talbok"
+    ink = ink_rows(rows, bg)
+    assert ink[-1] - ink[0] > h / 3  # the text takes the screen, not a line at the top
+    # One size bigger would no longer fit: it is as large as fits, not merely large.
+    assert not screen._fits(screen.size + 1)
+
+
+def test_a_long_summary_is_wrapped_at_the_floor_and_paged(make_screen) -> None:
+    screen = make_screen(width=800, height=480, distance_mm=600, dpi=96)
+    screen.show(SUMMARY)
+    assert screen.font is screen.min_font  # it cannot be larger and still fit
+    assert cap_height(screen.font) >= required_cap_height_px(600, 96)
+    assert screen.page_count > 1
+    assert " ".join(screen.lines) == SUMMARY
+
+
+def test_the_sentence_being_spoken_stays_on_screen(make_screen, clock: Clock) -> None:
+    screen = make_screen(width=800, height=480)
+    screen.show(SUMMARY)
+    words = SUMMARY.split()
+    first_visible = " ".join(screen.lines[: screen.lines_per_page])
+    target = words.index("30")  # "Mening nummer 30 ...": far past the first page
+    assert "nummer 30 " not in first_visible
+    clock.now += 1
+    assert screen.follow(target + 3)  # a word in the middle of sentence 30
+    shown = " ".join(screen.lines[screen.first_line : screen.first_line + screen.lines_per_page])
+    assert "Mening nummer 30 handlar om en pojke" in shown  # the sentence, from its start
+    # Following within what is shown does not redraw (no flashing while reading on).
+    changes = screen.changes
+    clock.now += 1
+    assert not screen.follow(target + 4)
+    assert screen.changes == changes
+
+
+def test_magnify_bigger_and_smaller_and_never_below_the_floor(make_screen, clock: Clock) -> None:
+    screen = make_screen(width=800, height=480)
+    screen.show("Pippi Långstrump går ombord, av Astrid Lindgren")
+    fitted = cap_height(screen.font)
+    clock.now += 1
+    assert screen.magnify(2) == 2
+    assert cap_height(screen.font) > fitted
+    # Larger than fits: the text wraps (a word wider than the screen is broken) and pages.
+    shown = "".join(screen.lines).replace(" ", "")
+    assert shown == "Pippi Långstrump går ombord, av Astrid Lindgren".replace(" ", "")
+    clock.now += 1
+    screen.magnify(-99)
+    assert screen.magnification == -4
+    assert cap_height(screen.font) >= required_cap_height_px(600, 96)
+    assert cap_height(screen.font) < fitted
+    clock.now += 1
+    screen.magnify(0)
+    assert cap_height(screen.font) == fitted
+    # A new text keeps the visitor's magnification.
+    clock.now += 1
+    screen.magnify(1)
+    clock.now += 1
+    screen.show("Bröderna Lejonhjärta")
+    big = cap_height(screen.font)
+    clock.now += 1
+    screen.magnify(0)
+    assert cap_height(screen.font) < big
