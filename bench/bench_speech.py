@@ -85,8 +85,8 @@ def _ms(values: list[float]) -> tuple[float, float]:
 
 
 def _usual_way(output: _TimedOutput, texts: list[str]) -> list[float]:
-    """pyttsx3's usual way: save_to_file + runAndWait of the whole text, then play."""
-    synth = Pyttsx3Synthesizer(fast=False)
+    """Whole text synthesised in one eSpeak NG pass, collected, then played."""
+    synth = Pyttsx3Synthesizer()
     synth.voices()
     times = []
     for n, text in enumerate(texts):
@@ -184,7 +184,7 @@ def run(quick: bool = False) -> list[dict]:
     n = f"n={len(first_titles)}"
     return [
         {"figure": f"say -> first audio at mixer, title, median ({n})", "value": t_med,
-         "unit": "ms", "target": "", "compare": f"{ct_med} (whole text via runAndWait, then play)"},
+         "unit": "ms", "target": "", "compare": f"{ct_med} (whole text, one pass, then play)"},
         {"figure": f"say -> first audio at mixer, title, p95 ({n})", "value": t_p95,
          "unit": "ms", "target": "<= 40 (stretch 20)", "compare": f"{ct_p95}"},
         {"figure": f"say -> first audio, 200 words unpunctuated, median (n={len(first_longs)})",

@@ -78,35 +78,34 @@ def shared(count: int) -> Path:
 
 
 def build(path: Path, records: Iterable[tuple[Record, list[str]]]) -> int:
-    """Write ``(record, keys)`` pairs into a new catalogue at ``path``; return how many."""
+    """Write ``(record, keys)`` pairs into a new catalogue at ``path``; return how many.
+
+    The full-text index follows the records table through its triggers, as in an import.
+    """
     Catalog.open(path).close()  # create it with the real schema and header
+    lock = path.with_name(path.name + ".lock")
+    lock.unlink(missing_ok=True)
     conn = sqlite3.connect(path)
     conn.execute("PRAGMA synchronous=OFF")
-    rows: list[tuple[int, str, str, str | None, str]] = []
+    rows: list[tuple[int, str, str, str | None, str, str, str, str, str]] = []
     keys: list[tuple[str, str]] = []
-    fts: list[tuple[int, str, str, str, str]] = []
 
     def flush() -> None:
         conn.executemany(
-            "INSERT INTO records (rowid, id, kind, language, data) VALUES (?, ?, ?, ?, ?)", rows
+            "INSERT INTO records (rowid, id, kind, language, data, search_title, search_people,"
+            " search_series, search_subjects) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            rows,
         )
         conn.executemany("INSERT INTO identifiers (key, record_id) VALUES (?, ?)", keys)
-        conn.executemany(
-            "INSERT INTO records_fts (rowid, title, authors, series, subjects)"
-            " VALUES (?, ?, ?, ?, ?)",
-            fts,
-        )
         rows.clear()
         keys.clear()
-        fts.clear()
 
     count = 0
     conn.execute("BEGIN")
     for count, (record, record_keys) in enumerate(records, 1):
         record_id, kind, language, data, texts = prepare_record(record)
-        rows.append((count, record_id, kind, language, data))
+        rows.append((count, record_id, kind, language, data, *texts))
         keys.extend((key, record_id) for key in record_keys)
-        fts.append((count, *texts))
         if len(rows) >= BATCH:
             flush()
     flush()

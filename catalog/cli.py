@@ -9,24 +9,24 @@ them into one line and an exit code, in one place.
 
 from __future__ import annotations
 
-import csv
 import json
 import sqlite3
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import IO, Any
 
 import click
 
 from catalog.errors import CatalogError, NothingFound
+from catalog.exporting import SafeWriter, atomic_output, check_output, export
 from catalog.harvest import harvest_checks, last_harvest
 from catalog.importing import ImportReport, import_files, upgrade
+from catalog.lock import LOCK_WAIT_S
 from catalog.missing import MissingCounter
-from catalog.records import Label, Record, record_to_dict
+from catalog.records import Record
 from catalog.store import Catalog
-from talkcat.errors import InvalidInput
+from talkcat.errors import InvalidInput, TalkcatError, Unavailable
 
 # Kept importable under their old names: both are now members of the one error family.
 CatalogUnavailable = CatalogError
@@ -55,17 +55,19 @@ def _open_readonly(db: Path) -> Iterator[Catalog]:
 
 
 def _write_report(path: Path, report: ImportReport) -> None:
-    with open(path, "w", newline="", encoding="utf-8") as handle:
-        writer = csv.writer(handle)
-        writer.writerow(["severity", "file", "position", "identifier", "reason"])
-        for item in report.rejected:
-            writer.writerow(
-                ["rejected", item.file, item.position, item.identifier or "", item.reason]
-            )
-        for item in report.warnings:
-            writer.writerow(
-                ["warning", item.file, item.position, item.identifier or "", item.reason]
-            )
+    """The rejections and warnings as CSV (formula-safe), written whole or not at all."""
+    try:
+        with atomic_output(path) as handle:
+            writer = SafeWriter(handle)
+            writer.writerow(["severity", "file", "position", "identifier", "reason"])
+            for severity, items in (("rejected", report.rejected), ("warning", report.warnings)):
+                for item in items:
+                    writer.writerow(
+                        [severity, item.file, item.position, item.identifier or "", item.reason]
+                    )
+    except TalkcatError as exc:
+        saved = "saved: " + report.summary() if report.committed else "nothing was saved"
+        raise Unavailable(f"the import is done ({saved}), but --report failed: {exc}") from exc
 
 
 @click.command("import")
@@ -81,8 +83,20 @@ def _write_report(path: Path, report: ImportReport) -> None:
     type=click.Path(dir_okay=False, writable=True, path_type=Path),
     help="Write every rejection and warning to this CSV file.",
 )
+@click.option(
+    "--wait",
+    type=click.FloatRange(0),
+    default=LOCK_WAIT_S,
+    show_default=True,
+    help="Seconds to wait for another import writing the same catalogue.",
+)
 def import_command(
-    files: tuple[Path, ...], db: Path, replace: bool, strict: bool, report_path: Path | None
+    files: tuple[Path, ...],
+    db: Path,
+    replace: bool,
+    strict: bool,
+    report_path: Path | None,
+    wait: float,
 ) -> None:
     """Load MARC21 (.mrc, UTF-8 or MARC-8), MARCXML, CSV/TSV or JSON/JSON Lines FILES.
 
@@ -92,6 +106,8 @@ def import_command(
     usable was loaded, 1 when nothing was, 2 with --strict when anything was rejected, 3 when
     the catalogue cannot be opened.
     """
+    if report_path is not None:
+        check_output(report_path, "--report")
     total = sum(f.stat().st_size for f in files)
     bar = None
     if sys.stderr.isatty():
@@ -105,7 +121,9 @@ def import_command(
             done[0] = max(done[0], read)
 
     try:
-        report = import_files(db, files, replace=replace, strict=strict, progress=progress)
+        report = import_files(
+            db, files, replace=replace, strict=strict, progress=progress, wait=wait
+        )
     except FileNotFoundError as exc:
         raise click.BadParameter(str(exc)) from exc
     finally:
@@ -158,104 +176,6 @@ def search_command(text: str, db: Path, limit: int) -> None:
 
 # --------------------------------------------------------------------------- export
 
-EXPORT_COLUMNS = (
-    "type",
-    "id",
-    "title",
-    "subtitle",
-    "part",
-    "authors",
-    "narrators",
-    "language",
-    "year",
-    "publisher",
-    "edition",
-    "extent",
-    "pages",
-    "playing_time_minutes",
-    "series",
-    "series_number",
-    "summary",
-    "subjects",
-    "genres",
-    "kind",
-    "isbn",
-    "barcode",
-    "rfid",
-    "identifiers",
-    "location",
-    "available",
-    "sample_path",
-    "text",
-)
-
-
-def _csv_row(record: Record, extra: list[str]) -> list[Any]:
-    join = "; ".join
-    return [
-        "record",
-        record.id,
-        record.title,
-        record.subtitle or "",
-        record.part or "",
-        join(record.authors),
-        join(record.narrators),
-        record.language or "",
-        record.year or "",
-        record.publisher or "",
-        record.edition or "",
-        record.extent or "",
-        record.pages or "",
-        record.playing_time_minutes or "",
-        record.series or "",
-        record.series_number or "",
-        record.summary or "",
-        join(record.subjects),
-        join(record.genres),
-        record.kind,
-        join(record.isbns),
-        join(record.barcodes),
-        join(record.rfids),
-        join(extra),
-        join(record.locations),
-        "yes" if record.available else "no",
-        record.sample_path or "",
-        "",
-    ]
-
-
-def _label_row(label: Label, keys: list[str]) -> list[Any]:
-    row: dict[str, Any] = {c: "" for c in EXPORT_COLUMNS}
-    row.update(type="label", id=label.id, text=label.text, language=label.lang or "")
-    row["identifiers"] = "; ".join(keys)
-    return [row[c] for c in EXPORT_COLUMNS]
-
-
-def _export(catalog: Catalog, fmt: str, out: IO[str]) -> int:
-    count = 0
-    writer = csv.writer(out) if fmt == "csv" else None
-    if writer is not None:
-        writer.writerow(EXPORT_COLUMNS)
-    for record, extra in catalog.records_with_keys():
-        count += 1
-        if writer is not None:
-            writer.writerow(_csv_row(record, extra))
-        else:
-            data = {"type": "record", **record_to_dict(record)}
-            if extra:
-                data["identifiers"] = extra
-            out.write(json.dumps(data, ensure_ascii=False) + "\n")
-    for label, keys in catalog.labels():
-        count += 1
-        if writer is not None:
-            writer.writerow(_label_row(label, keys))
-        else:
-            data = {"type": "label", "id": label.id, "text": label.text, "identifiers": keys}
-            if label.lang:
-                data["language"] = label.lang
-            out.write(json.dumps(data, ensure_ascii=False) + "\n")
-    return count
-
 
 @click.command("export")
 @DB_OPTION
@@ -270,6 +190,8 @@ def _export(catalog: Catalog, fmt: str, out: IO[str]) -> int:
 def export_command(db: Path, fmt: str, output: Path | None) -> None:
     """Write every record and label as CSV or JSON Lines (UTF-8), in the column set
     `talkcat import` reads - so staff can check, edit and re-import their data."""
+    if output is not None:
+        check_output(output, "--output")
     with _open_readonly(db) as catalog:
         if output is None:
             # Data for another program: past the terminal filter (kiosk.terminal), as is.
@@ -277,11 +199,11 @@ def export_command(db: Path, fmt: str, output: Path | None) -> None:
             reconfigure = getattr(stream, "reconfigure", None)
             if reconfigure is not None:
                 reconfigure(encoding="utf-8")  # "UTF-8 as is", whatever the locale says
-            count = _export(catalog, fmt, stream)
+            count = export(catalog, fmt, stream)
             stream.flush()
         else:
-            with open(output, "w", encoding="utf-8", newline="") as handle:
-                count = _export(catalog, fmt, handle)
+            with atomic_output(output) as handle:
+                count = export(catalog, fmt, handle)
     if output is not None:
         click.echo(f"{count} rows written to {output}", err=True)
 

@@ -41,6 +41,7 @@ from catalog.importers import (
     csv_json,
     marc,
 )
+from catalog.lock import LOCK_WAIT_S
 from catalog.store import Catalog, prepare_record
 
 log = logging.getLogger(__name__)
@@ -269,12 +270,15 @@ def import_files(
     replace: bool = False,
     strict: bool = False,
     progress: Progress | None = None,
+    wait: float = LOCK_WAIT_S,
 ) -> ImportReport:
     """Load ``paths`` into the catalogue at ``db_path`` (created if absent) in one transaction.
 
     Returns the report; nothing is saved when ``strict`` and something was rejected (the
     report then has ``committed=False``).  Raises ``FileNotFoundError`` for a missing input
-    file before anything is written, ``CatalogError`` when the catalogue cannot be opened.
+    file before anything is written, ``CatalogError`` when the catalogue cannot be opened
+    (another writer holding it for more than ``wait`` seconds: the message names it) or
+    written (disk full: the message says nothing was saved).
     """
     started = time.monotonic()
     files = [Path(p) for p in paths]
@@ -283,7 +287,7 @@ def import_files(
             raise FileNotFoundError(f"{path}: no such file to import")
     total = sum(p.stat().st_size for p in files)
     report = ImportReport()
-    catalog = Catalog.open(db_path)
+    catalog = Catalog.open(db_path, wait=wait)
     try:
         done_before = 0
         seen = catalog.written_once()

@@ -74,9 +74,14 @@ class MissingCounter:
     def counts(self) -> list[tuple[str, int]]:
         """``(identifier, count)`` pairs, most frequent first, then by identifier."""
         with self._lock:
-            rows = self._conn.execute(
-                "SELECT identifier, count FROM missing ORDER BY count DESC, identifier"
-            ).fetchall()
+            try:
+                rows = self._conn.execute(
+                    "SELECT identifier, count FROM missing ORDER BY count DESC, identifier"
+                ).fetchall()
+            except sqlite3.Error as exc:
+                raise CatalogError(
+                    f"{self.path}: cannot read the not-found counter: {exc}"
+                ) from exc
         return [(str(i), int(c)) for i, c in rows]
 
     def clear(self) -> None:

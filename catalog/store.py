@@ -19,109 +19,47 @@ Why it looks like this:
 
 from __future__ import annotations
 
+import functools
 import json
 import logging
 import re
 import sqlite3
 import threading
 import urllib.parse
-from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager, suppress
 from dataclasses import replace
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
-from catalog.duplicates import WrittenOnce
+from catalog import schema
 from catalog.errors import CatalogError, translates_sqlite_errors
 from catalog.identifiers import Identifier
-from catalog.records import Label, Record, record_from_dict, record_to_dict
+from catalog.lock import LOCK_WAIT_S, WriterLock
+from catalog.records import Label, Record, record_from_dict
+from catalog.schema import APPLICATION_ID, MIGRATIONS, SCHEMA_VERSION, database
+from catalog.writes import Writes, prepare_record, write_error
 
 log = logging.getLogger(__name__)
 
-APPLICATION_ID = 0x54434154  # "TCAT": tells our files from any other SQLite database
 BUSY_TIMEOUT_MS = 5000
 READ_BUSY_TIMEOUT_MS = 1000
 """Read-only opens (the kiosk) wait less: in WAL mode a reader is only ever blocked by some
 other tool's exclusive lock, and a visitor should hear "unavailable" within a second, not
 five."""
 
-_V1 = """
-CREATE TABLE records (
-    rowid INTEGER PRIMARY KEY,
-    id TEXT NOT NULL UNIQUE,
-    kind TEXT NOT NULL,
-    language TEXT,
-    data TEXT NOT NULL
-);
-CREATE TABLE identifiers (
-    key TEXT PRIMARY KEY,
-    record_id TEXT NOT NULL,
-    target TEXT NOT NULL DEFAULT 'record',
-    available INTEGER
-) WITHOUT ROWID;
-CREATE INDEX identifiers_by_record ON identifiers(record_id);
-CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT) WITHOUT ROWID;
-"""
-
-_V2 = """
-CREATE TABLE labels (id TEXT PRIMARY KEY, text TEXT NOT NULL, lang TEXT) WITHOUT ROWID;
-CREATE VIRTUAL TABLE records_fts USING fts5(
-    title, authors, series, subjects,
-    tokenize = "unicode61 remove_diacritics 2"
-);
-INSERT INTO records_fts(rowid, title, authors, series, subjects)
-    SELECT rowid,
-           coalesce(json_extract(data, '$.title'), '') || ' '
-               || coalesce(json_extract(data, '$.subtitle'), ''),
-           coalesce((SELECT group_concat(value, ' ; ') FROM json_each(data, '$.authors')), '')
-               || ' ' || coalesce((SELECT group_concat(value, ' ; ')
-                                   FROM json_each(data, '$.narrators')), ''),
-           coalesce(json_extract(data, '$.series'), ''),
-           coalesce((SELECT group_concat(value, ' ; ') FROM json_each(data, '$.subjects')), '')
-    FROM records;
-"""
-
-_V3 = """
-CREATE TABLE harvest_state (source TEXT PRIMARY KEY, state TEXT NOT NULL) WITHOUT ROWID;
-CREATE TABLE harvested (
-    source TEXT NOT NULL,
-    oai_id TEXT NOT NULL,
-    record_id TEXT NOT NULL,
-    run INTEGER NOT NULL,
-    PRIMARY KEY (source, oai_id)
-) WITHOUT ROWID;
-"""
-"""OAI-PMH harvesting (:mod:`catalog.harvest`): per repository and set, where the last run got
-to (JSON); and which record each OAI identifier became, so a deleted header can remove it."""
-
-MIGRATIONS: tuple[str, ...] = (_V1, _V2, _V3)
-"""Schema scripts; version N is the result of applying the first N.  Append, never edit."""
-
-SCHEMA_VERSION = len(MIGRATIONS)
+__all__ = [
+    "APPLICATION_ID",
+    "MIGRATIONS",
+    "SCHEMA_VERSION",
+    "Catalog",
+    "fts_query",
+    "prepare_record",
+]
 
 
 def _ro_uri(path: Path) -> str:
     return "file:" + urllib.parse.quote(str(path.resolve())) + "?mode=ro"
-
-
-def _fts_values(record: Record) -> tuple[str, str, str, str]:
-    title = " ".join(t for t in (record.title, record.subtitle, record.part) if t)
-    people = " ; ".join(record.authors + record.narrators)
-    series = record.series or ""
-    subjects = " ; ".join(record.subjects + record.genres)
-    return title, people, series, subjects
-
-
-_JSON = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
-"""One encoder for every record: ``json.dumps`` with options builds a new one per call."""
-
-
-def prepare_record(
-    record: Record,
-) -> tuple[str, str, str | None, str, tuple[str, str, str, str]]:
-    """What :meth:`Catalog.put_prepared` writes: id, kind, language, JSON, full-text values."""
-    data = _JSON.encode(record_to_dict(record))
-    return record.id, record.kind, record.language, data, _fts_values(record)
 
 
 _WORD = re.compile(r"\w+", re.UNICODE)
@@ -138,12 +76,43 @@ def fts_query(text: str) -> str | None:
     return " ".join('"' + w.replace('"', '""') + '"*' for w in words)
 
 
+_T = TypeVar("_T")
+
+
+def _reads(method: Callable[..., _T]) -> Callable[..., _T]:
+    """An SQLite error while reading (a damaged file) becomes one ``CatalogError``."""
+
+    @functools.wraps(method)
+    def reading(self: Catalog, *args: Any, **kwargs: Any) -> _T:
+        try:
+            return method(self, *args, **kwargs)
+        except sqlite3.Error as exc:
+            raise read_error(self.path, exc) from exc
+
+    return reading
+
+
+def read_error(path: Path, exc: sqlite3.Error) -> CatalogError:
+    """One line for an SQLite error while reading: the file, what SQLite said, what to do."""
+    return CatalogError(
+        f"{path}: cannot read the catalogue ({exc}); check it with"
+        f" `talkcat catalog check --db {path}` and re-import if it is damaged"
+    )
+
+
 @translates_sqlite_errors
-class Catalog:
+class Catalog(Writes):
     """An open catalogue file.  Use :meth:`open`; close with :meth:`close` or ``with``."""
 
-    def __init__(self, conn: sqlite3.Connection, path: Path, readonly: bool) -> None:
+    def __init__(
+        self,
+        conn: sqlite3.Connection,
+        path: Path,
+        readonly: bool,
+        writer_lock: WriterLock | None = None,
+    ) -> None:
         self._conn = conn
+        self._writer_lock = writer_lock
         self._lock = threading.RLock()
         self.path = path
         self.readonly = readonly
@@ -155,16 +124,20 @@ class Catalog:
     # ------------------------------------------------------------------ opening
 
     @classmethod
-    def open(cls, path: str | Path, *, readonly: bool = False) -> Catalog:
+    def open(
+        cls, path: str | Path, *, readonly: bool = False, wait: float = LOCK_WAIT_S
+    ) -> Catalog:
         """Open a catalogue.  Read-only never writes and refuses an older schema.
 
-        A writable open creates the file when it is absent and applies pending migrations.
-        Raises ``CatalogError`` saying what is wrong with the file and what to do.
+        A writable open takes the catalogue's writer lock (:mod:`catalog.lock`; waiting up to
+        ``wait`` seconds for another writer, then naming it), creates the file when it is
+        absent and applies pending migrations.  Raises ``CatalogError`` saying what is wrong
+        with the file and what to do.
         """
         path = Path(path)
         if readonly:
             return cls._open_readonly(path)
-        return cls._open_writable(path)
+        return cls._open_writable(path, wait)
 
     @classmethod
     def _open_readonly(cls, path: Path) -> Catalog:
@@ -215,56 +188,56 @@ class Catalog:
         return app_id, version
 
     @classmethod
-    def _open_writable(cls, path: Path) -> Catalog:
+    def _open_writable(cls, path: Path, wait: float) -> Catalog:
         if path.is_dir():
             raise CatalogError(f"{path}: is a directory, expected a catalogue file")
         if not path.parent.exists():
             raise CatalogError(f"{path}: folder {path.parent} does not exist")
-        fresh = not path.exists() or path.stat().st_size == 0
+        writer_lock = WriterLock(path)
+        writer_lock.acquire(wait)
         try:
-            conn = sqlite3.connect(
-                str(path),
-                check_same_thread=False,
-                timeout=BUSY_TIMEOUT_MS / 1000,
-                isolation_level=None,  # we issue BEGIN/COMMIT ourselves
-            )
-            conn.execute("PRAGMA journal_mode=WAL")
-            conn.execute("PRAGMA synchronous=FULL")
-        except sqlite3.Error as exc:
-            raise CatalogError(f"{path}: cannot open the catalogue for writing: {exc}") from exc
-        catalog = cls(conn, path, readonly=False)
+            fresh = not path.exists() or path.stat().st_size == 0
+            try:
+                conn = sqlite3.connect(
+                    str(path),
+                    check_same_thread=False,
+                    timeout=BUSY_TIMEOUT_MS / 1000,
+                    isolation_level=None,  # we issue BEGIN/COMMIT ourselves
+                )
+            except sqlite3.Error as exc:
+                raise CatalogError(f"{path}: cannot open the catalogue for writing: {exc}") from exc
+        except BaseException:
+            writer_lock.release()
+            raise
+        catalog = cls(conn, path, readonly=False, writer_lock=writer_lock)
         try:
-            if fresh:
-                conn.execute(f"PRAGMA application_id={APPLICATION_ID}")
-            else:
+            try:
+                conn.execute("PRAGMA journal_mode=WAL")
+                conn.execute("PRAGMA synchronous=FULL")
+            except sqlite3.Error as exc:
+                raise CatalogError(f"{path}: cannot open the catalogue for writing: {exc}") from exc
+            if not fresh:
                 cls._header(conn, path)
             catalog.migrated_from = catalog.migrate()[0]
         except BaseException:
-            conn.close()
+            catalog.close()
             raise
         return catalog
 
     def migrate(self) -> tuple[int, int]:
-        """Apply pending migrations in one transaction; return (old, new) schema version."""
+        """Create the schema in a new file, or apply pending migrations, in one transaction;
+        return (old, new) schema version (old 0: a new file)."""
         with self._lock:
             old = self.schema_version()
             if old == SCHEMA_VERSION:
                 return old, old
             if self.readonly:
                 raise CatalogError(f"{self.path}: opened read-only, cannot upgrade")
-            conn = self._conn
-            try:
-                conn.execute("BEGIN IMMEDIATE")
-                for version in range(old, SCHEMA_VERSION):
-                    log.info("%s: migrating schema %d -> %d", self.path, version, version + 1)
-                    for statement in _statements(MIGRATIONS[version]):
-                        conn.execute(statement)
-                conn.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
-                conn.execute("COMMIT")
-            except BaseException:
-                if conn.in_transaction:
-                    conn.execute("ROLLBACK")
-                raise
+            with self.transaction():
+                if old == 0:
+                    schema.create(self._conn)
+                else:
+                    schema.upgrade(self._conn, self.path, old)
             return old, SCHEMA_VERSION
 
     def schema_version(self) -> int:
@@ -272,9 +245,11 @@ class Catalog:
             return int(self._conn.execute("PRAGMA user_version").fetchone()[0])
 
     def close(self) -> None:
-        """Close the connection (idempotent)."""
+        """Close the connection and drop the writer lock (idempotent)."""
         with self._lock:
             self._conn.close()
+            if self._writer_lock is not None:
+                self._writer_lock.release()
 
     def __enter__(self) -> Catalog:
         return self
@@ -291,16 +266,19 @@ class Catalog:
         with ``available=False`` whatever its other copies say: that copy is not on loan.
         """
         with self._lock:
-            row = self._conn.execute(
-                "SELECT i.target, i.record_id, i.available, r.data FROM identifiers AS i"
-                " LEFT JOIN records AS r ON r.id = i.record_id WHERE i.key = ?",
-                (identifier.value,),
-            ).fetchone()
-            if row is None:
-                return None
-            target, record_id, available, data = row
-            if target == "label":
-                return self._label(record_id)
+            try:
+                row = self._conn.execute(
+                    "SELECT i.target, i.record_id, i.available, r.data FROM identifiers AS i"
+                    " LEFT JOIN records AS r ON r.id = i.record_id WHERE i.key = ?",
+                    (identifier.value,),
+                ).fetchone()
+                if row is None:
+                    return None
+                target, record_id, available, data = row
+                if target == "label":
+                    return self._label(record_id)
+            except sqlite3.Error as exc:
+                raise read_error(self.path, exc) from exc
         if data is None:
             log.warning("identifier %s points at missing record %s", identifier.value, record_id)
             return None
@@ -315,6 +293,7 @@ class Catalog:
         ).fetchone()
         return Label(*row) if row else None
 
+    @_reads
     def get(self, record_id: str) -> Record | None:
         """The record with this catalogue id, or ``None``."""
         with self._lock:
@@ -323,10 +302,12 @@ class Catalog:
             ).fetchone()
         return record_from_dict(json.loads(row[0])) if row else None
 
+    @_reads
     def get_label(self, label_id: str) -> Label | None:
         with self._lock:
             return self._label(label_id)
 
+    @_reads
     def search(self, text: str, limit: int = 20) -> list[Record]:
         """Records whose title, people, series or subjects contain every word (as a prefix).
 
@@ -344,47 +325,55 @@ class Catalog:
         return [record_from_dict(json.loads(data)) for (data,) in rows]
 
     def records(self) -> Iterator[Record]:
-        """Every record in catalogue order, streamed (for export)."""
+        """Every record in catalogue order, streamed (for export) with sqlite-utils'
+        ``rows_where``, a page at a time so the lock is never held between pages."""
+        table = database(self._conn).table("records")
         last = 0
         while True:
             with self._lock:
-                rows = self._conn.execute(
-                    "SELECT rowid, data FROM records WHERE rowid > ? ORDER BY rowid LIMIT 500",
-                    (last,),
-                ).fetchall()
+                try:
+                    rows = list(
+                        table.rows_where(
+                            "rowid > ?", [last], select="rowid, data", order_by="rowid", limit=500
+                        )
+                    )
+                except sqlite3.Error as exc:
+                    raise read_error(self.path, exc) from exc
             if not rows:
                 return
-            for rowid, data in rows:
-                last = rowid
-                yield record_from_dict(json.loads(data))
+            for row in rows:
+                last = row["rowid"]
+                try:
+                    record = record_from_dict(json.loads(row["data"]))
+                except (ValueError, TypeError) as exc:
+                    raise CatalogError(
+                        f"{self.path}: record {last} is damaged ({exc}); check it with"
+                        f" `talkcat catalog check --db {self.path}` and re-import"
+                    ) from exc
+                yield record
 
     def records_with_keys(self) -> Iterator[tuple[Record, list[str]]]:
         """Every record with its keys beyond its ISBNs, barcodes and RFIDs (EANs, ISSNs...),
         so an export can be re-imported without losing a way in."""
         for record in self.records():
-            with self._lock:
-                keys = [
-                    k
-                    for (k,) in self._conn.execute(
-                        "SELECT key FROM identifiers WHERE record_id = ? AND target = 'record'"
-                        " ORDER BY key",
-                        (record.id,),
-                    )
-                ]
+            keys = self.keys_of(record.id, ordered=True)
             known = set(record.isbns) | set(record.barcodes) | set(record.rfids)
             yield record, [k for k in keys if k not in known]
 
-    def keys_of(self, record_id: str) -> list[str]:
-        """Every key leading to this record."""
+    @_reads
+    def keys_of(self, record_id: str, *, ordered: bool = False) -> list[str]:
+        """Every key leading to this record (sorted when ``ordered``)."""
+        order = " ORDER BY key" if ordered else ""
         with self._lock:
             return [
                 k
                 for (k,) in self._conn.execute(
-                    "SELECT key FROM identifiers WHERE record_id = ? AND target = 'record'",
+                    "SELECT key FROM identifiers WHERE record_id = ? AND target = 'record'" + order,
                     (record_id,),
                 )
             ]
 
+    @_reads
     def unavailable_keys_of(self, record_id: str) -> set[str]:
         """Keys of this record's withdrawn or lost copies."""
         with self._lock:
@@ -397,6 +386,7 @@ class Catalog:
                 )
             }
 
+    @_reads
     def labels(self) -> list[tuple[Label, list[str]]]:
         """Every label with the keys that lead to it (for export)."""
         with self._lock:
@@ -414,6 +404,7 @@ class Catalog:
                 out.append((Label(*row), keys))
         return out
 
+    @_reads
     def stats(self) -> dict[str, Any]:
         """Counts by kind and language, identifiers, labels, last import and schema version."""
         with self._lock:
@@ -453,127 +444,28 @@ class Catalog:
 
     @contextmanager
     def transaction(self) -> Iterator[Catalog]:
-        """One write transaction: committed on success, rolled back on any exception."""
+        """One write transaction: committed on success, rolled back on any exception.
+
+        An SQLite error inside it (disk full, a damaged file, another program's lock) comes
+        out as one ``CatalogError`` saying nothing was saved - SQLite may already have rolled
+        back by itself, which once made a second traceback ("cannot rollback - no
+        transaction is active").
+        """
         if self.readonly:
             raise CatalogError(f"{self.path}: opened read-only")
         with self._lock:
-            self._conn.execute("BEGIN IMMEDIATE")
+            try:
+                self._conn.execute("BEGIN IMMEDIATE")
+            except sqlite3.Error as exc:
+                raise write_error(self.path, exc) from exc
             try:
                 yield self
-            except BaseException:
-                self._conn.execute("ROLLBACK")
+                self._conn.execute("COMMIT")
+            except BaseException as exc:
+                if self._conn.in_transaction:
+                    with suppress(sqlite3.Error):
+                        self._conn.execute("ROLLBACK")
+                cause = exc.__cause__ if isinstance(exc, CatalogError) else exc
+                if isinstance(cause, sqlite3.Error):  # raw, or translated without the context
+                    raise write_error(self.path, cause) from cause
                 raise
-            self._conn.execute("COMMIT")
-
-    def clear(self) -> int:
-        """Delete every record, label and key (inside the caller's transaction)."""
-        c = self._conn
-        count = c.execute("SELECT count(*) FROM records").fetchone()[0]
-        c.execute("DELETE FROM identifiers")
-        c.execute("DELETE FROM records")
-        c.execute("DELETE FROM labels")
-        c.execute("DELETE FROM records_fts")
-        return int(count)
-
-    def put_record(
-        self,
-        record: Record,
-        keys: Iterable[str],
-        unavailable: Iterable[str] = (),
-    ) -> bool:
-        """Insert or replace a record and its keys; ``True`` if it was new.
-
-        The record's old keys are dropped first, so a barcode moved to another record or an
-        ISBN corrected in the source does not leave a stale way in.  A key shared with another
-        record (two bibs with one ISBN) goes to the record written last.
-        """
-        return self.put_prepared(prepare_record(record), keys, unavailable)
-
-    def put_prepared(
-        self,
-        prepared: tuple[str, str, str | None, str, tuple[str, str, str, str]],
-        keys: Iterable[str],
-        unavailable: Iterable[str] = (),
-    ) -> bool:
-        """:meth:`put_record` for a record already serialised by :func:`prepare_record` (an
-        import's parse worker does that part, so the writer only writes)."""
-        c = self._conn
-        record_id, kind, language, data, fts = prepared
-        row = c.execute("SELECT rowid FROM records WHERE id = ?", (record_id,)).fetchone()
-        if row is None:
-            rowid = c.execute(
-                "INSERT INTO records (id, kind, language, data) VALUES (?, ?, ?, ?)",
-                (record_id, kind, language, data),
-            ).lastrowid
-        else:
-            rowid = row[0]
-            c.execute(
-                "UPDATE records SET kind = ?, language = ?, data = ? WHERE rowid = ?",
-                (kind, language, data, rowid),
-            )
-            c.execute(
-                "DELETE FROM identifiers WHERE record_id = ? AND target = 'record'", (record_id,)
-            )
-            c.execute("DELETE FROM records_fts WHERE rowid = ?", (rowid,))
-        self.last_rowid = rowid
-        c.execute(
-            "INSERT INTO records_fts (rowid, title, authors, series, subjects)"
-            " VALUES (?, ?, ?, ?, ?)",
-            (rowid, *fts),
-        )
-        off = set(unavailable)
-        c.executemany(
-            "INSERT OR REPLACE INTO identifiers (key, record_id, target, available)"
-            " VALUES (?, ?, 'record', ?)",
-            [(k, record_id, 0 if k in off else None) for k in dict.fromkeys(keys)],
-        )
-        return row is None
-
-    def delete_record(self, record_id: str) -> bool:
-        """Remove a record and its keys; ``True`` if it existed."""
-        c = self._conn
-        row = c.execute("SELECT rowid FROM records WHERE id = ?", (record_id,)).fetchone()
-        if row is None:
-            return False
-        c.execute("DELETE FROM identifiers WHERE record_id = ? AND target = 'record'", (record_id,))
-        c.execute("DELETE FROM records_fts WHERE rowid = ?", (row[0],))
-        c.execute("DELETE FROM records WHERE rowid = ?", (row[0],))
-        return True
-
-    def put_label(self, label: Label, keys: Iterable[str]) -> bool:
-        """Insert or replace a label and the keys (tags) that lead to it; ``True`` if new."""
-        c = self._conn
-        existed = c.execute("SELECT 1 FROM labels WHERE id = ?", (label.id,)).fetchone()
-        c.execute(
-            "INSERT OR REPLACE INTO labels (id, text, lang) VALUES (?, ?, ?)",
-            (label.id, label.text, label.lang),
-        )
-        c.execute("DELETE FROM identifiers WHERE record_id = ? AND target = 'label'", (label.id,))
-        c.executemany(
-            "INSERT OR REPLACE INTO identifiers (key, record_id, target) VALUES (?, ?, 'label')",
-            [(k, label.id) for k in dict.fromkeys(keys)],
-        )
-        return existed is None
-
-    def written_once(self) -> WrittenOnce:
-        """A tracker of the records this import writes, on this writer's connection."""
-        return WrittenOnce(self._conn)
-
-    def set_meta(self, key: str, value: Any) -> None:
-        self._conn.execute(
-            "INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)",
-            (key, json.dumps(value, ensure_ascii=False)),
-        )
-
-
-def _statements(script: str) -> list[str]:
-    """Split a migration script into statements (``sqlite3.complete_statement`` aware)."""
-    out, buf = [], ""
-    for line in script.splitlines(keepends=True):
-        buf += line
-        if sqlite3.complete_statement(buf):
-            out.append(buf.strip())
-            buf = ""
-    if buf.strip():
-        out.append(buf.strip())
-    return out

@@ -27,12 +27,16 @@ Identify = Callable[[str, "str | None"], tuple[str, str]]
 """``(text, symbology) -> (kind, value)``; raises ``ValueError`` saying why it is invalid."""
 CatalogueCheck = Callable[[Path], Iterable[tuple[str, str, str]]]
 """``db -> (status, what, fix)`` lines for ``doctor --db``."""
+DriverSettings = Callable[[Path], dict[str, tuple[str, "str | None", dict[str, object]]]]
+"""``kiosk.toml -> {group: (driver name, target, options)}`` for ``doctor --config``: each
+configured driver is checked with its own section (a SIP2 server, a named serial port)."""
 
 
 @dataclass
 class _Hooks:
     identify: Identify | None = None
     catalogue_check: CatalogueCheck | None = None
+    driver_settings: DriverSettings | None = None
 
 
 _hooks = _Hooks()
@@ -43,6 +47,7 @@ def register(
     *,
     identify: Identify | None = None,
     catalogue_check: CatalogueCheck | None = None,
+    driver_settings: DriverSettings | None = None,
 ) -> None:
     """Attach the technician commands to the ``talkcat`` group.
 
@@ -52,6 +57,7 @@ def register(
     """
     _hooks.identify = identify
     _hooks.catalogue_check = catalogue_check
+    _hooks.driver_settings = driver_settings
     group.add_command(drivers)
     group.add_command(reader_test)
     group.add_command(doctor)
@@ -199,31 +205,50 @@ def check_user() -> Iterator[Check]:
         yield Check("OK", "not running as root")
 
 
-def check_drivers() -> Iterator[Check]:
+def check_drivers(
+    configured: dict[str, tuple[str, str | None, dict[str, object]]] | None = None,
+) -> Iterator[Check]:
     """Every registered driver of every kind, asked for its own ``check()``.
 
     No driver is named here: what a serial reader, a speech engine or a third party's
     availability source checks is that driver's business (``hardware.registry.self_check``).
+    A driver chosen in ``configured`` (``doctor --config``) is checked with its own options.
     """
+    configured = configured or {}
     for kind in registry.KINDS:
         infos = registry.available(kind.group)
         if not infos:
             yield Check("WARN", f"{kind.group}: no {kind.label} installed",
                         "reinstall talking-catalogue, or the package that provides it")
         for info in infos:
-            yield from registry.self_check(info)
+            name, target, options = configured.get(kind.group, ("", None, {}))
+            if name == info.name:
+                yield from registry.self_check(info, target, options)
+            else:
+                yield from registry.self_check(info)
 
 
 @click.command()
 @click.option("--db", type=click.Path(path_type=Path), help="also check this catalogue file")
-def doctor(db: Path | None) -> None:
+@click.option("--config", "config_path", type=click.Path(dir_okay=False, path_type=Path),
+              help="kiosk.toml: check each configured driver with its own section")
+def doctor(db: Path | None, config_path: Path | None) -> None:
     """Check this machine: the user, then every installed driver's own check, then a catalogue.
 
     Every registered driver - readers (serial ports, scanners), speech (voices), audio (the
-    sound device), keypad, and any third-party driver - is asked for its own check().  Each
-    line is OK, WARN or FAIL with the fix; the exit code is 1 if anything FAILed.
+    sound device), keypad, availability (the library system's SIP2 server, with --config),
+    and any third-party driver - is asked for its own check().  Each line is OK, WARN or FAIL
+    with the fix; the exit code is 1 if anything FAILed.  Passwords are never shown.
     """
-    checks = [check_user, check_drivers]
+    configured = {}
+    if config_path is not None and _hooks.driver_settings is not None:
+        configured = _hooks.driver_settings(config_path)  # a bad file raises: exit 2
+
+    def drivers_checked() -> Iterator[Check]:
+        return check_drivers(configured)
+
+    drivers_checked.__name__ = "check_drivers"
+    checks = [check_user, drivers_checked]
     failed = False
     for check in checks:
         try:

@@ -8,9 +8,9 @@ the very same contracts, so ``talkcat run`` can run on them too.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Literal, Protocol, runtime_checkable
+from typing import Any, Literal, NamedTuple, Protocol, runtime_checkable
 
 # --------------------------------------------------------------------------- options
 
@@ -148,6 +148,54 @@ class Audio:
     @property
     def seconds(self) -> float:
         return len(self.pcm) / 2 / self.sample_rate
+
+
+class Segment(NamedTuple):
+    """One piece of an utterance in one language: what the kiosk hands to speech.
+
+    The shape every speaking part of the project agrees on (issue 14):
+
+    * an **utterance** is a sequence of segments, ``[(text, lang), ...]`` - plain
+      ``(text, lang)`` tuples are accepted everywhere a ``Segment`` is;
+    * ``text`` is what the engine should say, already normalised for reading (abbreviations,
+      ordinals, catalogue tags: the kiosk's reading step) and after the staff lexicon - the
+      engine only makes it safe (control characters, markup) and never splits or rewrites it;
+    * ``lang`` is a language code: ISO 639-1 (``"sv"``, ``"fi"``, ``"se"`` for Northern Sami),
+      a tag (``"sv-SE"``) or a MARC/ISO 639-2 code (``"swe"``, ``"smj"``); the engine maps it
+      to one of its voices and falls back to the kiosk's default voice when it has none;
+    * framing words ("av", "by", levels, availability) are segments in the visitor's language,
+      a title or summary a segment in the record's language: split where the language
+      changes, nowhere else - consecutive segments of one language are joined by the engine.
+
+    The whole utterance is synthesised in **one pass** (one eSpeak NG SSML document with a
+    voice element per language run) and streamed, so a segment boundary sounds like the same
+    place in whole-text synthesis: no sentence-final fall, no added pause, unless the text
+    itself has a full stop there.  Where the *language* changes, eSpeak NG ends the clause to
+    change voice: the visitor hears a short phrase break there (measured 157 ms at 160 wpm,
+    a comma's is 175 ms), never a sentence end.
+    """
+
+    text: str
+    lang: str
+
+
+Emit = Callable[[Audio], bool]
+"""Receives each block of an utterance's audio as it is made; returns False to abort."""
+
+
+@runtime_checkable
+class StreamingSynthesizer(Protocol):
+    """A ``Synthesizer`` that can also speak a whole utterance in one streamed pass.
+
+    ``stream`` runs in the calling thread: it synthesises ``segments`` (see :class:`Segment`)
+    as one utterance and calls ``emit`` with each block as soon as it exists (the first after
+    the first clause or sooner), blocking while ``emit`` blocks; it stops early, without
+    error, when ``emit`` returns False.  Raises ``HardwareError`` when the engine fails.
+    ``hardware.speech.speaker.Speaker`` prefers ``stream`` when a driver has it and otherwise
+    calls ``synthesize`` once per language run.
+    """
+
+    def stream(self, segments: Sequence[Segment], rate: int, emit: Emit) -> None: ...
 
 
 @runtime_checkable

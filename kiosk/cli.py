@@ -456,6 +456,14 @@ def _harvest_settings(
     return dict(cfg.harvest), cfg.db
 
 
+def _driver_settings(path: Path) -> dict[str, tuple[str, str | None, dict[str, Any]]]:
+    """``doctor --config``: each section's chosen driver with its validated options."""
+    from kiosk import config
+
+    cfg = config.load(path)
+    return {c.group: (c.name, c.target, dict(c.options)) for c in cfg.drivers.values()}
+
+
 def _mount_rooms() -> None:
     # Each room owns its commands; the root only mounts them (and hands the technician
     # commands what they may not import themselves).
@@ -466,7 +474,8 @@ def _mount_rooms() -> None:
 
     staff_cli.register(main)
     cli_harvest.register(main, load_settings=_harvest_settings)
-    tech_cli.register(main, identify=_identify, catalogue_check=cli_lookup.catalogue_check)
+    tech_cli.register(main, identify=_identify, catalogue_check=cli_lookup.catalogue_check,
+                      driver_settings=_driver_settings)
     main.add_command(cli_lookup.lookup)
 
 

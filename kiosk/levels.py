@@ -368,11 +368,16 @@ def level_three(record: Any, lang: str, *, phrases_dir: str | None = None) -> Ut
     summary = _prose(getattr(record, "summary", None))
     if not summary:
         return None
-    voice = guess_language(summary, voice_for(record, lang))
-    sentences = split_sentences(summary, voice, phrases_dir)
+    # The engine says no more than MAX_SPOKEN_CHARS: reading (and splitting) a runaway
+    # summary beyond that would only cost time; the screen and transcript keep all of it.
+    heard = summary
+    if len(heard) > MAX_SPOKEN_CHARS:
+        cut = heard.rfind(" ", 0, MAX_SPOKEN_CHARS)
+        heard = heard[: cut if cut > 0 else MAX_SPOKEN_CHARS]
+    voice = guess_language(heard, voice_for(record, lang))
     segments = []
-    budget = MAX_SPOKEN_CHARS  # the engine says no more than this; reading more is waste
-    for sentence in sentences:
+    budget = MAX_SPOKEN_CHARS
+    for sentence in split_sentences(heard, voice, phrases_dir):
         if budget <= 0:
             break
         said = " ".join(pronounce(sentence, voice, phrases_dir).split())
@@ -380,7 +385,7 @@ def level_three(record: Any, lang: str, *, phrases_dir: str | None = None) -> Ut
             segments.append((said, voice))
             budget -= len(said)
     return Utterance(
-        text=" ".join(sentences),
+        text=summary,
         lang=voice,
         item=getattr(record, "id", None),
         kind="summary",

@@ -246,7 +246,7 @@ class Visit:
             case Record():
                 self._found(hit, frame)
             case Label():
-                self.say(label(hit, self.session.language))
+                self.say(label(hit, self.session.language, self.settings.phrases_dir))
             case None:
                 self._not_found(identifier)
 

@@ -164,7 +164,6 @@ MAX_LINES = 500
 BEING_SPLIT = {
     "catalog/importers/marc.py": "marc: iso2709 / mapping / marcxml",
     "hardware/speech/speaker.py": "voice: one playback mechanism, one pyttsx3 adapter",
-    "catalog/store.py": "store: the sqlite-utils rework (471 lines on its branch)",
 }
 
 

@@ -37,6 +37,7 @@ from catalog.importers import Item, Notice, Rejection
 from catalog.importers.jsonl import MAX_JSON_OBJECT, iter_json_values, read_json
 from catalog.importers.rows import COLUMNS, canonical, merge, people_convention, row_to_item
 from catalog.importers.text import SURROGATE, binary, detect_encoding, open_text
+from catalog.spreadsheet import unescape_cell
 
 log = logging.getLogger(__name__)
 
@@ -262,7 +263,7 @@ def _row(
     row: dict[str, Any] = {}
     for canon, value in zip(mapped, cells, strict=False):
         if canon is not None:
-            merge(row, canon, value)
+            merge(row, canon, unescape_cell(value))
     yield row_to_item(row, position, file, names)
 
 

@@ -35,6 +35,7 @@ from collections.abc import Callable, Iterator
 from typing import Literal
 
 from hardware.audio.null import NullOutput
+from hardware.audio.playback import PlaybackReport
 from hardware.errors import HardwareError
 from hardware.protocols import Audio, AudioOutput, PlaybackListener
 
@@ -52,8 +53,8 @@ def _describe(exc: BaseException) -> str:
     return text if isinstance(exc, HardwareError) and text else f"{type(exc).__name__}: {text}"
 
 
-class _Relay:
-    """One ``play`` through the wrapper: exactly-once events, and blocks that can move device.
+class _Relay(PlaybackReport):
+    """One ``play`` through the wrapper: a ``PlaybackReport`` whose blocks can move device.
 
     ``output`` is the device currently pulling the blocks; events and pulls from any other
     (a primary that was given up) are ignored.  Until ``started``, every block pulled is kept
@@ -61,15 +62,12 @@ class _Relay:
     """
 
     def __init__(self, blocks: Iterator[Audio], token: int, listener: PlaybackListener) -> None:
-        self.token = token
-        self._listener = listener
+        super().__init__(token, listener)
         self._blocks = blocks
         self._pull_lock = threading.Lock()  # one pull from the source at a time
-        self._lock = threading.RLock()  # state below; orders started before the end
+        self._lock = self._report_lock  # state below shares the report's lock
         self.output: AudioOutput | None = None
         self.superseded = False
-        self.started = False
-        self.ended = False
         self._pending: deque[Audio] = deque()
         self._unplayed: list[Audio] = []
 
@@ -106,29 +104,12 @@ class _Relay:
 
     # ------------------------------------------------------------------ events
 
-    def start(self) -> None:
-        with self._lock:
-            if self.started or self.ended:
-                return
-            self.started = True
-            self._unplayed.clear()
-            self._notify("started")
+    def _on_start(self) -> None:
+        self._unplayed.clear()
 
-    def end(self, event: Literal["finished", "stopped"]) -> bool:
-        with self._lock:
-            if self.ended:
-                return False
-            self.ended = True
-            self._pending.clear()
-            self._unplayed.clear()
-            self._notify(event)
-            return True
-
-    def _notify(self, event: Event) -> None:
-        try:
-            self._listener(event, self.token)
-        except Exception:
-            log.exception("playback listener failed on %s for token %s", event, self.token)
+    def _on_end(self) -> None:
+        self._pending.clear()
+        self._unplayed.clear()
 
 
 class FallbackOutput:

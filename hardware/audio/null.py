@@ -67,7 +67,7 @@ class NullOutput(StreamingOutput):
                 if not self._is_current(session):
                     return
             if first:
-                session.started()
+                session.start()
                 first = False
             if not self._play_out(session, block.seconds / self._speed):
                 return

@@ -59,34 +59,6 @@ def leading_silence(audio: Audio, threshold: int = 300) -> float:
     return audio.seconds
 
 
-def trim_tail(audio: Audio, keep_seconds: float, threshold: int = 200) -> Audio:
-    """Shorten trailing silence to at most ``keep_seconds``.
-
-    Why: eSpeak ends every piece with a full sentence pause (~350 ms at 160 wpm).  When an
-    utterance is synthesised clause by clause, that pause after every clause would make the
-    voice halting.  Only the *tail* is touched - the start is never trimmed, so no onset can be
-    clipped - and ``threshold`` is low (0.6 % of full scale) so a fading consonant is kept.
-    """
-    # Engines pad with exact digital zeros: strip those at C speed (on the hot path), then
-    # look at no more than the last 100 ms sample by sample for the quiet fade.
-    total = len(audio.pcm) // 2
-    nonzero = len(audio.pcm.rstrip(b"\x00"))
-    if nonzero == 0:
-        return audio  # nothing but silence (a fake engine): not ours to shorten
-    nonzero = (nonzero + 1) // 2
-    window = min(nonzero, audio.sample_rate // 10)
-    data = samples(Audio(audio.pcm[2 * (nonzero - window) : 2 * nonzero], audio.sample_rate))
-    last = window - 1
-    while last >= 0 and abs(data[last]) <= threshold:
-        last -= 1
-    if last < 0:
-        last = window - 1  # quiet throughout: keep it rather than guess
-    end = nonzero - window + last + 1 + int(keep_seconds * audio.sample_rate)
-    if end >= total:
-        return audio
-    return Audio(pcm=audio.pcm[: end * 2], sample_rate=audio.sample_rate)
-
-
 def to_wav(audio: Audio) -> bytes:
     """A complete in-memory WAV file of ``audio``."""
     buffer = io.BytesIO()

@@ -12,7 +12,8 @@ reports ``started`` then exactly one of ``finished``/``stopped`` per token.  Bot
 * all device calls happen under one lock together with the "is this session still current?"
   check, so an old feeder can never queue audio after a newer ``play`` or ``stop``.
 * listeners are never called with that lock held (a listener may call ``play`` or ``stop``);
-  a session's own re-entrant lock orders its ``started`` before its end event.
+  the exactly-once rule and the order of events are :class:`PlaybackReport`'s, the one
+  place that enforces them for every layer.
 * a failure in a feeder thread is told apart by where it came from: the block source (the
   synthesiser failed - the next utterance may well work) or the device (recorded, and reported
   by :meth:`StreamingOutput.device_fault` until the output is opened again, so a wrapper such
@@ -23,7 +24,7 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Literal
 
 from hardware.errors import HardwareError
@@ -56,51 +57,89 @@ class _Source:
             raise BlockSourceError(f"{type(exc).__name__}: {exc}") from exc
 
 
-class PlaybackSession:
-    """One ``play`` call: its blocks, token and listener, and the exactly-once guarantees.
+Deliver = Callable[[PlaybackListener, PlaybackEvent, int], None]
 
-    ``started`` is reported only if audio reached the device; a session stopped before its
-    first block was handed over reports only ``stopped``.  ``finished``/``stopped`` are
-    reported exactly once, whichever comes first.
+
+def _call_listener(listener: PlaybackListener, event: PlaybackEvent, token: int) -> None:
+    try:
+        listener(event, token)
+    except Exception:
+        # A faulty listener must not kill playback for the next visitor.
+        log.exception("playback listener failed on %s for token %s", event, token)
+
+
+class PlaybackReport:
+    """The project's one "starts at most once, ends exactly once" mechanism (issue 11).
+
+    Every layer that reports a playback - an output's session, the fallback's relay, the
+    speaker's utterance - is one of these (by inheritance), so the rule is written once:
+    ``started`` is reported at most once and never after the end; ``finished``/``stopped``
+    exactly once, whichever comes first; ``started`` is always delivered before the end.
+    ``deliver`` decides how the listener is reached (called at once, by default, under the
+    report's re-entrant lock, which is what orders the two; the speaker passes its event
+    thread's ``post`` so listeners never run on an audio thread).
     """
 
-    def __init__(self, blocks: Iterator[Audio], token: int, listener: PlaybackListener) -> None:
-        self.blocks = blocks
+    def __init__(
+        self, token: int, listener: PlaybackListener, deliver: Deliver = _call_listener
+    ) -> None:
         self.token = token
         self.listener = listener
-        self.cancelled = threading.Event()
-        self._lock = threading.RLock()
+        self._deliver = deliver
+        self._report_lock = threading.RLock()
         self._started = False
         self._ended = False
+
+    @property
+    def started(self) -> bool:
+        return self._started
 
     @property
     def ended(self) -> bool:
         return self._ended
 
-    def started(self) -> None:
-        """Report ``started`` (once, and never after the session ended)."""
-        with self._lock:
+    def start(self) -> bool:
+        """Report ``started`` (once, and never after the end); True if this call did."""
+        with self._report_lock:
             if self._started or self._ended:
-                return
+                return False
             self._started = True
-            self._notify("started")
+            self._on_start()
+            self._deliver(self.listener, "started", self.token)
+            return True
 
     def end(self, event: Literal["finished", "stopped"]) -> bool:
-        """Report the end of the session; returns False if it had already ended."""
-        self.cancelled.set()
-        with self._lock:
+        """Report the end; returns False if it had already ended."""
+        self._on_end_requested()
+        with self._report_lock:
             if self._ended:
                 return False
             self._ended = True
-            self._notify(event)
+            self._on_end()
+            self._deliver(self.listener, event, self.token)
             return True
 
-    def _notify(self, event: PlaybackEvent) -> None:
-        try:
-            self.listener(event, self.token)
-        except Exception:
-            # A faulty listener must not kill playback for the next visitor.
-            log.exception("playback listener failed on %s for token %s", event, self.token)
+    # Hooks for subclasses (called with the lock held, except the first).
+    def _on_end_requested(self) -> None:
+        """Before the lock: e.g. wake threads waiting on this playback."""
+
+    def _on_start(self) -> None:
+        """Just before ``started`` is delivered."""
+
+    def _on_end(self) -> None:
+        """Just before the end is delivered."""
+
+
+class PlaybackSession(PlaybackReport):
+    """One ``play`` call on an output: its blocks, and a flag that wakes its feeder thread."""
+
+    def __init__(self, blocks: Iterator[Audio], token: int, listener: PlaybackListener) -> None:
+        super().__init__(token, listener)
+        self.blocks = blocks
+        self.cancelled = threading.Event()
+
+    def _on_end_requested(self) -> None:
+        self.cancelled.set()
 
 
 class StreamingOutput:

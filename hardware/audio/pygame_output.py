@@ -7,8 +7,12 @@ Latency choices (issue 6):
   ``allowedchanges=0`` makes SDL convert to whatever the hardware wants, not us;
 * a small device buffer (512 frames = 23 ms at 22050 Hz) bounds both the start latency and
   how much audio is still heard after ``stop``;
-* one reserved ``Channel`` for speech and one for earcons, so a cue never waits for, cuts or
-  is reported as speech;
+* two reserved channels for speech and one for earcons, so a cue never waits for, cuts
+  or is reported as speech.  Speech alternates between its two: a cut-off utterance fades out
+  (5 ms, ``hardware.audio.fades``) on one while the next starts on the other, and pause and
+  resume fade too - no tick at a cut (issue 14).  A cue that sounds while speech plays, or
+  that speech starts under, is lowered to ``CUE_UNDER_SPEECH``: it never masks the words, and
+  cue plus speech stay under full scale at volume 1.0;
 * blocks are streamed: the first is played as soon as it arrives and each later one is put in
   the channel's one-deep queue (``Channel.queue``) while its predecessor plays.
 
@@ -18,7 +22,10 @@ session's feeder thread, waiting on a ``threading.Event`` so ``stop`` wakes it a
 display module and belongs to whoever runs the event loop (the large-print screen of issue
 5); sharing it would couple speech to the UI thread.  The poll costs nothing while idle (the
 feeder thread exists only during playback) and only delays ``finished`` by <= 5 ms; ``stop``
-and barge-in do not depend on it (they call ``Channel.stop`` directly).
+and barge-in do not depend on it (they fade the channel out directly).  Whether the channel
+fell idle too soon - cut off under us - is judged block by block against the device's own
+consumption (``_BlockClock``), never against the wall clock over a whole utterance: a device
+clock that runs a few percent fast is not a lost device (issue 14).
 
 Device loss (issue 7): pygame segfaults when ``Channel.play``/``queue``/``get_queue`` is called
 after ``pygame.mixer.quit()`` (measured, pygame 2.6.1), so every channel call is made under the
@@ -43,6 +50,7 @@ import threading
 import time
 from collections.abc import Iterator
 
+from hardware.audio import fades
 from hardware.audio.pcm import to_wav
 from hardware.audio.playback import PlaybackSession, StreamingOutput
 from hardware.errors import HardwareError
@@ -62,10 +70,19 @@ _mixer_epoch = 0
 """Bumped each time one of us initialises the mixer: ``close`` quits only its own epoch's mixer,
 never one that was opened again (by the next output) after its own was lost."""
 _EARLY_END_SECONDS = 0.25
-"""A channel that falls idle this much sooner than its audio could have played was cut off
-(``mixer.quit`` racing our lock halts every channel first): a lost device, not ``finished``."""
-_SPEECH_CHANNEL = 0
-_CUE_CHANNEL = 1
+"""A channel that falls idle this much sooner than its last block could have played was cut
+off (``mixer.quit`` racing our lock halts every channel first): a lost device, not
+``finished``.  Judged on the last block only, by :class:`_BlockClock`."""
+CUE_UNDER_SPEECH = 0.3
+"""Gain of a cue while speech plays (issue 14): the cue stays audible but under the voice
+(cue peak 0.45 x 0.3 = 0.14 of full scale against speech peaks near 0.7, RMS about a third
+of speech's), and cue plus speech stay below full scale at volume 1.0: never clipped."""
+_SPEECH_CHANNELS = (0, 1)
+"""Speech alternates between two channels: a cut-off utterance fades out on one while the
+next starts on the other (``hardware.audio.fades``)."""
+_CUE_CHANNEL = 2
+_HALT_AFTER_SECONDS = 0.08
+"""A faded-out channel is halted this much later: after the faded buffer has been mixed."""
 
 
 class PygameOutput(StreamingOutput):
@@ -105,9 +122,11 @@ class PygameOutput(StreamingOutput):
         self._epoch = 0
         self._format: tuple[int, int, int] | None = None
         self._speech = None
+        self._speech_index = 0
         self._cue = None
         self._lost: str | None = None
         self._sound_lock = threading.Lock()
+        self._cue_until = 0.0
 
     # ------------------------------------------------------------------ lifecycle
 
@@ -147,11 +166,12 @@ class PygameOutput(StreamingOutput):
                     "pygame mixer already initialised by someone else: %s", pygame.mixer.get_init()
                 )
             self._format = pygame.mixer.get_init()
-            if pygame.mixer.get_num_channels() < 2:
+            if pygame.mixer.get_num_channels() < len(_SPEECH_CHANNELS) + 1:
                 pygame.mixer.set_num_channels(8)
             # Keep Sound.play() elsewhere (talking-book samples, the screen) off our channels.
-            pygame.mixer.set_reserved(2)
-            self._speech = pygame.mixer.Channel(_SPEECH_CHANNEL)
+            pygame.mixer.set_reserved(len(_SPEECH_CHANNELS) + 1)
+            self._speech_index = 0
+            self._speech = pygame.mixer.Channel(_SPEECH_CHANNELS[0])
             self._cue = pygame.mixer.Channel(_CUE_CHANNEL)
             self._speech.set_volume(self._volume)
             self._cue.set_volume(self._volume)
@@ -228,29 +248,75 @@ class PygameOutput(StreamingOutput):
             self._volume = min(1.0, max(0.0, volume))
             if self._alive():
                 self._speech.set_volume(self._volume)
-                self._cue.set_volume(self._volume)
+                speaking = self._current is not None and time.monotonic() < self._cue_until
+                self._cue.set_volume(self._volume * (CUE_UNDER_SPEECH if speaking else 1.0))
 
     @property
     def volume(self) -> float:
         return self._volume
 
     def earcon(self, audio: Audio) -> None:
+        """A cue on its own channel; under speech it is ducked (``CUE_UNDER_SPEECH``)."""
         with self._lock:
             if self._opened:
                 self._require_device()
                 self._cue.play(self._sound(audio))
-                self._cue.set_volume(self._volume)
+                self._cue_until = time.monotonic() + audio.seconds
+                speaking = self._current is not None and not self._paused
+                self._cue.set_volume(self._volume * (CUE_UNDER_SPEECH if speaking else 1.0))
+
+    def _duck_cue(self) -> None:
+        """Speech begins (lock held): a cue still sounding goes under it."""
+        if time.monotonic() < self._cue_until and self._cue is not None:
+            self._cue.set_volume(self._volume * CUE_UNDER_SPEECH)
 
     def _halt(self) -> None:
-        if self._speech is not None and self._alive():
-            self._speech.stop()
+        """Fade the speech channel out (``hardware.audio.fades``) and move speech to the other
+        channel; the faded one is halted once its last buffer has been mixed."""
+        if self._speech is None or not self._alive():
+            return
+        channel = self._speech
+        number = _SPEECH_CHANNELS[self._speech_index]
+        if channel.get_busy() and not self._paused and self._fade(number, out=True):
+            fades.silence(channel.get_queue())
+            self._speech_index = (self._speech_index + 1) % len(_SPEECH_CHANNELS)
+            self._speech = _channel(_SPEECH_CHANNELS[self._speech_index])
+            self._speech.stop()  # whatever an older fade left there
+            self._halt_later(number, self._epoch)
+        else:
+            channel.stop()
+
+    def _halt_later(self, number: int, epoch: int) -> None:
+        """Halt faded channel ``number`` unless speech has come back to it meanwhile (then
+        the play that took it has cleared it already).  pygame hands out a new ``Channel``
+        object per call: channels are told apart by number, never by identity."""
+
+        def halt() -> None:
+            with self._lock:
+                current = _SPEECH_CHANNELS[self._speech_index]
+                if self._alive() and self._epoch == epoch and number != current:
+                    _channel(number).stop()
+
+        timer = threading.Timer(_HALT_AFTER_SECONDS, halt)
+        timer.daemon = True
+        timer.start()
+
+    def _fade(self, number: int, *, out: bool, pause: bool = False) -> bool:
+        frequency, _, channels = self._format or (22050, -16, 1)
+        if out:
+            return fades.fade_out(number, frequency, channels, pause=pause)
+        return fades.fade_in(number, frequency, channels)
 
     def _pause_device(self) -> None:
+        """Fade out; the fade's own effect pauses the channel when it is done."""
         if self._alive():
-            self._speech.pause()
+            number = _SPEECH_CHANNELS[self._speech_index]
+            if not (self._speech.get_busy() and self._fade(number, out=True, pause=True)):
+                self._speech.pause()
 
     def _resume_device(self) -> None:
         if self._alive():
+            self._fade(_SPEECH_CHANNELS[self._speech_index], out=False)
             self._speech.unpause()
 
     # ------------------------------------------------------------------ streaming
@@ -284,26 +350,23 @@ class PygameOutput(StreamingOutput):
                 self._speech.pause()
 
     def _feed(self, session: PlaybackSession) -> None:
-        first = True
-        began = 0.0
-        seconds = 0.0  # of audio handed to the channel: it cannot go idle sooner than that
+        clock = _BlockClock()
         for block in session.blocks:
             if not block.pcm:
                 continue
             with self._lock:
                 self._require_device()
                 sound = self._sound(block)
-            seconds += block.seconds
-            if first:
+            if not clock.blocks:
                 with self._lock:
                     if not self._is_current(session):
                         return
                     self._require_device()
                     self._speech.play(sound)
                     self._speech.set_volume(self._volume)
-                    began = time.monotonic()
-                session.started()
-                first = False
+                    self._duck_cue()
+                    clock.playing(block.seconds)
+                session.start()
                 continue
             while True:
                 with self._lock:
@@ -311,10 +374,12 @@ class PygameOutput(StreamingOutput):
                         return
                     self._require_device()
                     self._unstrand()
+                    clock.observe(self._speech.get_queue() is None, self._speech.get_busy())
                     if self._speech.get_queue() is None:
                         # Plays at once if the channel ran dry while this block was made.
                         self._speech.queue(sound)
                         self._speech.set_volume(self._volume)
+                        clock.queued(block.seconds, started=self._speech.get_queue() is None)
                         break
                 session.cancelled.wait(_POLL_SECONDS)
         while True:
@@ -323,10 +388,12 @@ class PygameOutput(StreamingOutput):
                     return
                 self._require_device()
                 self._unstrand()
-                idle = not self._speech.get_busy() and self._speech.get_queue() is None
-                if idle and not self._paused:
-                    early = seconds - (time.monotonic() - began) if not first else 0.0
-                    if early > _EARLY_END_SECONDS:
+                queue_empty = self._speech.get_queue() is None
+                busy = self._speech.get_busy()
+                clock.observe(queue_empty, busy)
+                if not busy and queue_empty and not self._paused:
+                    early = clock.early()
+                    if early is not None:
                         raise HardwareError(
                             f"pygame: the sound stopped {early:.2f} s early - the mixer was "
                             "closed under it (audio device lost)"
@@ -334,3 +401,52 @@ class PygameOutput(StreamingOutput):
                     break
             session.cancelled.wait(_POLL_SECONDS)
         self._finish(session)
+
+
+def _channel(number: int):  # type: ignore[no-untyped-def]
+    import pygame
+
+    return pygame.mixer.Channel(number)
+
+
+class _BlockClock:
+    """When the block now playing began, judged block by block (issue 14).
+
+    A device's clock runs a little fast or slow against the wall clock (a fraction of a
+    percent on real cards, several percent on SDL's ``disk`` driver), so over a two-minute
+    utterance "played sooner than its length" means nothing.  Within one block it does: a
+    block that ends more than ``max(_EARLY_END_SECONDS, 10 %)`` before its length was cut off.
+    Each block's start is seen when the channel's one-deep queue empties (the feeder polls
+    every few milliseconds), so only the block last playing is measured against the wall
+    clock, and drift cannot add up across blocks.
+    """
+
+    def __init__(self) -> None:
+        self.blocks = 0
+        self._start = 0.0
+        self._seconds = 0.0
+        self._queued: float | None = None
+        self._paused_at: float | None = None
+
+    def playing(self, seconds: float) -> None:
+        self.blocks += 1
+        self._start, self._seconds, self._queued = time.monotonic(), seconds, None
+
+    def queued(self, seconds: float, *, started: bool) -> None:
+        if started:
+            self.playing(seconds)
+        else:
+            self.blocks += 1
+            self._queued = seconds
+
+    def observe(self, queue_empty: bool, busy: bool) -> None:
+        """Note that the queued block has begun (the queue emptied while the channel plays)."""
+        if self._queued is not None and queue_empty and busy:
+            self._start, self._seconds, self._queued = time.monotonic(), self._queued, None
+
+    def early(self) -> float | None:
+        """Seconds the last block ended too soon, when that means it was cut off; else None."""
+        if self._queued is not None or not self.blocks:
+            return None  # the last block began and ended between two looks: nothing to judge
+        early = self._seconds - (time.monotonic() - self._start)
+        return early if early > max(_EARLY_END_SECONDS, 0.1 * self._seconds) else None

@@ -137,10 +137,13 @@ class Sip2Availability:
         with self._lock:
             try:
                 self._ensure_open(deadline)
-                copies = [self._item(barcode, deadline) for barcode in asked]
+                answers = [self._item(barcode, deadline) for barcode in asked]
             except AvailabilityError:
                 self._close()
                 raise
+        # A barcode the library system does not know comes back as status "other" with no
+        # title (Koha, Evergreen): that is the catalogue out of step, not a copy off the shelf.
+        copies = [c for c in answers if c.status is not Circulation.OTHER or c.title]
         return Availability(order_by_location(copies, self.location), total=len(barcodes))
 
     def check(self) -> str | tuple[str, str, str]:

@@ -13,16 +13,18 @@ import array
 import logging
 import math
 import threading
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import NamedTuple
 
 from hardware.audio.pcm import from_samples
 from hardware.errors import HardwareError
-from hardware.protocols import Audio, Option
+from hardware.protocols import Audio, Emit, Option
 
 log = logging.getLogger(__name__)
 
 _HANG_LIMIT_SECONDS = 120.0
+BLOCK_SECONDS = 0.06
+"""Block length of ``stream``: about what eSpeak NG hands out per callback."""
 
 
 class SynthesisCall(NamedTuple):
@@ -94,8 +96,32 @@ class RecordingSynthesizer:
         if self._delay:
             self._closed.wait(self._delay)
         words = max(1, len(text.split()))
-        per_word = self._seconds_per_word or 60.0 / max(1, rate)
-        return self._audio(words * per_word)
+        return self._audio(words * self._per_word(rate))
+
+    def stream(self, segments: Sequence[tuple[str, str]], rate: int, emit: Emit) -> None:
+        """Like eSpeak's one pass: each segment recorded as a call, its audio handed on in
+        ``BLOCK_SECONDS`` blocks as they are "made"; stops when ``emit`` says so."""
+        for text, lang in segments:
+            if self._fail_on and self._fail_on in text:
+                # A real engine fails somewhere inside its pass: what came before is out.
+                before = text[: text.index(self._fail_on)].split()
+                made = self._audio(len(before) * self._per_word(rate))
+                if before and not self._emit_all(made, emit):
+                    return
+            audio = self.synthesize(text, lang, rate)
+            if not self._emit_all(audio, emit):
+                return
+
+    def _emit_all(self, audio: Audio, emit: Emit) -> bool:
+        step = 2 * int(BLOCK_SECONDS * audio.sample_rate)
+        for start in range(0, len(audio.pcm), step):
+            block = Audio(pcm=audio.pcm[start : start + step], sample_rate=audio.sample_rate)
+            if not emit(block):
+                return False
+        return True
+
+    def _per_word(self, rate: int) -> float:
+        return self._seconds_per_word or 60.0 / max(1, rate)
 
     def _audio(self, seconds: float) -> Audio:
         count = int(seconds * self._sample_rate)

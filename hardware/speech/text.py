@@ -1,38 +1,26 @@
-"""What text may reach the speech engine, and how an utterance is cut into pieces.
-
-Two jobs, both on the hot path between a scan and the first sound:
+"""What text may reach the speech engine, and the project's one sentence splitter.
 
 * :func:`clean_text` makes catalogue and scanned text safe for the engine (issue 7): control
   and invisible format characters are removed (eSpeak treats ``\\x01`` as the start of an
-  embedded command), ``<`` and ``>`` are replaced by spaces so no markup can ever be switched
-  on - pyttsx3 2.99 calls ``espeak_Synth`` without the ``espeakSSML`` flag, and this keeps it
-  harmless even if a later version or another engine (SAPI5 parses XML) does -, and the length
-  is capped so a runaway record cannot occupy the voice for an hour.
-* :func:`plan_chunks` cuts an utterance into sentences, then clauses, then - only when a
-  clause is too long - word runs, so the *first* chunk is a few words even for a 200-word text
-  without punctuation (that chunk alone decides how soon the visitor hears something: eSpeak
-  needs ~0.2 ms per word) and later chunks are longer (fewer seams).  Cuts are only ever made
-  between words, and neighbouring short clauses are merged so the engine sees commas itself.
+  embedded command), ``<`` and ``>`` are replaced by spaces, and the length is capped so a
+  runaway record cannot occupy the voice for an hour.  The engine receives SSML, and the
+  adapter (``hardware.speech.backend.ssml``) escapes ``&`` and quotes as well: text is read,
+  never obeyed.
+* :func:`clean_segments` does that for a whole utterance, with one length cap across it.
+* :func:`split_sentences` is the one sentence splitter of the project (issue 11): the kiosk
+  uses it to show and walk a long summary sentence by sentence.  The engine itself no longer
+  splits anything: an utterance is synthesised in one pass (issue 14), so eSpeak decides
+  every pause exactly as in whole-text synthesis.
 """
 
 from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Sequence
-from dataclasses import dataclass
-from typing import Literal
+from collections.abc import Collection, Sequence
 
 MAX_UTTERANCE_CHARS = 5000
 """Cap on the text of one utterance (~800 words, several minutes of speech)."""
-
-FIRST_CHUNK_WORDS = 6
-CHUNK_WORDS: tuple[int, ...] = (FIRST_CHUNK_WORDS, 12, 20)
-"""Word budget of the 1st, 2nd and every later chunk of an utterance.
-
-Later chunks stay at 20 words (~5 ms of synthesis) because a new scan has to wait for the
-chunk being synthesised when it arrives; bigger chunks would buy nothing audible.
-"""
 
 # ISO 639-2 codes as the catalogue stores them (MARC 008/041) -> the tags voices use.
 _LANG_ALIASES = {
@@ -42,8 +30,6 @@ _LANG_ALIASES = {
     "tur": "tr", "som": "so", "ice": "is", "isl": "is", "est": "et",
 }  # fmt: skip
 
-Boundary = Literal["word", "clause", "sentence"]
-
 # C0/C1 controls, DEL, line/paragraph separators and markup brackets become spaces.
 _CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029<>]")
 # Invisible format characters (soft hyphen, zero-width, bidi overrides, BOM) and lone
@@ -51,22 +37,14 @@ _CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029<>]")
 _INVISIBLE = re.compile(
     "[\u00ad\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u206f\ufeff\ufff9-\ufffb\ud800-\udfff]"
 )
-_SENTENCE_END = re.compile(r"[.!?…]+[\"'»”’)\]]*(?=\s)")
-_CLAUSE_END = re.compile(r"(?:[,;:]+[\"'»”’)\]]*|\s[–—-])(?=\s)")
-
-
-@dataclass(frozen=True)
-class Chunk:
-    """A piece of an utterance synthesised in one engine call.
-
-    ``boundary`` says what ends it, which decides how much of the engine's trailing pause is
-    kept; ``sentence_start`` marks where a changed rate may take effect.
-    """
-
-    text: str
-    lang: str
-    boundary: Boundary
-    sentence_start: bool
+_SENTENCE_END = re.compile(
+    # Only the first mark of a run may start a match, and the runs are possessive: a megabyte
+    # of "....." is one linear scan, not a quadratic one.
+    r"(?<![.!?…])[.!?…]++[\"'”’»)\]]*+\s+(?=[\"'“”‘«(\[]?[A-ZÅÄÖÆØÜ0-9])"
+    # Catalogue summaries pasted from publishers often lose the space: "vildmarken.Isolerad".
+    r"|(?<=[a-zåäöæøü]{2}[.!?])(?=[A-ZÅÄÖÆØÜ][a-zåäöæøü])"
+)
+_CLOSERS = "\"'”’»)]"
 
 
 def normalise_lang(lang: str) -> str:
@@ -87,88 +65,48 @@ def clean_text(text: str, limit: int = MAX_UTTERANCE_CHARS) -> str:
     return text
 
 
-def split_sentences(text: str) -> list[str]:
-    """Sentences of ``text``; initials and short abbreviations ("J.K.", "t.ex.") don't split."""
+def clean_segments(
+    segments: Sequence[tuple[str, str]], limit: int = MAX_UTTERANCE_CHARS
+) -> list[tuple[str, str]]:
+    """``[(text, lang), ...]`` cleaned, empty ones dropped, ``limit`` characters in all."""
+    cleaned: list[tuple[str, str]] = []
+    remaining = limit
+    for raw, lang in segments:
+        if remaining <= 0:
+            break
+        text = clean_text(raw, remaining)
+        remaining -= len(text) + 1
+        if text:
+            cleaned.append((text, lang))
+    return cleaned
+
+
+def split_sentences(text: str, abbreviations: Collection[str] = ()) -> list[str]:
+    """Sentences of ``text``, not broken at initials ("J. R. R.", "J.K."), at words with a
+    dot inside ("bl.a.", "t.ex.") or at ``abbreviations`` (lower-case, with their dot: the
+    staff lexicon's "s.", "uppl.").  A sentence ends at . ! ? or … followed by a capital or a
+    digit, also where a pasted text lost the space ("vildmarken.Isolerad")."""
+    text = " ".join(text.split())
+    if not text:
+        return []
+    known = {a.casefold() for a in abbreviations}
     sentences: list[str] = []
     start = 0
     for match in _SENTENCE_END.finditer(text):
-        end = match.end()
-        before = text[start : match.start()].rsplit(" ", 1)[-1]
-        strong = any(mark in match.group() for mark in "!?…")
-        rest = text[end:].lstrip()
-        if not rest:
-            break
-        # "J.R.R." / "bl.a." (a dot inside the word) and "Dr." / "J." (two letters or fewer)
-        # are abbreviations or initials, not the end of a sentence.
-        if not strong and ("." in before or len(before) <= 2):
-            continue
-        if not (rest[0].isupper() or rest[0].isdigit() or rest[0] in "\"'«»“”"):
-            continue
-        sentences.append(text[start:end].strip())
-        start = end
-    tail = text[start:].strip()
-    if tail:
-        sentences.append(tail)
-    return sentences
-
-
-def split_clauses(sentence: str) -> list[str]:
-    """Clauses of one sentence, punctuation kept with the clause it ends."""
-    clauses: list[str] = []
-    start = 0
-    for match in _CLAUSE_END.finditer(sentence):
-        piece = sentence[start : match.end()].strip()
-        if piece:
-            clauses.append(piece)
+        mark = match.group().strip()
+        if not any(m in mark for m in "!?…"):
+            # The word before the mark, looked for in a bounded window: a long run of
+            # abbreviations ("s. s. s. ...") must not rescan the text from ``start`` each time.
+            upto = match.start() + (1 if match.group() else 0)  # through the mark
+            last = text[max(start, upto - 40) : upto].rsplit(" ", 1)[-1]
+            core = last.rstrip(".").lstrip(_CLOSERS + "\"'“‘«([")
+            if len(core) == 1 and core.isalpha():
+                continue  # an initial: "Astrid A. Lindgren"
+            if "." in core or last.casefold() in known:
+                continue  # "J.R.R.", "bl.a.", "uppl."
+        sentences.append(text[start : match.end()].strip())
         start = match.end()
-    tail = sentence[start:].strip()
-    if tail:
-        clauses.append(tail)
-    return clauses
-
-
-def plan_chunks(
-    segments: Sequence[tuple[str, str]],
-    budgets: Sequence[int] = CHUNK_WORDS,
-    limit: int = MAX_UTTERANCE_CHARS,
-) -> list[Chunk]:
-    """Cut ``[(text, lang), ...]`` into chunks; joined, their words are the cleaned words.
-
-    A chunk never spans two segments (they may differ in language) nor two sentences.
-    """
-    chunks: list[Chunk] = []
-    remaining = limit
-    for raw, lang in segments:
-        text = clean_text(raw, remaining)
-        remaining -= len(text)
-        for sentence in split_sentences(text):
-            _chunk_sentence(sentence, lang, budgets, chunks)
-        if remaining <= 0:
-            break
-    return chunks
-
-
-def _chunk_sentence(sentence: str, lang: str, budgets: Sequence[int], chunks: list[Chunk]) -> None:
-    """Append the chunks of one sentence: whole clauses merged up to the budget, clauses
-    longer than the budget cut between words."""
-
-    def budget() -> int:
-        return budgets[min(len(chunks), len(budgets) - 1)]
-
-    def emit(run: list[str], boundary: Boundary) -> None:
-        first = not chunks or chunks[-1].boundary == "sentence"
-        chunks.append(Chunk(" ".join(run), lang, boundary, first))
-
-    words: list[str] = []
-    for clause in split_clauses(sentence):
-        clause_words = clause.split()
-        if words and len(words) + len(clause_words) > budget():
-            emit(words, "clause")
-            words = []
-        while len(words) + len(clause_words) > budget():
-            take = budget() - len(words)
-            emit(words + clause_words[:take], "word")
-            words, clause_words = [], clause_words[take:]
-        words += clause_words
-    if words:
-        emit(words, "sentence")
+    rest = text[start:].strip()
+    if rest:
+        sentences.append(rest)
+    return sentences

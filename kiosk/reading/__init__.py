@@ -79,6 +79,17 @@ _COPYRIGHT = re.compile(r"(?<![\w.])(?:([cp])(\d{4})|([©℗])\s?(\d{4}))(?!\w)"
 # "xiv, 262 p.", "[2], 237, [1] s.": unnumbered and roman-numbered preliminaries are not said.
 _PRELIM = re.compile(r"(?<![\w\[-])(?:[ivxlc]{1,8}|[IVXLC]{1,8}|\[\d{1,4}\]),\s(?=\d{1,5}[\s,])")
 _BRACKET_PAGES = re.compile(r",\s\[\d{1,4}\](?=\s(?:s|p|pp|sidor|sivua|pages|leaves)\b)")
+# MARC subfield codes left in text by a careless export: "$aHarry Potter", "‡broman".
+_SUBFIELD = re.compile(r"(?<!\S)[$‡|][a-z](?=\S)")
+# A whole sentence that only says where a summary came from.
+_SOURCE_PHRASES = frozenset(
+    {
+        "förlagets beskrivning", "förlagets text", "förlagets presentation", "text från förlaget",
+        "baksidestext", "bokens baksida", "book jacket", "publisher's description",
+        "publisher description", "provided by publisher", "from the publisher", "jacket",
+        "kustantajan kuvaus", "takakansiteksti", "teksti kirjan takakannessa",
+    }
+)  # fmt: skip
 _ET_AL = re.compile(r"(?<!\w)et al\.?(?!\w)")
 # "1939 - 1945" written with spaces: one token, so the range rule sees it whole.
 _SPACED_RANGE = re.compile(r"(?<!\d)(\d{4})\s[-–—]\s(\d{2,4})(?!\d)")
@@ -88,11 +99,12 @@ _SPACED_RANGE = re.compile(r"(?<!\d)(\d{4})\s[-–—]\s(\d{2,4})(?!\d)")
 _LEAD = "([{\"'«“‘„"
 _TRAIL = ",;:)]}\"'»”’!?"
 _NUMBER = re.compile(r"\d{1,9}")
-_RANGE = re.compile(r"(\d{1,4})[-–—](\d{1,4})")
+_RANGE = re.compile(r"(\d{1,4})[-–—](\d{1,4})|(\d{4})/(\d{2}|\d{4})")
 _OPEN_RANGE = re.compile(r"(\d{4})[-–—]")
 _ORDINAL_DOT = re.compile(r"(\d{1,3})\.")
 _ORDINAL_SUFFIX = re.compile(r"(\d{1,3})([:a-zA-Z]{1,2})")
-_INITIALS = re.compile(r"((?:[A-ZÅÄÖÜÆØÉ]\.){1,4})([A-ZÅÄÖÜÆØ][\w'-]{0,40})?")
+_INITIALS = re.compile(r"((?:[A-ZÅÄÖÜÆØÉ]\.-?){1,4})([A-ZÅÄÖÜÆØ][\w'-]{0,40})?")
+_NUMBER_SIGN = re.compile(r"#(\d{1,4})")  # "(Harry Potter, #1)": the number in a series
 _DECADE = re.compile(r"(\d{4})'?s")
 # Left behind when a tag or "[s.n.]" goes: "Stockholm : , 1985" -> "Stockholm, 1985".
 _SPACE_BEFORE_PUNCT = re.compile(r"\s(?=[,;:])")
@@ -119,6 +131,8 @@ def normalise(text: str, lang: str, protected: Collection[str] = ()) -> str:
     text = " ".join(text.split())
     if not text:
         return text
+    if text.casefold().strip(" .:;,()[]-") in _SOURCE_PHRASES:
+        return ""
     text = _tags(text, rules)
     text = _isbd(text, rules)
     text = _tokens(text, rules, protected)
@@ -148,7 +162,7 @@ def _tags(text: str, rules: Rules | None) -> str:
     if dash >= 0 and _is_source(text[dash + 2 :]):
         text = text[:dash].rstrip(" -")
     match = _TAIL_PAREN.search(text)
-    if match and _is_source(match.group(1)):
+    if match and (_is_source(match.group(1)) or _is_tag(match.group(1))):
         text = text[: match.start()]
     match = _LEAD_SOURCE.match(text)
     if (
@@ -164,12 +178,18 @@ def _tags(text: str, rules: Rules | None) -> str:
     return text
 
 
+def _is_tag(inner: str) -> bool:
+    key = inner.casefold().strip(" .:;,")
+    return key in _TAG_EXACT or any(stem in key for stem in _TAG_STEMS)
+
+
 def _is_source(tail: str) -> bool:
     words = tail.strip(" .").casefold()
     return 0 < len(words.split()) <= 8 and any(w in words for w in _SOURCE_WORDS)
 
 
 def _isbd(text: str, rules: Rules | None) -> str:
+    text = _SUBFIELD.sub("", text)
     text = _CIP.sub("", text)
     text = _ISBD_AREA.sub(". ", text)
     text = _ISBD_SEP.sub(", ", text)
@@ -285,7 +305,7 @@ def _initials(core: str, nxt: str) -> str | None:
     match = _INITIALS.fullmatch(core)
     if match is None:
         return None
-    letters = match.group(1).replace(".", " ").strip()
+    letters = " ".join(match.group(1).replace(".", " ").replace("-", " ").split())
     if match.group(2):
         return f"{letters} {match.group(2)}"
     nxt = nxt.lstrip(_LEAD)
@@ -349,7 +369,7 @@ def _number(core: str, prev: str, rules: Rules) -> str | None:
     """Ranges, open ranges, part numbers and (English) years."""
     match = _RANGE.fullmatch(core)
     if match:
-        first, second = match.group(1), match.group(2)
+        first, second = match.group(1) or match.group(3), match.group(2) or match.group(4)
         if len(first) == 4 and len(second) == 2:  # "1939-45"
             second = str(int(first[:2] + second) + (100 if second < first[2:] else 0))
         if len(first) == len(second) == 4 and int(second) < int(first):
@@ -365,6 +385,11 @@ def _number(core: str, prev: str, rules: Rules) -> str | None:
             said = _year(core, rules)
             return said if said != core else None
         return None
+    match = _NUMBER_SIGN.fullmatch(core)
+    if match:
+        return (
+            f"{rules.number_word} {_words(int(match.group(1)), rules.cardinal) or match.group(1)}"
+        )
     match = _DECADE.fullmatch(core)
     if match and rules.decade is not None:
         return rules.decade(int(match.group(1)))

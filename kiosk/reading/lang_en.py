@@ -59,6 +59,16 @@ ABBREVIATIONS: dict[str, Abbr | str] = {
     "tables": "tables",
     "plates": "plates",
     "bibliog.": "bibliography",
+    "ser.": "series",
+    "suppl.": "supplement",
+    "misc.": "miscellaneous",
+    "ff.": "and following",
+    "ibid.": "in the same place",
+    "n.d.": "no date",
+    "Bros.": "Brothers",
+    "Publ.": "Publishing",
+    "Pub.": "Publishing",
+    "Ph.D.": "P H D",
     "bibl.": "bibliography",
     "incl.": "including",
     "cm": Abbr("centimetres", needs_number=True),
@@ -169,7 +179,7 @@ RULES = Rules(
     part_words=frozenset(
         words(
             "part pt volume vol v book bk chapter ch no number issue episode act season series "
-            "tome section sect"
+            "tome section sect war"
         )
     ),
     by_words=frozenset({"by"}),
@@ -182,6 +192,7 @@ RULES = Rules(
     ordinal_suffixes=("st", "nd", "rd", "th", "d"),
     phonogram_word="phonogram",
     and_others="and others",
+    number_word="number",
     year=en_year,
     decade=en_decade,
     decade_suffix="s",

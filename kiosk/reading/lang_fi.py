@@ -88,5 +88,6 @@ RULES = Rules(
     copyright_word="copyright",
     phonogram_word="äänite",
     and_others="ja muita",
+    number_word="numero",
     drop_words=frozenset({"s.n.", "s.l.", "s.a.", "sic", "?"}),
 )

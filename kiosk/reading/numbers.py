@@ -117,7 +117,7 @@ def en_ordinal(n: int) -> str:
 def en_year(n: int) -> str | None:
     """How a year is said: 1939 "nineteen thirty-nine", 1900 "nineteen hundred", 2024
     "twenty twenty-four"; ``None`` where eSpeak's own reading is already right (2000-2009)."""
-    if not (1100 <= n <= 1999 or 2010 <= n <= 2099):
+    if not (1001 <= n <= 1999 or 2010 <= n <= 2099) or n % 1000 == 0:
         return None
     century, rest = divmod(n, 100)
     if rest == 0:

@@ -16,6 +16,7 @@ from collections.abc import Mapping
 from functools import cache
 from importlib import resources
 
+from hardware.speech import text as speech_text
 from hardware.speech.text import MAX_UTTERANCE_CHARS
 from hardware.speech.voices import installed_languages
 from kiosk import phrase_files, phrasing
@@ -132,14 +133,6 @@ def _protected(lang: str, phrases_dir: str | None) -> frozenset[str]:
 
 # --------------------------------------------------------------------------- sentences
 
-_SENTENCE_END = re.compile(
-    # Only the first mark of a run may start a match, and the runs are possessive: a megabyte
-    # of "....." is one linear scan, not a quadratic one.
-    r"(?<![.!?…])[.!?…]++[\"'”’»)\]]*+\s+(?=[\"'“”‘«(\[]?[A-ZÅÄÖÆØÜ0-9])"
-    # Catalogue summaries pasted from publishers often lose the space: "vildmarken.Isolerad".
-    r"|(?<=[a-zåäöæøü]{2}[.!?])(?=[A-ZÅÄÖÆØÜ][a-zåäöæøü])"
-)
-
 # A handful of function words is enough to tell Swedish from English prose reliably.
 _MARKERS: Mapping[str, frozenset[str]] = {
     "sv": frozenset(words("och att det som en är för med på av till om den har inte han hon jag")),
@@ -151,29 +144,9 @@ _MARKERS: Mapping[str, frozenset[str]] = {
 
 
 def split_sentences(text: str, lang: str, phrases_dir: str | None = None) -> list[str]:
-    """Split prose into sentences, not at initials ("J. R. R.") or known abbreviations."""
-    text = " ".join(text.split())
-    if not text:
-        return []
-    abbreviations = _abbreviations(lang, phrases_dir)
-    sentences: list[str] = []
-    start = 0
-    for match in _SENTENCE_END.finditer(text):
-        # The word before the mark, looked for in a bounded window: a long run of
-        # abbreviations ("s. s. s. ...") must not rescan the text from ``start`` each time.
-        end = match.start() + 1
-        window = text[max(start, end - 40) : end]
-        last_word = window.rsplit(" ", 1)[-1]
-        if len(last_word) == 2 and last_word[0].isalpha() and last_word[1] == ".":
-            continue  # an initial: "Astrid A. Lindgren"
-        if last_word.casefold() in abbreviations:
-            continue
-        sentences.append(text[start : match.end()].strip())
-        start = match.end()
-    rest = text[start:].strip()
-    if rest:
-        sentences.append(rest)
-    return sentences
+    """Prose as sentences, by the project's one splitter (``hardware.speech.text``) with this
+    language's abbreviations from the lexicon."""
+    return speech_text.split_sentences(text, _abbreviations(lang, phrases_dir))
 
 
 def guess_language(text: str, default: str) -> str:

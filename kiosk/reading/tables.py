@@ -68,6 +68,8 @@ class Rules:
     copyright_word: str = "copyright"
     phonogram_word: str = "fonogram"
     and_others: str = "med flera"
+    number_word: str = "nummer"
+    """How "#1" is read: "nummer ett", "number one"."""
     year: Callable[[int], str | None] | None = None
     decade: Callable[[int], str | None] | None = None
     decade_suffix: str = ""

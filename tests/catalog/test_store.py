@@ -191,3 +191,72 @@ def test_transaction_rolls_back_on_error(tmp_path: Path) -> None:
             catalog.clear()
             raise RuntimeError("boom")
         assert catalog.stats()["records"] == 2
+
+
+def _v2_catalogue(path: Path) -> None:
+    """A catalogue as version 2 wrote it: its own-content full-text index, no search columns."""
+    conn = sqlite3.connect(path)
+    conn.execute(f"PRAGMA application_id={store.APPLICATION_ID}")
+    conn.executescript(store.MIGRATIONS[0])
+    conn.execute(
+        "INSERT INTO records (id, kind, data) VALUES ('x', 'book',"
+        ' \'{"id":"x","title":"Anteckningar","authors":["Östergren, Klas"],"genres":["Deckare"]}\')'
+    )
+    conn.executescript(store.MIGRATIONS[1])
+    conn.execute("PRAGMA user_version=2")
+    conn.commit()
+    conn.close()
+
+
+def _schema(path: Path) -> set[tuple[str, str]]:
+    conn = sqlite3.connect(path)
+    try:
+        objects = {
+            (kind, name)
+            for kind, name in conn.execute("SELECT type, name FROM sqlite_master")
+            if not name.startswith("sqlite_autoindex")
+        }
+        columns = {
+            ("column", f"records.{r[1]}") for r in conn.execute("PRAGMA table_info(records)")
+        }
+        return objects | columns
+    finally:
+        conn.close()
+
+
+def test_version_2_migrates_to_search_columns_kept_in_step_by_triggers(tmp_path: Path) -> None:
+    old = tmp_path / "old.db"
+    _v2_catalogue(old)
+    with Catalog.open(old) as catalog:
+        assert catalog.migrated_from == 2 and catalog.schema_version() == SCHEMA_VERSION
+    with Catalog.open(old, readonly=True) as catalog:
+        assert [r.id for r in catalog.search("ostergren anteck")] == ["x"]
+        assert [r.id for r in catalog.search("deckare")] == ["x"]
+    # a new file gets the same tables, columns, index and triggers as a migrated one
+    fresh = tmp_path / "fresh.db"
+    Catalog.open(fresh).close()
+    assert _schema(fresh) - {("index", "records_by_id")} == _schema(old)
+    assert {("trigger", "records_ai"), ("trigger", "records_ad"), ("trigger", "records_au")} <= (
+        _schema(fresh)
+    )
+    # updates, deletes and --replace reach the index through the triggers alone
+    with Catalog.open(old) as catalog, catalog.transaction():
+        catalog.put_record(Record(id="x", title="Nytt namn"), ["111"])
+        catalog.put_record(Record(id="y", title="Andra boken", authors=("Ek, Ann",)), ["222"])
+    with Catalog.open(old, readonly=True) as catalog:
+        assert catalog.search("anteckningar") == [] and catalog.search("ostergren") == []
+        assert [r.id for r in catalog.search("nytt")] == ["x"]
+        assert [r.id for r in catalog.search("ek andra")] == ["y"]
+    with Catalog.open(old) as catalog, catalog.transaction():
+        assert catalog.delete_record("x")
+    with Catalog.open(old) as catalog:
+        with catalog.transaction():
+            assert catalog.clear() == 1
+            catalog.put_record(Record(id="z", title="Ensam"), ["333"])
+        assert catalog.check(full=True) == []
+    with Catalog.open(old, readonly=True) as catalog:
+        assert catalog.search("nytt") == [] and catalog.search("andra") == []
+        assert [r.id for r in catalog.search("ensam")] == ["z"]
+        conn = sqlite3.connect(old)
+        assert conn.execute("INSERT INTO records_fts(records_fts) VALUES('integrity-check')")
+        conn.close()

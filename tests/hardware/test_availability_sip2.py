@@ -228,3 +228,11 @@ def test_works_against_pysip2s_own_server() -> None:
         thread.join(5)
     assert answer.copies[0].status is Circulation.AVAILABLE
     assert answer.copies[0].location == "Barn"
+
+
+def test_a_barcode_the_server_does_not_know_is_not_a_copy_off_the_shelf() -> None:
+    with Sip2Server(ITEMS) as server:  # "ZZ9" is not among its items: status 01, no title
+        driver = Sip2Availability(**server.options())
+        answer = driver.lookup(["ZZ9", "B1"], _deadline())
+        driver.close()
+    assert [c.barcode for c in answer.copies] == ["B1"] and answer.total == 2

@@ -1,74 +1,52 @@
-"""Text cleaning and chunk planning: the words reach the engine intact, in order, safely."""
+"""Text cleaning, the one sentence splitter, and the SSML the engine receives."""
 
 from __future__ import annotations
+
+import xml.etree.ElementTree as ET
 
 from hypothesis import given
 from hypothesis import strategies as st
 
+from hardware.speech.backend import ssml
 from hardware.speech.text import (
-    CHUNK_WORDS,
-    FIRST_CHUNK_WORDS,
     MAX_UTTERANCE_CHARS,
+    clean_segments,
     clean_text,
     normalise_lang,
-    plan_chunks,
     split_sentences,
 )
 
-LONG_UNPUNCTUATED = " ".join(f"ord{i}" for i in range(200))
 
-
-def words_of(chunks) -> list[str]:
-    return [word for chunk in chunks for word in chunk.text.split()]
-
-
-def test_short_title_is_one_chunk_for_natural_prosody() -> None:
-    chunks = plan_chunks([("Pippi Långstrump, av Astrid Lindgren.", "sv")])
-    assert [c.text for c in chunks] == ["Pippi Långstrump, av Astrid Lindgren."]
-    assert chunks[0].boundary == "sentence"
-    assert chunks[0].sentence_start
-
-
-def test_long_unpunctuated_text_starts_with_a_short_chunk_and_keeps_every_word() -> None:
-    chunks = plan_chunks([(LONG_UNPUNCTUATED, "sv")])
-    assert len(chunks[0].text.split()) <= FIRST_CHUNK_WORDS
-    assert words_of(chunks) == LONG_UNPUNCTUATED.split()
-    assert all(len(c.text.split()) <= max(CHUNK_WORDS) for c in chunks)
-    # Later chunks are larger than the first: fewer seams once the voice has started.
-    assert len(chunks[1].text.split()) > len(chunks[0].text.split())
-    assert chunks[0].boundary == "word" and chunks[-1].boundary == "sentence"
-
-
-def test_clauses_and_sentences_are_cut_at_their_punctuation() -> None:
-    text = (
-        "Harry Potter och de vises sten, av J.K. Rowling. Talbok. "
-        "Uppläsare: Björn Kjellman. Finns på hyllan Hc, bredvid storstil!"
-    )
-    chunks = plan_chunks([(text, "sv")])
-    assert [c.text for c in chunks] == [
-        "Harry Potter och de vises sten,",
-        "av J.K. Rowling.",
-        "Talbok.",
-        "Uppläsare: Björn Kjellman.",
-        "Finns på hyllan Hc, bredvid storstil!",
-    ]
-    assert [c.sentence_start for c in chunks] == [True, False, True, True, True]
-    assert chunks[0].boundary == "clause"
-
-
-def test_initials_and_abbreviations_do_not_end_a_sentence() -> None:
-    assert split_sentences("Av J. K. Rowling och bl.a. Dr. Watson. Slut.") == [
+def test_initials_and_dotted_abbreviations_do_not_end_a_sentence() -> None:
+    assert split_sentences("Av J. K. Rowling och bl.a. Dr. Watson. Slut.", {"dr."}) == [
         "Av J. K. Rowling och bl.a. Dr. Watson.",
+        "Slut.",
+    ]
+    assert split_sentences("Skriven av J.R.R. Tolkien. Slut!") == [
+        "Skriven av J.R.R. Tolkien.",
+        "Slut!",
+    ]
+
+
+def test_a_pasted_summary_that_lost_its_space_still_splits() -> None:
+    assert split_sentences("Det hände i vildmarken.Isolerad och ensam.") == [
+        "Det hände i vildmarken.",
+        "Isolerad och ensam.",
+    ]
+
+
+def test_a_number_followed_by_lower_case_is_not_a_sentence_end() -> None:
+    assert split_sentences("3. uppl. Stockholm 2001. Slut.", {"uppl."}) == [
+        "3. uppl. Stockholm 2001.",
         "Slut.",
     ]
 
 
-def test_segments_keep_their_language_and_never_share_a_chunk() -> None:
-    chunks = plan_chunks([("The Hobbit,", "en"), ("av J.R.R. Tolkien.", "sv")])
-    assert [(c.text, c.lang) for c in chunks] == [
-        ("The Hobbit,", "en"),
-        ("av J.R.R. Tolkien.", "sv"),
-    ]
+def test_the_kiosk_uses_the_same_splitter() -> None:
+    from kiosk import levels
+
+    text = "Boken skrevs av J. R. R. Tolkien, t.ex. på kvällarna. Den handlar om ringen! Slut."
+    assert levels.split_sentences(text, "sv") == split_sentences(text, {"t.ex."})
 
 
 def test_control_characters_and_markup_cannot_reach_the_engine() -> None:
@@ -79,28 +57,47 @@ def test_control_characters_and_markup_cannot_reach_the_engine() -> None:
     assert cleaned.startswith("Hej 50S [31m speak prosody")
 
 
+def test_the_ssml_document_escapes_everything_a_record_may_contain() -> None:
+    hostile = 'Tom & Jerry "quoted" &lt;audio src=x/&gt; <break time="9s"/>'
+    document = ssml([(clean_text(hostile), "gmq/sv"), ("by", 'x" onload="y')])
+    root = ET.fromstring(document)  # well-formed, whatever the text
+    voices = root.findall("voice")
+    assert [v.get("name") for v in voices] == ["gmq/sv", 'x" onload="y']
+    assert voices[0].text == clean_text(hostile)
+    assert not list(voices[0])  # no element came from the text
+
+
+def test_one_voice_run_stays_one_element() -> None:
+    root = ET.fromstring(ssml([("Hemma", "gmq/fi"), ("i rymden,", "gmq/fi"), ("av", "gmq/sv")]))
+    assert [(v.get("name"), v.text) for v in root.findall("voice")] == [
+        ("gmq/fi", "Hemma i rymden,"),
+        ("gmq/sv", "av"),
+    ]
+
+
 def test_text_is_nfc_and_capped_at_a_word_boundary() -> None:
     assert clean_text("O\u0308stergren") == "Östergren"
     long_text = "ord " * 5000
     cleaned = clean_text(long_text)
     assert len(cleaned) <= MAX_UTTERANCE_CHARS
     assert cleaned.split() == ["ord"] * len(cleaned.split())
-    total = sum(len(c.text) for c in plan_chunks([(long_text, "sv"), (long_text, "en")]))
+    total = sum(len(t) for t, _ in clean_segments([(long_text, "sv"), (long_text, "en")]))
     assert total <= MAX_UTTERANCE_CHARS
 
 
 def test_catalogue_language_codes_map_to_voice_tags() -> None:
     assert normalise_lang("swe") == "sv"
     assert normalise_lang("eng") == "en"
+    assert normalise_lang("fin") == "fi"
     assert normalise_lang("sv-SE") == "sv"
     assert normalise_lang("EN_gb") == "en"
 
 
 @given(st.lists(st.tuples(st.text(max_size=300), st.sampled_from(["sv", "en"])), max_size=4))
-def test_chunks_are_exactly_the_cleaned_words_in_order(segments) -> None:
-    chunks = plan_chunks(segments, limit=10_000)
-    expected = [word for text, _ in segments for word in clean_text(text, 10_000).split()]
-    assert words_of(chunks) == expected
-    assert all(chunk.text.strip() for chunk in chunks)
-    if chunks:
-        assert len(chunks[0].text.split()) <= FIRST_CHUNK_WORDS
+def test_segments_keep_every_cleaned_word_in_order_with_its_language(segments) -> None:
+    cleaned = clean_segments(segments, limit=10_000)
+    expected = [
+        (word, lang) for text, lang in segments for word in clean_text(text, 10_000).split()
+    ]
+    assert [(w, lang) for text, lang in cleaned for w in text.split()] == expected
+    assert all(text.strip() for text, _ in cleaned)

@@ -18,7 +18,7 @@ from hardware.availability.sip2 import Sip2Availability
 from kiosk.availability import AvailabilityAnswer, AvailabilityService
 from tests.kiosk.visit_support import WAIT, Visit
 from tests.sip2_server import Item, Sip2Server
-from tests.support import talkcat
+from tests.support import ManualClock, talkcat
 
 PIPPI = "9789129688313"
 EMIL = "9789129657180"
@@ -59,9 +59,12 @@ def server() -> Iterator[Sip2Server]:
         yield running
 
 
-def _visit(db: Path, tmp: Path, server: Sip2Server, timeout: float = 2.0, **options: object):  # type: ignore[no-untyped-def]
+def _visit(  # type: ignore[no-untyped-def]
+    db: Path, tmp: Path, server: Sip2Server, timeout: float = 2.0, clock=None, **options: object
+):
     service = AvailabilityService(
-        Sip2Availability(**server.options(location="HUV")), timeout=timeout, cache_seconds=60
+        Sip2Availability(**server.options(location="HUV")), timeout=timeout, cache_seconds=60,
+        **({"clock": clock} if clock is not None else {}),
     )
     return Visit(db, tmp, availability=service, **options), service
 
@@ -153,7 +156,8 @@ def test_a_failing_server_never_costs_the_title(
     db: Path, tmp_path: Path, fault: str
 ) -> None:
     with Sip2Server(ITEMS, fault=fault) as server:
-        v, service = _visit(db, tmp_path, server, timeout=0.5)
+        # The service's own clock stands still: its back-off lasts until the test moves it.
+        v, service = _visit(db, tmp_path, server, timeout=0.5, clock=ManualClock())
         try:
             v.scan(PIPPI)
             assert v.wait_speak(1).text == PIPPI_SV  # at once, whatever the server does
@@ -277,3 +281,30 @@ def test_the_availability_section_is_validated_like_every_driver_section(tmp_pat
     result = talkcat("config", "check", str(path))
     assert result.returncode == 0, result.stderr
     assert "hunter2-secret" not in result.stdout + result.stderr
+
+
+def test_doctor_checks_the_configured_sip2_server_and_never_shows_the_password(
+    tmp_path: Path,
+) -> None:
+    with Sip2Server(ITEMS) as server:
+        options = server.options()
+        config = tmp_path / "kiosk.toml"
+        config.write_text(
+            '[availability]\ndriver = "sip2"\n'
+            + "".join(f"{k} = {json.dumps(v)}\n" for k, v in options.items()),
+            "utf-8",
+        )
+        result = talkcat("doctor", "--config", str(config))
+        logins = server.state.logins
+    out = result.stdout + result.stderr
+    line = next(x for x in out.splitlines() if "availability driver 'sip2'" in x)
+    assert line.startswith("OK") and "Loopback Library" in line and "logged in as kiosk" in line
+    assert logins == 1
+    assert options["password"] not in out
+    # The server gone: one FAIL line that says so, still without the password.
+    result = talkcat("doctor", "--config", str(config))
+    out = result.stdout + result.stderr
+    line = next(x for x in out.splitlines() if "availability driver 'sip2'" in x)
+    assert line.startswith("FAIL") and "cannot be reached" in line
+    assert result.returncode == 1 and options["password"] not in out
+    assert "Traceback" not in out

@@ -26,6 +26,8 @@ from kiosk.reading.numbers import en_ordinal, fi_ordinal, roman_value, sv_ordina
         ("en", "George R. R. Martin", "George R R Martin"),
         ("sv", "av Gary A. Yukl", "av Gary A Yukl"),
         ("en", "E.L.James", "E L James"),
+        ("fr", "J.-P. Sartre", "J P Sartre"),
+        ("sv", "P.O. Enquist", "P O Enquist"),
         # Ordinals of editions and parts.
         ("sv", "3. uppl.", "tredje upplagan."),
         ("sv", "3:e uppl.", "tredje upplagan."),
@@ -80,6 +82,16 @@ from kiosk.reading.numbers import en_ordinal, fi_ordinal, roman_value, sv_ordina
         ("en", "Elizabeth II", "Elizabeth the second"),
         ("en", "World War II", "World War two"),
         ("en", "Vol. IV", "volume four"),
+        ("en", "World War I", "World War one"),
+        ("sv", "Karl XIV Johan", "Karl den fjortonde Johan"),
+        ("sv", "Johannes Paulus II", "Johannes Paulus den andre"),
+        ("en", "Final Fantasy VII", "Final Fantasy seven"),
+        (
+            "en",
+            "The Hunger Games (The Hunger Games, #1)",
+            "The Hunger Games (The Hunger Games, number one)",
+        ),
+        ("sv", "Harry Potter (Harry Potter, #3)", "Harry Potter (Harry Potter, nummer tre)"),
         ("fi", "Kaarle XII", "Kaarle kahdestoista"),
         ("en", "I think I can", "I think I can"),  # the pronoun stays a pronoun
         ("sv", "VI SOM ÄLSKAR", "VI SOM ÄLSKAR"),  # shouted text is not a numeral
@@ -94,6 +106,10 @@ from kiosk.reading.numbers import en_ordinal, fi_ordinal, roman_value, sv_ordina
         ("sv", "En roman om kärlek. (Förlagets beskrivning)", "En roman om kärlek."),
         ("sv", "[Stockholm] : [s.n.], [1985?]", "Stockholm, 1985"),
         ("en", "Jones [et al.]", "Jones and others"),
+        ("sv", "Boken (E-bok)", "Boken"),
+        ("sv", "Förlagets beskrivning.", ""),
+        ("sv", "Förlag: Bonnier.", "Förlag: Bonnier."),  # a fact, not a credit
+        ("sv", "$aHarry Potter", "Harry Potter"),
         # ISBD leftovers.
         ("sv", "Huset : roman / Anna Berg", "Huset: roman, Anna Berg"),
         ("sv", "Titel = Parallel title", "Titel, Parallel title"),
@@ -109,6 +125,10 @@ from kiosk.reading.numbers import en_ordinal, fi_ordinal, roman_value, sv_ordina
         ("en", "in 1984.", "in nineteen eighty-four."),
         ("en", "the 1990s", "the nineteen nineties"),
         ("sv", "Årsbok 1985-", "Årsbok från 1985"),
+        ("sv", "1939/40", "1939 till 1940"),
+        ("en", "AD 1066", "AD ten sixty-six"),
+        ("sv", "ss. 12-15", "sidorna 12 till 15"),
+        ("sv", "Lucidor d.ä.", "Lucidor den äldre."),
     ],
 )
 def test_normalisation_table(lang: str, written: str, said: str) -> None:

@@ -1,0 +1,162 @@
+"""``talkcat export`` and the import report: files staff open in a spreadsheet.
+
+* **The column set ``talkcat import`` reads**, so staff can check, edit and re-import their
+  data: people joined with ``"; "`` (a comma belongs to a name), so CSV export -> import is
+  lossless field by field.
+* **No formula injection** (OWASP "CSV injection"): a cell beginning with ``=`` ``+`` ``-``
+  ``@``, tab or CR is written with a leading ``'``, so a spreadsheet shows it as text instead
+  of running it.  ``talkcat import`` takes the ``'`` off again (:func:`unescape_cell`), and the
+  rule is built so that the round trip is exact even for a value that itself begins with
+  ``'=``.
+* **All or nothing**: the file is written beside its final name and renamed over it only when
+  complete, so a damaged catalogue or a full disk leaves no partial file (and an earlier export
+  of the same name as it was).  Output paths are checked *before* the work
+  (:func:`check_output`), so a typo in a folder name costs nothing.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import csv
+import json
+import os
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+from typing import IO, Any
+
+from catalog.records import Label, Record, record_to_dict
+from catalog.spreadsheet import escape_cell
+from catalog.store import Catalog
+from talkcat.errors import InvalidInput, Unavailable
+
+EXPORT_COLUMNS = (
+    "type", "id", "title", "subtitle", "part", "authors", "narrators", "language", "year",
+    "publisher", "edition", "extent", "pages", "playing_time_minutes", "series",
+    "series_number", "summary", "subjects", "genres", "kind", "isbn", "barcode", "rfid",
+    "identifiers", "location", "available", "sample_path", "text",
+)  # fmt: skip
+
+
+class SafeWriter:
+    """``csv.writer`` whose every cell goes through :func:`escape_cell`."""
+
+    def __init__(self, out: IO[str]) -> None:
+        self._writer = csv.writer(out)
+
+    def writerow(self, row: list[Any] | tuple[Any, ...]) -> None:
+        self._writer.writerow([escape_cell(c) for c in row])
+
+
+# --------------------------------------------------------------------------- paths
+
+
+def check_output(path: Path, what: str) -> None:
+    """Raise ``InvalidInput`` (exit 2) when ``path`` cannot be written - before any work.
+
+    The folder must exist and take a new file (tried for real: permission bits say little to
+    root or on a read-only mount); an existing device or pipe is written as it is.
+    """
+    if path.is_dir():
+        raise InvalidInput(f"{what} {path}: is a folder; give a file name")
+    if path.exists() and not path.is_file():
+        return  # /dev/stdout, a pipe: written directly
+    folder = path.parent
+    if not folder.is_dir():
+        raise InvalidInput(f"{what} {path}: the folder {folder} does not exist")
+    try:
+        with tempfile.NamedTemporaryFile(dir=folder, prefix=f".{path.name}.", suffix=".check"):
+            pass
+    except OSError as exc:
+        raise InvalidInput(
+            f"{what} {path}: cannot write in the folder {folder}: {exc.strerror}"
+        ) from exc
+
+
+@contextlib.contextmanager
+def atomic_output(path: Path) -> Iterator[IO[str]]:
+    """A text stream that becomes ``path`` only when the block ends without error.
+
+    Written to a temporary file in the same folder, flushed to disk, then renamed over
+    ``path`` (atomic on POSIX).  On any error the temporary file is removed and the error is
+    raised as ``Unavailable`` (exit 3) saying nothing was written.
+    """
+    if path.exists() and not path.is_file():
+        try:
+            with open(path, "w", encoding="utf-8", newline="") as handle:
+                yield handle
+        except OSError as exc:
+            raise Unavailable(f"cannot write {path}: {exc.strerror}") from exc
+        return
+    fd, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
+    try:
+        mask = os.umask(0)
+        os.umask(mask)
+        os.fchmod(fd, 0o666 & ~mask)
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
+            yield handle
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(temp, path)
+    except BaseException as exc:
+        with contextlib.suppress(OSError):
+            os.unlink(temp)
+        if isinstance(exc, OSError):
+            raise Unavailable(
+                f"cannot write {path}: {exc.strerror or exc}; nothing was written"
+                + (" (the file there before is as it was)" if path.exists() else "")
+            ) from exc
+        raise
+
+
+# --------------------------------------------------------------------------- export
+
+
+def _csv_row(record: Record, extra: list[str]) -> list[Any]:
+    join = "; ".join
+    return [
+        "record", record.id, record.title, record.subtitle or "", record.part or "",
+        join(record.authors), join(record.narrators), record.language or "",
+        record.year or "", record.publisher or "", record.edition or "", record.extent or "",
+        record.pages or "", record.playing_time_minutes or "", record.series or "",
+        record.series_number or "", record.summary or "", join(record.subjects),
+        join(record.genres), record.kind, join(record.isbns), join(record.barcodes),
+        join(record.rfids), join(extra), join(record.locations),
+        "yes" if record.available else "no", record.sample_path or "", "",
+    ]  # fmt: skip
+
+
+def _label_row(label: Label, keys: list[str]) -> list[Any]:
+    row: dict[str, Any] = {c: "" for c in EXPORT_COLUMNS}
+    row.update(type="label", id=label.id, text=label.text, language=label.lang or "")
+    row["identifiers"] = "; ".join(keys)
+    return [row[c] for c in EXPORT_COLUMNS]
+
+
+def export(catalog: Catalog, fmt: str, out: IO[str]) -> int:
+    """Write every record and label of ``catalog`` to ``out`` as ``csv`` or ``jsonl``;
+    return how many rows.  A damaged catalogue raises ``CatalogError`` part-way: write to
+    :func:`atomic_output` so that leaves no partial file."""
+    count = 0
+    writer = SafeWriter(out) if fmt == "csv" else None
+    if writer is not None:
+        writer.writerow(EXPORT_COLUMNS)
+    for record, extra in catalog.records_with_keys():
+        count += 1
+        if writer is not None:
+            writer.writerow(_csv_row(record, extra))
+        else:
+            data = {"type": "record", **record_to_dict(record)}
+            if extra:
+                data["identifiers"] = extra
+            out.write(json.dumps(data, ensure_ascii=False) + "\n")
+    for label, keys in catalog.labels():
+        count += 1
+        if writer is not None:
+            writer.writerow(_label_row(label, keys))
+        else:
+            data = {"type": "label", "id": label.id, "text": label.text, "identifiers": keys}
+            if label.lang:
+                data["language"] = label.lang
+            out.write(json.dumps(data, ensure_ascii=False) + "\n")
+    return count

@@ -1,0 +1,178 @@
+"""Writing the catalogue: records, labels and keys, inside the caller's transaction.
+
+The write half of :class:`catalog.store.Catalog` (a mixin, so the catalogue stays one object
+with one connection and one lock).  Every method runs inside ``Catalog.transaction()``; the
+full-text index follows the records table by itself (its triggers, :mod:`catalog.schema`), so
+no write here touches it except :meth:`Writes.clear`.
+
+Records are written with plain ``sqlite3`` statements, not sqlite-utils' ``upsert``: an import
+must know, per record, whether it was new (the added/updated counts) and its rowid (the
+duplicate warning), and must stay at or above pymarc's parse-only rate - the figures are in
+the README's benchmark table and in ``docs/catalogue.md``.  Labels and meta rows, a handful
+per import, go through sqlite-utils' ``upsert``.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+from catalog.duplicates import WrittenOnce
+from catalog.errors import CatalogError, translates_sqlite_errors
+from catalog.records import Label, Record, record_to_dict
+from catalog.schema import database
+
+Prepared = tuple[str, str, str | None, str, tuple[str, str, str, str]]
+"""id, kind, language, JSON, and the four search columns: one record ready to write."""
+
+
+def _fts_values(record: Record) -> tuple[str, str, str, str]:
+    """The four search columns (:data:`catalog.schema.SEARCH_COLUMNS`) of a record."""
+    title = " ".join(t for t in (record.title, record.subtitle, record.part) if t)
+    people = " ; ".join(record.authors + record.narrators)
+    series = record.series or ""
+    subjects = " ; ".join(record.subjects + record.genres)
+    return title, people, series, subjects
+
+
+_JSON = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
+"""One encoder for every record: ``json.dumps`` with options builds a new one per call."""
+
+
+def prepare_record(record: Record) -> Prepared:
+    """What :meth:`Catalog.put_prepared` writes: id, kind, language, JSON, full-text values."""
+    data = _JSON.encode(record_to_dict(record))
+    return record.id, record.kind, record.language, data, _fts_values(record)
+
+
+@translates_sqlite_errors
+class Writes:
+    """The write methods of :class:`catalog.store.Catalog`."""
+
+    _conn: sqlite3.Connection
+    last_rowid: int
+
+    def clear(self) -> int:
+        """Delete every record, label and key (inside the caller's transaction).
+
+        The full-text index is emptied in one step rather than row by row through its delete
+        trigger (a million trigger calls for ``--replace`` of a large catalogue): the trigger
+        is dropped and made again, inside the same transaction.
+        """
+        c = self._conn
+        count = c.execute("SELECT count(*) FROM records").fetchone()[0]
+        trigger = c.execute(
+            "SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = 'records_ad'"
+        ).fetchone()
+        if trigger is not None:
+            c.execute("DROP TRIGGER records_ad")
+        c.execute("DELETE FROM identifiers")
+        c.execute("DELETE FROM records")
+        c.execute("DELETE FROM labels")
+        c.execute("INSERT INTO records_fts (records_fts) VALUES ('delete-all')")
+        if trigger is not None:
+            c.execute(trigger[0])
+        return int(count)
+
+    def put_record(
+        self,
+        record: Record,
+        keys: Iterable[str],
+        unavailable: Iterable[str] = (),
+    ) -> bool:
+        """Insert or replace a record and its keys; ``True`` if it was new.
+
+        The record's old keys are dropped first, so a barcode moved to another record or an
+        ISBN corrected in the source does not leave a stale way in.  A key shared with another
+        record (two bibs with one ISBN) goes to the record written last.
+        """
+        return self.put_prepared(prepare_record(record), keys, unavailable)
+
+    def put_prepared(
+        self,
+        prepared: Prepared,
+        keys: Iterable[str],
+        unavailable: Iterable[str] = (),
+    ) -> bool:
+        """:meth:`put_record` for a record already serialised by :func:`prepare_record` (an
+        import's parse worker does that part, so the writer only writes)."""
+        c = self._conn
+        record_id, kind, language, data, fts = prepared
+        row = c.execute("SELECT rowid FROM records WHERE id = ?", (record_id,)).fetchone()
+        if row is None:
+            rowid = c.execute(
+                "INSERT INTO records (id, kind, language, data, search_title, search_people,"
+                " search_series, search_subjects) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                (record_id, kind, language, data, *fts),
+            ).lastrowid
+        else:
+            rowid = row[0]
+            c.execute(
+                "UPDATE records SET kind = ?, language = ?, data = ?, search_title = ?,"
+                " search_people = ?, search_series = ?, search_subjects = ? WHERE rowid = ?",
+                (kind, language, data, *fts, rowid),
+            )
+            c.execute(
+                "DELETE FROM identifiers WHERE record_id = ? AND target = 'record'", (record_id,)
+            )
+        self.last_rowid = rowid
+        off = set(unavailable)
+        c.executemany(
+            "INSERT OR REPLACE INTO identifiers (key, record_id, target, available)"
+            " VALUES (?, ?, 'record', ?)",
+            [(k, record_id, 0 if k in off else None) for k in dict.fromkeys(keys)],
+        )
+        return row is None
+
+    def delete_record(self, record_id: str) -> bool:
+        """Remove a record and its keys; ``True`` if it existed."""
+        c = self._conn
+        row = c.execute("SELECT rowid FROM records WHERE id = ?", (record_id,)).fetchone()
+        if row is None:
+            return False
+        c.execute("DELETE FROM identifiers WHERE record_id = ? AND target = 'record'", (record_id,))
+        c.execute("DELETE FROM records WHERE rowid = ?", (row[0],))  # its trigger: the index
+        return True
+
+    def put_label(self, label: Label, keys: Iterable[str]) -> bool:
+        """Insert or replace a label and the keys (tags) that lead to it; ``True`` if new."""
+        c = self._conn
+        existed = c.execute("SELECT 1 FROM labels WHERE id = ?", (label.id,)).fetchone()
+        database(c).table("labels").upsert(
+            {"id": label.id, "text": label.text, "lang": label.lang}, pk="id"
+        )
+        c.execute("DELETE FROM identifiers WHERE record_id = ? AND target = 'label'", (label.id,))
+        c.executemany(
+            "INSERT OR REPLACE INTO identifiers (key, record_id, target) VALUES (?, ?, 'label')",
+            [(k, label.id) for k in dict.fromkeys(keys)],
+        )
+        return existed is None
+
+    def written_once(self) -> WrittenOnce:
+        """A tracker of the records this import writes, on this writer's connection."""
+        return WrittenOnce(self._conn)
+
+    def set_meta(self, key: str, value: Any) -> None:
+        database(self._conn).table("meta").upsert(
+            {"key": key, "value": json.dumps(value, ensure_ascii=False)}, pk="key"
+        )
+
+
+def write_error(path: Path, exc: sqlite3.Error) -> CatalogError:
+    """One line for an SQLite error while writing: what happened, and that nothing was lost."""
+    text = str(exc)
+    if "disk is full" in text or "disk I/O" in text:
+        what = f"the disk is full or failing ({text})"
+    elif "locked" in text or "busy" in text:
+        what = f"another program holds a lock on it ({text})"
+    elif "malformed" in text or "not a database" in text:
+        what = f"the file is damaged ({text}); see `talkcat catalog check`"
+    else:
+        what = text
+    return CatalogError(
+        f"{path}: could not write the catalogue: {what}. Nothing was saved; the catalogue is"
+        " as it was before"
+    )
