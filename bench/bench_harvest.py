@@ -120,7 +120,7 @@ def _fresh(db: Path) -> Path:
 
 
 def run(quick: bool) -> list[dict]:
-    records = 2_000 if quick else 100_000
+    records = 1_000 if quick else 100_000
     small = max(records // 10, 2 * BATCH)  # several pages either way: memory is per page
     rounds = 1 if quick else ROUNDS
     with tempfile.TemporaryDirectory(prefix="talkcat-bench-harvest-") as tmp:
