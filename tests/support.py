@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import signal
@@ -135,3 +136,8 @@ class ManualClock:
     def sleep(self, seconds: float) -> None:
         self.slept.append(seconds)
         self.now += max(0.0, seconds)
+
+
+def digest(path: Path) -> str:
+    """SHA-256 of a file's bytes: "the file is exactly as it was"."""
+    return hashlib.sha256(path.read_bytes()).hexdigest()

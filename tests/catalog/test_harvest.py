@@ -6,7 +6,6 @@ there); the harvester is the real command, never a mock of either side.
 
 from __future__ import annotations
 
-import io
 import re
 import shlex
 import shutil
@@ -16,7 +15,6 @@ from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-import pymarc
 import pytest
 from click.testing import CliRunner
 
@@ -28,18 +26,11 @@ from catalog.importing import import_files
 from catalog.store import Catalog
 from kiosk.cli import main
 from tests.catalog.conftest import field, make_record
+from tests.catalog.harvest_support import FAST, LIBRIS, list_requests, marcxml
 from tests.catalog.oai_server import OaiServer, Repository, items_from, marc_records
-from tests.support import FIXTURES, ROOT
+from tests.support import ROOT
 
-FAST = Retry(attempts=3, backoff=0.01, max_wait=0.05, timeout=10)
-LIBRIS = FIXTURES / "libris_bib_28.xml"
 TOVE_ISBN = "9789100563226"
-
-
-def marcxml(control: str | None, title: str | None = "A title", **kw: object) -> bytes:
-    """One MARCXML ``<record>`` made the way ``make_record`` makes ISO 2709."""
-    record = next(iter(pymarc.MARCReader(io.BytesIO(make_record(control, title, **kw)))))
-    return pymarc.record_to_xml(record, namespace=True)
 
 
 def tables(db: Path) -> tuple[list[tuple], list[tuple]]:
@@ -55,10 +46,6 @@ def tables(db: Path) -> tuple[list[tuple], list[tuple]]:
 def server() -> Iterator[OaiServer]:
     with OaiServer(Repository(items_from(marc_records(LIBRIS))), batch=10) as running:
         yield running
-
-
-def list_requests(server: OaiServer) -> list[dict[str, str]]:
-    return [q for q in server.requests if q.get("verb") == "ListRecords"]
 
 
 def test_first_harvest_maps_exactly_as_import_of_the_same_records(

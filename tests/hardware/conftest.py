@@ -23,3 +23,14 @@ def capture(monkeypatch, tmp_path) -> Iterator[Callable[[], bytes]]:
 
     yield read
     pygame.mixer.quit()
+
+
+@pytest.fixture
+def sdl_dummy(monkeypatch):
+    """pygame on SDL's ``dummy`` audio driver; yields ``monkeypatch`` to switch drivers."""
+    import pygame
+
+    pygame.mixer.quit()
+    monkeypatch.setenv("SDL_AUDIODRIVER", "dummy")
+    yield monkeypatch
+    pygame.mixer.quit()

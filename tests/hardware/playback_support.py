@@ -2,8 +2,14 @@
 
 from __future__ import annotations
 
+import array
+import math
 import threading
 import time
+from collections.abc import Iterator
+
+from hardware.audio.pcm import from_samples
+from hardware.protocols import Audio
 
 WAIT = 10.0
 
@@ -35,3 +41,16 @@ class Events:
     def of(self, token: int) -> list[str]:
         with self._cond:
             return [event for event, t in self.items if t == token]
+
+
+RATE = 22050
+
+
+def tone(seconds: float, frequency: float = 440.0, level: int = 8000) -> Audio:
+    step = 2 * math.pi * frequency / RATE
+    data = array.array("h", (int(level * math.sin(step * i)) for i in range(int(seconds * RATE))))
+    return from_samples(data, RATE)
+
+
+def blocks_of(*parts: Audio) -> Iterator[Audio]:
+    yield from parts

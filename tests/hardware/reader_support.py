@@ -10,10 +10,7 @@ import threading
 import time
 from collections.abc import Callable
 
-from hardware.protocols import Reader, ReaderEvent
-from tests.support import ManualClock
-
-FakeClock = ManualClock  # the readers' tests know it by this name
+from hardware.protocols import Frame, KeyPress, Reader, ReaderEvent
 
 
 class Pty:
@@ -63,3 +60,22 @@ def read_frames(reader: Reader, count: int, timeout: float = 5.0) -> list[Reader
         if event is not None:
             events.append(event)
     return events
+
+
+CONTRACT_TIMEOUT = 0.2
+
+
+def check_contract(reader: Reader) -> None:
+    assert isinstance(reader, Reader)
+    reader.open()
+    try:
+        for _ in range(3):
+            start = time.monotonic()
+            event = reader.read(CONTRACT_TIMEOUT)
+            assert time.monotonic() - start < CONTRACT_TIMEOUT + 1.0
+            assert event is None or isinstance(event, (Frame, KeyPress))
+            if isinstance(event, Frame):
+                assert event.text == event.text.strip() and event.text
+    finally:
+        reader.close()
+    reader.close()  # idempotent

@@ -13,13 +13,13 @@ import time
 from collections.abc import Iterator
 
 import pytest
-from test_audio_output import RATE, WAIT, Events, blocks_of, tone
 
 from hardware.audio.fallback import FallbackOutput
 from hardware.audio.null import NullOutput
 from hardware.audio.pygame_output import MIXER_LOCK
 from hardware.errors import HardwareError
 from hardware.protocols import Audio, AudioOutput, DeviceHealth, PlaybackListener
+from tests.hardware.playback_support import RATE, WAIT, Events, blocks_of, tone
 
 FAST = {"retry_initial": 0.02, "retry_max": 0.1, "probe_interval": 0.02}
 """Back-off and probe intervals for tests that wait for recovery (on Events, never sleeps)."""
@@ -392,16 +392,6 @@ def test_play_before_open_is_an_error() -> None:
 
 
 # --------------------------------------------------------------------------- real pygame
-
-
-@pytest.fixture
-def sdl_dummy(monkeypatch):
-    import pygame
-
-    pygame.mixer.quit()
-    monkeypatch.setenv("SDL_AUDIODRIVER", "dummy")
-    yield monkeypatch
-    pygame.mixer.quit()
 
 
 def pygame_fallback(notices: Notices) -> FallbackOutput:

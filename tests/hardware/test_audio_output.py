@@ -3,43 +3,18 @@ audio drivers, and the silent ``none``), plus what only a captured signal can sh
 
 from __future__ import annotations
 
-import array
-import math
 import threading
 import time
 from collections.abc import Iterator
 
 import pytest
-from playback_support import Events
 
 from hardware.audio.null import NullOutput
-from hardware.audio.pcm import from_samples, samples
+from hardware.audio.pcm import samples
 from hardware.audio.pygame_output import PygameOutput
 from hardware.errors import HardwareError
 from hardware.protocols import Audio, AudioOutput
-
-RATE = 22050
-WAIT = 10.0  # generous: only ever reached when something is broken
-
-
-def tone(seconds: float, frequency: float = 440.0, level: int = 8000) -> Audio:
-    step = 2 * math.pi * frequency / RATE
-    data = array.array("h", (int(level * math.sin(step * i)) for i in range(int(seconds * RATE))))
-    return from_samples(data, RATE)
-
-
-def blocks_of(*parts: Audio) -> Iterator[Audio]:
-    yield from parts
-
-
-@pytest.fixture
-def sdl_dummy(monkeypatch):
-    import pygame
-
-    pygame.mixer.quit()
-    monkeypatch.setenv("SDL_AUDIODRIVER", "dummy")
-    yield
-    pygame.mixer.quit()
+from tests.hardware.playback_support import RATE, WAIT, Events, blocks_of, tone
 
 
 @pytest.fixture(params=["pygame", "none"])

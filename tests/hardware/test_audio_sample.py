@@ -11,7 +11,6 @@ import wave
 from pathlib import Path
 
 import pytest
-from playback_support import Events
 
 from hardware.audio import sample as sample_module
 from hardware.audio.null import NullOutput
@@ -21,6 +20,7 @@ from hardware.errors import HardwareError
 from hardware.protocols import Audio
 from hardware.speech.recording import RecordingSynthesizer
 from hardware.speech.speaker import Speaker
+from tests.hardware.playback_support import Events
 
 RATE = 22050
 WAIT = 10.0

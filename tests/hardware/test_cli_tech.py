@@ -11,10 +11,10 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from reader_support import Pty, wait_for
 
 from hardware import registry
 from kiosk.cli import main
+from tests.hardware.reader_support import Pty, wait_for
 
 EXAMPLE = Path(__file__).parent / "example_driver"
 

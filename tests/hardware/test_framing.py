@@ -8,7 +8,6 @@ import logging
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from reader_support import FakeClock
 
 from hardware.framing import (
     FRAMINGS,
@@ -20,6 +19,7 @@ from hardware.framing import (
     decode_escapes,
     make_parser,
 )
+from tests.support import ManualClock
 
 
 def feed_all(parser, chunks):
@@ -214,7 +214,7 @@ def test_stx_restart_and_overflow():
 
 
 def test_fixed_length_with_resync_after_gap():
-    clock = FakeClock()
+    clock = ManualClock()
     parser = FixedLengthParser(4, resync_gap=0.1, clock=clock)
     assert texts(parser.feed(b"1234ab")) == ["1234"]
     clock.advance(0.5)  # the rest of "ab.." never came: dropped, not glued to the next frame
@@ -223,7 +223,7 @@ def test_fixed_length_with_resync_after_gap():
 
 
 def test_idle_gap_ends_frames_by_silence():
-    clock = FakeClock()
+    clock = ManualClock()
     parser = IdleGapParser(0.05, clock=clock)
     assert parser.feed(b"97891") == []
     clock.advance(0.01)
@@ -240,7 +240,7 @@ def test_idle_gap_ends_frames_by_silence():
 
 
 def test_idle_gap_stuck_reader_bounded():
-    clock = FakeClock()
+    clock = ManualClock()
     parser = IdleGapParser(0.05, max_frame=64, clock=clock)
     for _ in range(1000):
         parser.feed(b"z" * 1000)
@@ -285,7 +285,7 @@ MAX = 40
     )
 )
 def test_fuzz_never_raises_never_invents_bounded(spec, chunks):
-    clock = FakeClock()
+    clock = ManualClock()
     parser = make_parser(max_frame=MAX, clock=clock, **spec)
     data = b"".join(chunk for chunk, _ in chunks)
     frames = []

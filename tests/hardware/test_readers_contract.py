@@ -8,14 +8,12 @@ real reader on the bench.
 from __future__ import annotations
 
 import os
-import time
 from collections.abc import Iterator
 
 import pytest
-from reader_support import Pty
 
 from hardware import registry
-from hardware.protocols import Frame, KeyPress, Reader
+from tests.hardware.reader_support import Pty, check_contract
 
 DRIVERS = [info.name for info in registry.available(registry.READERS)]
 TIMEOUT = 0.2
@@ -45,22 +43,6 @@ def target_for(tmp_path) -> Iterator:
     yield make
     for pty in ptys:
         pty.close()
-
-
-def check_contract(reader: Reader) -> None:
-    assert isinstance(reader, Reader)
-    reader.open()
-    try:
-        for _ in range(3):
-            start = time.monotonic()
-            event = reader.read(TIMEOUT)
-            assert time.monotonic() - start < TIMEOUT + 1.0
-            assert event is None or isinstance(event, (Frame, KeyPress))
-            if isinstance(event, Frame):
-                assert event.text == event.text.strip() and event.text
-    finally:
-        reader.close()
-    reader.close()  # idempotent
 
 
 @pytest.mark.parametrize("name", DRIVERS)

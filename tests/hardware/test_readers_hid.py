@@ -25,8 +25,6 @@ from dataclasses import dataclass
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from reader_support import wait_for
-from test_readers_contract import check_contract
 
 from hardware import registry
 from hardware.errors import HardwareError
@@ -50,6 +48,7 @@ from hardware.readers.hid import (
     KeyAssembler,
 )
 from hardware.readers.resilient import ReconnectingReader
+from tests.hardware.reader_support import check_contract, wait_for
 
 SHIFT, ALTGR = KEY_LEFTSHIFT, KEY_RIGHTALT
 LOST = "no such device - is the scanner plugged in?"

@@ -7,13 +7,14 @@ import threading
 import time
 
 import pytest
-from reader_support import FakeClock, Pty
 
 from hardware.errors import HardwareError
 from hardware.protocols import Frame, KeyPress
 from hardware.readers.debounce import DebouncedReader
 from hardware.readers.resilient import ReconnectingReader
 from hardware.readers.serial import SerialReader
+from tests.hardware.reader_support import Pty
+from tests.support import ManualClock
 
 # ------------------------------------------------------------------ debounce
 
@@ -21,7 +22,7 @@ from hardware.readers.serial import SerialReader
 class ScriptedReader:
     """Returns scripted events, advancing a fake clock before each."""
 
-    def __init__(self, clock: FakeClock, script: list[tuple[float, object]]) -> None:
+    def __init__(self, clock: ManualClock, script: list[tuple[float, object]]) -> None:
         self.clock = clock
         self.script = list(script)
         self.opened = self.closed = 0
@@ -52,7 +53,7 @@ def collect(reader, n=50):
 
 
 def test_finger_resting_on_a_tag_is_one_scan_and_a_retouch_repeats():
-    clock = FakeClock()
+    clock = ManualClock()
     tag = Frame("E004", kind="rfid")
     script = [(0.0, tag)] + [(0.1, tag)] * 30  # 3 s of the tag in the field, 10 reads/s
     script += [(0.6, tag)]  # lifted for 0.6 s, touched again
@@ -63,7 +64,7 @@ def test_finger_resting_on_a_tag_is_one_scan_and_a_retouch_repeats():
 
 
 def test_two_books_in_the_field_are_each_announced_once_and_keys_pass():
-    clock = FakeClock()
+    clock = ManualClock()
     a, b = Frame("A"), Frame("B")
     script = [(0.05, x) for x in (a, b) * 10] + [(0.05, KeyPress("more")), (0.05, KeyPress("more"))]
     reader = DebouncedReader(ScriptedReader(clock, script), clock=clock)
@@ -73,7 +74,7 @@ def test_two_books_in_the_field_are_each_announced_once_and_keys_pass():
 
 
 def test_same_identifier_other_kind_and_window_zero():
-    clock = FakeClock()
+    clock = ManualClock()
     script = [(0.0, Frame("1")), (0.01, Frame("1", kind="rfid")), (0.01, Frame("1"))]
     events = collect(DebouncedReader(ScriptedReader(clock, list(script)), clock=clock))
     assert [e.kind for e in events] == ["barcode", "rfid"]
@@ -82,7 +83,7 @@ def test_same_identifier_other_kind_and_window_zero():
 
 
 def test_debounce_honours_the_timeout():
-    clock = FakeClock()
+    clock = ManualClock()
     script = [(0.1, Frame("1"))] * 100
     reader = DebouncedReader(ScriptedReader(clock, script), clock=clock)
     assert reader.read(1).text == "1"
@@ -117,7 +118,7 @@ class FlakyReader:
 
 
 def test_fault_reported_once_backoff_capped_and_recovery():
-    clock = FakeClock()
+    clock = ManualClock()
     inner = FlakyReader()
     faults, recoveries = [], []
     reader = ReconnectingReader(
@@ -150,7 +151,7 @@ def test_fault_reported_once_backoff_capped_and_recovery():
 
 
 def test_port_that_never_appeared_does_not_stop_the_kiosk():
-    clock = FakeClock()
+    clock = ManualClock()
     inner = FlakyReader()
     inner.present = False
     faults = []
@@ -162,7 +163,7 @@ def test_port_that_never_appeared_does_not_stop_the_kiosk():
 
 
 def test_unexpected_exception_and_broken_callback_are_contained():
-    clock = FakeClock()
+    clock = ManualClock()
 
     class Boom(FlakyReader):
         def read(self, timeout):

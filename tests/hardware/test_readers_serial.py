@@ -7,12 +7,12 @@ import threading
 
 import pytest
 import serial
-from reader_support import Pty, read_frames
 
 from hardware.errors import HardwareError
 from hardware.protocols import Frame
 from hardware.readers.serial import SerialReader, explain_open_error
 from hardware.registry import create
+from tests.hardware.reader_support import Pty, read_frames
 
 
 @pytest.fixture

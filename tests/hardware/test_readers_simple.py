@@ -6,7 +6,6 @@ import io
 import os
 
 import pytest
-from reader_support import FakeClock
 
 from hardware.errors import HardwareError
 from hardware.protocols import Frame, KeyPress
@@ -14,6 +13,7 @@ from hardware.readers.fake import ListReader
 from hardware.readers.keyboard import KeyboardReader
 from hardware.readers.replay import ReplayReader, parse_script
 from hardware.registry import create
+from tests.support import ManualClock
 
 # ------------------------------------------------------------------ keyboard
 
@@ -115,7 +115,7 @@ SCRIPT = """\
 def test_replay_timing_from_open_with_an_injected_clock(tmp_path):
     path = tmp_path / "visit.txt"
     path.write_text(SCRIPT)
-    clock = FakeClock()
+    clock = ManualClock()
     reader = ReplayReader(str(path), clock=clock, sleep=clock.sleep)
     clock.advance(100)  # time before open does not count
     reader.open()
@@ -142,7 +142,7 @@ def test_replay_timing_from_open_with_an_injected_clock(tmp_path):
 def test_replay_delays_count_from_the_schedule_not_from_slow_reads(tmp_path):
     path = tmp_path / "v.txt"
     path.write_text("1 scan a\n1 scan b\n")
-    clock = FakeClock()
+    clock = ManualClock()
     reader = ReplayReader(str(path), clock=clock, sleep=clock.sleep)
     reader.open()
     clock.advance(1.9)  # the kiosk was busy speaking

@@ -175,3 +175,21 @@ def test_every_group_lists(tmp_path):
         for info in registry.available(group):
             assert info.group == group
             assert info.error is not None or info.factory is not None
+
+
+def test_every_driver_of_every_kind_declares_its_defaults_once():
+    """A constructor default that disagrees with the declared Option would make a driver
+    behave differently when built directly than when configured: they must be the same."""
+    import inspect
+
+    for kind in registry.KINDS:
+        for info in registry.available(kind.group):
+            assert info.error is None, (info.name, info.error)
+            params = inspect.signature(info.factory).parameters
+            takes_any = any(p.kind == p.VAR_KEYWORD for p in params.values())
+            for option in info.options:
+                assert option.help.strip(), (info.name, option.name)
+                param = params.get(option.name)
+                assert param is not None or takes_any, (info.name, option.name)
+                if param is not None and param.default is not inspect.Parameter.empty:
+                    assert param.default == option.default, (info.name, option.name)

@@ -5,7 +5,6 @@ from __future__ import annotations
 import logging
 
 import pytest
-from reader_support import Pty, read_frames
 
 from hardware.readers.rfid import (
     RfidReader,
@@ -15,6 +14,7 @@ from hardware.readers.rfid import (
     frame_from_line,
     parse_rfid_line,
 )
+from tests.hardware.reader_support import Pty, read_frames
 
 UID = "E004010012345678"
 

@@ -10,7 +10,6 @@ import array
 import threading
 
 import pytest
-from playback_support import Events
 
 from hardware.audio.earcons import earcon
 from hardware.audio.fallback import FallbackOutput
@@ -19,6 +18,7 @@ from hardware.protocols import Audio
 from hardware.speech import backend
 from hardware.speech.pyttsx3_engine import Pyttsx3Synthesizer
 from hardware.speech.speaker import Speaker
+from tests.hardware.playback_support import Events
 
 RATE = 22050
 LONG = (

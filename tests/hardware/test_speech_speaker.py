@@ -5,11 +5,11 @@ from __future__ import annotations
 import time
 
 import pytest
-from playback_support import Events
 
 from hardware.audio.null import NullOutput
 from hardware.speech.recording import RecordingSynthesizer
 from hardware.speech.speaker import Speaker
+from tests.hardware.playback_support import Events
 
 WAIT = 10.0
 LONG = " ".join(f"ord{i}" for i in range(200))

@@ -8,15 +8,15 @@ import pytest
 
 from kiosk import phrasing
 from kiosk.idle import Defaults, IdleTimer
-from tests.support import ManualClock as Clock
+from tests.support import ManualClock
 
 
 @pytest.fixture
-def clock() -> Clock:
-    return Clock(50.0)
+def clock() -> ManualClock:
+    return ManualClock(50.0)
 
 
-def run(timer: IdleTimer, clock: Clock, until: float, step: float = 0.5, **kw) -> list:
+def run(timer: IdleTimer, clock: ManualClock, until: float, step: float = 0.5, **kw) -> list:
     """Poll every ``step`` seconds up to ``until`` seconds from now; (time, event) pairs."""
     start = clock.now
     out = []
@@ -28,12 +28,12 @@ def run(timer: IdleTimer, clock: Clock, until: float, step: float = 0.5, **kw) -
     return out
 
 
-def test_nothing_happens_before_the_first_visitor(clock: Clock) -> None:
+def test_nothing_happens_before_the_first_visitor(clock: ManualClock) -> None:
     timer = IdleTimer(120, 20, clock)
     assert run(timer, clock, 1000, step=1) == []
 
 
-def test_warns_then_resets_by_default_after_two_minutes(clock: Clock) -> None:
+def test_warns_then_resets_by_default_after_two_minutes(clock: ManualClock) -> None:
     timer = IdleTimer(clock=clock)
     assert timer.timeout == 120
     timer.touch()
@@ -41,7 +41,7 @@ def test_warns_then_resets_by_default_after_two_minutes(clock: Clock) -> None:
     assert events == [(100.0, "warn"), (120.0, "reset")]
 
 
-def test_a_key_after_the_warning_keeps_the_settings(clock: Clock) -> None:
+def test_a_key_after_the_warning_keeps_the_settings(clock: ManualClock) -> None:
     timer = IdleTimer(120, 20, clock)
     timer.touch()
     assert run(timer, clock, 105) == [(100.0, "warn")]
@@ -53,7 +53,7 @@ def test_a_key_after_the_warning_keeps_the_settings(clock: Clock) -> None:
     assert timer.touch() is False  # after a reset there is no warning to answer
 
 
-def test_a_key_before_the_warning_just_restarts_the_count(clock: Clock) -> None:
+def test_a_key_before_the_warning_just_restarts_the_count(clock: ManualClock) -> None:
     timer = IdleTimer(60, 10, clock)
     timer.touch()
     run(timer, clock, 40)
@@ -61,20 +61,20 @@ def test_a_key_before_the_warning_just_restarts_the_count(clock: Clock) -> None:
     assert run(timer, clock, 70) == [(50.0, "warn"), (60.0, "reset")]
 
 
-def test_speech_playing_is_not_idleness(clock: Clock) -> None:
+def test_speech_playing_is_not_idleness(clock: ManualClock) -> None:
     timer = IdleTimer(120, 20, clock)
     timer.touch()
     assert run(timer, clock, 300, busy=True) == []
     assert run(timer, clock, 130) == [(100.0, "warn"), (120.0, "reset")]
 
 
-def test_no_warning_when_nothing_would_be_lost(clock: Clock) -> None:
+def test_no_warning_when_nothing_would_be_lost(clock: ManualClock) -> None:
     timer = IdleTimer(120, 20, clock)
     timer.touch()
     assert run(timer, clock, 200, settings_changed=False) == [(120.0, "reset")]
 
 
-def test_bad_timings_are_refused(clock: Clock) -> None:
+def test_bad_timings_are_refused(clock: ManualClock) -> None:
     with pytest.raises(ValueError):
         IdleTimer(0, 0, clock)
     with pytest.raises(ValueError):

@@ -19,7 +19,7 @@ from kiosk.keypad import (
     Keypad,
     KeypadResult,
 )
-from tests.support import ManualClock as Clock
+from tests.support import ManualClock
 
 os.environ.setdefault("SDL_VIDEODRIVER", "dummy")
 os.environ.setdefault("PYGAME_HIDE_SUPPORT_PROMPT", "1")
@@ -39,11 +39,11 @@ NUMLOCK_OFF = {
 
 
 @pytest.fixture
-def clock() -> Clock:
-    return Clock()
+def clock() -> ManualClock:
+    return ManualClock()
 
 
-def tap(pad: Keypad, clock: Clock, key: str, gap: float = 1.0) -> KeypadResult | None:
+def tap(pad: Keypad, clock: ManualClock, key: str, gap: float = 1.0) -> KeypadResult | None:
     """Press and release ``key``, then let ``gap`` seconds pass."""
     result = pad.press(key)
     pad.release(key)
@@ -54,7 +54,7 @@ def tap(pad: Keypad, clock: Clock, key: str, gap: float = 1.0) -> KeypadResult |
 # --------------------------------------------------------------------------- key map
 
 
-def test_five_is_more_and_numlock_never_matters(clock: Clock) -> None:
+def test_five_is_more_and_numlock_never_matters(clock: ManualClock) -> None:
     pad = Keypad(clock=clock)
     for digit, off_name in NUMLOCK_OFF.items():
         on = tap(pad, clock, f"KP_{digit}")
@@ -71,7 +71,7 @@ def test_every_keypad_function_has_a_default_key() -> None:
     assert set(DEFAULT_KEYMAP.values()) == set(KEY_ACTIONS) | set(MODE_ACTIONS)
 
 
-def test_configured_keymap_overrides_and_keeps_numlock_twins(clock: Clock) -> None:
+def test_configured_keymap_overrides_and_keeps_numlock_twins(clock: ManualClock) -> None:
     keymap = Keymap.from_config({"KP_5": "help", "KP_7": "more", "KP_Divide": "none"})
     pad = Keypad(keymap, clock)
     assert tap(pad, clock, "KP_5") == KeypadResult("help")
@@ -89,7 +89,7 @@ def test_keymap_errors_are_reported_together_with_a_hint() -> None:
     assert "KP_8" in problems[1]
 
 
-def test_results_become_reader_events(clock: Clock) -> None:
+def test_results_become_reader_events(clock: ManualClock) -> None:
     pad = Keypad(clock=clock)
     assert tap(pad, clock, "KP_8").event() == KeyPress("volume-up")
     tap(pad, clock, "KP_Add")
@@ -103,7 +103,7 @@ def test_results_become_reader_events(clock: Clock) -> None:
 # --------------------------------------------------------------------------- timing
 
 
-def test_double_press_is_rejected_within_the_window(clock: Clock) -> None:
+def test_double_press_is_rejected_within_the_window(clock: ManualClock) -> None:
     pad = Keypad(clock=clock, double_press=0.25)
     assert tap(pad, clock, "KP_3", gap=0.2) == KeypadResult("next")
     assert tap(pad, clock, "KP_3", gap=0.1) is None  # 0.2 s after: a bounce
@@ -113,7 +113,7 @@ def test_double_press_is_rejected_within_the_window(clock: Clock) -> None:
     assert tap(pad, clock, "KP_1", gap=0.05) == KeypadResult("previous")
 
 
-def test_double_press_window_is_configurable_up_to_half_a_second(clock: Clock) -> None:
+def test_double_press_window_is_configurable_up_to_half_a_second(clock: ManualClock) -> None:
     pad = Keypad(clock=clock, double_press=0.5)
     assert tap(pad, clock, "KP_5", gap=0.45) == KeypadResult("more")
     assert tap(pad, clock, "KP_5", gap=0.1) is None
@@ -123,7 +123,7 @@ def test_double_press_window_is_configurable_up_to_half_a_second(clock: Clock) -
     assert tap(off, clock, "KP_5") == KeypadResult("more")
 
 
-def test_holding_repeats_no_faster_than_every_two_seconds(clock: Clock) -> None:
+def test_holding_repeats_no_faster_than_every_two_seconds(clock: ManualClock) -> None:
     pad = Keypad(clock=clock)
     assert pad.press("KP_8") == KeypadResult("volume-up")
     fired = []
@@ -139,7 +139,7 @@ def test_holding_repeats_no_faster_than_every_two_seconds(clock: Clock) -> None:
     assert pad.poll() is None
 
 
-def test_holding_a_non_repeating_key_does_it_once(clock: Clock) -> None:
+def test_holding_a_non_repeating_key_does_it_once(clock: ManualClock) -> None:
     pad = Keypad(clock=clock)
     assert pad.press("KP_5") == KeypadResult("more")
     clock.advance(10)
@@ -147,14 +147,14 @@ def test_holding_a_non_repeating_key_does_it_once(clock: Clock) -> None:
     assert pad.press("KP_5", repeat=True) is None
 
 
-def test_lost_release_does_not_kill_a_key(clock: Clock) -> None:
+def test_lost_release_does_not_kill_a_key(clock: ManualClock) -> None:
     pad = Keypad(clock=clock)
     assert pad.press("KP_5") == KeypadResult("more")
     clock.advance(1)
     assert pad.press("KP_5") == KeypadResult("more")  # no release came between
 
 
-def test_repeat_faster_than_two_seconds_is_refused(clock: Clock) -> None:
+def test_repeat_faster_than_two_seconds_is_refused(clock: ManualClock) -> None:
     with pytest.raises(ValueError, match=r"2\.0"):
         Keypad(clock=clock, repeat_interval=1.0)
     pad = Keypad(clock=clock, repeat_interval=None)
@@ -166,7 +166,7 @@ def test_repeat_faster_than_two_seconds_is_refused(clock: Clock) -> None:
 # --------------------------------------------------------------------------- typing
 
 
-def test_type_an_identifier(clock: Clock) -> None:
+def test_type_an_identifier(clock: ManualClock) -> None:
     pad = Keypad(clock=clock)
     assert tap(pad, clock, "KP_Add") == KeypadResult("typing-started")
     echoed = []
@@ -180,7 +180,7 @@ def test_type_an_identifier(clock: Clock) -> None:
     assert tap(pad, clock, "KP_8") == KeypadResult("volume-up")
 
 
-def test_typing_with_numlock_off_gives_the_same_digits(clock: Clock) -> None:
+def test_typing_with_numlock_off_gives_the_same_digits(clock: ManualClock) -> None:
     pad = Keypad(clock=clock)
     tap(pad, clock, "KP_Add")
     for digit in "0123456789":
@@ -188,7 +188,7 @@ def test_typing_with_numlock_off_gives_the_same_digits(clock: Clock) -> None:
     assert tap(pad, clock, "KP_Enter").value == "0123456789"
 
 
-def test_backspace_deletes_then_cancels(clock: Clock) -> None:
+def test_backspace_deletes_then_cancels(clock: ManualClock) -> None:
     pad = Keypad(clock=clock)
     tap(pad, clock, "KP_Add")
     tap(pad, clock, "KP_1")
@@ -200,7 +200,7 @@ def test_backspace_deletes_then_cancels(clock: Clock) -> None:
     assert tap(pad, clock, "KP_5") == KeypadResult("more")
 
 
-def test_isbn10_check_x_enter_on_nothing_and_stop_key(clock: Clock) -> None:
+def test_isbn10_check_x_enter_on_nothing_and_stop_key(clock: ManualClock) -> None:
     pad = Keypad(clock=clock)
     tap(pad, clock, "KP_Add")
     for digit in "091834345":
@@ -214,7 +214,7 @@ def test_isbn10_check_x_enter_on_nothing_and_stop_key(clock: Clock) -> None:
     assert tap(pad, clock, "KP_Decimal") == KeypadResult("typing-cancelled")
 
 
-def test_unfinished_typing_warns_then_times_out(clock: Clock) -> None:
+def test_unfinished_typing_warns_then_times_out(clock: ManualClock) -> None:
     pad = Keypad(clock=clock, typing_timeout=30, typing_warn_before=10)
     tap(pad, clock, "KP_Add")
     tap(pad, clock, "KP_7", gap=19)
@@ -230,7 +230,7 @@ def test_unfinished_typing_warns_then_times_out(clock: Clock) -> None:
     assert tap(pad, clock, "KP_7") == KeypadResult("help")
 
 
-def test_typed_identifier_is_bounded(clock: Clock) -> None:
+def test_typed_identifier_is_bounded(clock: ManualClock) -> None:
     pad = Keypad(clock=clock, double_press=0)
     tap(pad, clock, "KP_Add")
     for _ in range(100):
@@ -241,7 +241,9 @@ def test_typed_identifier_is_bounded(clock: Clock) -> None:
 # --------------------------------------------------------------------------- staff PIN
 
 
-def test_pin_digits_are_never_revealed(clock: Clock, caplog: pytest.LogCaptureFixture) -> None:
+def test_pin_digits_are_never_revealed(
+    clock: ManualClock, caplog: pytest.LogCaptureFixture
+) -> None:
     caplog.set_level(logging.DEBUG)
     pad = Keypad(clock=clock)
     assert tap(pad, clock, "KP_Divide") == KeypadResult("pin-started")
@@ -257,14 +259,14 @@ def test_pin_digits_are_never_revealed(clock: Clock, caplog: pytest.LogCaptureFi
     assert "4719" not in caplog.text and "471" not in caplog.text
 
 
-def test_pin_mode_gives_no_check_x(clock: Clock) -> None:
+def test_pin_mode_gives_no_check_x(clock: ManualClock) -> None:
     pad = Keypad(clock=clock)
     tap(pad, clock, "KP_Divide")
     assert tap(pad, clock, "KP_Multiply") is None
     assert tap(pad, clock, "Escape") == KeypadResult("pin-cancelled")
 
 
-def test_reset_leaves_modes(clock: Clock) -> None:
+def test_reset_leaves_modes(clock: ManualClock) -> None:
     pad = Keypad(clock=clock)
     tap(pad, clock, "KP_Divide")
     tap(pad, clock, "KP_1")
@@ -311,7 +313,7 @@ def test_pygame_driver_names_keys_by_physical_position(pygame_keys) -> None:
     assert source.read(0.01) is None
 
 
-def test_pygame_driver_into_the_keypad(pygame_keys, clock: Clock) -> None:
+def test_pygame_driver_into_the_keypad(pygame_keys, clock: ManualClock) -> None:
     pygame, source = pygame_keys
     pad = Keypad(clock=clock)
     for key, scancode in [(pygame.K_KP_PLUS, 87), (pygame.K_KP4, 92), (pygame.K_KP2, 90)]:

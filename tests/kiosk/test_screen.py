@@ -18,16 +18,16 @@ from kiosk.screen import (  # noqa: E402
     contrast_ratio,
     required_cap_height_px,
 )
-from tests.support import ManualClock as Clock  # noqa: E402
+from tests.support import ManualClock  # noqa: E402
 
 
 @pytest.fixture
-def clock() -> Clock:
-    return Clock(10.0)
+def clock() -> ManualClock:
+    return ManualClock(10.0)
 
 
 @pytest.fixture
-def make_screen(clock: Clock):
+def make_screen(clock: ManualClock):
     screens: list[Screen] = []
 
     def make(**kw) -> Screen:
@@ -128,7 +128,7 @@ def test_word_longer_than_a_line_is_broken(make_screen) -> None:
     assert all(screen.font.size(line)[0] <= 200 - 2 * screen.margin for line in lines)
 
 
-def test_never_changes_more_than_three_times_a_second(make_screen, clock: Clock) -> None:
+def test_never_changes_more_than_three_times_a_second(make_screen, clock: ManualClock) -> None:
     screen = make_screen(width=300, height=150)
     start = screen.changes
     for i in range(30):  # a scan every 33 ms for a second
@@ -141,7 +141,7 @@ def test_never_changes_more_than_three_times_a_second(make_screen, clock: Clock)
     assert screen.text == "Bok 29"  # the newest text wins once allowed
 
 
-def test_picture_stays_while_speech_runs(tmp_path: Path, make_screen, clock: Clock) -> None:
+def test_picture_stays_while_speech_runs(tmp_path: Path, make_screen, clock: ManualClock) -> None:
     screen = make_screen(width=300, height=150)
     screen.show("Ondskan")
     screen.save_png(tmp_path / "a.png")
@@ -240,7 +240,7 @@ def test_a_long_summary_is_wrapped_at_the_floor_and_paged(make_screen) -> None:
     assert " ".join(screen.lines) == SUMMARY
 
 
-def test_the_sentence_being_spoken_stays_on_screen(make_screen, clock: Clock) -> None:
+def test_the_sentence_being_spoken_stays_on_screen(make_screen, clock: ManualClock) -> None:
     screen = make_screen(width=800, height=480)
     screen.show(SUMMARY)
     words = SUMMARY.split()
@@ -258,7 +258,9 @@ def test_the_sentence_being_spoken_stays_on_screen(make_screen, clock: Clock) ->
     assert screen.changes == changes
 
 
-def test_magnify_bigger_and_smaller_and_never_below_the_floor(make_screen, clock: Clock) -> None:
+def test_magnify_bigger_and_smaller_and_never_below_the_floor(
+    make_screen, clock: ManualClock
+) -> None:
     screen = make_screen(width=800, height=480)
     screen.show("Pippi Långstrump går ombord, av Astrid Lindgren")
     fitted = cap_height(screen.font)

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from kiosk.staff import StaffGate, check_stored_hash, hash_card, hash_pin, verify
-from tests.support import ManualClock as Clock
+from tests.support import ManualClock
 
 
 def test_pin_hash_is_salted_and_verifies() -> None:
@@ -25,7 +25,7 @@ def test_garbage_hash_never_verifies() -> None:
 
 
 def test_wrong_pins_lock_the_gate_with_growing_lockout() -> None:
-    clock = Clock()
+    clock = ManualClock()
     gate = StaffGate(pin_hash=hash_pin("2468"), clock=clock, lockout=60)
     assert gate.try_pin("0000") == "wrong"
     assert gate.try_pin("1111") == "wrong"

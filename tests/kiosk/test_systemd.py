@@ -3,7 +3,7 @@ from __future__ import annotations
 import socket
 
 from kiosk.systemd import Notifier
-from tests.support import ManualClock as Clock
+from tests.support import ManualClock
 
 
 def receive_all(sock: socket.socket) -> list[str]:
@@ -20,7 +20,7 @@ def test_notifies_readiness_and_pings_at_half_the_watchdog_interval(tmp_path) ->
     path = str(tmp_path / "notify")
     with socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM) as server:
         server.bind(path)
-        clock = Clock(0.0)
+        clock = ManualClock(0.0)
         notifier = Notifier({"NOTIFY_SOCKET": path, "WATCHDOG_USEC": "10000000"}, clock)
         assert notifier.active and notifier.interval == 5.0
         notifier.ready()

@@ -26,8 +26,7 @@ from hardware.speech.speaker import Speaker
 from kiosk.app import Kiosk
 from kiosk.catalog_source import CatalogSource
 from kiosk.transcript import Transcript
-from tests.support import FIXTURES
-from tests.support import ManualClock as Clock
+from tests.support import FIXTURES, ManualClock
 
 WAIT = 10.0  # generous: a loaded CI machine must not fail a correct kiosk
 
@@ -92,7 +91,7 @@ class Visit:
         screen: Any = None,
         **kiosk_options: Any,
     ) -> None:
-        self.clock = Clock()
+        self.clock = ManualClock()
         self.synth = RecordingSynthesizer(None, seconds_per_word=seconds_per_word, sample_rate=8000)
         self.output = NullOutput(None)
         self.output.open()

@@ -7,7 +7,6 @@ would otherwise never notice.  ``run`` never writes the catalogue.
 
 from __future__ import annotations
 
-import hashlib
 import logging
 import os
 import shutil
@@ -35,7 +34,7 @@ from tests.reliability.rig import (
     PushReader,
     make_catalogue,
 )
-from tests.support import TALKCAT, finished, talkcat_env, wait_for_events
+from tests.support import TALKCAT, digest, finished, talkcat_env, wait_for_events
 
 OTHER_ISBN = "9780140449136"
 
@@ -59,9 +58,6 @@ def check_finished(rig: KioskRig) -> None:
     rig.kiosk.catalog.check_thread.join(60)
     assert rig.kiosk.catalog.check_problems is not None
 
-
-def digest(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
 def test_missing_at_start_then_appears(tmp_path: Path) -> None:

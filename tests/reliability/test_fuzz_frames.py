@@ -15,7 +15,7 @@ from catalog.identifiers import normalise
 from hardware.errors import HardwareError
 from hardware.readers.replay import parse_script
 from hardware.readers.rfid import TagError, basic_block_crc, frame_from_line
-from tests.reliability.test_fuzz_importers import PROFILE
+from tests.reliability.fuzzing import PROFILE
 
 HEX = st.text(alphabet="0123456789abcdefABCDEF:- ", max_size=120)
 

@@ -11,11 +11,10 @@ from __future__ import annotations
 
 import io
 import json
-import os
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from catalog.importers import (
@@ -31,17 +30,8 @@ from catalog.importers import (
 from catalog.importing import import_files
 from catalog.records import Record
 from catalog.store import Catalog
+from tests.reliability.fuzzing import PROFILE
 from tests.support import FIXTURES
-
-settings.register_profile(
-    "reliability", max_examples=60, deadline=None,
-    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
-)
-settings.register_profile(
-    "fuzz", max_examples=5000, deadline=None,
-    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
-)
-PROFILE = settings.get_profile(os.environ.get("HYPOTHESIS_PROFILE", "reliability"))
 
 ISO_RECORDS = [r + b"\x1d" for r in
                (FIXTURES / "libris_bib_28.mrc").read_bytes().split(b"\x1d") if r.strip()]

@@ -19,6 +19,7 @@ from catalog.identifiers import normalise
 from catalog.importing import import_files
 from catalog.store import Catalog
 from kiosk.cli import main
+from tests.catalog.harvest_support import FAST, LIBRIS, list_requests, marcxml
 from tests.catalog.oai_server import (
     OaiServer,
     Repository,
@@ -31,7 +32,6 @@ from tests.catalog.oai_server import (
     status,
     unavailable,
 )
-from tests.catalog.test_harvest import FAST, LIBRIS, list_requests, marcxml
 from tests.reliability.rig import TOVE, TOVE_ISBN, KioskRig, PushReader
 from tests.support import ROOT, TALKCAT, talkcat_env
 

@@ -10,7 +10,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import json
 import re
 from pathlib import Path
@@ -30,6 +29,7 @@ from tests.reliability.rig import (
     PushReader,
     make_catalogue,
 )
+from tests.support import digest
 
 INJECTIONS = [
     "'; DROP TABLE records; --",
@@ -42,9 +42,6 @@ INJECTIONS = [
     "$(rm -rf /tmp/talkcat)",
 ]
 
-
-def digest(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
 def test_sql_in_a_scan_finds_nothing_and_harms_nothing(tmp_path: Path) -> None:

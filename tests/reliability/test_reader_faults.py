@@ -20,7 +20,7 @@ from hardware.protocols import Frame
 from hardware.readers.resilient import ReconnectingReader
 from hardware.readers.serial import SerialReader
 from kiosk.events import EventQueue
-from tests.hardware.reader_support import FakeClock, Pty, wait_for
+from tests.hardware.reader_support import Pty, wait_for
 from tests.reliability.rig import (
     GUILLOU,
     GUILLOU_ISBN,
@@ -31,6 +31,7 @@ from tests.reliability.rig import (
     PushReader,
     make_catalogue,
 )
+from tests.support import ManualClock
 
 
 class WatchedSerialReader(SerialReader):
@@ -208,7 +209,7 @@ def test_event_queue_keeps_newest_scans_and_every_marker() -> None:
 class QuietReader(PushReader):
     """A device that says nothing: each read waits out its timeout on the simulated clock."""
 
-    def __init__(self, clock: FakeClock) -> None:
+    def __init__(self, clock: ManualClock) -> None:
         super().__init__()
         self._clock = clock
 
@@ -219,7 +220,7 @@ class QuietReader(PushReader):
 
 def test_long_silence_on_a_simulated_clock(tmp_path: Path) -> None:
     """Two simulated hours of nothing: no fault, no invented frame, no growth; then a scan."""
-    clock = FakeClock()
+    clock = ManualClock()
     # The framer: an idle-gap parser polled through the silence invents nothing.
     parser = IdleGapParser(gap=0.05, clock=clock)
     for _ in range(7200):
@@ -254,7 +255,7 @@ def test_long_silence_on_a_simulated_clock(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize("interval", [5.0, 30.0])
 def test_error_words_are_rate_limited_on_a_simulated_clock(tmp_path: Path, interval: float) -> None:
-    clock = FakeClock()
+    clock = ManualClock()
     rig = KioskRig(PushReader(), make_catalogue(tmp_path / "c.db"), tmp_path / "t.jsonl",
                    kiosk_options={"clock": clock, "error_interval": interval})
     said: list[str] = []

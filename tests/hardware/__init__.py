@@ -1,0 +1,1 @@
+"""Tests of `hardware/` (a package: helpers are imported by their full name)."""
