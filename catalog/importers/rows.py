@@ -275,10 +275,25 @@ def row_to_item(row: dict[str, Any], position: str, file: str, names: str = INVE
     try:
         return _row_to_item(row, position, file, names)
     except BadValue as exc:
-        return Rejection(file, position, _nfc(row.get("id")), str(exc))
+        given = row.get("id")
+        ident = None if isinstance(given, dict | list) else _nfc(given)
+        return Rejection(file, position, ident, str(exc))
+
+
+def _check_shapes(row: dict[str, Any]) -> None:
+    """A JSON object or a nested list where text is expected is a ``BadValue`` naming the
+    column: turned into text it was stored as Python's spelling ("['x', {'y': 1}]") and
+    spoken, brackets and quotes included."""
+    for column, value in row.items():
+        inner = value if isinstance(value, list) else [value]
+        for item in inner:
+            if isinstance(item, dict | list):
+                kind = "an object {...}" if isinstance(item, dict) else "a list inside a list"
+                raise BadValue(f"{column}: expected text, a number or a list of them, got {kind}")
 
 
 def _row_to_item(row: dict[str, Any], position: str, file: str, names: str) -> Item:
+    _check_shapes(row)
     notes: list[str] = []
     keys: list[str] = []
     isbns: list[str] = []

@@ -249,6 +249,28 @@ def test_one_bad_json_value_rejects_its_item_only(
     assert rejected.position.startswith("item 2") and reason in rejected.reason
 
 
+@pytest.mark.parametrize(
+    ("field", "value", "kind"),
+    [
+        ("title", '["x", {"y": 1}]', "object"),
+        ("authors", '{"a": 1}', "object"),
+        ("id", '{"a": 1}', "object"),
+        ("subjects", '[["nested"]]', "list inside"),
+    ],
+)
+def test_json_object_where_text_is_expected_rejects_its_item(
+    tmp_path: Path, field: str, value: str, kind: str
+) -> None:
+    # Found by an outside tester: such values were stored as Python's repr and spoken.
+    lines = ['{"id": "a", "title": "A"}', f'{{"id": "b", "title": "B", "{field}": {value}}}']
+    lines.append('{"id": "c", "title": "C", "authors": ["Lindgren, Astrid"]}')
+    items = list(read_json(_write(tmp_path / "shape.jsonl", "\n".join(lines))))
+    assert [e.record.id for e in _entries(items)] == ["a", "c"]
+    (rejected,) = [i for i in items if isinstance(i, Rejection)]
+    assert rejected.position.startswith("item 2")
+    assert rejected.reason.startswith(f"{field}:") and kind in rejected.reason
+
+
 def test_csv_number_of_thousands_of_digits_rejects_its_row(tmp_path: Path) -> None:
     text = f"id,title,year,pages\na,A,{'9' * 5000},1\nb,B,2001,{'1' * 20}\nc,C,2001,300\n"
     items = list(read_csv(_write(tmp_path / "n.csv", text)))
