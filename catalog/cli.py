@@ -130,12 +130,17 @@ def import_command(
         if bar is not None:
             bar.__exit__(None, None, None)
 
-    for item in report.rejected:
+    # The first 1,000 of each on the terminal; every one of them in --report.
+    for item in report.rejected.kept:
         ident = f" [{item.identifier}]" if item.identifier else ""
         click.echo(f"rejected: {item.file}: {item.position}{ident}: {item.reason}", err=True)
-    for item in report.warnings:
+    for item in report.warnings.kept:
         ident = f" [{item.identifier}]" if item.identifier else ""
         click.echo(f"warning: {item.file}: {item.position}{ident}: {item.reason}", err=True)
+    for kind, items in (("rejections", report.rejected), ("warnings", report.warnings)):
+        if items.spilled:
+            where = f"all of them are in {report_path}" if report_path else "use --report"
+            click.echo(f"... and {items.spilled} more {kind} ({where})", err=True)
     if report_path is not None:
         _write_report(report_path, report)
     click.echo(f"{db}: {report.summary()} ({report.seconds:.1f} s)")

@@ -31,7 +31,8 @@ from catalog.store import Catalog
 from talkcat.errors import InvalidInput, Unavailable
 
 EXPORT_COLUMNS = (
-    "type", "id", "title", "subtitle", "part", "authors", "narrators", "language", "year",
+    "type", "id", "title", "subtitle", "part", "authors", "narrators", "corporate", "language",
+    "year",
     "publisher", "edition", "extent", "pages", "playing_time_minutes", "series",
     "series_number", "summary", "subjects", "genres", "kind", "isbn", "barcode", "rfid",
     "identifiers", "location", "available", "sample_path", "text",
@@ -116,7 +117,8 @@ def _csv_row(record: Record, extra: list[str]) -> list[Any]:
     join = "; ".join
     return [
         "record", record.id, record.title, record.subtitle or "", record.part or "",
-        join(record.authors), join(record.narrators), record.language or "",
+        join(record.authors), join(record.narrators), join(record.corporate),
+        record.language or "",
         record.year or "", record.publisher or "", record.edition or "", record.extent or "",
         record.pages or "", record.playing_time_minutes or "", record.series or "",
         record.series_number or "", record.summary or "", join(record.subjects),

@@ -28,7 +28,9 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import BinaryIO, NamedTuple
 
-from catalog.duplicates import WrittenOnce, duplicate_reason
+from catalog import lifeline
+from catalog.batching import RecordBatch
+from catalog.duplicates import WrittenOnce
 from catalog.errors import CatalogError
 from catalog.importers import (
     Deletion,
@@ -39,9 +41,11 @@ from catalog.importers import (
     Notice,
     Rejection,
     csv_json,
-    marc,
+    iso2709,
+    marcxml,
 )
 from catalog.lock import LOCK_WAIT_S
+from catalog.spill import Spilled
 from catalog.store import Catalog, prepare_record
 
 log = logging.getLogger(__name__)
@@ -55,6 +59,9 @@ PARALLEL_MIN_BYTES = 4 * 1024 * 1024
 """Below this a worker process costs more to start than it saves."""
 
 BATCH = 400
+BATCH_BYTES = 1 << 20
+"""A batch also ends at this many bytes: records run to 99,999 bytes, so counting records
+alone would let 6 x 400 of them (240 MB) be in flight."""
 IN_FLIGHT = 6
 
 MARC_SUFFIXES = {".mrc", ".marc", ".dat", ".iso", ".iso2709", ".ma21", ".out", ".bin"}
@@ -72,8 +79,10 @@ class ImportReport:
     updated: int = 0
     deleted: int = 0
     labels: int = 0
-    rejected: list[Rejection] = field(default_factory=list)
-    warnings: list[Rejection | Notice] = field(default_factory=list)
+    # Lists that keep the first 1,000 in memory and spill the rest to a temporary file, so
+    # millions of rejections (500 MB of random bytes) do not grow memory: catalog.spill.
+    rejected: Spilled[Rejection] = field(default_factory=Spilled)
+    warnings: Spilled[Rejection | Notice] = field(default_factory=Spilled)
     files: list[str] = field(default_factory=list)
     replaced: int = 0
     committed: bool = False
@@ -120,9 +129,9 @@ def _items(path: Path, fmt: str, handle: BinaryIO) -> Iterator[Item | _Prepared]
     if fmt == "marc":
         if path.stat().st_size >= PARALLEL_MIN_BYTES:
             return _parallel_iso2709(path, handle)
-        return marc.read_iso2709(path, handle)
+        return iso2709.read_iso2709(path, handle)
     if fmt == "marcxml":
-        return marc.read_marcxml(path, handle)
+        return marcxml.read_marcxml(path, handle)
     if fmt == "json":
         return csv_json.read_json(path, handle)
     return csv_json.read_csv(path, handle)
@@ -155,7 +164,7 @@ def _parse_batch(file: str, batch: list[tuple[int, int, bytes]]) -> list[Item | 
     """Worker-process side: decode and map a batch of raw records."""
     state: dict[str, bool] = {}
     return [
-        _compact(marc.parse_piece(piece, number, offset, file, state))
+        _compact(iso2709.parse_piece(piece, number, offset, file, state))
         for number, offset, piece in batch
     ]
 
@@ -169,23 +178,23 @@ def _parallel_iso2709(path: Path, handle: BinaryIO) -> Iterator[Item | _Prepared
     file = str(path)
     ctx = multiprocessing.get_context("spawn")
     workers = max(1, min(4, os.cpu_count() or 1))
-    with concurrent.futures.ProcessPoolExecutor(max_workers=workers, mp_context=ctx) as pool:
+    # Workers die with this process, however it dies (kill -9 included): catalog.lifeline.
+    with concurrent.futures.ProcessPoolExecutor(
+        max_workers=workers,
+        mp_context=ctx,
+        initializer=lifeline.die_with_parent,
+        initargs=(os.getpid(),),
+    ) as pool:
         pending: deque[concurrent.futures.Future[list[Item | _Prepared]]] = deque()
         batch: list[tuple[int, int, bytes]] = []
-        number = 0
+        size = 0
         try:
-            for offset, chunk in marc.iter_chunks(handle):
-                pieces = [(offset, chunk)]
-                if marc.needs_rescue(chunk):
-                    head, rescued = marc.split_rescued(chunk)
-                    if rescued is not None:
-                        pieces = [(offset, head), (offset + len(head), rescued)]
-                for off, piece in pieces:
-                    number += 1
-                    batch.append((number, off, piece))
-                if len(batch) >= BATCH:
+            for number, offset, piece in iso2709.iter_pieces(handle):
+                batch.append((number, offset, piece))
+                size += len(piece)
+                if len(batch) >= BATCH or size >= BATCH_BYTES:
                     pending.append(pool.submit(_parse_batch, file, batch))
-                    batch = []
+                    batch, size = [], 0
                     while len(pending) >= IN_FLIGHT:
                         yield from pending.popleft().result()
             if batch:
@@ -198,38 +207,36 @@ def _parallel_iso2709(path: Path, handle: BinaryIO) -> Iterator[Item | _Prepared
 
 
 def _apply(
-    catalog: Catalog, item: Item | _Prepared, report: ImportReport, seen: WrittenOnce
+    catalog: Catalog,
+    item: Item | _Prepared,
+    report: ImportReport,
+    batch: RecordBatch | WrittenOnce,
 ) -> None:
-    if type(item) is _Prepared or isinstance(item, Entry):
-        # A worker's finished row, or an entry parsed here: stored alike, counted alike.
-        if type(item) is _Prepared:
-            added = catalog.put_prepared(item.prepared, item.keys, item.unavailable)
-            record_id = item.prepared[0]
-        else:
-            added = catalog.put_record(item.record, item.keys, item.unavailable)
-            record_id = item.record.id
-        if added:
-            report.added += 1
-        else:
-            report.updated += 1
-        file = report.files[-1]
-        report.warnings.extend(Rejection(file, item.position, record_id, n) for n in item.notes)
-        first = seen.check(catalog.last_rowid, file, item.position)
-        if first is not None:
-            reason = duplicate_reason(first, file)
-            report.warnings.append(Rejection(file, item.position, record_id, reason))
+    """Store or count one item.  Records go into ``batch``; given only a ``WrittenOnce`` (a
+    harvest page, committed page by page) each record is written at once."""
+    if isinstance(batch, WrittenOnce):
+        batch = RecordBatch(catalog, report, batch, size=1)
+    if type(item) is _Prepared:  # a worker's finished row
+        batch.add(item.prepared, item.keys, frozenset(item.unavailable), item.notes, item.position)
+    elif isinstance(item, Entry):  # an entry parsed here: stored alike, counted alike
+        prepared = prepare_record(item.record)
+        batch.add(
+            prepared, tuple(item.keys), frozenset(item.unavailable), item.notes, item.position
+        )
     elif isinstance(item, Rejection):
         report.rejected.append(item)
     elif isinstance(item, Notice):
         report.warnings.append(item)
-    elif isinstance(item, Deletion):
-        if catalog.delete_record(item.record_id):
-            report.deleted += 1
-    elif isinstance(item, Holdings):
-        _apply_holdings(catalog, item, report)
-    elif isinstance(item, LabelEntry):
-        catalog.put_label(item.label, item.keys)
-        report.labels += 1
+    else:
+        batch.flush()  # what follows reads or changes records written before it
+        if isinstance(item, Deletion):
+            if catalog.delete_record(item.record_id):
+                report.deleted += 1
+        elif isinstance(item, Holdings):
+            _apply_holdings(catalog, item, report)
+        elif isinstance(item, LabelEntry):
+            catalog.put_label(item.label, item.keys)
+            report.labels += 1
 
 
 def _apply_holdings(catalog: Catalog, item: Holdings, report: ImportReport) -> None:
@@ -290,7 +297,7 @@ def import_files(
     catalog = Catalog.open(db_path, wait=wait)
     try:
         done_before = 0
-        seen = catalog.written_once()
+        batch = RecordBatch(catalog, report, catalog.written_once())
         with catalog.transaction():
             if replace:
                 report.replaced = catalog.clear()
@@ -300,9 +307,10 @@ def import_files(
                 log.info("importing %s as %s", path, fmt)
                 with open(path, "rb") as handle:
                     for count, item in enumerate(_items(path, fmt, handle), 1):
-                        _apply(catalog, item, report, seen)
+                        _apply(catalog, item, report, batch)
                         if progress is not None and count % 200 == 0:
                             progress(done_before + _tell(handle), total)
+                batch.flush()
                 done_before += path.stat().st_size
                 if progress is not None:
                     progress(done_before, total)

@@ -1,9 +1,11 @@
 """What the catalogue knows about a book (``Record``) or a shelf/service point (``Label``).
 
 These are the values the kiosk phrases and speaks, so they are plain, frozen and already
-clean: all text is Unicode NFC, catalogue punctuation (ISBD " /", " :") is gone, authors are in
-catalogue form ("Lindgren, Astrid") for the kiosk to turn round.  Importers build them; the
-store serialises them as JSON (:func:`record_to_dict` / :func:`record_from_dict`).
+clean: all text is Unicode NFC, catalogue punctuation (ISBD " /", " :") and cataloguers' notes
+("[sic]") are gone (:mod:`catalog.punctuation`), personal authors are in catalogue form
+("Lindgren, Astrid") for the kiosk to turn round, corporate ones (``Record.corporate``) as
+written.  Importers build them; the store serialises them as JSON (:func:`record_to_dict` /
+:func:`record_from_dict`).
 """
 
 from __future__ import annotations
@@ -25,6 +27,9 @@ class Record:
     part: str | None = None
     authors: tuple[str, ...] = ()
     narrators: tuple[str, ...] = ()
+    corporate: tuple[str, ...] = ()
+    """Which of ``authors``/``narrators`` are organisations or meetings (MARC 110/111/710/711):
+    spoken as written, never turned round like "Lindgren, Astrid"."""
     language: str | None = None
     year: int | None = None
     publisher: str | None = None

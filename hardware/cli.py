@@ -228,6 +228,33 @@ def check_drivers(
                 yield from registry.self_check(info)
 
 
+def doctor_checks(
+    db: Path | None = None,
+    catalogue_check: CatalogueCheck | None = None,
+    configured: dict[str, tuple[str, str | None, dict[str, object]]] | None = None,
+) -> Iterator[Check]:
+    """Every line of ``talkcat doctor [--db DB] [--config FILE]``, in order (the staff
+    console's dashboard shows the same lines); ``catalogue_check`` defaults to the one the
+    root installed, ``configured`` are the drivers chosen in the config file."""
+
+    def drivers_checked() -> Iterator[Check]:
+        return check_drivers(configured)
+
+    drivers_checked.__name__ = "check_drivers"
+    for check in (check_user, drivers_checked):
+        try:
+            results = list(check())
+        except Exception as exc:  # a broken check must not hide the others
+            results = [Check("FAIL", f"{check.__name__}: {type(exc).__name__}: {exc}")]
+        yield from results
+    if db is not None:
+        catalogue_check = catalogue_check or _hooks.catalogue_check
+        if catalogue_check is None:
+            yield Check("WARN", f"catalogue {db}: no catalogue check installed")
+        else:
+            yield from (Check(*line) for line in catalogue_check(db))
+
+
 @click.command()
 @click.option("--db", type=click.Path(path_type=Path), help="also check this catalogue file")
 @click.option("--config", "config_path", type=click.Path(dir_okay=False, path_type=Path),
@@ -243,28 +270,9 @@ def doctor(db: Path | None, config_path: Path | None) -> None:
     configured = {}
     if config_path is not None and _hooks.driver_settings is not None:
         configured = _hooks.driver_settings(config_path)  # a bad file raises: exit 2
-
-    def drivers_checked() -> Iterator[Check]:
-        return check_drivers(configured)
-
-    drivers_checked.__name__ = "check_drivers"
-    checks = [check_user, drivers_checked]
     failed = False
-    for check in checks:
-        try:
-            results = list(check())
-        except Exception as exc:  # a broken check must not hide the others
-            results = [Check("FAIL", f"{check.__name__}: {type(exc).__name__}: {exc}")]
-        for result in results:
-            failed |= result.status == "FAIL"
-            click.echo(result.line())
-    if db is not None:
-        if _hooks.catalogue_check is None:
-            results = [Check("WARN", f"catalogue {db}: no catalogue check installed")]
-        else:
-            results = [Check(*line) for line in _hooks.catalogue_check(db)]
-        for result in results:
-            failed |= result.status == "FAIL"
-            click.echo(result.line())
+    for result in doctor_checks(db, configured=configured):
+        failed |= result.status == "FAIL"
+        click.echo(result.line())
     if failed:
         raise NotFound("doctor: at least one check FAILed (see the FAIL lines above)")

@@ -98,12 +98,20 @@ class Announcer:
         self._latest = 0  # the token of the newest say/play: only it may be followed
         self._ended: dict[int, str] = {}  # how the latest ended ("finished"/"stopped")
         self._followers: dict[int, Utterance] = {}
+        self._on_start: dict[int, threading.Event] = {}
 
     # ------------------------------------------------------------------ speaking
 
-    def say(self, utterance: Utterance) -> int:
-        """Speak ``utterance`` now, cutting off whatever is playing, and show it."""
+    def say(self, utterance: Utterance, started: threading.Event | None = None) -> int:
+        """Speak ``utterance`` now, cutting off whatever is playing, and show it.
+
+        ``started`` is set when its first audio plays (or it ended without any): background
+        work that must not compete with the start of speech waits for it.
+        """
         token = self._begin(utterance)
+        if started is not None:
+            with self._lock:
+                self._on_start[token] = started
         self.speaker.say(token, utterance.spoken(), self._on_playback)
         self._show(utterance)
         return token
@@ -210,6 +218,9 @@ class Announcer:
             utterance = self._playing.get(token)
             if utterance is None:
                 return
+            gate = self._on_start.pop(token, None)
+            if gate is not None:
+                gate.set()
             if event == "started":
                 self._started.add(token)
                 self._spoken_since = (token, self.clock(), 0.0)

@@ -39,6 +39,8 @@ from kiosk.phrasing import Utterance, clean, phrases
 log = logging.getLogger(__name__)
 
 MAX_BACKOFF = 60.0
+GATE_WAIT = 0.25
+"""Seconds a question waits for the title's first audio before it is asked anyway."""
 
 
 @dataclass(frozen=True)
@@ -55,6 +57,7 @@ class _Job:
     barcodes: tuple[str, ...]
     asked_at: float
     future: Future[Availability | None]
+    gate: threading.Event | None = None
 
 
 class AvailabilityService:
@@ -93,14 +96,17 @@ class AvailabilityService:
         then: Callable[[AvailabilityAnswer], None] | None = None,
         *,
         urgent: bool = True,
+        gate: threading.Event | None = None,
     ) -> Future[Availability | None]:
         """Start finding out about ``record``'s copies; ``then`` gets the answer (any thread).
 
         Never blocks.  The future is already done when the answer is cached, the record has
         no barcodes, or the server is in its back-off time (``None``: unknown).  Questions
-        that are not ``urgent`` (browse prefetch) wait behind every urgent one.
+        that are not ``urgent`` (browse prefetch) wait behind every urgent one.  With a
+        ``gate`` the question waits (at most :data:`GATE_WAIT`) until it is set - the title's
+        first audio - so asking never competes with the start of speech.
         """
-        future = self._future(record, 0 if urgent else 1)
+        future = self._future(record, 0 if urgent else 1, gate)
         if then is not None:
             future.add_done_callback(
                 lambda f: then(AvailabilityAnswer(record.id, f.result()))
@@ -127,7 +133,9 @@ class AvailabilityService:
             return None
         return hit[1]
 
-    def _future(self, record: Record, priority: int = 0) -> Future[Availability | None]:
+    def _future(
+        self, record: Record, priority: int = 0, gate: threading.Event | None = None
+    ) -> Future[Availability | None]:
         now = self.clock()
         with self._lock:
             hit = self._cache.get(record.id)
@@ -140,7 +148,8 @@ class AvailabilityService:
                 return _done(None)
             future: Future[Availability | None] = Future()
             self._pending[record.id] = future
-        self._jobs.put((priority, next(self._order), _Job(record.id, record.barcodes, now, future)))
+        job = _Job(record.id, record.barcodes, now, future, gate)
+        self._jobs.put((priority, next(self._order), job))
         return future
 
     # ------------------------------------------------------------------ the worker
@@ -162,6 +171,8 @@ class AvailabilityService:
                 job.future.set_result(result)
 
     def _answer(self, job: _Job) -> Availability | None:
+        if job.gate is not None:
+            job.gate.wait(GATE_WAIT)
         deadline = job.asked_at + self.timeout
         if self.clock() >= deadline or self.clock() < self._retry_at:
             return None  # waited behind a slow question, or the server is resting: moved on

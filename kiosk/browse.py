@@ -81,6 +81,11 @@ class BrowseStep:
         )
 
 
+# Starts only where a run of spaces starts (or at the dashes): "\s*--" tried from every space
+# of a long run is quadratic.
+_DOUBLE_DASH = re.compile(r"(?<!\s)\s*--\s*")
+
+
 def _key(text: str | None) -> str:
     """Compare catalogue headings loosely: case, punctuation and spacing do not matter."""
     return " ".join(re.findall(r"\w+", clean(text).casefold()))
@@ -91,7 +96,7 @@ def _person_key(name: str) -> str:
 
 
 def _subject_key(heading: str) -> str:
-    return _key(re.sub(r"\s*--\s*", " ", heading or ""))
+    return _key(_DOUBLE_DASH.sub(" ", heading or ""))
 
 
 def _series_order(record: Any) -> tuple[int, float, str]:
@@ -192,11 +197,14 @@ class Browser:
         authors = [a for a in getattr(anchor, "authors", ()) or () if clean(a)]
         if authors:
             who = _person_key(authors[0])
+            # An organisation (Record.corporate) is named as written, not turned round.
+            corporate = authors[0] in (getattr(anchor, "corporate", ()) or ())
+            name = clean(authors[0]) if corporate else levels.person(authors[0])
             found = self._find(
-                levels.person(authors[0]),
+                name,
                 lambda r: any(_person_key(a) == who for a in getattr(r, "authors", ()) or ()),
             )
-            yield "author", levels.person(authors[0]), sorted(found, key=_title_order)
+            yield "author", name, sorted(found, key=_title_order)
         series = clean(getattr(anchor, "series", None))
         if series:
             key = _key(series)
@@ -206,7 +214,7 @@ class Browser:
         if subjects:
             key = _subject_key(subjects[0])
             found = self._find(
-                re.sub(r"\s*--\s*", " ", subjects[0]),
+                _DOUBLE_DASH.sub(" ", subjects[0]),
                 lambda r: any(_subject_key(s) == key for s in getattr(r, "subjects", ()) or ()),
             )
             label = levels.subject_heading(subjects[0])

@@ -370,20 +370,26 @@ def staff_group() -> None:
 @staff_group.command("hash")
 @click.option("--pin", "kind", flag_value="pin", default=True, help="Hash a staff PIN.")
 @click.option("--card", "kind", flag_value="card", help="Hash a staff card number.")
+@click.option("--password", "kind", flag_value="password",
+              help="Hash the staff web console's password (talkcat console).")
 def staff_hash(kind: str) -> None:
-    """Ask for a PIN or card number (not echoed) and print its salted hash for kiosk.toml."""
+    """Ask for a PIN, card number or console password (not echoed) and print the line for
+    kiosk.toml's [staff] section (salted, slow hash for the PIN and the password)."""
     from kiosk.staff import hash_card, hash_pin
 
+    prompts = {"pin": "Staff PIN", "card": "Staff card number", "password": "Console password"}
     secret = click.prompt(
-        "Staff PIN" if kind == "pin" else "Staff card number",
+        prompts[kind],
         hide_input=True,
         confirmation_prompt=True,
         err=True,
     )
     if kind == "pin" and not (secret.isdigit() and 4 <= len(secret) <= 12):
         raise InvalidInput("a PIN is 4 to 12 digits (it is typed on the keypad)")
-    stored = hash_pin(secret) if kind == "pin" else hash_card(secret)
-    click.echo(f'{"pin_hash" if kind == "pin" else "card_hash"} = "{stored}"')
+    if kind == "password" and len(secret) < 8:
+        raise InvalidInput("a console password needs at least 8 characters")
+    stored = hash_card(secret) if kind == "card" else hash_pin(secret)
+    click.echo(f'{kind}_hash = "{stored}"')
 
 
 # ---------------------------------------------------------------------------- demo
@@ -471,12 +477,14 @@ def _mount_rooms() -> None:
     from catalog import cli_harvest
     from hardware import cli as tech_cli
     from kiosk import cli_lookup
+    from kiosk.console import command as console_command
 
     staff_cli.register(main)
     cli_harvest.register(main, load_settings=_harvest_settings)
     tech_cli.register(main, identify=_identify, catalogue_check=cli_lookup.catalogue_check,
                       driver_settings=_driver_settings)
     main.add_command(cli_lookup.lookup)
+    console_command.register(main)  # the staff web console wires the kiosk's parts: kiosk room
 
 
 _mount_rooms()

@@ -78,6 +78,13 @@ def _rgb(value: Any) -> str | None:
     return None if ok else "must be three integers 0-255, e.g. [255, 255, 0]"
 
 
+def _bind(value: Any) -> str | None:
+    host, sep, port = value.rpartition(":")
+    if not sep or not host or not port.isdigit() or not 0 <= int(port) <= 65535:
+        return f"must be HOST:PORT, e.g. 127.0.0.1:8080, got {value!r}"
+    return None
+
+
 def _http_url(value: Any) -> str | None:
     ok = re.match(r"https?://[^/\s]+", value) is not None and not any(c.isspace() for c in value)
     return None if ok else f"must be an http:// or https:// URL, got {value!r}"
@@ -121,6 +128,21 @@ SCHEMA: dict[str, dict[str, Setting]] = {
         "card_hash": Setting(
             None, str, "staff card number, as made by 'talkcat staff hash --card'",
             _stored_hash("card"),
+        ),
+        "password_hash": Setting(
+            None, str, "staff console password, as made by 'talkcat staff hash --password'",
+            _stored_hash("pin"),  # short secrets need the slow hash: the PIN's rules
+        ),
+    },
+    "console": {
+        "bind": Setting("127.0.0.1:8080", str, "HOST:PORT the staff console listens on", _bind),
+        "max_upload_mb": Setting(
+            512, int, "largest catalogue file staff may upload, in MB", _between(1, 65536)
+        ),
+        "tls_cert": Setting(None, str, "TLS certificate (PEM) for the console"),
+        "tls_key": Setting(None, str, "TLS private key (PEM) for the console"),
+        "session_minutes": Setting(
+            15, int, "a console login ends after this many idle minutes", _between(1, 1440)
         ),
     },
     "privacy": {
@@ -236,6 +258,8 @@ class Config:
     patron_pattern: str | None = None
     staff_pin_hash: str | None = None
     staff_card_hash: str | None = None
+    staff_password_hash: str | None = None
+    console: Mapping[str, Any] = field(default_factory=dict)
     reader_driver: str = "keyboard"
     reader_target: str | None = None
     reader_debounce: float = 0.5
@@ -375,6 +399,8 @@ def load(
         problems.append(f"{source}: idle.warn_before: must be less than idle.timeout")
     if settled["speech"]["volume"] > settled["speech"]["volume_max"]:
         problems.append(f"{source}: speech.volume: must not be above speech.volume_max")
+    if bool(settled["console"]["tls_cert"]) != bool(settled["console"]["tls_key"]):
+        problems.append(f"{source}: console.tls_cert: give both tls_cert and tls_key, or neither")
     problems += config_rules.keymap_problems(
         settled["keypad"]["keys"], source, drivers.get("keypad")
     )
@@ -412,6 +438,8 @@ def _settle(
         patron_pattern=p["patron_pattern"],
         staff_pin_hash=st["pin_hash"],
         staff_card_hash=st["card_hash"],
+        staff_password_hash=st["password_hash"],
+        console=settled["console"],
         reader_driver=name("reader"),
         reader_target=drivers["reader"].target if "reader" in drivers else None,
         reader_debounce=float(r["debounce"]),

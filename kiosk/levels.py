@@ -246,8 +246,12 @@ def message(
     return _utterance([speech], lang, None, "message", phrases_dir)
 
 
-def _names(names: Iterable[str], lang: str, phrases_dir: str | None) -> str:
-    people = [person(n) for n in names if clean(n)]
+def _names(
+    names: Iterable[str], lang: str, phrases_dir: str | None, corporate: Iterable[str] = ()
+) -> str:
+    # An organisation or meeting (``Record.corporate``) is said as written, never turned round.
+    bodies = frozenset(corporate)
+    people = [clean(n) if n in bodies else person(n) for n in names if clean(n)]
     if len(people) <= 1:
         return "".join(people)
     conj = _table(lang, phrases_dir)["and"]
@@ -275,7 +279,8 @@ def level_one(
     """
     table = _table(lang, phrases_dir)
     title = _title(record, lang, verbose, phrases_dir)
-    authors = _names(getattr(record, "authors", ()) or (), lang, phrases_dir)
+    corporate = getattr(record, "corporate", ()) or ()
+    authors = _names(getattr(record, "authors", ()) or (), lang, phrases_dir, corporate)
     if authors:
         sentence = fill(table["announce"], lang, title=title, authors=authors)
     else:
@@ -303,7 +308,8 @@ def level_two(record: Any, lang: str, *, phrases_dir: str | None = None) -> Utte
     sep = table["list_separator"]
     out: list[Speech] = []
 
-    narrators = _names(getattr(record, "narrators", ()) or (), lang, phrases_dir)
+    corporate = getattr(record, "corporate", ()) or ()
+    narrators = _names(getattr(record, "narrators", ()) or (), lang, phrases_dir, corporate)
     if narrators:
         out.append(fill(table["detail_narrators"], lang, names=narrators))
 
@@ -408,7 +414,8 @@ def _short_extent(extent: str | None) -> str:
 
 def subject_heading(heading: str) -> str:
     """ "Gruvarbetare--historia" -> "Gruvarbetare, historia": subdivisions read as a list."""
-    return clean(re.sub(r"\s*(?:--|—)\s*", ", ", heading or ""))
+    # (?<!\s): a match starts only where a run of spaces does, so a long run is one scan.
+    return clean(re.sub(r"(?<!\s)\s*(?:--|—)\s*", ", ", heading or ""))
 
 
 def _unique(items: Iterable[str]) -> list[str]:

@@ -9,27 +9,21 @@ from __future__ import annotations
 
 import re
 import tomllib
-import unicodedata
 from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
 from typing import Any
 
+from catalog import punctuation
 from kiosk import phrase_files
 
 LANGUAGES: tuple[str, ...] = ("sv", "en")
 DEFAULT_LANGUAGE = "sv"
 
-# Catalogue (ISBD) punctuation that ends a MARC subfield means nothing when spoken; a final
-# full stop goes too - unless it ends an initial ("Lovecraft, H. P.").
-# The whole trailing run at once, found by walking back from the end (a regex search for
-# "[...]+$" restarts at every position of a long run: quadratic).
-_TRAILING_CHARS = frozenset(" /:;,=.")
-# A head ending in a lone letter ("H. P"): its full stop is an initial's, not the sentence's.
-_INITIAL_END = re.compile(r"(?<!\w)\w$")
 # "Lindgren, Astrid, 1907-2002" - life dates are for catalogue cards, not for the ear.
 _LIFE_DATES = re.compile(r",?\s*\(?\d{3,4}\s*-\s*(\d{3,4})?\)?\.?$")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+_FULLER_FORM = re.compile(r"\([^()]*\)")
 
 
 @dataclass(frozen=True)
@@ -65,32 +59,26 @@ def phrases(lang: str, override_dir: str | None = None) -> dict[str, str]:
 
 
 def clean(text: str | None) -> str:
-    """NFC, no control characters, no trailing catalogue punctuation, single spaces."""
+    """NFC, no control characters, single spaces, and no catalogue punctuation or
+    cataloguers' notes: the project's one cleaner, :func:`catalog.punctuation.spoken`."""
     if not text:
         return ""
-    text = unicodedata.normalize("NFC", _CONTROL.sub(" ", text))
-    text = " ".join(text.split())
-    # " /." and "./" both occur: the whole run of trailing ISBD punctuation and full stops
-    # goes in one pass (a loop taking one ". " per pass was quadratic: a 60 kB field of ". "
-    # froze a lookup), keeping only an initial's full stop.
-    end = len(text)
-    while end and text[end - 1] in _TRAILING_CHARS:
-        end -= 1
-    if end < len(text):
-        head, tail = text[:end], text[end:]
-        keep = "." if tail[0] == "." and _INITIAL_END.search(head) else ""
-        text = head + keep
-    return text
+    return punctuation.spoken(_CONTROL.sub(" ", text))
 
 
 def natural_name(name: str) -> str:
     """"Lindgren, Astrid" -> "Astrid Lindgren"; corporate names and single names unchanged."""
-    name = clean(_LIFE_DATES.sub("", clean(name)))
+    name = clean(name)
+    # Life dates end the heading: look only at its end (the pattern is anchored there, and
+    # a search over a 5,000-comma name would try every position).
+    head, tail = name[:-40], name[-40:]
+    name = clean(head + _LIFE_DATES.sub("", tail))
     surname, sep, forenames = name.partition(", ")
     if not sep or not forenames:
         return name
     # "Tolkien, J. R. R. (John Ronald Reuel)": the fuller form is for disambiguation only.
-    forenames = re.sub(r"\s*\(.*?\)\s*", " ", forenames).strip()
+    # (No "\s*" or ".*?" around it: both make the search quadratic on hostile names.)
+    forenames = " ".join(_FULLER_FORM.sub(" ", forenames).split())
     return f"{forenames} {surname}".strip()
 
 
@@ -104,7 +92,12 @@ def announce(record: Any, lang: str) -> Utterance:
     """Level one: title, then author in natural order."""
     table = phrases(lang)
     title = clean(getattr(record, "title", "")) or "?"
-    authors = [natural_name(a) for a in getattr(record, "authors", ()) or () if clean(a)]
+    bodies = frozenset(getattr(record, "corporate", ()) or ())
+    authors = [
+        clean(a) if a in bodies else natural_name(a)
+        for a in getattr(record, "authors", ()) or ()
+        if clean(a)
+    ]
     if authors:
         text = table["announce"].format(title=title, authors=join_names(authors, lang))
     else:

@@ -10,6 +10,7 @@ time, so the visit is plain sequential code that a test drives by calling it.
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -300,9 +301,11 @@ class Visit:
 
     def _say_record(self, record: Record, utterance: Utterance) -> None:
         """Say a book's level one; its availability follows when the library system answers."""
+        started = threading.Event()  # the question goes out once the title's audio has begun
         if self.availability is not None:
-            self.availability.ask(record, then=self.post)  # first: it works while we speak
-        self._heard = (record.id, self.say(utterance))
+            self.availability.ask(record, then=self.post, gate=started)
+        self.session.last, self.session.paused = utterance, False
+        self._heard = (record.id, self.announcer.say(utterance, started))
 
     def _on_availability(self, answer: AvailabilityAnswer) -> None:
         if self._heard is None or self._heard[0] != answer.record_id:

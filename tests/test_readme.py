@@ -13,7 +13,7 @@ def test_readme_configuration_example_is_valid(tmp_path) -> None:
     block = re.search(r"```toml\n(.*?)```", readme, re.S)
     assert block, "README has no TOML example"
     # The staff hashes are placeholders ("scrypt$..."): a real one comes from 'staff hash'.
-    text = re.sub(r'^(pin|card)_hash = ".*"$', "", block.group(1), flags=re.M)
+    text = re.sub(r'^(pin|card|password)_hash = ".*"$', "", block.group(1), flags=re.M)
     path = tmp_path / "kiosk.toml"
     path.write_text(text, encoding="utf-8")
     cfg = config.load(path)

@@ -18,7 +18,8 @@ from tests.support import FIXTURES, start_kiosk, stop_kiosk, wait_for_events
 
 TOVE_SV = "Anteckningar från en ö, av Tove Jansson och Tuulikki Pietilä"
 TOVE_L2_SV = "102 sidor. Utgiven 1996 av Bonnier. Ämnen: "
-KIVI_EN = "Sju bröder, by Aleksis Kivi and Carl-Adam Nycop"
+# Carl-Adam Nycop wrote the preface ("esipuheen kirjoittaja"): not "by" (issue 15).
+KIVI_EN = "Sju bröder, by Aleksis Kivi"
 
 SCRIPT = """\
 # A visitor: scans a book, asks for more, hears it again, switches to English,

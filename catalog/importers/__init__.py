@@ -78,7 +78,7 @@ class Deletion:
 @dataclass(frozen=True)
 class Holdings:
     """Copies from a separate MARC holdings record, for the bibliographic record ``record_id``
-    (found through 004).  ``copies`` is a :class:`catalog.importers.marc.Copies`."""
+    (found through 004).  ``copies`` is a :class:`catalog.importers.copies.Copies`."""
 
     record_id: str
     position: str

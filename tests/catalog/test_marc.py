@@ -2,17 +2,14 @@
 
 from __future__ import annotations
 
-import re
 import unicodedata
 from pathlib import Path
 
 import pymarc
 import pytest
-from hypothesis import given, settings
-from hypothesis import strategies as st
 
 from catalog.identifiers import normalise
-from catalog.importers import Deletion, Entry, Rejection, marc
+from catalog.importers import Deletion, Entry, Rejection
 from catalog.importers.marc import (
     MarcField,
     check_structure,
@@ -419,16 +416,3 @@ def _with_004(data: bytes, bib: str) -> bytes:
 )
 def test_isbd_punctuation_removed(raw: str, cleaned: str) -> None:
     assert clean(raw) == cleaned
-
-
-_PUNCTUATED = st.text(alphabet=st.sampled_from(list("aAbSpPUuLtdDcoeE .,;:/=+[]\t\n\xa0é1")))
-
-
-@settings(max_examples=300, deadline=None)
-@given(_PUNCTUATED)
-def test_clean_looks_at_the_tail_only_where_the_patterns_do(text: str) -> None:
-    """``clean`` strips and searches only the end of a text (fast on long summaries); that
-    must be exactly what the end-anchored patterns would find in the whole text."""
-    assert marc._strip_isbd_tail(text) == re.sub(r"[\s/:;,=+]+$", "", text)
-    assert bool(marc._INITIAL_DOT.search(text[-3:])) == bool(marc._INITIAL_DOT.search(text))
-    assert bool(marc._ABBREVIATION.search(text[-7:])) == bool(marc._ABBREVIATION.search(text))

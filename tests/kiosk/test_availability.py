@@ -308,3 +308,27 @@ def test_doctor_checks_the_configured_sip2_server_and_never_shows_the_password(
     assert line.startswith("FAIL") and "cannot be reached" in line
     assert result.returncode == 1 and options["password"] not in out
     assert "Traceback" not in out
+
+
+def test_the_question_waits_for_the_titles_first_audio(
+    server: Sip2Server, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import threading
+    from concurrent.futures import TimeoutError as FutureTimeout
+
+    from catalog.records import Record
+    from kiosk import availability
+
+    monkeypatch.setattr(availability, "GATE_WAIT", 30.0)
+    service = AvailabilityService(Sip2Availability(**server.options()), timeout=60.0)
+    try:
+        started = threading.Event()
+        future = service.ask(Record(id="pippi", title="Pippi", barcodes=("P1",)), gate=started)
+        with pytest.raises(FutureTimeout):
+            future.result(timeout=0.3)  # the title has not started: nothing asked yet
+        assert server.state.item_requests == 0
+        started.set()
+        assert future.result(timeout=WAIT) is not None
+        assert server.state.item_requests == 1
+    finally:
+        service.close()

@@ -1,0 +1,185 @@
+"""What kind of thing a MARC record describes and how long it is: the descriptive fields
+that are not names, titles or identifiers (those are in :mod:`catalog.importers.mapping`).
+
+Every regular expression here runs on a text cut to :data:`CAP` characters first, so none
+of them can take more than a bounded number of steps whatever a record holds.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime
+
+from catalog.importers.fields import RecordLike, control, sub, subs
+from catalog.punctuation import clean
+
+CAP = 500
+"""Characters of a descriptive field a pattern looks at (300 $a is a line, not a page)."""
+
+TALKING_HINTS = (
+    "talbok", "talböcker", "ljudbok", "ljudböcker", "ljudupptagning", "audiobook",
+    "audio book", "talking book", "äänikirja", "daisy", "mp3", "ljudfil", "sound recording",
+    "spoken word", "hörbuch", "livre audio", "livre lu",
+)  # fmt: skip
+EBOOK_HINTS = (
+    "e-bok", "e-böcker", "elektronisk resurs", "electronic resource", "e-kirja",
+    "elektroninen aineisto", "e-book", "ebook", "livre numérique",
+)  # fmt: skip
+LARGE_PRINT_HINTS = (
+    "storstil", "large print", "large type", "isotekstinen", "suurikirjaimi", "großdruck",
+    "grands caractères",
+)  # fmt: skip
+
+
+def any_of(words: tuple[str, ...]) -> re.Pattern[str]:
+    """One search for "does any of these occur in the text" (run for every record)."""
+    return re.compile("|".join(map(re.escape, words)))
+
+
+_TALKING = any_of(TALKING_HINTS)
+_EBOOK = any_of(EBOOK_HINTS)
+_LARGE_PRINT = any_of(LARGE_PRINT_HINTS)
+
+_HOURS = re.compile(r"(\d{1,4})\s{0,3}(?:tim\w{0,6}|h|hrs?|hours?|t|tuntia|std)\b", re.IGNORECASE)
+_MINUTES = re.compile(r"(\d{1,4})\s{0,3}min\w{0,6}\b", re.IGNORECASE)
+_PAGE_WORD = re.compile(
+    r"(?:\d|\])\s{0,3}(?:s|p|pp|sidor|sid|sivua|sivu|pages|Seiten|S)\b", re.IGNORECASE
+)
+_NUMBER = re.compile(r"(\[)?(\d{1,6})(\])?")
+_YEAR = re.compile(r"(?<!\d)(1[0-9]{3}|20[0-9]{2})(?!\d)")
+
+
+def playing_minutes(text: str) -> int | None:
+    """Minutes from "9 CD (11 tim.)", "1 mp3-fil (7 h, 32 min)", "ca 8 tuntia"."""
+    text = text[:CAP]
+    hours = _HOURS.search(text)
+    minutes = _MINUTES.search(text)
+    if not hours and not minutes:
+        return None
+    return (int(hours.group(1)) * 60 if hours else 0) + (int(minutes.group(1)) if minutes else 0)
+
+
+def edition(record: RecordLike) -> str | None:
+    field = record.get("250")
+    return clean(" ".join(subs(field, "a"))) if field is not None else None
+
+
+def pages(extent: str) -> int | None:
+    """Page count from 300 $a ("102, [1] s.", "xii, 340 p.", "420 sivua"): the largest
+    unbracketed number, since bracketed counts are unnumbered leaves."""
+    extent = extent[:CAP]
+    if not _PAGE_WORD.search(extent) or "v." in extent.split():
+        return None
+    plain = [int(m.group(2)) for m in _NUMBER.finditer(extent) if not m.group(1)]
+    bracketed = [int(m.group(2)) for m in _NUMBER.finditer(extent) if m.group(1)]
+    found = plain or bracketed
+    return max(found) if found else None
+
+
+def from_306(value: str) -> int | None:
+    """Minutes from a 306 playing time, ``hhmmss``."""
+    digits = value.strip()[:6]
+    if len(digits) == 6 and digits.isdigit():
+        h, m, s = int(digits[:2]), int(digits[2:4]), int(digits[4:6])
+        return h * 60 + m + (1 if s >= 30 else 0)
+    return None
+
+
+def kind(record: RecordLike) -> str:
+    """One of :data:`catalog.records.RECORD_KINDS`, from leader/06, 006/008 and the words
+    cataloguers use for the carrier."""
+    leader = str(record.leader)
+    rtype = leader[6] if len(leader) > 6 else " "
+    f008 = control(record, "008")
+    f006 = control(record, "006")
+    hints = " ".join(
+        [" ".join(subs(f, "h")) for f in record.get_fields("245")]
+        + [" ".join(subs(f, "a")) for f in record.get_fields("655", "337", "338", "347")]
+        + [" ".join(subs(f, "ab"))[:CAP] for f in record.get_fields("538", "500", "250", "300")]
+    ).lower()
+    spoken = rtype == "i" or f006[:1] == "i" or _TALKING.search(hints) is not None
+    # A music recording is a talking book only when it says so in so many words.
+    if spoken and (rtype not in "jcd" or "talbok" in hints or "audiobook" in hints):
+        return "talking_book"
+    if rtype in "jcd":
+        return "music"
+    form = f008[23:24] if rtype in "at" else ""
+    if rtype == "m" or form in ("o", "q", "s") or _EBOOK.search(hints):
+        return "ebook"
+    if form == "d" or _LARGE_PRINT.search(hints):
+        return "large_print"
+    if rtype in "at":
+        return "book"
+    return "other"
+
+
+def language(record: RecordLike) -> str | None:
+    """ISO 639-2 code from 008/35-37, else the first 041 $a."""
+    f008 = control(record, "008")
+    code = f008[35:38].strip().lower() if len(f008) >= 38 else ""
+    if len(code) == 3 and code.isalpha() and code not in ("und", "zxx", "mul"):
+        return code
+    for field in record.get_fields("041"):
+        value = (sub(field, "a") or "").strip().lower()[:3]
+        if len(value) == 3 and value.isalpha():
+            return value
+    return code if len(code) == 3 and code.isalpha() else None
+
+
+_LATEST = datetime.now(UTC).year + 1
+
+
+def _plausible(year: int) -> bool:
+    """A publication year a visitor should hear: not 9999 ("no date"), not in the future
+    (next year's books are catalogued before they come out)."""
+    return 1000 <= year <= _LATEST
+
+
+def year(record: RecordLike) -> int | None:
+    """The year of publication, or ``None`` when the record does not really know it.
+
+    260/264 $c first, then 008/07-10.  MARC writes an unknown digit as ``u`` ("19uu": some
+    time in the 1900s) and an unknown date as ``uuuu`` or ``9999``: those are no year, and a
+    "1900" found in 260 $c of a "19uu" record ("1900-luvulla", "[19--]") is the century, not
+    the year, so it is not spoken either.
+    """
+    f008 = control(record, "008")
+    date_type = f008[6:7]
+    date1 = f008[7:11].lower() if len(f008) >= 11 else ""
+    vague = len(date1) == 4 and "u" in date1 and date1.replace("u", "0").isdigit()
+    century = int(date1.replace("u", "0")) if vague else None
+    fields = [f for f in record.get_fields("264") if f.indicator2 == "1"]
+    fields += record.get_fields("260")
+    for field in fields:
+        for value in subs(field, "c"):
+            match = _YEAR.search(value[:CAP])
+            if match:
+                found = int(match.group(1))
+                if found == century or not _plausible(found):
+                    continue
+                return found
+    if date_type in ("b", "n", "|") or not date1.isdigit():
+        return None
+    found = int(date1)
+    return found if _plausible(found) else None
+
+
+def publisher(record: RecordLike) -> str | None:
+    fields = [f for f in record.get_fields("264") if f.indicator2 == "1"]
+    fields += record.get_fields("260")
+    for field in fields:
+        value = clean(sub(field, "b"), notes=True)
+        if value:
+            return value
+    return None
+
+
+def series(record: RecordLike) -> tuple[str | None, str | None]:
+    """Series title and number: 490, 830, 800 $t, 440, 810 $t."""
+    for tag, code in (("490", "a"), ("830", "a"), ("800", "t"), ("440", "a"), ("810", "t")):
+        for field in record.get_fields(tag):
+            name = clean(sub(field, code), notes=True)
+            if name:
+                number = clean(sub(field, "v"))
+                return name, number
+    return None, None

@@ -1,0 +1,350 @@
+"""MARC fields -> :class:`~catalog.records.Record`: one mapping for every way a record arrives.
+
+The mapping reads records only through the pymarc-like interface of
+:mod:`catalog.importers.fields`, so the fast ISO 2709 decoder (:mod:`.iso2709`), MARCXML
+(:mod:`.marcxml`), an OAI-PMH harvest and plain ``pymarc.Record`` objects all go through
+:func:`map_record` (or :func:`record_from_marc` when only the record is wanted).
+
+How cataloguers really write, and what the visitor must hear of it:
+
+* the title is 245 $a; without one, the collective title (245 $k) or the uniform or added
+  title (240, 130, 730, 740 $a) - a record is never refused for having its title elsewhere;
+* who is "by" is decided by the relators (:mod:`.relators`): a translator, illustrator,
+  editor or writer of a preface is not the author, in any of the languages they are written;
+* corporate and meeting names (110/111/710/711) are kept as written and listed in
+  ``Record.corporate``, so nothing turns "Brookings Institution" round like a person;
+* cataloguers' notes ("[from old catalog]", "[sic]") and brackets are not part of a name or
+  title (:func:`catalog.punctuation.clean` with ``notes=True``);
+* an authority record (leader/06 ``z``) or a record that has only "see"/"see also"
+  references and no title is not a book: it is rejected, saying so.
+"""
+
+from __future__ import annotations
+
+from catalog.errors import InvalidIdentifier
+from catalog.identifiers import identifier_keys
+from catalog.importers import Deletion, Entry, Holdings, Item, Rejection
+from catalog.importers import describe as d
+from catalog.importers.copies import Copies, read_copies
+from catalog.importers.fields import (
+    FieldLike,
+    MarcField,
+    MarcRecord,
+    RecordLike,
+    control,
+    sub,
+    subs,
+)
+from catalog.importers.relators import roles
+from catalog.punctuation import clean, nfc
+from catalog.records import Record
+
+__all__ = [
+    "Copies",
+    "MappingError",
+    "MarcField",
+    "MarcRecord",
+    "map_record",
+    "record_from_marc",
+]
+
+TITLE_SOURCES = (("245", "a"), ("245", "k"), ("240", "a"), ("130", "a"), ("730", "a"),
+                 ("740", "a"))  # fmt: skip
+"""Where a title is looked for, in order: the title proper, then the collective, uniform
+and added titles."""
+
+NAME_TAGS = ("100", "110", "111", "700", "710", "711")
+CORPORATE_TAGS = frozenset({"110", "111", "710", "711"})
+MAIN_ENTRY_TAGS = frozenset({"100", "110", "111"})
+
+AUTHORITY_TYPES = {"z": "an authority record", "w": "a classification record",
+                   "q": "a community information record"}  # fmt: skip
+# Fields only an authority record has: see-from tracings (4XX), see-also tracings (5XX of
+# the authority format) and its source notes.
+_AUTHORITY_TAGS = ("400", "410", "411", "430", "450", "451", "455", "663", "664", "665", "667",
+                   "670", "675", "678")  # fmt: skip
+_SEE_ALSO_TAGS = ("500", "510", "511", "530", "550", "551")
+
+_OTHER_IDS = {"1": "upc", "2": "ismn", "3": "ean"}
+_ISBN_JUNK = " .:;,/=+"
+
+
+class MappingError(ValueError):
+    """:func:`record_from_marc` was given a record that is not a usable bibliographic one."""
+
+
+class _Name:
+    """A 1XX/7XX name field read in one pass: the name and what its relators say."""
+
+    __slots__ = ("corporate", "name", "roles", "work")
+
+    def __init__(self, field: FieldLike) -> None:
+        tag = field.tag
+        meeting = tag in ("111", "711")
+        # In X11 fields $e is a subordinate unit and $j the relator term; elsewhere $e is
+        # the term and $b the unit (corporate) or numeration (person).
+        unit_code, term_code = ("e", "j") if meeting else ("b", "e")
+        first: str | None = None
+        units: list[str] = []
+        codes: list[str] = []
+        terms: list[str] = []
+        work = False
+        for code, value in field.subfields:
+            if not value.strip():
+                continue
+            if code == "a":
+                if first is None:
+                    first = value
+            elif code == unit_code:
+                units.append(value)
+            elif code == "4":
+                codes.append(value)
+            elif code == term_code:
+                terms.append(value)
+            elif code == "t":
+                work = True
+        self.corporate = tag in CORPORATE_TAGS
+        parts = [first, *(units if self.corporate else units[:1])] if units else [first]
+        if len(parts) == 1:
+            self.name = clean(first, True)
+        else:
+            self.name = clean(" ".join(clean(p, True) or "" for p in parts if p))
+        self.roles = roles(codes, terms)
+        self.work = work
+
+
+def _people(record: RecordLike) -> tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]:
+    """(authors, narrators, corporate names among them)."""
+    authors: list[str] = []
+    narrators: list[str] = []
+    corporate: list[str] = []
+    for field in record.get_fields(*NAME_TAGS):
+        entry = _Name(field)
+        name, found = entry.name, entry.roles
+        if not name:
+            continue
+        spoken = False
+        if "narrator" in found:
+            narrators.append(name)
+            spoken = True
+        if "author" in found or (
+            # No relator: the main entry is the author; an added person is a co-author.
+            # (A name-title entry, $t, is a work inside this one, not its author.)
+            not found and not entry.work and field.tag in (*MAIN_ENTRY_TAGS, "700")
+        ):
+            authors.append(name)
+            spoken = True
+        if spoken and entry.corporate:
+            corporate.append(name)
+    if not narrators:
+        narrators.extend(_narrators_from_511(record))
+    return (
+        tuple(dict.fromkeys(authors)),
+        tuple(dict.fromkeys(narrators)),
+        tuple(dict.fromkeys(corporate)),
+    )
+
+
+def _narrators_from_511(record: RecordLike) -> list[str]:
+    """"Uppläsare: Jan Guillou" in a participant note, when no name field says who reads."""
+    found: list[str] = []
+    for field in record.get_fields("511"):
+        text = (sub(field, "a") or "")[: d.CAP]
+        label, colon, names = text.partition(":")
+        if not colon or "narrator" not in roles([], [label]):
+            continue
+        for joiner in (" och ", " and ", " ja ", " und ", " et "):
+            names = names.replace(joiner, ",")
+        for part in names.split(","):
+            name = clean(part, notes=True)
+            if name:
+                found.append(name)
+    return found
+
+
+def _title(record: RecordLike) -> tuple[str, str | None, str | None] | None:
+    field = record.get("245")
+    subtitle = part = None
+    if field is not None:
+        b = subs(field, "b")
+        subtitle = clean(" ".join(b), notes=True) if b else None
+        part = ", ".join(c for c in (clean(v, notes=True) for v in subs(field, "np")) if c)
+    for tag, code in TITLE_SOURCES:
+        for source in record.get_fields(tag):
+            title = clean(sub(source, code), notes=True)
+            if title:
+                return title, subtitle, part or None
+    title = subtitle or part
+    if title:
+        return title, None if title == subtitle else subtitle, None if title == part else part
+    return None
+
+
+def _not_bibliographic(record: RecordLike, leader: str) -> str | None:
+    """Why this is an authority (or authority-like) record, or ``None``."""
+    kind = AUTHORITY_TYPES.get(leader[6:7])
+    if kind is not None:
+        return (
+            f"{kind} (leader/06 {leader[6:7]!r}), not a bibliographic one: it describes a"
+            " heading and its \"see\"/\"see also\" references, not a book"
+        )
+    if record.get("245") is None and any(record.get(t) is not None for t in _AUTHORITY_TAGS):
+        also = [t for t in _SEE_ALSO_TAGS if record.get(t) is not None]
+        refs = "see/see also references" if also else "see references"
+        return (
+            f"looks like an authority record (no title, but {refs} and source notes in"
+            " 4XX/5XX/66X-67X): a heading, not a book"
+        )
+    return None
+
+
+def _isbn_text(value: str) -> str:
+    """``"0815769768."``, ``"ISBN 0815769768 :"`` -> ``"0815769768"``; a qualifier
+    ("(inb.)") is left for :func:`identifier_keys`, which knows it."""
+    value = value[:200].strip()
+    if value[:4].upper() == "ISBN":
+        value = value[4:].lstrip(" :")
+    return value.rstrip(_ISBN_JUNK)
+
+
+def _identifiers(record: RecordLike, notes: list[str]) -> tuple[list[str], list[str]]:
+    """(ISBN keys, every standard-number key) from 020, 022 and 024."""
+    isbns: list[str] = []
+    keys: list[str] = []
+    for field in record.get_fields("020"):
+        for value in subs(field, "a"):
+            try:
+                isbns.extend(identifier_keys(nfc(_isbn_text(value)), "isbn"))
+            except InvalidIdentifier as exc:
+                notes.append(f"020 left out: {exc}")
+    keys.extend(isbns)
+    for field in record.get_fields("024", "022"):
+        kind = "issn" if field.tag == "022" else _OTHER_IDS.get(field.indicator1)
+        if kind is None:
+            continue
+        for value in subs(field, "a"):
+            try:
+                keys.extend(identifier_keys(nfc(value[:200].strip().rstrip(_ISBN_JUNK)), kind))
+            except InvalidIdentifier as exc:
+                notes.append(f"{field.tag} left out: {exc}")
+    return isbns, keys
+
+
+def _record_id(record: RecordLike, isbn_keys: list[str]) -> str | None:
+    """Stable id: 003+001 (001 alone is unique only within its source), Koha 999$c, 035, ISBN."""
+    number = control(record, "001").strip()
+    if number:
+        source = control(record, "003").strip() or "marc"
+        return f"{source}:{number}"
+    for field in record.get_fields("999"):
+        biblio = sub(field, "c")
+        if biblio:
+            return f"koha:{biblio.strip()}"
+    for field in record.get_fields("035"):
+        value = sub(field, "a")
+        if value:
+            return f"035:{value.strip()}"
+    if isbn_keys:
+        return f"isbn:{isbn_keys[0]}"
+    return None
+
+
+def map_record(record: RecordLike, position: str, file: str) -> Item:
+    """One MARC record (ours or pymarc's) to an ``Entry``, ``Deletion``, ``Holdings`` or
+    ``Rejection``; ``position`` and ``file`` say where it came from in what staff read."""
+    notes: list[str] = []
+    isbns, keys = _identifiers(record, notes)
+    record_id = _record_id(record, isbns)
+    leader = str(record.leader)
+    if record_id is None:
+        return Rejection(
+            file, position, None, "no control number (001), 035 or ISBN to identify it"
+        )
+    if leader[5:6] == "d":
+        return Deletion(record_id, position)
+    if leader[6:7] in ("u", "v", "x", "y"):
+        # A MARC holdings record: its copies belong to the bibliographic record in 004.
+        bib = control(record, "004").strip()
+        if not bib:
+            return Rejection(file, position, record_id, "holdings record without 004 (bib id)")
+        source = control(record, "003").strip() or "marc"
+        return Holdings(f"{source}:{bib}", position, read_copies(record, notes), tuple(notes))
+    problem = _not_bibliographic(record, leader)
+    if problem is not None:
+        return Rejection(file, position, record_id, problem)
+    title = _title(record)
+    if title is None:
+        return Rejection(
+            file,
+            position,
+            record_id,
+            "no title: 245 $a is missing or empty, and there is no 245 $k, 240, 130, 730"
+            " or 740 $a to use instead",
+        )
+    copies = read_copies(record, notes)
+    keys.extend(copies.keys)
+    authors, narrators, corporate = _people(record)
+    series, series_number = d.series(record)
+    f300 = record.get_fields("300")
+    extent = clean(" ".join(" ".join(subs(f, "a")) for f in f300)) if f300 else None
+    kind = d.kind(record)
+    playing = None
+    for field in record.get_fields("306"):
+        playing = playing or d.from_306(sub(field, "a") or "")
+    if playing is None and extent and kind in ("talking_book", "music"):
+        playing = d.playing_minutes(extent)
+    pages = d.pages(extent) if extent and kind != "talking_book" else None
+    summary = " ".join(
+        c for c in (clean(" ".join(subs(f, "ab"))) for f in record.get_fields("520")) if c
+    )
+    subject_fields = record.get_fields("600", "610", "650", "651")
+    subjects = [clean(sub(f, "a"), notes=True) for f in subject_fields]
+    genres = [clean(sub(f, "a"), notes=True) for f in record.get_fields("655")]
+    title_, subtitle, part = title
+    rec = Record(
+        id=record_id,
+        title=title_,
+        subtitle=subtitle,
+        part=part,
+        authors=authors,
+        narrators=narrators,
+        corporate=corporate,
+        language=d.language(record),
+        year=d.year(record),
+        publisher=d.publisher(record),
+        edition=d.edition(record),
+        extent=extent,
+        playing_time_minutes=playing,
+        pages=pages,
+        series=series,
+        series_number=series_number,
+        summary=(summary + "." if summary and summary[-1].isalnum() else summary) or None,
+        subjects=tuple(dict.fromkeys(s for s in subjects if s)),
+        genres=tuple(dict.fromkeys(g for g in genres if g)),
+        kind=kind,
+        isbns=tuple(dict.fromkeys(isbns)),
+        barcodes=tuple(dict.fromkeys(copies.barcodes)),
+        locations=tuple(copies.locations),
+        available=copies.any_available or not copies.any_copy,
+    )
+    return Entry(
+        rec, position, tuple(dict.fromkeys(keys)), frozenset(copies.unavailable), tuple(notes)
+    )
+
+
+def record_from_marc(record: RecordLike, position: str = "record", file: str = "") -> Record:
+    """The :class:`Record` of one bibliographic MARC record (a ``pymarc.Record``, a
+    :class:`MarcRecord`, or :func:`catalog.importers.marcxml.record_from_element`'s result).
+
+    For callers that take one record at a time (an OAI-PMH harvest): raises
+    :class:`MappingError` with the reason when the record is a deletion, holdings or is
+    rejected.  Importers of whole files use :func:`map_record`, which reports those instead.
+    """
+    item = map_record(record, position, file)
+    if isinstance(item, Entry):
+        return item.record
+    if isinstance(item, Rejection):
+        raise MappingError(item.reason)
+    if isinstance(item, Deletion):
+        raise MappingError(f"record {item.record_id} is marked deleted (leader/05 'd')")
+    raise MappingError("a holdings record (leader/06 u/v/x/y), not a bibliographic one")

@@ -1,0 +1,227 @@
+"""MARCXML into catalogue entries, read as a stream.
+
+The file is fed to expat in blocks and no element tree is built: a small target collects
+the leader, control fields and subfields of the ``<record>`` being read and hands it over
+when it ends.  Everything else (a million elements that are not records, text between
+them) is dropped as it arrives, and no record may hold more than a MARC record can
+(:data:`MAX_RECORD_CHARS`; ISO 2709 stops at 99,999 bytes), so memory stays flat whatever
+the file holds.  :func:`record_from_element` turns one ``<record>``
+element - from a file or from an OAI-PMH response - into the pymarc-like record that
+:func:`catalog.importers.mapping.map_record` reads.
+"""
+
+from __future__ import annotations
+
+import logging
+import xml.etree.ElementTree as ET
+from collections.abc import Iterator
+from dataclasses import replace
+from pathlib import Path
+from typing import BinaryIO
+
+from catalog.importers import Entry, Item, Rejection
+from catalog.importers.fields import MarcField, MarcRecord
+from catalog.importers.mapping import map_record
+from catalog.punctuation import nfc
+
+log = logging.getLogger(__name__)
+
+MAX_RECORD_CHARS = 200_000
+"""Characters of text one ``<record>`` may hold (twice what ISO 2709 allows, for UTF-8)."""
+
+MAX_FIELD_CHARS = 9_999
+"""Characters kept of one subfield or control field (an ISO 2709 field's own limit)."""
+
+_BLOCK = 1 << 16
+
+
+def _local(tag: str) -> str:
+    return tag.rsplit("}", 1)[-1]
+
+
+class _Collector:
+    """An expat target that keeps only what a MARC record needs, one record at a time."""
+
+    def __init__(self) -> None:
+        self.ready: list[tuple[int, MarcRecord | None, str | None, bool]] = []
+        self.number = 0
+        self._in_record = False
+        self._depth = 0
+        self._reset()
+
+    def _reset(self) -> None:
+        self._leader: str | None = None
+        self._fields: list[MarcField] = []
+        self._field: MarcField | None = None
+        self._code: str | None = None
+        self._text: list[str] | None = None
+        self._kept = 0
+        self._size = 0
+        self._cut = False
+        self._problem: str | None = None
+
+    def start(self, tag: str, attrib: dict[str, str]) -> None:
+        name = _local(tag)
+        if not self._in_record:
+            if name == "record":
+                self._in_record = True
+                self._depth = 0
+                self.number += 1
+                self._reset()
+            return
+        self._depth += 1
+        if self._problem is not None:
+            return
+        if name == "leader" or name == "controlfield" or name == "subfield":
+            self._text, self._kept = [], 0
+            if name == "controlfield":
+                self._field = MarcField(attrib.get("tag", "")[:3])
+            elif name == "subfield":
+                self._code = (attrib.get("code") or " ")[:1]
+        elif name == "datafield":
+            self._field = MarcField(
+                attrib.get("tag", "")[:3],
+                (attrib.get("ind1") or " ")[:1],
+                (attrib.get("ind2") or " ")[:1],
+                [],
+            )
+
+    def data(self, text: str) -> None:
+        if self._text is None or self._problem is not None:
+            return
+        self._size += len(text)
+        if self._size > MAX_RECORD_CHARS:
+            self._problem = (
+                f"record holds more than {MAX_RECORD_CHARS:,} characters of text, more than"
+                " any MARC record can; it was not read"
+            )
+            self._text = None
+            return
+        room = MAX_FIELD_CHARS - self._kept
+        if room <= 0:
+            self._cut = True
+            return
+        if len(text) > room:
+            text = text[:room]
+            self._cut = True
+        self._text.append(text)
+        self._kept += len(text)
+
+    def end(self, tag: str) -> None:
+        if not self._in_record:
+            return
+        name = _local(tag)
+        if self._depth == 0:  # the record itself ends
+            self._in_record = False
+            if self._problem is not None:
+                self.ready.append((self.number, None, self._problem, False))
+            elif self._leader is None:
+                self.ready.append((self.number, None, "bad record: no <leader> element", False))
+            else:
+                record = MarcRecord(self._leader, self._fields)
+                self.ready.append((self.number, record, None, self._cut))
+            self._reset()
+            return
+        self._depth -= 1
+        if self._problem is not None:
+            return
+        text = nfc("".join(self._text)) if self._text is not None else ""
+        if name == "leader":
+            self._leader = text.ljust(24)[:24]
+        elif name == "controlfield" and self._field is not None:
+            self._field.data = text
+            self._fields.append(self._field)
+            self._field = None
+        elif name == "subfield" and self._field is not None and self._code is not None:
+            self._field.subfields.append((self._code, text))
+            self._code = None
+        elif name == "datafield" and self._field is not None:
+            self._fields.append(self._field)
+            self._field = None
+        if name in ("leader", "controlfield", "subfield"):
+            self._text = None
+
+    def close(self) -> None:
+        """Nothing to hand back: records are taken from :attr:`ready` as they end."""
+
+
+def read_marcxml(path: Path, stream: BinaryIO | None = None) -> Iterator[Item]:
+    """Entries from a MARCXML file (any wrapper: ``<collection>``, OAI-PMH...), streamed."""
+    file = str(path)
+    collector = _Collector()
+    parser = ET.XMLParser(target=collector)
+    own = stream is None
+    handle = stream if stream is not None else open(path, "rb")  # noqa: SIM115
+    try:
+        while True:
+            block = handle.read(_BLOCK)
+            if block:
+                parser.feed(block)
+            else:
+                parser.close()
+            yield from _drain(collector, file)
+            if not block:
+                return
+    except ET.ParseError as exc:
+        yield from _drain(collector, file)
+        line, column = exc.position
+        yield Rejection(
+            file,
+            f"line {line}, column {column} (after record {collector.number})",
+            None,
+            f"XML is not well-formed ({exc}); the rest of the file was not read",
+        )
+    finally:
+        if own:
+            handle.close()
+
+
+def _drain(collector: _Collector, file: str) -> Iterator[Item]:
+    ready, collector.ready = collector.ready, []
+    for number, record, problem, cut in ready:
+        position = f"record {number}"
+        if record is None:
+            yield Rejection(file, position, None, problem or "unreadable record")
+            continue
+        try:
+            item = map_record(record, position, file)
+        except Exception as exc:  # a mapping bug must not stop the import
+            log.exception("%s %s: cannot map record", file, position)
+            yield Rejection(file, position, None, f"cannot read record: {exc}")
+            continue
+        if cut and isinstance(item, Entry):
+            note = f"a field longer than {MAX_FIELD_CHARS:,} characters was cut to that length"
+            item = replace(item, notes=(*item.notes, note))
+        yield item
+
+
+def record_from_element(elem: ET.Element) -> MarcRecord:
+    """One MARCXML ``<record>`` element (from a file or an OAI-PMH ``<metadata>``) as the
+    record :func:`catalog.importers.mapping.map_record` reads; ``ValueError`` without a
+    leader.  Field texts are cut to :data:`MAX_FIELD_CHARS` like a file's."""
+    leader = None
+    fields: list[MarcField] = []
+    for child in elem:
+        name = _local(child.tag)
+        if name == "leader":
+            leader = (child.text or "").ljust(24)[:24]
+        elif name == "controlfield":
+            data = nfc((child.text or "")[:MAX_FIELD_CHARS])
+            fields.append(MarcField(child.get("tag", "")[:3], data=data))
+        elif name == "datafield":
+            subfields = [
+                ((s.get("code") or " ")[:1], nfc((s.text or "")[:MAX_FIELD_CHARS]))
+                for s in child
+                if _local(s.tag) == "subfield"
+            ]
+            fields.append(
+                MarcField(
+                    child.get("tag", "")[:3],
+                    (child.get("ind1") or " ")[:1],
+                    (child.get("ind2") or " ")[:1],
+                    subfields,
+                )
+            )
+    if leader is None:
+        raise ValueError("bad record: no <leader> element")
+    return MarcRecord(leader, fields)
