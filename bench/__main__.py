@@ -19,7 +19,8 @@ from pathlib import Path
 
 MODULES = (
     "bench.bench_kiosk", "bench.bench_availability", "bench.bench_speech", "bench.bench_heard",
-    "bench.bench_catalog", "bench.bench_console", "bench.bench_import_memory",
+    "bench.bench_catalog", "bench.bench_harvest", "bench.bench_console",
+    "bench.bench_import_memory",
 )
 
 

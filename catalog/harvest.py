@@ -180,27 +180,42 @@ def _marc_item(elem: etree._Element, position: str, file: str) -> Any:
         return Rejection(file, position, None, f"cannot read record: {exc}")
 
 
+def _known(catalog: Catalog, source: str, ids: list[str]) -> dict[str, str]:
+    """Which record each of these OAI identifiers became, in one query per 500."""
+    found: dict[str, str] = {}
+    for at in range(0, len(ids), 500):
+        chunk = ids[at : at + 500]
+        marks = ",".join("?" * len(chunk))
+        found.update(
+            catalog._conn.execute(
+                f"SELECT oai_id, record_id FROM harvested WHERE source = ? AND oai_id IN ({marks})",
+                (source, *chunk),
+            ).fetchall()
+        )
+    return found
+
+
 def _apply_page(
     catalog: Catalog, listing: etree._Element, page: int, run: dict[str, Any], source: str,
     report: HarvestReport, seen: WrittenOnce,
 ) -> None:
     conn = catalog._conn
     file = report.files[-1]
-    for number, rec in enumerate(listing.iterfind(f"{OAI}record"), 1):
+    records = []
+    for rec in listing.iterfind(f"{OAI}record"):
         header = rec.find(f"{OAI}header")
         oai_id = (header.findtext(f"{OAI}identifier") if header is not None else None) or ""
-        oai_id = oai_id.strip()
+        records.append((rec, header, oai_id.strip()))
+    known = _known(catalog, source, [oai_id for _rec, _header, oai_id in records])
+    mapped: dict[str, str | None] = {}  # this page's changes to ``harvested``
+    for number, (rec, header, oai_id) in enumerate(records, 1):
         position = f"page {page}, record {number} ({oai_id or 'no identifier'})"
-        known = conn.execute(
-            "SELECT record_id FROM harvested WHERE source = ? AND oai_id = ?", (source, oai_id)
-        ).fetchone()
+        before = known.get(oai_id)
         if header is not None and header.get("status") == "deleted":
-            if known is not None:
-                if catalog.delete_record(known[0]):
-                    report.deleted += 1
-                conn.execute(
-                    "DELETE FROM harvested WHERE source = ? AND oai_id = ?", (source, oai_id)
-                )
+            if before is not None and catalog.delete_record(before):
+                report.deleted += 1
+            known.pop(oai_id, None)
+            mapped[oai_id] = None
             continue
         metadata = rec.find(f"{OAI}metadata")
         elem = None
@@ -217,21 +232,21 @@ def _apply_page(
             item = _marc_item(elem, position, file)
         _apply(catalog, item, report, seen)
         if isinstance(item, Entry):
-            record_id = item.record.id
-            if known is not None and known[0] != record_id:
-                catalog.delete_record(known[0])  # the source re-numbered it (a new 001)
-            conn.execute(
-                "INSERT OR REPLACE INTO harvested (source, oai_id, record_id, run)"
-                " VALUES (?, ?, ?, ?)",
-                (source, oai_id, record_id, run["id"]),
-            )
-        elif known is not None:
-            # Rejected now, but the repository still has it: keep the loaded copy, and count
-            # it as seen so --full does not remove it.
-            conn.execute(
-                "UPDATE harvested SET run = ? WHERE source = ? AND oai_id = ?",
-                (run["id"], source, oai_id),
-            )
+            if before is not None and before != item.record.id:
+                catalog.delete_record(before)  # the source re-numbered it (a new 001)
+            known[oai_id] = mapped[oai_id] = item.record.id
+        elif before is not None:
+            # Rejected now, but the repository still has it: the loaded copy stays, and is
+            # counted as seen so --full does not remove it.
+            mapped[oai_id] = before
+    conn.execute(
+        "DELETE FROM harvested WHERE source = ? AND oai_id IN (SELECT value FROM json_each(?))",
+        (source, json.dumps([k for k, v in mapped.items() if v is None])),
+    )
+    conn.executemany(
+        "INSERT OR REPLACE INTO harvested (source, oai_id, record_id, run) VALUES (?, ?, ?, ?)",
+        [(source, k, v, run["id"]) for k, v in mapped.items() if v is not None],
+    )
 
 
 def _remove_unseen(catalog: Catalog, source: str, run_id: int) -> int:

@@ -27,8 +27,10 @@ NO_PASSWORD = (
 
 
 def _fail(message: str, code: int = EXIT_INVALID) -> None:
-    click.echo(f"talkcat: {message}", err=True)
-    sys.exit(code)
+    """Raise the project's error for ``code``; the root group prints it and exits (one edge)."""
+    from talkcat.errors import InvalidInput, Unavailable
+
+    raise (InvalidInput if code == EXIT_INVALID else Unavailable)(message)
 
 
 def _is_loopback(host: str) -> bool:
@@ -55,8 +57,8 @@ def settings_from(db: str | None, config_path: str | None, bind: str | None) -> 
 
     try:
         cfg = config.load(config_path, {"kiosk": {"db": db}, "console": {"bind": bind}})
-    except ConfigError as exc:
-        _fail("configuration problems:\n  " + "\n  ".join(exc.problems))
+    except ConfigError:
+        raise  # the root group lists every problem, exit 2
     if not cfg.db:
         _fail("no catalogue: give --db DB (or [kiosk] db in the config file)")
     if not cfg.staff_password_hash:

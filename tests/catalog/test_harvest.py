@@ -322,3 +322,22 @@ def test_the_same_id_twice_in_one_harvest_is_a_warning_naming_both(tmp_path: Pat
     assert (report.added, report.updated) == (1, 1)
     twice = [w for w in report.warnings if "the same id as" in w.reason]
     assert len(twice) == 1 and "page 1, record 1 (oai:test:1)" in twice[0].reason
+
+
+def test_a_record_broken_at_the_source_keeps_its_loaded_copy_even_with_full(
+    tmp_path: Path,
+) -> None:
+    repository = Repository(items_from([marcxml("keep-1", "Good once", isbns=(TOVE_ISBN,)),
+                                        marcxml("other-1", "Other")]))
+    db = tmp_path / "c.db"
+    with OaiServer(repository) as running:
+        assert harvest(db, running.url, retry=FAST).added == 2
+        repository.put("oai:test:1", marcxml("keep-1", None))  # its 245 lost at the source
+        repository.put("oai:test:2", marcxml("other-2", "Other, re-numbered"))
+        report = harvest(db, running.url, full=True, retry=FAST)
+    assert report.complete and len(report.rejected) == 1 and report.removed == 0
+    with Catalog.open(db, readonly=True) as catalog:
+        assert catalog.lookup(normalise(TOVE_ISBN)).title == "Good once"
+        assert catalog.get("marc:other-1") is None  # the old number is gone, not doubled
+        assert catalog.get("marc:other-2").title == "Other, re-numbered"
+        assert catalog.stats()["records"] == 2
