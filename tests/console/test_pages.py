@@ -206,8 +206,9 @@ def test_a_good_template_is_saved_and_heard(client, site) -> None:
     saved = _phrase_post(client, text)
     assert saved.status_code == 200 and "Saved en.toml" in saved.text
     assert target.read_text("utf-8") == text
-    record = client.get(f"/record/{RECORD_ID}", params={"lang": "en"}).text
-    assert ", written by " in record  # the console's own pages use the new wording at once
+    # A record with a personal author (Vägkartan's maker is a corporate body, spoken as written).
+    record = client.get("/record/evil-1", params={"lang": "en"}).text
+    assert ", written by Eve Mallory" in record  # the console's pages use the new wording at once
     lexicon = _phrase_post(client, '[words]\n"Vägkartan" = "Road map"\n', kind="lexicon")
     assert lexicon.status_code == 200
     target.unlink()
