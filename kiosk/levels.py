@@ -77,6 +77,44 @@ MAX_SUBJECTS = 6  # a list longer than this is noise to the ear
 # "Lindgren, Astrid, 1907-2002": life dates are for catalogue cards (as in phrasing).
 _LIFE_DATES = re.compile(r",?\s*\(?\d{3,4}\s*-\s*(\d{3,4})?\)?\.?$")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+# "del 3", "Vol. III", "no. 12", "n:o 6", "nr 5", "Bd. 4", "series no. 60", "#1": the phrase
+# already says "Del"/"book", so the catalogue's own part word goes ("Del del tre" otherwise).
+# Anchored at the start, one bounded alternation: linear on any input.
+_PART_WORD = re.compile(
+    r"(?:(?:series|serie|sarja)\s)?"
+    r"(?:delen|del|d|volym|volume|vol|v|number|nummer|numero|no|nr|n:o|nro|num|band|bd|"
+    r"tome|tomo|teil|t|part|pt|book|bok|bk|osa|häfte|hft|h)(?:\.\s?|\s)(?=[\dIVXLCivxlc])"
+    r"|#(?=\d)",
+    re.IGNORECASE,
+)
+# A publisher the cataloguer could not name: "[s.n.]", "s.n.", "[publisher not identified]".
+_NO_PUBLISHER = frozenset(
+    {"s.n.", "s.n", "sn", "sine nomine", "publisher not identified", "utan förlag", "u.f.",
+     "förlag okänt", "okänt förlag", "s.l. : s.n.", "s.l.: s.n.", "s.l., s.n.", "[s.n.]"}
+)  # fmt: skip
+
+
+def _series_number(value: str | None) -> str:
+    """The number of a book in its series, without the catalogue's part word."""
+    number = clean(value)
+    match = _PART_WORD.match(number)
+    return number[match.end() :].strip() or number if match else number
+
+
+def _publisher(value: str | None) -> str:
+    """The publisher, or nothing when the catalogue only says none could be named."""
+    publisher = clean(value)
+    key = " ".join(publisher.strip("[]() ").casefold().split())
+    return "" if key in _NO_PUBLISHER or key.strip("[]") in _NO_PUBLISHER else publisher
+
+
+def _extent(value: str | None) -> str:
+    """The extent a listener can use: a CIP placeholder with no count at all ("p. cm",
+    "v.", "xiv, p.") says nothing and goes; the final full stop is the sentence's."""
+    extent = _short_extent(value)
+    if not any(ch.isdigit() for ch in extent):
+        return ""
+    return extent.rstrip(" .")
 
 
 # --------------------------------------------------------------------------- speech pieces
@@ -290,7 +328,7 @@ def level_one(
         sentence = fill(table["level_one_kind"], lang, announcement=sentence, kind=table[kind_key])
     sentences = [sentence]
     series = clean(getattr(record, "series", None))
-    number = clean(getattr(record, "series_number", None))
+    number = _series_number(getattr(record, "series_number", None))
     if verbose and series and number:
         voice = voice_for(record, lang)
         sentences.append(
@@ -315,7 +353,7 @@ def level_two(record: Any, lang: str, *, phrases_dir: str | None = None) -> Utte
 
     minutes = getattr(record, "playing_time_minutes", None)
     pages = getattr(record, "pages", None)
-    extent = _short_extent(getattr(record, "extent", None))
+    extent = _extent(getattr(record, "extent", None))
     if minutes:
         out.append(
             fill(table["detail_playing_time"], lang, duration=duration(minutes, lang, phrases_dir))
@@ -326,7 +364,7 @@ def level_two(record: Any, lang: str, *, phrases_dir: str | None = None) -> Utte
         out.append(fill(table["detail_extent"], lang, extent=extent))
 
     year = getattr(record, "year", None)
-    publisher = clean(getattr(record, "publisher", None))
+    publisher = _publisher(getattr(record, "publisher", None))
     if year and publisher:
         out.append(fill(table["detail_year_publisher"], lang, year=str(year), publisher=publisher))
     elif year:
@@ -341,7 +379,7 @@ def level_two(record: Any, lang: str, *, phrases_dir: str | None = None) -> Utte
         out.append(fill(table["detail_edition"], lang, edition=Speech.of(edition, voice)))
 
     series = clean(getattr(record, "series", None))
-    number = clean(getattr(record, "series_number", None))
+    number = _series_number(getattr(record, "series_number", None))
     if series and number:
         out.append(
             fill(

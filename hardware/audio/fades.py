@@ -44,6 +44,10 @@ _lib_lock = threading.Lock()
 _lib: Any = None
 _lib_missing = False
 _alive: set[Any] = set()  # effect objects SDL may still call: kept from the collector
+_retired: list[Any] = []
+"""Ramps SDL is done with, freed later from a Python thread (``_prune``), never from inside
+their own ``done`` callback: dropping the last reference there would free the ctypes thunk
+SDL is still executing, on SDL's audio thread (a use-after-free)."""
 
 
 def _mixer_library() -> Any:
@@ -117,13 +121,27 @@ class _Ramp:
 
     def _forget(self, channel: int, _: Any) -> None:
         self.done.set()
+        # Still referenced from ``_retired``: this thunk must outlive its own call.
+        _retired.append(self)
         _alive.discard(self)
+
+
+_retiring: list[Any] = []
+
+
+def _prune() -> None:
+    """Free ramps SDL forgot before the previous prune (from a Python thread, never inside an
+    SDL callback; one registration late, so a ``_forget`` still returning keeps its thunk)."""
+    global _retiring
+    _retiring = _retired[:]
+    del _retired[: len(_retiring)]
 
 
 def _register(ramp: _Ramp) -> bool:
     lib = _mixer_library()
     if lib is None:
         return False
+    _prune()
     _alive.add(ramp)
     if not lib.Mix_RegisterEffect(ramp.channel, ramp.effect, ramp.finished, None):
         _alive.discard(ramp)

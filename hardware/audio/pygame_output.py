@@ -127,6 +127,8 @@ class PygameOutput(StreamingOutput):
         self._lost: str | None = None
         self._sound_lock = threading.Lock()
         self._cue_until = 0.0
+        self._held: list[object] = []
+        """Every ``Sound`` handed to a channel, until no channel refers to it (``_hold``)."""
 
     # ------------------------------------------------------------------ lifecycle
 
@@ -185,6 +187,7 @@ class PygameOutput(StreamingOutput):
                 return
             self._opened = False
             self._speech = self._cue = None
+            self._held.clear()  # the channels are stopped: SDL no longer reads them
             if self._owns_mixer:
                 import pygame
 
@@ -260,7 +263,7 @@ class PygameOutput(StreamingOutput):
         with self._lock:
             if self._opened:
                 self._require_device()
-                self._cue.play(self._sound(audio))
+                self._cue.play(self._hold(self._sound(audio)))
                 self._cue_until = time.monotonic() + audio.seconds
                 speaking = self._current is not None and not self._paused
                 self._cue.set_volume(self._volume * (CUE_UNDER_SPEECH if speaking else 1.0))
@@ -331,6 +334,23 @@ class PygameOutput(StreamingOutput):
         with self._sound_lock:
             return pygame.mixer.Sound(file=io.BytesIO(to_wav(audio)))
 
+    def _hold(self, sound):  # type: ignore[no-untyped-def]
+        """Keep ``sound`` referenced while a channel may still play it (lock held).
+
+        pygame drops its own reference to a finished sound in its end-of-sound callback, on
+        SDL's audio thread with the device locked; were that the last one, the ``Sound`` would
+        be freed there, and its deallocation releases the GIL mid-callback, letting a
+        ``Channel.queue`` from a feeder thread swap the channel's queued sound under the
+        callback - a use-after-free (SIGSEGV/SIGABRT under rapid barge-in).  Holding every
+        sound here until no channel refers to it any more means the last reference is always
+        dropped by us, on a Python thread, under the mixer lock.
+        """
+        channels = [_channel(number) for number in (*_SPEECH_CHANNELS, _CUE_CHANNEL)]
+        used = [c.get_sound() for c in channels] + [c.get_queue() for c in channels]
+        self._held = [held for held in self._held if any(held is u for u in used)]
+        self._held.append(sound)
+        return sound
+
     def _unstrand(self) -> None:
         """Play a queued block that pygame stranded (lock held).
 
@@ -362,7 +382,7 @@ class PygameOutput(StreamingOutput):
                     if not self._is_current(session):
                         return
                     self._require_device()
-                    self._speech.play(sound)
+                    self._speech.play(self._hold(sound))
                     self._speech.set_volume(self._volume)
                     self._duck_cue()
                     clock.playing(block.seconds)
@@ -377,7 +397,7 @@ class PygameOutput(StreamingOutput):
                     clock.observe(self._speech.get_queue() is None, self._speech.get_busy())
                     if self._speech.get_queue() is None:
                         # Plays at once if the channel ran dry while this block was made.
-                        self._speech.queue(sound)
+                        self._speech.queue(self._hold(sound))
                         self._speech.set_volume(self._volume)
                         clock.queued(block.seconds, started=self._speech.get_queue() is None)
                         break

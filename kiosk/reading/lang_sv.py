@@ -32,13 +32,30 @@ def _regnal(name: str, n: int) -> str:
 
 ABBREVIATIONS: dict[str, Abbr | str] = {
     # Extent and pagination.
-    "s.": Abbr("sidor", before_number="sidan", before_range="sidorna", after_number="sidor",
-               after_one="sida"),
     "S.": Abbr("sidor", before_number="sidan", before_range="sidorna", after_number="sidor",
                after_one="sida"),
     "sid.": Abbr("sidor", before_number="sidan", before_range="sidorna", after_number="sidor",
                  after_one="sida"),
     "bl.": Abbr("blad", after_number="blad"),
+    # Extents as other agencies write them (Libris copies LC and BnF records, a Swedish
+    # visitor hears "310 sidor" whatever the record's language): English, French, German,
+    # Finnish and Russian shorthand after a number.
+    "p.": Abbr("sidor", before_number="sidan", before_range="sidorna", after_number="sidor",
+               after_one="sida", needs_number=True),
+    "pp.": Abbr("sidorna", before_number="sidorna", after_number="sidor", needs_number=True),
+    "v.": Abbr("volymer", before_number="volym", after_number="volymer", after_one="volym",
+               needs_number=True),
+    "vols.": Abbr("volymer", after_number="volymer", needs_number=True),
+    "l.": Abbr("blad", after_number="blad", needs_number=True),
+    "leaves": Abbr("blad", after_number="blad", needs_number=True),
+    "pages": Abbr("sidor", after_number="sidor", needs_number=True),
+    "volumes": Abbr("volymer", after_number="volymer", needs_number=True),
+    "s.": Abbr("sidor", before_number="sidan", before_range="sidorna", after_number="sidor",
+               after_one="sida"),
+    "с.": Abbr("sidor", after_number="sidor", needs_number=True),
+    "т.": Abbr("volymer", after_number="volymer", after_one="volym", needs_number=True),
+    "sivua": Abbr("sidor", after_number="sidor", needs_number=True),
+    "lehteä": Abbr("blad", after_number="blad", needs_number=True),
     "pl.": Abbr("planscher", after_number="planscher"),
     "vol.": Abbr("volym", after_number="volymer", after_one="volym"),
     "bd": Abbr("band", after_number="band", needs_number=True),

@@ -103,6 +103,10 @@ def speak_numbers(text: str, lang: str, phrases_dir: str | None = None) -> str:
     if lang in LANGUAGES:
         template = _table(lang, phrases_dir)["number_range"]
         text = _RANGE.sub(lambda m: template.format(first=m.group(1), last=m.group(2)), text)
+    else:
+        # A voice without a phrase table still hears two numbers, not "1 8 4 1 1 8 6 7": a
+        # spaced dash is a range every eSpeak NG voice reads as a short pause.
+        text = _RANGE.sub(lambda m: f"{m.group(1)} – {m.group(2)}", text)
     return _DIGIT_RUN.sub(lambda m: spell_digits(m.group(0)), text)
 
 
