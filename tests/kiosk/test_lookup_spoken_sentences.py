@@ -9,14 +9,11 @@ An outside tester heard the voice fall and pause in mid-sentence at abbreviation
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 
-from kiosk.cli import main
-from tests.kiosk.test_lookup_spoken_catalogue import said, spoken
+from tests.kiosk.spoken_support import build_catalogue, said, spoken
 
 SUMMARIES = {
     # (language of the record, summary): (voice, sentences the engine must be given)
@@ -50,15 +47,7 @@ RECORDS = [
 
 @pytest.fixture(scope="module")
 def db(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    folder = tmp_path_factory.mktemp("sentences")
-    source = folder / "records.jsonl"
-    source.write_text(
-        "\n".join(json.dumps(r, ensure_ascii=False) for r in RECORDS) + "\n", encoding="utf-8"
-    )
-    path = folder / "catalogue.db"
-    result = CliRunner().invoke(main, ["import", str(source), "--db", str(path)])
-    assert result.exit_code == 0, result.output
-    return path
+    return build_catalogue(tmp_path_factory.mktemp("sentences"), RECORDS)
 
 
 def summary(db: Path, identifier: str) -> list[str]:
