@@ -31,7 +31,7 @@ from typing import Any
 from hardware.speech.voices import installed_languages, voice_language
 from kiosk import phrasing
 from kiosk.phrasing import Utterance, clean, natural_name
-from kiosk.reading import as_name
+from kiosk.reading import as_name, rules_for
 from kiosk.reading.pronounce import (
     MAX_SPOKEN_CHARS,
     guess_language,
@@ -366,14 +366,14 @@ def level_two(record: Any, lang: str, *, phrases_dir: str | None = None) -> Utte
     elif extent:
         out.append(fill(table["detail_extent"], lang, extent=extent))
 
-    year = getattr(record, "year", None)
+    year = _year(record, lang, phrases_dir)
     publisher = _publisher(getattr(record, "publisher", None))
     # A publisher is a name: "Ung. Nationalmus." is one phrase, not two sentences.
     named = Speech.of(publisher, lang, as_name(publisher, lang))
     if year and publisher:
-        out.append(fill(table["detail_year_publisher"], lang, year=str(year), publisher=named))
+        out.append(fill(table["detail_year_publisher"], lang, year=year, publisher=named))
     elif year:
-        out.append(fill(table["detail_year"], lang, year=str(year)))
+        out.append(fill(table["detail_year"], lang, year=year))
     elif publisher:
         out.append(fill(table["detail_publisher"], lang, publisher=named))
 
@@ -442,6 +442,21 @@ def level_three(record: Any, lang: str, *, phrases_dir: str | None = None) -> Ut
         kind="summary",
         segments=tuple(segments),
     )
+
+
+def _year(record: Any, lang: str, phrases_dir: str | None) -> str:
+    """The year as said in "Utgiven {year}": "2005", or a decade or century the catalogue
+    knows no better ("på 1990-talet", "in the twentieth century") - never "19" or "1990"."""
+    year = getattr(record, "year", None)
+    span = getattr(record, "year_span", None)
+    if not year:
+        return ""
+    if span not in (10, 100):
+        return str(year)
+    rules = rules_for(lang)
+    century = rules.ordinal(year // 100 + 1) if rules is not None else str(year // 100 + 1)
+    key = "year_decade" if span == 10 else "year_century"
+    return _table(lang, phrases_dir)[key].format(year=year, century=century)
 
 
 def _prose(text: str | None) -> str:

@@ -301,6 +301,9 @@ def map_record(record: RecordLike, position: str, file: str) -> Item:
     subjects = [clean(sub(f, "a"), notes=True) for f in subject_fields]
     genres = [clean(sub(f, "a"), notes=True) for f in record.get_fields("655")]
     title_, subtitle, part = title
+    year, span = d.year(record), None
+    if year is None and (found := d.year_period(record)) is not None:
+        year, span = found  # "199u", "[19--]": a decade or a century, said as one
     rec = Record(
         id=record_id,
         title=title_,
@@ -310,7 +313,8 @@ def map_record(record: RecordLike, position: str, file: str) -> Item:
         narrators=narrators,
         corporate=corporate,
         language=d.language(record),
-        year=d.year(record),
+        year=year,
+        year_span=span,
         publisher=d.publisher(record),
         edition=d.edition(record),
         extent=extent,
