@@ -97,6 +97,13 @@ _NO_PUBLISHER = frozenset(
 )  # fmt: skip
 
 
+_PUBLISHER_PREFIXES = (
+    "published by ", "distributed by ", "distributed in the u.s. by ", "issued by ",
+    "printed by ", "utgiven av ", "utgivet av ", "distribuerad av ", "distribution: ",
+    "förlag: ", "julkaisija: ", "kustantaja: ",
+)  # fmt: skip
+
+
 def _series_number(value: str | None) -> str:
     """The number of a book in its series, without the catalogue's part word."""
     number = clean(value)
@@ -105,8 +112,14 @@ def _series_number(value: str | None) -> str:
 
 
 def _publisher(value: str | None) -> str:
-    """The publisher, or nothing when the catalogue only says none could be named."""
+    """The publisher, or nothing when the catalogue only says none could be named; "Published
+    by" / "Distributed by" go, since the sentence already says "Utgiven ... av"."""
     publisher = clean(value)
+    lowered = publisher.casefold()
+    for prefix in _PUBLISHER_PREFIXES:
+        if lowered.startswith(prefix):
+            publisher = publisher[len(prefix) :].strip()
+            break
     key = " ".join(publisher.strip("[]() ").casefold().split())
     return "" if key in _NO_PUBLISHER or key.strip("[]") in _NO_PUBLISHER else publisher
 

@@ -44,6 +44,9 @@ RECORDS = [
      "publisher": "Wiley [distributor]"},
     {"barcode": "82004", "title": "Operor", "language": "eng", "extent": "3 sound discs"},
     {"barcode": "82005", "title": "Ljudbok", "language": "swe", "extent": "2 ljudskivor"},
+    {"barcode": "82006", "title": "La conquête", "language": "fre", "year": "2005",
+     "author": "Villehardouin, Geoffroi de, d.",
+     "publisher": "Distributed by Visual Entertainment"},
     # Years the catalogue knows only as a century or a decade.
     *({"barcode": f"8300{i}", "title": "Årtal", "language": "fre", "year": year,
        "publisher": "Gallimard"}
@@ -87,7 +90,7 @@ def test_abbreviations_before_a_number_never_split_a_sentence(db: Path) -> None:
 def test_titles_streets_and_places_in_english(db: Path) -> None:
     assert summary(db, "81004") == [
         "edited by A B Smith, Junior.",
-        "Doctor Smith lives on Saint James Street in Washington, D C, U S A.",
+        "Doctor Smith lives on Saint James Street in Washington, DC, USA.",
         "See chapter three and figure 2 of volume three.",
     ]
 
@@ -165,3 +168,8 @@ def test_an_exported_decade_is_imported_again_as_a_decade(db: Path, tmp_path: Pa
         assert result.exit_code == 0, result.output
         for index, (sv, _en) in enumerate(YEARS):
             assert ("sv", sv) in spoken(again, f"8300{index}", "--level", "2"), fmt
+
+
+def test_a_role_before_the_publisher_and_a_dateless_life_date_word_go(db: Path) -> None:
+    assert ("sv", "Utgiven 2005 av Visual Entertainment.") in spoken(db, "82006", "--level", "2")
+    assert ("sv", ", av Geoffroi de Villehardouin") in spoken(db, "82006", "--level", "1")
