@@ -29,9 +29,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from hardware.speech.voices import installed_languages, voice_language
-from kiosk import phrasing
+from kiosk import details, phrasing
 from kiosk.phrasing import Utterance, clean, natural_name
-from kiosk.reading import as_name, rules_for
+from kiosk.reading import as_name
 from kiosk.reading.pronounce import (
     MAX_SPOKEN_CHARS,
     guess_language,
@@ -90,38 +90,11 @@ _PART_WORD = re.compile(
     r"|#(?=\d)",
     re.IGNORECASE,
 )
-# A publisher the cataloguer could not name: "[s.n.]", "s.n.", "[publisher not identified]".
-_NO_PUBLISHER = frozenset(
-    {"s.n.", "s.n", "sn", "sine nomine", "publisher not identified", "utan förlag", "u.f.",
-     "förlag okänt", "okänt förlag", "s.l. : s.n.", "s.l.: s.n.", "s.l., s.n.", "[s.n.]"}
-)  # fmt: skip
-
-
-_PUBLISHER_PREFIXES = (
-    "published by ", "distributed by ", "distributed in the u.s. by ", "issued by ",
-    "printed by ", "utgiven av ", "utgivet av ", "distribuerad av ", "distribution: ",
-    "förlag: ", "julkaisija: ", "kustantaja: ",
-)  # fmt: skip
-
-
 def _series_number(value: str | None) -> str:
     """The number of a book in its series, without the catalogue's part word."""
     number = clean(value)
     match = _PART_WORD.match(number)
     return number[match.end() :].strip() or number if match else number
-
-
-def _publisher(value: str | None) -> str:
-    """The publisher, or nothing when the catalogue only says none could be named; "Published
-    by" / "Distributed by" go, since the sentence already says "Utgiven ... av"."""
-    publisher = clean(value)
-    lowered = publisher.casefold()
-    for prefix in _PUBLISHER_PREFIXES:
-        if lowered.startswith(prefix):
-            publisher = publisher[len(prefix) :].strip()
-            break
-    key = " ".join(publisher.strip("[]() ").casefold().split())
-    return "" if key in _NO_PUBLISHER or key.strip("[]") in _NO_PUBLISHER else publisher
 
 
 def _extent(value: str | None) -> str:
@@ -379,8 +352,8 @@ def level_two(record: Any, lang: str, *, phrases_dir: str | None = None) -> Utte
     elif extent:
         out.append(fill(table["detail_extent"], lang, extent=extent))
 
-    year = _year(record, lang, phrases_dir)
-    publisher = _publisher(getattr(record, "publisher", None))
+    year = details.year(record, lang, phrases_dir)
+    publisher = details.publisher(getattr(record, "publisher", None))
     # A publisher is a name: "Ung. Nationalmus." is one phrase, not two sentences.
     named = Speech.of(publisher, lang, as_name(publisher, lang))
     if year and publisher:
@@ -455,21 +428,6 @@ def level_three(record: Any, lang: str, *, phrases_dir: str | None = None) -> Ut
         kind="summary",
         segments=tuple(segments),
     )
-
-
-def _year(record: Any, lang: str, phrases_dir: str | None) -> str:
-    """The year as said in "Utgiven {year}": "2005", or a decade or century the catalogue
-    knows no better ("på 1990-talet", "in the twentieth century") - never "19" or "1990"."""
-    year = getattr(record, "year", None)
-    span = getattr(record, "year_span", None)
-    if not year:
-        return ""
-    if span not in (10, 100):
-        return str(year)
-    rules = rules_for(lang)
-    century = rules.ordinal(year // 100 + 1) if rules is not None else str(year // 100 + 1)
-    key = "year_decade" if span == 10 else "year_century"
-    return _table(lang, phrases_dir)[key].format(year=year, century=century)
 
 
 def _prose(text: str | None) -> str:
