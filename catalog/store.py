@@ -35,6 +35,7 @@ from typing import Any, TypeVar
 from catalog import schema
 from catalog.damage import damaged, read_error, unreadable
 from catalog.errors import CatalogError, translates_sqlite_errors
+from catalog.harvest_book import HarvestBook
 from catalog.identifiers import Identifier
 from catalog.lock import LOCK_WAIT_S, WriterLock
 from catalog.records import Label, Record, record_from_dict
@@ -94,7 +95,7 @@ def _reads(method: Callable[..., _T]) -> Callable[..., _T]:
 
 
 @translates_sqlite_errors
-class Catalog(Writes):
+class Catalog(Writes, HarvestBook):
     """An open catalogue file.  Use :meth:`open`; close with :meth:`close` or ``with``."""
 
     def __init__(
