@@ -36,10 +36,17 @@ def fts_query(text: str) -> str | None:
     The text is NFC-normalised first, so a decomposed "Ö" (O + combining diaeresis, as some
     keyboards and pasted text send it) stays one word.
     """
-    words = _WORD.findall(unicodedata.normalize("NFC", text))
+    typed = _WORD.findall(unicodedata.normalize("NFC", text))
+    words = list(dict.fromkeys(w.lower() for w in typed))  # lower as FTS5 does: "ß" stays
     if not words:
         return None
-    return " ".join('"' + w.replace('"', '""') + ('"*' if len(w) > 1 else '"') for w in words)
+    # A word that starts another word of the query asks nothing more ("sommar sommaren"):
+    # dropped, since each costs a pass over its index list.
+    needed = [
+        w for w in words
+        if len(w) == 1 or not any(o != w and o.startswith(w) for o in words)
+    ]
+    return " ".join('"' + w.replace('"', '""') + ('"*' if len(w) > 1 else '"') for w in needed)
 
 
 def search_page(

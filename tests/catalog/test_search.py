@@ -53,6 +53,15 @@ def test_decomposed_letters_are_one_word(tmp_path: Path) -> None:
         assert _ids(catalog.search("ostergren")) == ["o1"]
 
 
+def test_a_word_that_starts_another_costs_nothing_more(tmp_path: Path) -> None:
+    """Repeated words, and words that start a longer word of the query, ask nothing more:
+    one index list is read instead of several (pasted titles repeat words)."""
+    assert paged_search.fts_query("Cirkus cirk CIRKUS c") == '"cirkus"* "c"'
+    with Catalog.open(_catalogue(tmp_path / "c.db"), readonly=True) as catalog:
+        assert _ids(catalog.search("Cirkus cirk CIRKUS")) == _ids(catalog.search("cirkus"))
+        assert _ids(catalog.search("cirkus")) == ["c2"]
+
+
 TYPED = [
     '"', '""', '"sommar', "*", "sommar*", "*sommar", "NEAR", "NEAR(sommar sverige)", "AND",
     "sommar AND", "OR sommar", "NOT", "-", "-sommar", "sommar -sverige", ":", "title:sommar",
