@@ -3,7 +3,8 @@
 Catalogue text is written for the eye of a cataloguer.  Read literally, "J. K. Rowling" gets two
 sentence pauses, "3. uppl." becomes "tre uppl", "s. 45" becomes "ess fyrtiofem", "Karl XII"
 becomes "Karl ksii" and "[Elib]" is read aloud.  :func:`normalise` sits between phrasing and the
-speech engine and rewrites, per language (Swedish, English, Finnish tables in ``lang_*.py``):
+speech engine and rewrites, per language (Swedish, English, Finnish, German, Norwegian, Danish
+and French tables in ``lang_*.py``):
 
 * catalogue tags and brackets: material designations and vendor tags ("[Elib]",
   "[Ljudupptagning]") and source credits ("--Book Jacket.") go; ISBD brackets around supplied
@@ -29,11 +30,14 @@ from __future__ import annotations
 import re
 from collections.abc import Collection
 
-from kiosk.reading import lang_en, lang_fi, lang_sv
+from kiosk.reading import lang_de, lang_en, lang_fi, lang_fr, lang_nb, lang_sv
 from kiosk.reading.numbers import MAX_WORDS, roman_value
 from kiosk.reading.tables import Abbr, Rules, words
 
-RULES: dict[str, Rules] = {"sv": lang_sv.RULES, "en": lang_en.RULES, "fi": lang_fi.RULES}
+RULES: dict[str, Rules] = {
+    "sv": lang_sv.RULES, "en": lang_en.RULES, "fi": lang_fi.RULES, "de": lang_de.RULES,
+    "nb": lang_nb.NORWEGIAN_RULES, "da": lang_nb.DANISH_RULES, "fr": lang_fr.RULES,
+}  # fmt: skip
 """The languages with reading tables; others get the language-neutral passes only."""
 
 # --------------------------------------------------------------------------- tags, brackets
@@ -102,7 +106,7 @@ _NUMBER = re.compile(r"\d{1,9}")
 _RANGE = re.compile(r"(\d{1,4})[-–—](\d{1,4})|(\d{4})/(\d{2}|\d{4})")
 _OPEN_RANGE = re.compile(r"(\d{4})[-–—]")
 _ORDINAL_DOT = re.compile(r"(\d{1,3})\.")
-_ORDINAL_SUFFIX = re.compile(r"(\d{1,3})([:a-zA-Z]{1,2})")
+_ORDINAL_SUFFIX = re.compile(r"(\d{1,3})([:a-zA-Zèª]{1,3})")  # "3:e", "2nd", "2e", "2ème"
 _INITIALS = re.compile(r"((?:[A-ZÅÄÖÜÆØÉ]\.-?){1,4})([A-ZÅÄÖÜÆØ][\w'-]{0,40})?")
 _NUMBER_SIGN = re.compile(r"#(\d{1,4})")  # "(Harry Potter, #1)": the number in a series
 _DECADE = re.compile(r"(\d{4})'?s")
@@ -122,7 +126,11 @@ def abbreviations(lang: str) -> frozenset[str]:
     rules = rules_for(lang)
     if rules is None:
         return frozenset()
-    return frozenset(k.casefold() for k in rules.abbreviations if k.endswith("."))
+    known = frozenset(k.casefold() for k in rules.abbreviations if k.endswith("."))
+    if rules.ordinal_dot_before_capital:
+        # "5. Auflage", "am 5. Mai": a number with a dot is an ordinal, not a sentence end.
+        known |= frozenset(f"{n}." for n in range(1, 100))
+    return known
 
 
 def normalise(text: str, lang: str, protected: Collection[str] = ()) -> str:
@@ -267,7 +275,8 @@ def _word(
     reach = max(0, reach - 1)
     if not core or core in protected:
         return core, reach
-    initials = _initials(core, nxt)
+    # "320 S. : Ill.": after a count a capital and a dot is a unit, not someone's initial.
+    initials = None if _NUMBER.fullmatch(prev) else _initials(core, nxt)
     if initials is not None:
         return initials, reach
     if rules is None:
@@ -278,6 +287,9 @@ def _word(
         if found is None and last is not False:
             found = _abbreviation(core + ".", prev, nxt, prev_word, rules, reach)
         return (found[0] if found else core), reach
+    if core[:1].isdigit() and isinstance(rules.abbreviations.get(core), str):
+        # "1er" / "1re": the table knows the gender.
+        return str(rules.abbreviations[core]), ORDINAL_REACH
     ordinal = _ordinal(core, nxt, rules)
     if ordinal is not None:
         return ordinal, ORDINAL_REACH
@@ -294,7 +306,14 @@ def _word(
     if found is not None:
         abbr, may_end = found
         # The abbreviation's full stop may also have ended the sentence: keep that pause.
-        sentence_next = nxt[:1].isupper() and nxt[:1].isalpha() and not _is_roman(nxt)
+        # ... but not before the noun an ordinal governs ("2., überarb. Aufl."): German
+        # capitalises every noun, so there a capital alone says nothing.
+        sentence_next = (
+            nxt[:1].isupper()
+            and nxt[:1].isalpha()
+            and not _is_roman(nxt)
+            and not (reach and nxt.rstrip(".").casefold() in rules.ordinal_dot_words)
+        )
         ends = last is not None and (last or (may_end and sentence_next))
         return (abbr + "." if ends and core.endswith(".") else abbr), reach
     return core, reach
@@ -403,7 +422,8 @@ def _year(digits: str, rules: Rules) -> str:
 
 
 _ENDING = frozenset(
-    {"etc.", "osv.", "o.s.v.", "m.fl.", "m.m.", "o.d.", "jne.", "ym.", "yms.", "p.", "näköisp."}
+    {"etc.", "usw.", "osv.", "o.s.v.", "m.fl.", "m.m.", "o.d.", "jne.", "ym.", "yms.", "p.",
+     "näköisp."}
 )
 """Plain abbreviations that end a phrase, so their full stop may end a sentence too."""
 
