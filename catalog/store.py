@@ -34,6 +34,7 @@ from typing import Any, TypeVar
 
 from catalog import schema
 from catalog.errors import CatalogError, translates_sqlite_errors
+from catalog.harvest_book import HarvestBook
 from catalog.identifiers import Identifier
 from catalog.lock import LOCK_WAIT_S, WriterLock
 from catalog.records import Label, Record, record_from_dict
@@ -101,7 +102,7 @@ def read_error(path: Path, exc: sqlite3.Error) -> CatalogError:
 
 
 @translates_sqlite_errors
-class Catalog(Writes):
+class Catalog(Writes, HarvestBook):
     """An open catalogue file.  Use :meth:`open`; close with :meth:`close` or ``with``."""
 
     def __init__(

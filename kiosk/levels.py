@@ -31,6 +31,7 @@ from typing import Any
 from hardware.speech.voices import installed_languages, voice_language
 from kiosk import phrasing
 from kiosk.phrasing import Utterance, clean, natural_name
+from kiosk.reading import as_name
 from kiosk.reading.pronounce import (
     MAX_SPOKEN_CHARS,
     guess_language,
@@ -78,6 +79,8 @@ MAX_SUBJECTS = 6  # a list longer than this is noise to the ear
 # "Lindgren, Astrid, 1907-2002": life dates are for catalogue cards (as in phrasing).
 _LIFE_DATES = re.compile(r",?\s*\(?\d{3,4}\s*-\s*(\d{3,4})?\)?\.?$")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+# A shelf mark's "91-958" is a code, not a range: the hyphen is said as a short gap.
+_CODE_DASH = re.compile(r"(?<=\d)[-–](?=\d)")
 # "del 3", "Vol. III", "no. 12", "n:o 6", "nr 5", "Bd. 4", "series no. 60", "#1": the phrase
 # already says "Del"/"book", so the catalogue's own part word goes ("Del del tre" otherwise).
 # Anchored at the start, one bounded alternation: linear on any input.
@@ -369,12 +372,14 @@ def level_two(record: Any, lang: str, *, phrases_dir: str | None = None) -> Utte
 
     year = getattr(record, "year", None)
     publisher = _publisher(getattr(record, "publisher", None))
+    # A publisher is a name: "Ung. Nationalmus." is one phrase, not two sentences.
+    named = Speech.of(publisher, lang, as_name(publisher, lang))
     if year and publisher:
-        out.append(fill(table["detail_year_publisher"], lang, year=str(year), publisher=publisher))
+        out.append(fill(table["detail_year_publisher"], lang, year=str(year), publisher=named))
     elif year:
         out.append(fill(table["detail_year"], lang, year=str(year)))
     elif publisher:
-        out.append(fill(table["detail_publisher"], lang, publisher=publisher))
+        out.append(fill(table["detail_publisher"], lang, publisher=named))
 
     edition = clean(getattr(record, "edition", None))
     if edition:
@@ -412,7 +417,9 @@ def level_two(record: Any, lang: str, *, phrases_dir: str | None = None) -> Utte
 
     locations = _unique(clean(s) for s in getattr(record, "locations", ()) or ())
     if locations:
-        out.append(fill(table["detail_location"], lang, location=sep.join(locations)))
+        shelves = sep.join(locations)
+        spoken = as_name(_CODE_DASH.sub(" ", shelves), lang)  # "DESM-RARE 91-958 B35"
+        out.append(fill(table["detail_location"], lang, location=Speech.of(shelves, lang, spoken)))
 
     if not out:
         out.append(Speech.of(table["detail_none"], lang))

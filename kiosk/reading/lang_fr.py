@@ -77,4 +77,6 @@ RULES = Rules(
     and_others="et autres",
     number_word="numéro",
     drop_words=frozenset({"s.n.", "s.l.", "s.d.", "s.l.n.d.", "sic", "?"}),
+    final=frozenset(words("etc. augm. corr. rev.")),
+    conjunctions=frozenset(words("et ou à")),
 )

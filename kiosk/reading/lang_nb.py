@@ -67,6 +67,8 @@ def _rules(
         and_others="med flere",
         number_word="nummer",
         drop_words=frozenset({"s.n.", "s.l.", "u.å.", "u.st.", "s.a.", "sic", "?"}),
+        final=frozenset(words("osv. m.m. m.fl. mv.")),
+        conjunctions=frozenset(words("og eller til")),
     )
 
 

@@ -97,7 +97,8 @@ def test_summaries_are_not_split_at_abbreviations_and_are_read_out(db: Path) -> 
     ]
     assert spoken(db, "81002", "--level", "3") == [("nb", "Roman, blant annet om Oslo.")]
     assert spoken(db, "81003", "--level", "3") == [
-        ("fr", "Louis quatorze et cetera. volume trois."),
+        ("fr", "Louis quatorze et cetera."),
+        ("fr", "volume trois."),
         ("fr", "voir page 12."),
     ]
     assert spoken(db, "81003", "--level", "1")[0] == ("fr", "Le siècle de Louis quatorze")

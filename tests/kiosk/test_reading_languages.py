@@ -110,7 +110,9 @@ def test_french_numbers_count_in_twenties() -> None:
          ["Roman.", "Bd. 1, S. 12 usw. z.B. Oskar."]),
         ("de", "Die 5. Aufl. erschien 1990. Sie war neu.",
          ["Die 5. Aufl. erschien 1990.", "Sie war neu."]),
-        ("fr", "Louis XIV etc. Vol. III. Cf. p. 12.", ["Louis XIV etc. Vol. III.", "Cf. p. 12."]),
+        # "etc." ends a phrase, so its stop ends the sentence; "Vol." and "Cf." never do.
+        ("fr", "Louis XIV etc. Vol. III. Cf. p. 12.",
+         ["Louis XIV etc.", "Vol. III.", "Cf. p. 12."]),
         ("nb", "Roman, bl.a. om Oslo. Se s. 45.", ["Roman, bl.a. om Oslo.", "Se s. 45."]),
     ],
 )  # fmt: skip

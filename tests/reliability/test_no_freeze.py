@@ -43,6 +43,7 @@ RUNS: tuple[str, ...] = (
     " .",  # spaced dots
     ".",  # the 20,000-dot summary
     "A. ",  # initials
+    "Dr. ",  # abbreviations the sentence rule looks round
     "[",  # open brackets
     "[sic] ",  # cataloguers' notes
     "(",  # a fuller form that never closes
@@ -134,6 +135,12 @@ CLEANERS: dict[str, Callable[[str], Any]] = {
     "phrasing.natural_name": phrasing.natural_name,
     "levels.person": levels.person,
     "levels.split_sentences": lambda t: levels.split_sentences(t, "sv"),
+    # The sentence rule the splitter asks walks a few words round every full stop.
+    "levels.split_sentences(en)": lambda t: levels.split_sentences(t, "en"),
+    "levels.split_sentences(fi)": lambda t: levels.split_sentences(t, "fi"),
+    "reading.normalise(en)": lambda t: reading.normalise(t, "en"),
+    "reading.normalise(fi)": lambda t: reading.normalise(t, "fi"),
+    "reading.as_name": lambda t: reading.as_name(t, "sv"),
     "levels.level_one": _record_title,
     "levels.level_two": _record_details,
     "levels.level_three": _record_summary,
@@ -146,8 +153,9 @@ CLEANERS: dict[str, Callable[[str], Any]] = {
     "describe.pages": describe.pages,
     "mapping.map_record": _mapped,
     # The reading tables of the shelves' other languages and the voice choice (issue 14).
-    **{f"reading.normalise {lang}": (lambda t, lang=lang: reading.normalise(t, lang))
-       for lang in ("sv", "en", "fi", "de", "nb", "da", "fr")},
+    **{f"reading.normalise({lang})": (lambda t, lang=lang: reading.normalise(t, lang))
+       for lang in ("de", "nb", "da", "fr")},
+    "levels.split_sentences(de)": lambda t: levels.split_sentences(t, "de"),
     "voices.script_language": lambda t: script_language(t, {"ru", "ar", "fa", "cmn"}),
     "subjects.subject_voices": lambda t: subject_voices(
         t.split(" "), ["fin", "swe"] * (len(t) // 4), "fin", "sv", {"sv", "fi"}
