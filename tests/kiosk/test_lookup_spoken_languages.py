@@ -17,7 +17,7 @@ from click.testing import CliRunner
 
 from hardware.speech.voices import installed_languages
 from kiosk.cli import main
-from tests.kiosk.test_lookup_spoken import spoken
+from tests.kiosk.spoken_support import build_catalogue, spoken
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 
@@ -55,12 +55,9 @@ RECORDS = [
 @pytest.fixture(scope="module")
 def db(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The JSON records above, then real Fennica and Libris records, in one catalogue."""
-    path = tmp_path_factory.mktemp("languages") / "catalogue.db"
-    lines = [json.dumps(r, ensure_ascii=False) for r in RECORDS]
-    (path.parent / "records.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
-    for name in ("records.jsonl", "fennica_melinda_131.mrc", "libris_bib_28.mrc"):
-        file = path.parent / name if name.endswith("jsonl") else FIXTURES / name
-        result = CliRunner().invoke(main, ["import", str(file), "--db", str(path)])
+    path = build_catalogue(tmp_path_factory.mktemp("languages"), RECORDS)
+    for name in ("fennica_melinda_131.mrc", "libris_bib_28.mrc"):
+        result = CliRunner().invoke(main, ["import", str(FIXTURES / name), "--db", str(path)])
         assert result.exit_code == 0, result.output
     return path
 
