@@ -34,8 +34,8 @@ class Numerals:
     (French "soixante-dix") repeats that word and is listed in ``carry_ten``."""
     join: str
     """Tens and ones: "{tens}{ones}" (nb), "{ones}und{tens}" (de), "{tens}-{ones}" (fr)."""
-    ordinal_small: tuple[str, ...]
-    """Ordinals 0, 1, 2 ... (at least 0-19)."""
+    ordinal_small: tuple[str, ...] = ()
+    """Ordinals 0, 1, 2 ... as far as listed; the rest are made by the rules below."""
     ordinal_tens: tuple[str, ...] = ()
     """Ordinal of each round ten; empty: the cardinal with ``ordinal_suffix``."""
     ordinal_join: str | None = None
@@ -53,6 +53,9 @@ class Numerals:
     exact: Mapping[int, str] = field(default_factory=dict)
     """Cardinals no rule makes ("soixante et onze", "quatre-vingts")."""
     ordinal_exact: Mapping[int, str] = field(default_factory=dict)
+    ordinal_hundreds: tuple[str, ...] = ()
+    """Ordinal hundreds where a larger ordinal is built on them (Finnish "sadas",
+    "kahdessadas": "sadasensimmäinen"); empty: the cardinal hundreds ("hundred and first")."""
     first_in_compound: str | None = None
     """"First" ending a larger number where it differs (French "cent unième", not
     "première"); ``None``: the plain ordinal of one."""
@@ -102,9 +105,15 @@ def ordinal(table: Numerals, n: int) -> str | None:
     if n < len(table.ordinal_small):
         return table.ordinal_small[n]
     hundreds, rest = divmod(n, 100)
-    if hundreds and rest:  # "zweihundertzweite", "deux cent unième"
+    if hundreds and (rest or table.ordinal_hundreds):  # "zweihundertzweite", "cent unième"
+        if table.ordinal_hundreds:
+            head = table.ordinal_hundreds[hundreds]
+        else:
+            head = _hundreds(table, hundreds)
+        if not rest:
+            return head
         last = (table.first_in_compound if rest == 1 else None) or ordinal(table, rest)
-        return table.hundred_rest.format(hundreds=_hundreds(table, hundreds), rest=last)
+        return table.hundred_rest.format(hundreds=head, rest=last)
     ten, one = divmod(n, 10)
     if n < 100 and table.ordinal_join is not None and ten not in table.carry_ten:
         if not one:
@@ -216,4 +225,62 @@ FRENCH = Numerals(
     hundred=("cent", "{hundreds} cent"),
     hundred_rest="{hundreds} {rest}",
     hundred_plural="s",
+)
+
+_SV_SMALL = words(
+    "noll ett två tre fyra fem sex sju åtta nio tio elva tolv tretton fjorton femton sexton "
+    "sjutton arton nitton"
+)
+SWEDISH = Numerals(
+    small=_SV_SMALL,
+    tens=words("_ _ tjugo trettio fyrtio femtio sextio sjuttio åttio nittio"),
+    join="{tens}{ones}",
+    ordinal_small=words(
+        "nollte första andra tredje fjärde femte sjätte sjunde åttonde nionde tionde elfte "
+        "tolfte trettonde fjortonde femtonde sextonde sjuttonde artonde nittonde"
+    ),
+    ordinal_tens=words(
+        "_ _ tjugonde trettionde fyrtionde femtionde sextionde sjuttionde åttionde nittionde"
+    ),
+    ordinal_join="{tens}{ones}",
+    ordinal_suffix=(("", "de"),),
+    ordinal_exact={100: "hundrade"},
+    hundred=("etthundra", "{hundreds}hundra"),
+)
+
+ENGLISH = Numerals(
+    small=words(
+        "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen "
+        "fifteen sixteen seventeen eighteen nineteen"
+    ),
+    tens=words("_ _ twenty thirty forty fifty sixty seventy eighty ninety"),
+    join="{tens}-{ones}",
+    # The ordinal of the last word: "twenty-one" -> "twenty-first", "forty" -> "fortieth".
+    ordinal_suffix=(
+        ("one", "first"), ("two", "second"), ("three", "third"), ("five", "fifth"),
+        ("eight", "eighth"), ("nine", "ninth"), ("twelve", "twelfth"), ("y", "ieth"), ("", "th"),
+    ),
+    hundred=("one hundred", "{hundreds} hundred"),
+    hundred_rest="{hundreds} and {rest}",
+)
+
+_FI_ONES = words("nolla yksi kaksi kolme neljä viisi kuusi seitsemän kahdeksan yhdeksän kymmenen")
+# The ordinal stem inside compounds: "kahdestoista" (12th), "kahdeskymmenes" (20th).
+_FI_STEM = words("_ yhdes kahdes kolmas neljäs viides kuudes seitsemäs kahdeksas yhdeksäs")
+FINNISH = Numerals(
+    small=(*_FI_ONES, *(w + "toista" for w in _FI_ONES[1:10])),
+    tens=("_", "_", *(w + "kymmentä" for w in _FI_ONES[2:10])),
+    join="{tens}{ones}",
+    ordinal_small=(
+        *words(
+            "nollas ensimmäinen toinen kolmas neljäs viides kuudes seitsemäs kahdeksas "
+            "yhdeksäs kymmenes"
+        ),
+        *(w + "toista" for w in _FI_STEM[1:10]),
+    ),
+    ordinal_tens=("_", "_", *(w + "kymmenes" for w in _FI_STEM[2:10])),
+    ordinal_join="{tens}{ones}",
+    ordinal_in="both",
+    ordinal_hundreds=("_", "sadas", *(w + "sadas" for w in _FI_STEM[2:10])),
+    hundred=("sata", "{hundreds}sataa"),
 )
