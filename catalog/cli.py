@@ -18,6 +18,7 @@ from pathlib import Path
 
 import click
 
+from catalog.damage import advice, damaged, is_damage, rebuild_advice
 from catalog.errors import CatalogError, NothingFound
 from catalog.exporting import SafeWriter, atomic_output, check_output, export
 from catalog.harvest import harvest_checks, last_harvest
@@ -168,15 +169,27 @@ def _describe(record: Record) -> str:
 def search_command(text: str, db: Path, limit: int) -> None:
     """Full-text search of titles, people, series and subjects.
 
-    Every word must match the start of a word; diacritics are ignored ("ostergren" finds
-    "Östergren").  Prints id, title (year), authors [kind]; exit 1 when nothing matches.
+    Every word must match the start of a word (a single letter: a whole word); diacritics
+    are ignored ("ostergren" finds "Östergren").  Prints id, title (year), authors [kind],
+    the best first; when more match than can be ranked quickly, in catalogue order, said on
+    standard error.  Exit 1 when nothing matches.  The console's search, page one.
     """
+    from catalog.paged_search import RANK_LIMIT, fts_query
+
+    if fts_query(text) is None:  # only quotes, "*", "-"...: nothing to look for
+        raise NothingFound(f"{text!r} has no letter or digit to search for")
     with _open_readonly(db) as catalog:
-        results = catalog.search(text, limit=limit)
+        results, _matches, ranked = catalog.search_page(text, 0, limit)
     if not results:
         raise NothingFound(f"nothing in {db} matches {text!r}")
     for record in results:
         click.echo(_describe(record))
+    if not ranked:
+        click.echo(
+            f"talkcat: more than {RANK_LIMIT} records match {text!r}; listed in catalogue"
+            " order - add a word to see the best matches first",
+            err=True,
+        )
 
 
 # --------------------------------------------------------------------------- export
@@ -282,7 +295,7 @@ def check_command(db: Path, full: bool) -> None:
     if problems:
         for line in problems:
             click.echo(f"{db}: {line}", err=True)
-        raise CatalogError(f"{db}: {len(problems)} problem(s) found; re-import the catalogue")
+        raise damaged(db, f"{len(problems)} problem(s) found")
     click.echo(f"{db}: ok")
 
 
@@ -335,10 +348,14 @@ def catalogue_check(db: Path) -> Iterator[tuple[str, str, str]]:
         finally:
             conn.close()
     except sqlite3.Error as exc:
-        yield ("FAIL", f"catalogue {db}: {exc}", "re-import it: talkcat import --replace")
+        if not is_damage(exc):
+            fix = f"try again when no other program is writing it: `talkcat doctor --db {db}`"
+        else:
+            fix = advice(db)
+        yield ("FAIL", f"catalogue {db}: {exc}", fix)
         return
     if result != "ok":
-        yield ("FAIL", f"catalogue {db}: damaged ({result})", "re-import it with --replace")
+        yield ("FAIL", f"catalogue {db}: damaged ({result})", rebuild_advice(db))
         return
     stats = ""
     harvests: list[tuple[str, str, str]] = []
