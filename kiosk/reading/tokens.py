@@ -36,7 +36,7 @@ _RANGE = re.compile(r"(\d{1,4})[-–—](\d{1,4})|(\d{4})/(\d{2}|\d{4})")
 _ROMAN_RANGE = re.compile(r"([IVXLC]{1,8})[-–—]([IVXLC]{1,8})")
 _OPEN_RANGE = re.compile(r"(\d{4})[-–—]")
 _ORDINAL_DOT = re.compile(r"(\d{1,3})\.")
-_ORDINAL_SUFFIX = re.compile(r"(\d{1,3})([:a-zA-Zèª]{1,3})")  # "3:e", "2nd", "2e", "2ème"
+_ORDINAL_SUFFIX = re.compile(r"(\d{1,3})([:a-zA-Zèªº]{1,3})")  # "3:e", "2nd", "2e", "2ème"
 _INITIALS = re.compile(r"((?:[A-ZÅÄÖÜÆØÉ]\.-?){1,4})([A-ZÅÄÖÜÆØ][\w'-]{0,40})?")
 # "Louis-P.", "Jean-F.": a hyphenated given name ending in an initial.
 _NAME_INITIAL = re.compile(r"([A-ZÅÄÖÜÆØÉ][\w']{1,30})-([A-ZÅÄÖÜÆØÉ])\.")

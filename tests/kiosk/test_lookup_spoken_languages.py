@@ -34,6 +34,8 @@ RECORDS = [
     {"barcode": "81004", "title": "Histoire", "language": "fre", "edition": "6. éd."},
     {"barcode": "81005", "title": "Histoire", "language": "fre", "edition": "Nouv. éd. augm."},
     {"barcode": "81006", "title": "Bogen", "language": "dan", "edition": "2. udg."},
+    {"barcode": "81007", "title": "Felipe II", "language": "spa", "edition": "2a ed."},
+    {"barcode": "81008", "title": "Luigi XIV", "language": "ita", "edition": "2. ed. riv."},
     # H11: non-Latin titles with no language in the record.
     {"barcode": "82001", "title": "Война и мир", "series": "Classics of the world"},
     {"barcode": "82002", "title": "战争与和平"},
@@ -67,7 +69,7 @@ def needs(*voices: str) -> pytest.MarkDecorator:
     return pytest.mark.skipif(bool(missing), reason=f"no eSpeak NG voice for {missing}")
 
 
-@needs("de", "nb", "fr", "da")
+@needs("de", "nb", "fr", "da", "es", "it")
 @pytest.mark.parametrize(
     ("identifier", "segment"),
     [
@@ -77,6 +79,8 @@ def needs(*voices: str) -> pytest.MarkDecorator:
         ("81004", ("fr", "sixième édition.")),
         ("81005", ("fr", "nouvelle édition augmentée.")),
         ("81006", ("da", "anden udgave.")),
+        ("81007", ("es", "segunda edición.")),
+        ("81008", ("it", "seconda edizione riveduta.")),
     ],
 )
 def test_edition_read_by_its_languages_table(
