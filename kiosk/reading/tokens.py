@@ -114,7 +114,19 @@ def walk(
 
 
 def tokens(text: str, rules: Rules | None, protected: Collection[str]) -> str:
-    return " ".join(said for said, _ends in walk(text.split(" "), rules, protected))
+    words = text.split(" ")
+    said = [word for word, _ends in walk(words, rules, protected)]
+    if (
+        rules is not None
+        and len(words) >= 3
+        and said[-3].endswith(".")
+        and split(words[-2])[1].rstrip(".").casefold() in rules.part_words
+        and (_NUMBER.fullmatch(words[-1].rstrip(".")) or _is_roman(words[-1].rstrip(".")))
+    ):
+        # A title ending in its part ("Min kamp. D. 2", "Sagan om ringen. Del 2"): the
+        # part belongs to the title, "Min kamp, del to", not a sentence of its own.
+        said[-3] = said[-3][:-1] + ","
+    return " ".join(said)
 
 
 def ends_sentence(

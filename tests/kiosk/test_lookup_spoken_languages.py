@@ -97,6 +97,8 @@ def test_summaries_are_not_split_at_abbreviations_and_are_read_out(db: Path) -> 
         ("de", "Band eins, Seite 12 und so weiter zum Beispiel Oskar."),
     ]
     assert spoken(db, "81002", "--level", "3") == [("nb", "Roman, blant annet om Oslo.")]
+    # F2: the title's part is the title's, with no sentence pause before it.
+    assert spoken(db, "81002", "--level", "1")[0] == ("nb", "Min kamp, del to")
     assert spoken(db, "81003", "--level", "3") == [
         ("fr", "Louis quatorze et cetera."),
         ("fr", "volume trois."),
