@@ -45,6 +45,7 @@ from pathlib import Path
 
 from bench.capture import RATE, Capture, Watch, check_model
 
+os.environ.setdefault("PYGAME_HIDE_SUPPORT_PROMPT", "1")  # stdout carries the rows
 AUDIBLE = 33  # -60 dBFS
 FADE_SAMPLES = int(0.005 * RATE)  # hardware.audio.fades.FADE_SECONDS: the old voice's fade-out
 _PROSE = (
@@ -190,12 +191,12 @@ def _prosody(quick: bool) -> tuple[int, int, int, int, int]:
     whole-text pass "adds" to the first by the same rule, times the speech ran dry)."""
     os.environ["SDL_AUDIODRIVER"] = "disk"
     os.environ["SDL_DISKAUDIODELAY"] = "20"
+    import pygame
+
     from hardware.audio.pygame_output import PygameOutput
     from hardware.speech import backend
     from hardware.speech.pyttsx3_engine import Pyttsx3Synthesizer
     from hardware.speech.speaker import Speaker
-
-    import pygame
 
     rng = random.Random(14)
     words = _WORDS
