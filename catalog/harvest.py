@@ -11,9 +11,14 @@ Why it works this way:
   ``responseDate`` of the previous successful run's first page (per URL and set), so a clock
   difference between kiosk and library system cannot skip a record.  ``from`` is inclusive:
   the records of that second come again, which only updates them.
-* **Records map exactly as the MARC importers map them**: the MARCXML inside each
-  ``<metadata>`` goes through the importer's mapping, so ids, keys and rejection reasons are
-  the same as for ``talkcat import`` of the same records.
+* **Records map and are written exactly as the MARC importers do it**: the MARCXML inside
+  each ``<metadata>`` goes through the importer's mapping
+  (:func:`catalog.importers.marcxml.item_from_element`) and its write path
+  (:func:`catalog.importing.apply_item`, a few hundred records per statement), so ids, keys,
+  rejection reasons and notes are the same as for ``talkcat import`` of the same records.
+* **The next page is fetched while this one is written** (:class:`_Pages`, one thread): the
+  repository makes page N+1 while page N is mapped and committed.  It is only ever written
+  after page N, so the order of commits - and what a resumed run starts from - is unchanged.
 * **Deletions.**  A header with ``status="deleted"`` names only the OAI identifier, so the
   catalogue remembers which record each identifier became (table ``harvested``).  ``full``
   re-harvests everything and then removes the records the repository no longer has, as
@@ -25,10 +30,11 @@ Why it works this way:
 
 from __future__ import annotations
 
-import json
 import logging
+import threading
 import time
 from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -36,9 +42,9 @@ from typing import Any
 
 from lxml import etree
 
-from catalog.duplicates import WrittenOnce
-from catalog.importers import Entry, Rejection, marc
-from catalog.importing import ImportReport, _apply
+from catalog.batching import RecordBatch
+from catalog.importers import Entry, Rejection, marcxml
+from catalog.importing import ImportReport, apply_item
 from catalog.oai import OAI, Client, FetchFailed, OaiError, Retry
 from catalog.store import Catalog
 
@@ -98,34 +104,16 @@ def _now() -> str:
 # --------------------------------------------------------------------------- state
 
 
-def _load_state(catalog: Catalog, source: str) -> dict[str, Any]:
-    row = catalog._conn.execute(
-        "SELECT state FROM harvest_state WHERE source = ?", (source,)
-    ).fetchone()
-    return json.loads(row[0]) if row else {}
-
-
-def _save_state(catalog: Catalog, source: str, state: dict[str, Any]) -> None:
-    catalog._conn.execute(
-        "INSERT OR REPLACE INTO harvest_state (source, state) VALUES (?, ?)",
-        (source, json.dumps(state, ensure_ascii=False)),
-    )
-
-
 def last_harvest(catalog: Catalog) -> dict[str, Any] | None:
     """The newest harvest attempt of any repository: when, where, counts, and whether it
-    finished; plus ``last_success`` (ISO time) of that repository."""
-    with catalog._lock:
-        rows = catalog._conn.execute("SELECT state FROM harvest_state").fetchall()
-    states = [json.loads(r[0]) for r in rows]
-    attempts = [s for s in states if s.get("last_attempt")]
+    finished; plus ``last_success`` (ISO time) of that same repository and set."""
+    attempts = [s for s in catalog.harvest_states() if s.get("last_attempt")]
     if not attempts:
         return None
-    newest = max(attempts, key=lambda s: s["last_attempt"]["time"])
-    return {
-        **newest["last_attempt"],
-        "last_success": max((s.get("last_success") or "" for s in states), default="") or None,
-    }
+    newest = max(
+        attempts, key=lambda s: (s["last_attempt"]["time"], s["last_attempt"].get("at", 0.0))
+    )
+    return {**newest["last_attempt"], "last_success": newest.get("last_success")}
 
 
 def harvest_checks(
@@ -135,11 +123,8 @@ def harvest_checks(
     last successful harvest is older than the ``max_age_hours`` its runs were configured with
     (each run records it, so the check needs no configuration file)."""
     now = now or datetime.now(UTC)
-    with catalog._lock:
-        rows = catalog._conn.execute("SELECT state FROM harvest_state ORDER BY source").fetchall()
     lines = []
-    for (raw,) in rows:
-        state = json.loads(raw)
+    for state in catalog.harvest_states():
         where = source_key(state.get("url", "?"), state.get("set"))
         limit = float(state.get("max_age_hours") or DEFAULT_MAX_AGE_HOURS)
         fix = (
@@ -161,111 +146,100 @@ def harvest_checks(
                 fix,
             ))
         else:
-            lines.append(("OK", f"harvest of {where}: last success {success}", ""))
+            lines.append(("OK", f"harvest of {where}: last success {success}{why}", ""))
     return lines
 
 
 # --------------------------------------------------------------------------- one page
 
 
-def _marc_item(elem: etree._Element, position: str, file: str) -> Any:
-    try:
-        record = marc._xml_record(elem)
-    except ValueError as exc:
-        return Rejection(file, position, None, str(exc))
-    try:
-        return marc.map_record(record, position, file)
-    except Exception as exc:  # a mapping bug must not stop the harvest
-        log.exception("%s %s: cannot map record", file, position)
-        return Rejection(file, position, None, f"cannot read record: {exc}")
-
-
-def _known(catalog: Catalog, source: str, ids: list[str]) -> dict[str, str]:
-    """Which record each of these OAI identifiers became, in one query per 500."""
-    found: dict[str, str] = {}
-    for at in range(0, len(ids), 500):
-        chunk = ids[at : at + 500]
-        marks = ",".join("?" * len(chunk))
-        found.update(
-            catalog._conn.execute(
-                f"SELECT oai_id, record_id FROM harvested WHERE source = ? AND oai_id IN ({marks})",
-                (source, *chunk),
-            ).fetchall()
-        )
-    return found
+def _marc_element(rec: etree._Element) -> etree._Element | None:
+    metadata = rec.find(f"{OAI}metadata")
+    if metadata is None:
+        return None
+    elem = metadata.find(f"{MARC}record")
+    if elem is None:  # MARCXML without its namespace, or in another one
+        records = (c for c in metadata if isinstance(c.tag, str))  # not a comment
+        elem = next((c for c in records if etree.QName(c).localname == "record"), None)
+    return elem
 
 
 def _apply_page(
     catalog: Catalog, listing: etree._Element, page: int, run: dict[str, Any], source: str,
-    report: HarvestReport, seen: WrittenOnce,
+    report: HarvestReport, batch: RecordBatch,
 ) -> None:
-    conn = catalog._conn
+    """Write one page through the import's write path (:func:`apply_item`, records a batch
+    at a time), inside the caller's transaction."""
     file = report.files[-1]
     records = []
     for rec in listing.iterfind(f"{OAI}record"):
         header = rec.find(f"{OAI}header")
         oai_id = (header.findtext(f"{OAI}identifier") if header is not None else None) or ""
         records.append((rec, header, oai_id.strip()))
-    known = _known(catalog, source, [oai_id for _rec, _header, oai_id in records])
+    known = catalog.harvested_ids(source, [oai_id for _rec, _header, oai_id in records])
     mapped: dict[str, str | None] = {}  # this page's changes to ``harvested``
     for number, (rec, header, oai_id) in enumerate(records, 1):
         position = f"page {page}, record {number} ({oai_id or 'no identifier'})"
         before = known.get(oai_id)
         if header is not None and header.get("status") == "deleted":
+            batch.flush()  # in the repository's order: a record written above, then deleted
             if before is not None and catalog.delete_record(before):
                 report.deleted += 1
             known.pop(oai_id, None)
             mapped[oai_id] = None
             continue
-        metadata = rec.find(f"{OAI}metadata")
-        elem = None
-        if metadata is not None:
-            elem = metadata.find(f"{MARC}record")
-            if elem is None:
-                elem = next((c for c in metadata if etree.QName(c).localname == "record"), None)
-        if elem is None:
-            item: Any = Rejection(
+        elem = _marc_element(rec)
+        item: Any = (
+            Rejection(
                 file, position, None,
                 "no MARC record in <metadata>: is the metadata prefix one that sends MARCXML?",
             )
-        else:
-            item = _marc_item(elem, position, file)
-        _apply(catalog, item, report, seen)
+            if elem is None
+            else marcxml.item_from_element(elem, position, file)
+        )
+        apply_item(catalog, item, report, batch)
         if isinstance(item, Entry):
             if before is not None and before != item.record.id:
+                batch.flush()
                 catalog.delete_record(before)  # the source re-numbered it (a new 001)
             known[oai_id] = mapped[oai_id] = item.record.id
         elif before is not None:
             # Rejected now, but the repository still has it: the loaded copy stays, and is
             # counted as seen so --full does not remove it.
             mapped[oai_id] = before
-    conn.execute(
-        "DELETE FROM harvested WHERE source = ? AND oai_id IN (SELECT value FROM json_each(?))",
-        (source, json.dumps([k for k, v in mapped.items() if v is None])),
-    )
-    conn.executemany(
-        "INSERT OR REPLACE INTO harvested (source, oai_id, record_id, run) VALUES (?, ?, ?, ?)",
-        [(source, k, v, run["id"]) for k, v in mapped.items() if v is not None],
-    )
+    batch.flush()
+    catalog.note_harvested(source, run["id"], mapped)
 
 
-def _remove_unseen(catalog: Catalog, source: str, run_id: int) -> int:
-    """After a full run: remove records the repository no longer has (not seen in this run,
-    not harvested from another repository or set)."""
-    conn = catalog._conn
-    gone = [
-        r[0]
-        for r in conn.execute(
-            "SELECT id FROM records WHERE id NOT IN"
-            " (SELECT record_id FROM harvested WHERE source = ? AND run = ?)"
-            " AND id NOT IN (SELECT record_id FROM harvested WHERE source <> ?)",
-            (source, run_id, source),
-        )
-    ]
-    for record_id in gone:
-        catalog.delete_record(record_id)
-    conn.execute("DELETE FROM harvested WHERE source = ? AND run <> ?", (source, run_id))
-    return len(gone)
+class _Pages:
+    """The next page is fetched and parsed in a thread while this one is written: the
+    repository makes page N+1 while the kiosk writes page N (lxml's parser, sqlite and the
+    socket all release the GIL).  At most two pages are held, so memory stays flat; nothing
+    fetched ahead is written before its turn, so commits keep the repository's order."""
+
+    def __init__(self, client: Client, stop: threading.Event) -> None:
+        self._client = client
+        self._stop = stop
+        self._pool = ThreadPoolExecutor(1, thread_name_prefix="oai-page")
+        self._ahead: tuple[dict[str, str], Future[etree._Element]] | None = None
+
+    def ahead(self, query: dict[str, str]) -> None:
+        self._ahead = (query, self._pool.submit(self._client.page, query))
+
+    def get(self, query: dict[str, str]) -> etree._Element:
+        ahead, self._ahead = self._ahead, None
+        if ahead is not None and ahead[0] == query:
+            return ahead[1].result()
+        if ahead is not None:
+            ahead[1].cancel()
+        return self._client.page(query)
+
+    def close(self) -> None:
+        """Stop a page still being fetched (its retry waits end at once)."""
+        self._stop.set()
+        if self._ahead is not None:
+            self._ahead[1].cancel()
+        self._pool.shutdown(wait=False)
 
 
 # --------------------------------------------------------------------------- the run
@@ -287,22 +261,30 @@ def harvest(
     full: bool = False,
     max_age_hours: float = DEFAULT_MAX_AGE_HOURS,
     retry: Retry | None = None,
-    sleep: Callable[[float], None] = time.sleep,
+    sleep: Callable[[float], None] | None = None,
     progress: Callable[[HarvestReport], None] | None = None,
 ) -> HarvestReport:
     """Harvest ``url`` into the catalogue at ``db_path``; see the module's docstring.
 
     Never raises for what the repository does (the report's ``problem`` says it); raises
-    ``CatalogError`` when the catalogue cannot be opened.
+    ``CatalogError`` when the catalogue cannot be opened.  ``sleep`` waits between retries
+    (by default a wait that the end of the run cuts short).
     """
     started = time.monotonic()
     source = source_key(url, set_spec)
     report = HarvestReport(url=url, set_spec=set_spec)
     report.files.append(url)
     catalog = Catalog.open(db_path)
-    client = Client(url, retry or Retry(), sleep)
+    stop = threading.Event()
+
+    def wait(seconds: float) -> None:
+        if stop.wait(seconds):  # the run has ended: a page still being fetched gives up
+            raise FetchFailed("the harvest stopped", reached=False)
+
+    client = Client(url, retry or Retry(), sleep or wait)
+    pages = _Pages(client, stop)
     try:
-        state = _load_state(catalog, source)
+        state = catalog.harvest_state(source)
         state.update(url=url, set=set_spec, prefix=prefix, max_age_hours=max_age_hours)
         run = state.get("run")
         if run is not None and (from_date or full != run.get("full") or prefix != run["prefix"]):
@@ -318,7 +300,7 @@ def harvest(
             counts = (run or {}).get("counts") or dict.fromkeys(_COUNTS, 0)
             state["last_attempt"] = _attempt(url, set_spec, run or {"full": full}, report, counts)
             with catalog.transaction():
-                _save_state(catalog, source, state)
+                catalog.save_harvest_state(source, state)
             return report
         if run is None:
             run = {
@@ -333,8 +315,9 @@ def harvest(
             state["runs"] = run["id"]
         else:
             report.resumed = run["token"] is not None
-        _run(catalog, client, source, state, run, granularity, report, progress)
+        _run(catalog, pages, source, state, run, granularity, report, progress)
     finally:
+        pages.close()
         client.close()
         catalog.close()
         report.seconds = time.monotonic() - started
@@ -351,6 +334,7 @@ def _attempt(
     """What ``catalog stats`` and ``doctor`` show of the newest run."""
     return {
         "time": _now(),
+        "at": time.time(),  # orders attempts made within one second
         "url": url,
         "set": set_spec,
         "complete": complete,
@@ -374,16 +358,18 @@ def _query(run: dict[str, Any], set_spec: str | None, granularity: str) -> dict[
 
 
 def _run(
-    catalog: Catalog, client: Client, source: str, state: dict[str, Any], run: dict[str, Any],
+    catalog: Catalog, pages: _Pages, source: str, state: dict[str, Any], run: dict[str, Any],
     granularity: str, report: HarvestReport, progress: Callable[[HarvestReport], None] | None,
 ) -> None:
     set_spec = state.get("set")
-    seen = catalog.written_once()  # the same id twice in one run: a warning, as in import
+    url = report.url
+    # The same id twice in one run: a warning naming both places, as in import.
+    batch = RecordBatch(catalog, report, catalog.written_once())
     while True:
         before = (report.added, report.updated, report.deleted, len(report.rejected))
         listing = None
         try:
-            root = client.page(_query(run, set_spec, granularity))
+            root = pages.get(_query(run, set_spec, granularity))
             run.setdefault("next_from", root.findtext(f"{OAI}responseDate"))
             listing = root.find(f"{OAI}ListRecords")
             if listing is None:
@@ -394,45 +380,46 @@ def _run(
                 run.setdefault("next_from", exc.response_date)
             elif exc.code == "badResumptionToken" and run["token"] and not report.restarted:
                 log.warning("%s: resumption token refused (%s); starting again from %s",
-                            client.url, exc, run["from"] or "the beginning")
+                            url, exc, run["from"] or "the beginning")
                 report.restarted = True
                 run["token"] = None
-                seen = catalog.written_once()  # the same pages again: not duplicates
+                # The same pages again: not duplicates.
+                batch = RecordBatch(catalog, report, catalog.written_once())
                 continue
             else:
                 report.bad_answer = True
-                report.problem = f"{client.url}: the repository answered {exc}"
+                report.problem = f"{url}: the repository answered {exc}"
         except FetchFailed as exc:
             report.reached = report.pages > 0 or exc.reached
             report.bad_answer = exc.malformed
-            report.problem = f"{client.url}: page {report.pages + 1}: {exc}"
+            report.problem = f"{url}: page {report.pages + 1}: {exc}"
         token = None
         if listing is not None:
             element = listing.find(f"{OAI}resumptionToken")
             token = (element.text or "").strip() or None if element is not None else None
+        if token is not None:
+            pages.ahead({"verb": "ListRecords", "resumptionToken": token})
         finished = report.problem is None and token is None
         with catalog.transaction():
             if listing is not None:
                 report.pages += 1
-                _apply_page(catalog, listing, report.pages, run, source, report, seen)
+                _apply_page(catalog, listing, report.pages, run, source, report, batch)
                 run["token"] = token
             after = (report.added, report.updated, report.deleted, len(report.rejected))
             for key, old, new in zip(run["counts"], before, after, strict=True):
                 run["counts"][key] += new - old
             if finished:
                 if run["full"]:
-                    report.removed = _remove_unseen(catalog, source, run["id"])
+                    report.removed = catalog.remove_unharvested(source, run["id"])
                 state["datestamp"] = run.get("next_from") or state.get("datestamp")
                 state["last_success"] = _now()
                 state["run"] = None
             else:
                 state["run"] = run
-            state["last_attempt"] = _attempt(
-                client.url, set_spec, run, report, run["counts"], finished
-            )
-            _save_state(catalog, source, state)
+            state["last_attempt"] = _attempt(url, set_spec, run, report, run["counts"], finished)
+            catalog.save_harvest_state(source, state)
         if progress is not None:
             progress(report)
-        if listing is None or finished or report.problem:
+        if report.problem is not None or finished:
             report.complete = finished
             return

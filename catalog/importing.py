@@ -30,7 +30,6 @@ from typing import BinaryIO, NamedTuple
 
 from catalog import lifeline
 from catalog.batching import RecordBatch
-from catalog.duplicates import WrittenOnce
 from catalog.errors import CatalogError
 from catalog.importers import (
     Deletion,
@@ -50,7 +49,7 @@ from catalog.store import Catalog, prepare_record
 
 log = logging.getLogger(__name__)
 
-__all__ = ["ImportReport", "Notice", "Rejection", "detect_format", "import_files"]
+__all__ = ["ImportReport", "Notice", "Rejection", "apply_item", "detect_format", "import_files"]
 
 Progress = Callable[[int, int], None]
 """Called now and then with (bytes read so far, total bytes of all files)."""
@@ -206,16 +205,15 @@ def _parallel_iso2709(path: Path, handle: BinaryIO) -> Iterator[Item | _Prepared
                 future.cancel()
 
 
-def _apply(
+def apply_item(
     catalog: Catalog,
     item: Item | _Prepared,
     report: ImportReport,
-    batch: RecordBatch | WrittenOnce,
+    batch: RecordBatch,
 ) -> None:
-    """Store or count one item.  Records go into ``batch``; given only a ``WrittenOnce`` (a
-    harvest page, committed page by page) each record is written at once."""
-    if isinstance(batch, WrittenOnce):
-        batch = RecordBatch(catalog, report, batch, size=1)
+    """Store or count one item, the one write path of ``import`` and ``harvest``: records go
+    into ``batch`` (written a few hundred at a time); anything else flushes it first, so the
+    order of the source is kept.  The caller flushes ``batch`` before it commits."""
     if type(item) is _Prepared:  # a worker's finished row
         batch.add(item.prepared, item.keys, frozenset(item.unavailable), item.notes, item.position)
     elif isinstance(item, Entry):  # an entry parsed here: stored alike, counted alike
@@ -307,7 +305,7 @@ def import_files(
                 log.info("importing %s as %s", path, fmt)
                 with open(path, "rb") as handle:
                     for count, item in enumerate(_items(path, fmt, handle), 1):
-                        _apply(catalog, item, report, batch)
+                        apply_item(catalog, item, report, batch)
                         if progress is not None and count % 200 == 0:
                             progress(done_before + _tell(handle), total)
                 batch.flush()

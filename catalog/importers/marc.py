@@ -53,6 +53,3 @@ __all__ = [
     "regular_layout",
     "split_rescued",
 ]
-
-# The name the OAI-PMH harvest used before the split; new code calls record_from_element.
-_xml_record = record_from_element

@@ -5,9 +5,8 @@ the leader, control fields and subfields of the ``<record>`` being read and hand
 when it ends.  Everything else (a million elements that are not records, text between
 them) is dropped as it arrives, and no record may hold more than a MARC record can
 (:data:`MAX_RECORD_CHARS`; ISO 2709 stops at 99,999 bytes), so memory stays flat whatever
-the file holds.  :func:`record_from_element` turns one ``<record>``
-element - from a file or from an OAI-PMH response - into the pymarc-like record that
-:func:`catalog.importers.mapping.map_record` reads.
+the file holds.  :func:`item_from_element` maps one ``<record>`` element of an OAI-PMH
+response exactly as a file's record is mapped (same record, same rejections, same notes).
 """
 
 from __future__ import annotations
@@ -17,7 +16,7 @@ import xml.etree.ElementTree as ET
 from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
-from typing import BinaryIO
+from typing import Any, BinaryIO
 
 from catalog.importers import Entry, Item, Rejection
 from catalog.importers.fields import MarcField, MarcRecord
@@ -33,6 +32,11 @@ MAX_FIELD_CHARS = 9_999
 """Characters kept of one subfield or control field (an ISO 2709 field's own limit)."""
 
 _BLOCK = 1 << 16
+
+_TOO_BIG = (
+    f"record holds more than {MAX_RECORD_CHARS:,} characters of text, more than any MARC"
+    " record can; it was not read"
+)
 
 
 def _local(tag: str) -> str:
@@ -91,10 +95,7 @@ class _Collector:
             return
         self._size += len(text)
         if self._size > MAX_RECORD_CHARS:
-            self._problem = (
-                f"record holds more than {MAX_RECORD_CHARS:,} characters of text, more than"
-                " any MARC record can; it was not read"
-            )
+            self._problem = _TOO_BIG
             self._text = None
             return
         room = MAX_FIELD_CHARS - self._kept
@@ -183,37 +184,81 @@ def _drain(collector: _Collector, file: str) -> Iterator[Item]:
         if record is None:
             yield Rejection(file, position, None, problem or "unreadable record")
             continue
-        try:
-            item = map_record(record, position, file)
-        except Exception as exc:  # a mapping bug must not stop the import
-            log.exception("%s %s: cannot map record", file, position)
-            yield Rejection(file, position, None, f"cannot read record: {exc}")
-            continue
-        if cut and isinstance(item, Entry):
-            note = f"a field longer than {MAX_FIELD_CHARS:,} characters was cut to that length"
-            item = replace(item, notes=(*item.notes, note))
-        yield item
+        yield _mapped(record, cut, position, file)
 
 
-def record_from_element(elem: ET.Element) -> MarcRecord:
-    """One MARCXML ``<record>`` element (from a file or an OAI-PMH ``<metadata>``) as the
-    record :func:`catalog.importers.mapping.map_record` reads; ``ValueError`` without a
-    leader.  Field texts are cut to :data:`MAX_FIELD_CHARS` like a file's."""
+def _mapped(record: MarcRecord, cut: bool, position: str, file: str) -> Item:
+    """The one mapping of a MARCXML record, from a file or an OAI-PMH page: the entry (with
+    the note that a field was cut) or the rejection."""
+    try:
+        item = map_record(record, position, file)
+    except Exception as exc:  # a mapping bug must not stop the import
+        log.exception("%s %s: cannot map record", file, position)
+        return Rejection(file, position, None, f"cannot read record: {exc}")
+    if cut and isinstance(item, Entry):
+        note = f"a field longer than {MAX_FIELD_CHARS:,} characters was cut to that length"
+        item = replace(item, notes=(*item.notes, note))
+    return item
+
+
+def item_from_element(elem: Any, position: str, file: str) -> Item:
+    """One MARCXML ``<record>`` element (an OAI-PMH ``<metadata>``'s) as the item a file
+    holding the same record imports as: the same mapping, the same rejection reasons and the
+    same notes, so a harvest and an import of the same records give the same catalogue."""
+    try:
+        record, cut = _from_element(elem)
+    except ValueError as exc:
+        return Rejection(file, position, None, str(exc))
+    return _mapped(record, cut, position, file)
+
+
+def record_from_element(elem: Any) -> MarcRecord:
+    """One MARCXML ``<record>`` element (``xml.etree`` or lxml) as the record
+    :func:`catalog.importers.mapping.map_record` reads; ``ValueError`` (the reason a file's
+    record would be rejected for) without a leader or with more text than a MARC record can
+    hold.  Field texts are cut to :data:`MAX_FIELD_CHARS` like a file's."""
+    return _from_element(elem)[0]
+
+
+_LEADER, _CONTROL, _DATA, _SUBFIELD = 1, 2, 3, 4
+_BY_NAME = {"leader": _LEADER, "controlfield": _CONTROL, "datafield": _DATA, "subfield": _SUBFIELD}
+_KINDS = {
+    f"{ns}{name}": kind
+    for ns in ("", "{http://www.loc.gov/MARC21/slim}")
+    for name, kind in _BY_NAME.items()
+}
+"""Tag -> kind for the usual spellings, so the walk below rarely splits a tag: it runs for
+every element of every harvested record."""
+
+
+def _kind(tag: Any) -> int | None:
+    """The kind of an element in another namespace; ``None`` for a comment or processing
+    instruction (lxml keeps them in the tree, where a tag is not a string)."""
+    return _BY_NAME.get(_local(tag)) if isinstance(tag, str) else None
+
+
+def _from_element(elem: Any) -> tuple[MarcRecord, bool]:
+    # Text as the file reader collects it: nested elements' text too, comments not.
     leader = None
     fields: list[MarcField] = []
+    size = 0
+    cut = False
+    limit = MAX_FIELD_CHARS
     for child in elem:
-        name = _local(child.tag)
-        if name == "leader":
-            leader = (child.text or "").ljust(24)[:24]
-        elif name == "controlfield":
-            data = nfc((child.text or "")[:MAX_FIELD_CHARS])
-            fields.append(MarcField(child.get("tag", "")[:3], data=data))
-        elif name == "datafield":
-            subfields = [
-                ((s.get("code") or " ")[:1], nfc((s.text or "")[:MAX_FIELD_CHARS]))
-                for s in child
-                if _local(s.tag) == "subfield"
-            ]
+        tag = child.tag
+        kind = _KINDS.get(tag) or _kind(tag)
+        if kind == _DATA:
+            subfields = []
+            for sub in child:
+                tag = sub.tag
+                if (_KINDS.get(tag) or _kind(tag)) != _SUBFIELD:
+                    continue
+                text = "".join(sub.itertext()) if len(sub) else (sub.text or "")
+                size += len(text)
+                if len(text) > limit:
+                    cut = True
+                    text = text[:limit]
+                subfields.append(((sub.get("code") or " ")[:1], nfc(text)))
             fields.append(
                 MarcField(
                     child.get("tag", "")[:3],
@@ -222,6 +267,18 @@ def record_from_element(elem: ET.Element) -> MarcRecord:
                     subfields,
                 )
             )
+        elif kind in (_CONTROL, _LEADER):
+            text = "".join(child.itertext()) if len(child) else (child.text or "")
+            size += len(text)
+            if len(text) > limit:
+                cut = True
+                text = text[:limit]
+            if kind == _LEADER:
+                leader = nfc(text).ljust(24)[:24]
+            else:
+                fields.append(MarcField(child.get("tag", "")[:3], data=nfc(text)))
+    if size > MAX_RECORD_CHARS:
+        raise ValueError(_TOO_BIG)
     if leader is None:
         raise ValueError("bad record: no <leader> element")
-    return MarcRecord(leader, fields)
+    return MarcRecord(leader, fields), cut

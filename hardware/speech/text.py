@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Collection, Sequence
+from collections.abc import Callable, Collection, Sequence
 
 MAX_UTTERANCE_CHARS = 5000
 """Cap on the text of one utterance (~800 words, several minutes of speech)."""
@@ -81,11 +81,26 @@ def clean_segments(
     return cleaned
 
 
-def split_sentences(text: str, abbreviations: Collection[str] = ()) -> list[str]:
-    """Sentences of ``text``, not broken at initials ("J. R. R.", "J.K."), at words with a
-    dot inside ("bl.a.", "t.ex.") or at ``abbreviations`` (lower-case, with their dot: the
-    staff lexicon's "s.", "uppl.").  A sentence ends at . ! ? or … followed by a capital or a
-    digit, also where a pasted text lost the space ("vildmarken.Isolerad")."""
+EndsSentence = Callable[[str, str, str], bool]
+"""``(text before the word, the word with its full stop, the next word)`` -> whether that full
+stop ends a sentence: the language's rule (``kiosk.reading.sentence_end``)."""
+
+_WINDOW = 80
+"""How far back the rule may look for context: a bounded window, so a long run of
+abbreviations ("s. s. s. ...") never rescans the text from the sentence's start."""
+
+
+def split_sentences(
+    text: str, abbreviations: Collection[str] = (), ends: EndsSentence | None = None
+) -> list[str]:
+    """Sentences of ``text``.  A sentence ends at . ! ? or … followed by a capital or a
+    digit, also where a pasted text lost the space ("vildmarken.Isolerad").
+
+    Whether a full stop ends one is the language's decision (``ends``: abbreviations that
+    never end a sentence, "fig. 2", "Dr. Watson", and those that may, "m.fl. Se ...").
+    Without it: never at initials ("J. R. R.", "J.K."), at words with a dot inside ("bl.a.",
+    "t.ex.") or at ``abbreviations`` (lower-case, with their dot: "s.", "uppl.").
+    """
     text = " ".join(text.split())
     if not text:
         return []
@@ -95,15 +110,19 @@ def split_sentences(text: str, abbreviations: Collection[str] = ()) -> list[str]
     for match in _SENTENCE_END.finditer(text):
         mark = match.group().strip()
         if not any(m in mark for m in "!?…"):
-            # The word before the mark, looked for in a bounded window: a long run of
-            # abbreviations ("s. s. s. ...") must not rescan the text from ``start`` each time.
+            # The word before the mark, looked for in a bounded window.
             upto = match.start() + (1 if match.group() else 0)  # through the mark
-            last = text[max(start, upto - 40) : upto].rsplit(" ", 1)[-1]
-            core = last.rstrip(".").lstrip(_CLOSERS + "\"'“‘«([")
-            if len(core) == 1 and core.isalpha():
-                continue  # an initial: "Astrid A. Lindgren"
-            if "." in core or last.casefold() in known:
-                continue  # "J.R.R.", "bl.a.", "uppl."
+            before, _sep, last = text[max(start, upto - _WINDOW) : upto].rpartition(" ")
+            if ends is not None:
+                following = text[match.end() : match.end() + _WINDOW].split(" ", 1)[0]
+                if not ends(before, last, following):
+                    continue
+            else:
+                core = last.rstrip(".").lstrip(_CLOSERS + "\"'“‘«([")
+                if len(core) == 1 and core.isalpha():
+                    continue  # an initial: "Astrid A. Lindgren"
+                if "." in core or last.casefold() in known:
+                    continue  # "J.R.R.", "bl.a.", "uppl."
         sentences.append(text[start : match.end()].strip())
         start = match.end()
     rest = text[start:].strip()

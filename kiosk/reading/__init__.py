@@ -3,7 +3,8 @@
 Catalogue text is written for the eye of a cataloguer.  Read literally, "J. K. Rowling" gets two
 sentence pauses, "3. uppl." becomes "tre uppl", "s. 45" becomes "ess fyrtiofem", "Karl XII"
 becomes "Karl ksii" and "[Elib]" is read aloud.  :func:`normalise` sits between phrasing and the
-speech engine and rewrites, per language (Swedish, English, Finnish tables in ``lang_*.py``):
+speech engine and rewrites, per language (Swedish, English, Finnish, German, Norwegian, Danish
+and French tables in ``lang_*.py``):
 
 * catalogue tags and brackets: material designations and vendor tags ("[Elib]",
   "[Ljudupptagning]") and source credits ("--Book Jacket.") go; ISBD brackets around supplied
@@ -16,7 +17,13 @@ speech engine and rewrites, per language (Swedish, English, Finnish tables in ``
 * roman numerals where unambiguous: after a regnal name ("Karl XII" -> "Karl den tolfte"), after
   a part word ("Del III" -> "del tre"), after a capitalised title word ("World War II");
 * years and ranges ("1939-1945" -> "1939 till 1945"; English years as said: "nineteen
-  thirty-nine").
+  thirty-nine"), pages ("p. 1001-1010" -> "pages 1001 to 1010", never years);
+* multi-word catalogue terms in the voice's language ("1 sound disc" -> "1 ljudskiva");
+* sentence ends: an abbreviation's full stop is kept only where it also ends a sentence - the
+  one rule (``tokens.py``) the sentence splitter asks too (:func:`sentence_end`).
+
+The word-by-word pass lives in :mod:`kiosk.reading.tokens`; the passes over the whole text
+(tags, ISBD, terms) here.
 
 Staff's pronunciation lexicon wins: a word the lexicon lists (``protected``) is left alone here
 for the lexicon to say.  Every regular expression is linear (no nested or unbounded
@@ -28,12 +35,16 @@ from __future__ import annotations
 
 import re
 from collections.abc import Collection
+from functools import cache
 
-from kiosk.reading import lang_en, lang_fi, lang_sv
-from kiosk.reading.numbers import MAX_WORDS, roman_value
-from kiosk.reading.tables import Abbr, Rules, words
+from kiosk.reading import lang_de, lang_en, lang_fi, lang_fr, lang_nb, lang_sv
+from kiosk.reading.tables import Rules, words
+from kiosk.reading.tokens import ends_sentence, table_word, tokens
 
-RULES: dict[str, Rules] = {"sv": lang_sv.RULES, "en": lang_en.RULES, "fi": lang_fi.RULES}
+RULES: dict[str, Rules] = {
+    "sv": lang_sv.RULES, "en": lang_en.RULES, "fi": lang_fi.RULES, "de": lang_de.RULES,
+    "nb": lang_nb.NORWEGIAN_RULES, "da": lang_nb.DANISH_RULES, "fr": lang_fr.RULES,
+}  # fmt: skip
 """The languages with reading tables; others get the language-neutral passes only."""
 
 # --------------------------------------------------------------------------- tags, brackets
@@ -93,36 +104,60 @@ _SOURCE_PHRASES = frozenset(
 _ET_AL = re.compile(r"(?<!\w)et al\.?(?!\w)")
 # "1939 - 1945" written with spaces: one token, so the range rule sees it whole.
 _SPACED_RANGE = re.compile(r"(?<!\d)(\d{4})\s[-–—]\s(\d{2,4})(?!\d)")
-
-# --------------------------------------------------------------------------- tokens
-
-_LEAD = "([{\"'«“‘„"
-_TRAIL = ",;:)]}\"'»”’!?"
-_NUMBER = re.compile(r"\d{1,9}")
-_RANGE = re.compile(r"(\d{1,4})[-–—](\d{1,4})|(\d{4})/(\d{2}|\d{4})")
-_OPEN_RANGE = re.compile(r"(\d{4})[-–—]")
-_ORDINAL_DOT = re.compile(r"(\d{1,3})\.")
-_ORDINAL_SUFFIX = re.compile(r"(\d{1,3})([:a-zA-Z]{1,2})")
-_INITIALS = re.compile(r"((?:[A-ZÅÄÖÜÆØÉ]\.-?){1,4})([A-ZÅÄÖÜÆØ][\w'-]{0,40})?")
-_NUMBER_SIGN = re.compile(r"#(\d{1,4})")  # "(Harry Potter, #1)": the number in a series
-_DECADE = re.compile(r"(\d{4})'?s")
-# Left behind when a tag or "[s.n.]" goes: "Stockholm : , 1985" -> "Stockholm, 1985".
-_SPACE_BEFORE_PUNCT = re.compile(r"\s(?=[,;:])")
+# A format tag in parentheses anywhere: "(E-bok) Första delen", "Hamlet (Talbok)".
+_PAREN = re.compile(r"\(([^()]{1,40})\)")
+_FORMAT_TAGS = frozenset(
+    w for w in words(
+        "e-bok ebok e-book ebook talbok ljudbok e-ljudbok elib daisy mp3 audiobook äänikirja "
+        "e-kirja storstil punktskrift braille"
+    )
+) | frozenset({
+    "elektronisk resurs", "electronic resource", "sound recording", "ljudupptagning",
+    "large print", "kindle edition", "daisy-talbok", "daisy talbok", "talking book",
+    "e-audiobook", "cd-bok", "mp3-bok",
+})  # fmt: skip
+# A role in brackets after a name: "Wiley [distributor]", "Bonnier [utgivare]".
+_ROLE_WORDS = frozenset(
+    words(
+        "distributor distributors publisher publishers producer printer manufacturer "
+        "distributör utgivare förläggare tryckare kustantaja jakaja painaja"
+    )
+)
+# An item of a contents list that ends in a full stop: "Basics. -- Vol. 2" keeps the stop.
+_STOP_DASH = re.compile(r"\.\s?(?:--|—)\s?")
+# Left behind when a tag or "[s.n.]" goes: "Stockholm : , 1985" -> "Stockholm, 1985",
+# "[1937] [i.e. 1938]." -> "... 1938.".
+_SPACE_BEFORE_PUNCT = re.compile(r"\s(?=[,;:]|\.(?!\S))")
 _ORPHAN_PUNCT = re.compile(r"[,;:](?:\s?[,;:])+")
-ORDINAL_REACH = 5
-"""An ordinal's reach: it and the four words after it ("2. utök. och omarb. uppl.")."""
-
 
 def rules_for(lang: str) -> Rules | None:
     return RULES.get(lang.split("-", 1)[0].lower())
 
 
-def abbreviations(lang: str) -> frozenset[str]:
-    """Abbreviations ending in a full stop, for sentence splitters: they never end one."""
+def sentence_end(
+    before: str, word: str, nxt: str, lang: str, protected: Collection[str] = ()
+) -> bool:
+    """Whether the full stop ending ``word`` ends a sentence, between ``before`` and ``nxt``:
+    the rule the one sentence splitter asks (:mod:`kiosk.reading.tokens`)."""
+    return ends_sentence(before, word, nxt, rules_for(lang), protected)
+
+
+def as_name(text: str, lang: str) -> str:
+    """A name said as one phrase: a full stop inside it ("Ung. Nationalmus.", "Acta Univ.
+    Ups.") ends no sentence, so an inner word the tables do not know loses its stop (those
+    they know, "Förl.", are read out in full; initials are the token pass's).  One split."""
     rules = rules_for(lang)
-    if rules is None:
-        return frozenset()
-    return frozenset(k.casefold() for k in rules.abbreviations if k.endswith("."))
+    words = text.split(" ")
+    for i, word in enumerate(words[:-1]):
+        if (
+            len(word) > 2
+            and word.endswith(".")
+            and "." not in word[:-1]
+            and word[0].isalpha()
+            and not (rules is not None and table_word(word, rules))
+        ):
+            words[i] = word[:-1]
+    return " ".join(words)
 
 
 def normalise(text: str, lang: str, protected: Collection[str] = ()) -> str:
@@ -135,7 +170,8 @@ def normalise(text: str, lang: str, protected: Collection[str] = ()) -> str:
         return ""
     text = _tags(text, rules)
     text = _isbd(text, rules)
-    text = _tokens(text, rules, protected)
+    text = _phrases(text, rules)
+    text = tokens(text, rules, protected)
     text = _ORPHAN_PUNCT.sub(",", _SPACE_BEFORE_PUNCT.sub("", text))
     return " ".join(text.split())
 
@@ -151,11 +187,15 @@ def _tags(text: str, rules: Rules | None) -> str:
         key = full.strip(".")
         if key in _TAG_EXACT or any(stem in key for stem in _TAG_STEMS) or full in drop:
             return " "
+        if key in _ROLE_WORDS:
+            return " "
         if full.replace(" ", "") in {"s.l.:s.n.", "s.l.,s.n.", "s.l.:s.n", "s.n.", "s.l."}:
             return " "
         return " " + inner.rstrip("?").strip() + " " if inner.rstrip("?").strip() else " "
 
     text = _BRACKET.sub(bracket, text).replace("[", " ").replace("]", " ")
+    text = _PAREN.sub(lambda m: " " if m.group(1).casefold().strip(" .") in _FORMAT_TAGS
+                      else m.group(0), text)  # fmt: skip
     text = " ".join(text.split())
     # A source credit at the very end: "...--Book Jacket.", "(Förlagets beskrivning)".
     dash = text.rfind("--")
@@ -174,7 +214,7 @@ def _tags(text: str, rules: Rules | None) -> str:
     match = _TAIL_SOURCE.search(text)
     if match and match.start() > 0:
         text = text[: match.start()]
-    text = _DOUBLE_DASH.sub(", ", text)
+    text = _DOUBLE_DASH.sub(", ", _STOP_DASH.sub(". ", text))
     return text
 
 
@@ -208,246 +248,32 @@ def _isbd(text: str, rules: Rules | None) -> str:
     return text
 
 
-def _split(word: str) -> tuple[str, str, str]:
-    """``"(s.),"`` -> ``("(", "s.", "),")``: the word between its punctuation.
-
-    A full stop right after the word stays with it ("s." is an abbreviation); one after a
-    closing bracket is punctuation.
-    """
-    start, end = 0, len(word)
-    while start < end and word[start] in _LEAD:
-        start += 1
-    while end > start and (word[end - 1] in _TRAIL or word[end - 1] == "."):
-        end -= 1
-    if end < len(word) and word[end] == "." and end > start:
-        end += 1
-    return word[:start], word[start:end], word[end:]
 
 
-def _tokens(text: str, rules: Rules | None, protected: Collection[str]) -> str:
-    words = text.split(" ")
-    parts = [_split(w) for w in words]
-    out: list[str] = []
-    reach = 0  # words left in which an ordinal's noun may come
-    for i, (lead, core, trail) in enumerate(parts):
-        prev = parts[i - 1][1] if i else ""
-        nxt = parts[i + 1][1] if i + 1 < len(parts) else ""
-        last = i + 1 == len(parts)
-        # A word followed by its own punctuation ("övers.:") cannot also end a sentence.
-        edge: bool | None = None if trail else last
-        said, reach_after = _word(
-            core, prev, nxt, edge, words[i - 1] if i else "", rules, protected, reach
-        )
-        if said == core and len(core) > 1 and core.endswith(".") and core not in protected:
-            # "1939." ends a sentence: the full stop is punctuation, the word is "1939".
-            said, reach_after = _word(
-                core[:-1], prev, nxt, edge, words[i - 1] if i else "", rules, protected, reach
-            )
-            said += "."
-        reach = reach_after
-        out.append(f"{lead}{said}{trail}" if said else lead + trail)
-    return " ".join(out)
-
-
-def _word(
-    core: str,
-    prev: str,
-    nxt: str,
-    last: bool | None,
-    prev_word: str,
-    rules: Rules | None,
-    protected: Collection[str],
-    reach: int,
-) -> tuple[str, int]:
-    """The spoken form of one word, and how far an ordinal's reach still goes after it.
-
-    ``last``: the word ends the text (``True``), or is followed by its own punctuation
-    (``None``: its full stop cannot end a sentence).
-    """
-    reach = max(0, reach - 1)
-    if not core or core in protected:
-        return core, reach
-    initials = _initials(core, nxt)
-    if initials is not None:
-        return initials, reach
-    if rules is None:
-        return core, reach
-    if core.isalpha() and core.islower() and not reach:
-        # Most words: only a dotless abbreviation ("cm", "jfr", a field's final "ed") applies.
-        found = _abbreviation(core, prev, nxt, prev_word, rules, reach)
-        if found is None and last is not False:
-            found = _abbreviation(core + ".", prev, nxt, prev_word, rules, reach)
-        return (found[0] if found else core), reach
-    ordinal = _ordinal(core, nxt, rules)
-    if ordinal is not None:
-        return ordinal, ORDINAL_REACH
-    roman = _roman(core, prev, nxt, rules)
-    if roman is not None:
-        return roman, reach
-    number = _number(core, prev, rules)
-    if number is not None:
-        return number, reach
-    found = _abbreviation(core, prev, nxt, prev_word, rules, reach)
-    if found is None and last is not False and core.isalpha() and core.islower():
-        # A field's final full stop is gone ("2nd ed", "7. uppl"): the word ends a phrase.
-        found = _abbreviation(core + ".", prev, nxt, prev_word, rules, reach)
-    if found is not None:
-        abbr, may_end = found
-        # The abbreviation's full stop may also have ended the sentence: keep that pause.
-        sentence_next = nxt[:1].isupper() and nxt[:1].isalpha() and not _is_roman(nxt)
-        ends = last is not None and (last or (may_end and sentence_next))
-        return (abbr + "." if ends and core.endswith(".") else abbr), reach
-    return core, reach
-
-
-def _initials(core: str, nxt: str) -> str | None:
-    """ "J." / "J.K." before a name, or "J.K.Rowling": letters without the full stops."""
-    match = _INITIALS.fullmatch(core)
-    if match is None:
+@cache
+def _phrase_pattern(lang: str) -> tuple[re.Pattern[str], dict[str, tuple[str, str]]] | None:
+    terms = {k.casefold(): v for k, v in RULES[lang].phrases.items()}
+    if not terms:
         return None
-    letters = " ".join(match.group(1).replace(".", " ").replace("-", " ").split())
-    if match.group(2):
-        return f"{letters} {match.group(2)}"
-    nxt = nxt.lstrip(_LEAD)
-    if nxt[:1].isupper() and nxt[:1].isalpha():
-        return letters
-    return None
+    # Fixed words only, longest first: one bounded alternation at each position.
+    alternation = "|".join(map(re.escape, sorted(terms, key=len, reverse=True)))
+    pattern = re.compile(r"(?<!\w)(?:(\d{1,6}) )?(" + alternation + r")(?!\w)", re.IGNORECASE)
+    return pattern, terms
 
 
-def _ordinal(core: str, nxt: str, rules: Rules) -> str | None:
-    match = _ORDINAL_DOT.fullmatch(core)
-    if match:
-        lower_word = nxt[:1].islower() and nxt[:1].isalpha()
-        if (rules.ordinal_dot and lower_word) or nxt.rstrip(
-            "."
-        ).casefold() in rules.ordinal_dot_words:
-            return _words(int(match.group(1)), rules.ordinal)
-    match = _ORDINAL_SUFFIX.fullmatch(core)
-    if match and match.group(2).lower() in rules.ordinal_suffixes:
-        return _words(int(match.group(1)), rules.ordinal)
-    return None
+def _phrases(text: str, rules: Rules | None) -> str:
+    """Multi-word catalogue terms in this language: "1 sound disc" -> "1 ljudskiva"."""
+    if rules is None or rules.lang not in RULES:
+        return text
+    found = _phrase_pattern(rules.lang)
+    if found is None:
+        return text
+    pattern, terms = found
 
+    def say(match: re.Match[str]) -> str:
+        count = match.group(1)
+        one, many = terms[match.group(2).casefold()]
+        said = one if count in (None, "1") else many
+        return f"{count} {said}" if count else said
 
-def _words(n: int, say: object) -> str | None:
-    if not 0 < n <= MAX_WORDS or not callable(say):
-        return None
-    return str(say(n))
-
-
-def _is_roman(word: str) -> bool:
-    return word.isalpha() and word.isupper() and roman_value(word) is not None
-
-
-def _roman(core: str, prev: str, nxt: str, rules: Rules) -> str | None:
-    genitive = core.endswith(":s")  # "Erik XIV:s" -> "Erik den fjortondes"
-    if genitive:
-        core = core[:-2]
-    if not core.isupper() or not core.isalpha():
-        return None
-    n = roman_value(core)
-    if n is None:
-        return None
-    if prev in rules.regnal_names:
-        return rules.regnal(prev, n) + ("s" if genitive else "")
-    if genitive:
-        return None
-    if prev.rstrip(".").casefold() in rules.part_words:
-        return _words(n, rules.cardinal)
-    # "World War II", "Rocky IV": a capitalised title word, not shouted text ("VI SOM ...").
-    if (
-        len(core) >= 2
-        and set(core) <= set("IVX")
-        and prev[:1].isupper()
-        and not prev.isupper()
-        and not nxt.isupper()
-    ):
-        return _words(n, rules.cardinal)
-    return None
-
-
-def _number(core: str, prev: str, rules: Rules) -> str | None:
-    """Ranges, open ranges, part numbers and (English) years."""
-    match = _RANGE.fullmatch(core)
-    if match:
-        first, second = match.group(1) or match.group(3), match.group(2) or match.group(4)
-        if len(first) == 4 and len(second) == 2:  # "1939-45"
-            second = str(int(first[:2] + second) + (100 if second < first[2:] else 0))
-        if len(first) == len(second) == 4 and int(second) < int(first):
-            return None  # not a range: a code or identifier
-        return f"{_year(first, rules)} {rules.range_word} {_year(second, rules)}"
-    match = _OPEN_RANGE.fullmatch(core)
-    if match:
-        return rules.open_range.format(year=_year(match.group(1), rules))
-    if _NUMBER.fullmatch(core):
-        if prev.rstrip(".").casefold() in rules.part_words and len(core) <= 3:
-            return _words(int(core), rules.cardinal)
-        if len(core) == 4:
-            said = _year(core, rules)
-            return said if said != core else None
-        return None
-    match = _NUMBER_SIGN.fullmatch(core)
-    if match:
-        return (
-            f"{rules.number_word} {_words(int(match.group(1)), rules.cardinal) or match.group(1)}"
-        )
-    match = _DECADE.fullmatch(core)
-    if match and rules.decade is not None:
-        return rules.decade(int(match.group(1)))
-    return None
-
-
-def _year(digits: str, rules: Rules) -> str:
-    if rules.year is None or len(digits) != 4:
-        return digits
-    return rules.year(int(digits)) or digits
-
-
-_ENDING = frozenset(
-    {"etc.", "osv.", "o.s.v.", "m.fl.", "m.m.", "o.d.", "jne.", "ym.", "yms.", "p.", "näköisp."}
-)
-"""Plain abbreviations that end a phrase, so their full stop may end a sentence too."""
-
-
-def _abbreviation(
-    core: str, prev: str, nxt: str, prev_word: str, rules: Rules, reach: int
-) -> tuple[str, bool] | None:
-    """The reading of an abbreviation, and whether it may end a sentence (not "Dr.")."""
-    entry = rules.abbreviations.get(core)
-    if entry is None and core[:1].isupper():
-        entry = rules.abbreviations.get(core[0].lower() + core[1:])
-    if entry is None:
-        return None
-    if isinstance(entry, str):
-        return entry, core in _ENDING
-    return _in_context(entry, prev, nxt, prev_word, rules, reach)
-
-
-def _in_context(
-    a: Abbr, prev: str, nxt: str, prev_word: str, rules: Rules, reach: int
-) -> tuple[str, bool] | None:
-    nxt = nxt.rstrip(".")  # "s. 45." at a sentence's end
-    after_number = bool(_NUMBER.fullmatch(prev))
-    before_range = bool(_RANGE.fullmatch(nxt))
-    before_number = bool(_NUMBER.fullmatch(nxt)) or before_range
-    if a.needs_number and not (after_number or before_number or reach):
-        return None
-    before_by = nxt.casefold() in rules.by_words
-    if a.list_only and not (after_number or before_by or not prev_word or prev_word[-1:] in ",:;"):
-        return None
-    if reach and a.after_ordinal:
-        return a.after_ordinal, True
-    if before_number and len(nxt) == 4 and a.before_year:
-        return a.before_year, False
-    if before_range and a.before_range:
-        return a.before_range, False
-    if before_number and a.before_number:
-        return a.before_number, False
-    if after_number:
-        if prev == "1" and a.after_one:
-            return a.after_one, True
-        return a.after_number or a.plain, True
-    if before_by and a.before_by:
-        return a.before_by, False
-    if a.after_name and prev_word.endswith(","):
-        return a.after_name, True
-    return a.plain, not a.list_only
+    return pattern.sub(say, text)

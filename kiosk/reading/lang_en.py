@@ -59,6 +59,20 @@ ABBREVIATIONS: dict[str, Abbr | str] = {
     "No.": Abbr("number", needs_number=True),
     "nos.": Abbr("numbers", needs_number=True),
     "pt.": "part",
+    "fig.": Abbr("figure", after_number="figures"),
+    "figs.": "figures",
+    "ft.": Abbr("feet", after_one="foot", needs_number=True),
+    "yd.": Abbr("yards", after_one="yard", needs_number=True),
+    "yds.": Abbr("yards", needs_number=True),
+    "mi.": Abbr("miles", after_one="mile", needs_number=True),
+    "lb.": Abbr("pounds", after_one="pound", needs_number=True),
+    "lbs.": Abbr("pounds", needs_number=True),
+    "oz.": Abbr("ounces", after_one="ounce", needs_number=True),
+    "sq.": Abbr("square", needs_number=True),
+    "U.S.A.": "U S A",
+    "U.S.": "U S",
+    "U.K.": "U K",
+    "D.C.": "D C",
     "Pt.": "part",
     "bk.": "book",
     "ch.": "chapter",
@@ -100,7 +114,7 @@ ABBREVIATIONS: dict[str, Abbr | str] = {
     "sd.": "sound",
     "b&w": "black and white",
     # Editions.
-    "ed.": Abbr("edition", before_by="edited", after_name="editor"),
+    "ed.": Abbr("edition", before_by="edited", after_name="editor", after_edition="edition"),
     "eds.": Abbr("editors", before_by="edited"),
     "edn.": "edition",
     "rev.": Abbr("revised", before_by="revised"),
@@ -142,7 +156,7 @@ ABBREVIATIONS: dict[str, Abbr | str] = {
     "Prof.": "Professor",
     "Jr.": "Junior",
     "Sr.": "Senior",
-    "St.": "Saint",
+    "St.": Abbr("Saint", after_proper="Street"),
     "Mt.": "Mount",
     "Ft.": "Fort",
     "Co.": "Company",
@@ -215,4 +229,34 @@ RULES = Rules(
     decade=en_decade,
     decade_suffix="s",
     drop_words=frozenset({"s.n.", "s.l.", "n.d.", "s.a.", "sic", "?", "s.l. : s.n.", "n.p."}),
+    final=frozenset(
+        words(
+            "etc. Jr. Sr. Inc. Ltd. Co. Bros. Corp. U.S.A. U.S. U.K. D.C. B.C. a.m. p.m. esq. "
+            "Esq. ff. n.d."
+        )
+    ),
+    edition_words=frozenset(
+        words(
+            "rev revised enl enlarged new corr corrected augm augmented updated expanded abr "
+            "abridged unabr unabridged illus illustrated special anniversary definitive"
+        )
+    ),
+    conjunctions=frozenset(words("and or to")),
+    phrases={
+        # Swedish and Finnish extents ("1 ljudskiva", "2 CD-skivor") as an English listener
+        # says them.
+        "ljudskiva": ("sound disc", "sound discs"), "ljudskivor": ("sound discs", "sound discs"),
+        "cd-skiva": ("CD", "CDs"), "cd-skivor": ("CDs", "CDs"),
+        "mp3-skiva": ("MP3 disc", "MP3 discs"), "mp3-skivor": ("MP3 discs", "MP3 discs"),
+        "dvd-skiva": ("DVD", "DVDs"), "dvd-skivor": ("DVDs", "DVDs"),
+        "ljudkassett": ("sound cassette", "sound cassettes"),
+        "ljudkassetter": ("sound cassettes", "sound cassettes"),
+        "videokassett": ("videocassette", "videocassettes"),
+        "videokassetter": ("videocassettes", "videocassettes"),
+        "onlineresurs": ("online resource", "online resources"),
+        "onlineresurser": ("online resources", "online resources"),
+        "äänilevy": ("sound disc", "sound discs"), "äänilevyä": ("sound discs", "sound discs"),
+        "CD-äänilevy": ("CD", "CDs"), "CD-äänilevyä": ("CDs", "CDs"),
+        "verkkoaineisto": ("online resource", "online resources"),
+    },
 )

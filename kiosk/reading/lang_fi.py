@@ -90,4 +90,6 @@ RULES = Rules(
     and_others="ja muita",
     number_word="numero",
     drop_words=frozenset({"s.n.", "s.l.", "s.a.", "sic", "?"}),
+    final=frozenset(words("jne. ym. yms. ry. r.y. p. näköisp. eKr. jKr.")),
+    conjunctions=frozenset(words("ja tai")),
 )

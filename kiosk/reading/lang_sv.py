@@ -67,6 +67,11 @@ ABBREVIATIONS: dict[str, Abbr | str] = {
     "N:o": "nummer",
     "årg.": Abbr("årgång", after_ordinal="årgången"),
     "kap.": "kapitel",
+    "fig.": Abbr("figur", after_number="figurer"),
+    "figs.": "figurer",
+    "pt.": "del",
+    "omkr.": "omkring",
+    "ft.": Abbr("fot", needs_number=True),
     "ill.": Abbr("illustrationer", before_by="illustrerad"),
     "illustr.": Abbr("illustrationer", before_by="illustrerad"),
     "färgill.": "färgillustrationer",
@@ -159,7 +164,7 @@ ABBREVIATIONS: dict[str, Abbr | str] = {
     "originaltit.": "originaltitel",
     "eng.": "engelska",
     "sv.": "svenska",
-    "fr.": "franska",
+    "fr.": Abbr("franska", before_language="från", before_number="från"),
     "ty.": "tyska",
     "fi.": "finska",
     "S:t": "Sankt",
@@ -175,6 +180,12 @@ ABBREVIATIONS: dict[str, Abbr | str] = {
     "bokförl.": "bokförlag",
     "Bokförl.": "bokförlag",
     "Kungl.": "Kungliga",
+    "univ.": "universitet",
+    "akad.": "akademien",
+    "inst.": "institutet",
+    "sällsk.": "sällskapet",
+    "förb.": "förbundet",
+    "mus.": "museum",
     "&": "och",
 }  # fmt: skip
 
@@ -187,7 +198,8 @@ RULES = Rules(
     regnal_names=_MALE | _FEMALE,
     part_words=frozenset(
         words(
-            "del delen band bd volym vol nr nummer nummret häfte häftet bok boken kapitel kap akt "
+            "del delen band bd volym vol pt nr nummer nummret häfte häftet bok boken kapitel kap "
+            "akt "
             "avsnitt säsong serie årgång d"
         )
     ),
@@ -200,4 +212,44 @@ RULES = Rules(
     drop_words=frozenset(
         {"s.n.", "s.l.", "u.å.", "u.o.", "s.a.", "sic", "?", "s.l. : s.n.", "utan år"}
     ),
+    final=frozenset(
+        words("etc. osv. o.s.v. m.fl. m.m. o.d. o.dyl. e.Kr. f.Kr. fvt. evt. d.ä. d.y. jr.")
+    ),
+    language_words=frozenset(
+        words(
+            "engelskan engelska eng. tyskan tyska ty. franskan franska fr. ryskan ryska finskan "
+            "finska fi. svenskan svenska sv. norskan norska no. danskan danska da. italienskan "
+            "italienska it. spanskan spanska sp. isländskan isländska nederländskan nederländska "
+            "holländskan holländska polskan polska latinet latin lat. grekiskan grekiska "
+            "ungerskan ungerska tjeckiskan tjeckiska japanskan japanska kinesiskan kinesiska "
+            "arabiskan arabiska persiskan persiska turkiskan turkiska portugisiskan portugisiska "
+            "estniskan estniska hebreiskan hebreiska amerikanskan originalet orig."
+        )
+    ),
+    conjunctions=frozenset(words("och eller samt till")),
+    phrases={
+        # English and Finnish extents of a record from another agency, as a Swede says them.
+        "sound disc": ("ljudskiva", "ljudskivor"), "sound discs": ("ljudskivor", "ljudskivor"),
+        "audio disc": ("ljudskiva", "ljudskivor"), "audio discs": ("ljudskivor", "ljudskivor"),
+        "compact disc": ("cd-skiva", "cd-skivor"), "compact discs": ("cd-skivor", "cd-skivor"),
+        "sound cassette": ("ljudkassett", "ljudkassetter"),
+        "sound cassettes": ("ljudkassetter", "ljudkassetter"),
+        "audiocassette": ("ljudkassett", "ljudkassetter"),
+        "audiocassettes": ("ljudkassetter", "ljudkassetter"),
+        "videodisc": ("videoskiva", "videoskivor"), "videodiscs": ("videoskivor", "videoskivor"),
+        "video disc": ("videoskiva", "videoskivor"), "video discs": ("videoskivor", "videoskivor"),
+        "videocassette": ("videokassett", "videokassetter"),
+        "videocassettes": ("videokassetter", "videokassetter"),
+        "computer disc": ("dataskiva", "dataskivor"),
+        "computer discs": ("dataskivor", "dataskivor"),
+        "computer optical disc": ("optisk skiva", "optiska skivor"),
+        "computer optical discs": ("optiska skivor", "optiska skivor"),
+        "online resource": ("onlineresurs", "onlineresurser"),
+        "online resources": ("onlineresurser", "onlineresurser"),
+        "audio file": ("ljudfil", "ljudfiler"), "audio files": ("ljudfiler", "ljudfiler"),
+        "sound file": ("ljudfil", "ljudfiler"), "sound files": ("ljudfiler", "ljudfiler"),
+        "äänilevy": ("ljudskiva", "ljudskivor"), "äänilevyä": ("ljudskivor", "ljudskivor"),
+        "CD-äänilevy": ("cd-skiva", "cd-skivor"), "CD-äänilevyä": ("cd-skivor", "cd-skivor"),
+        "verkkoaineisto": ("onlineresurs", "onlineresurser"),
+    },
 )

@@ -21,7 +21,7 @@ from hardware.speech.text import MAX_UTTERANCE_CHARS
 from hardware.speech.voices import installed_languages
 from kiosk import phrase_files, phrasing
 from kiosk.phrasing import LANGUAGES
-from kiosk.reading import abbreviations, normalise
+from kiosk.reading import normalise, sentence_end
 from kiosk.reading.tables import words
 
 MAX_SPOKEN_CHARS = 4 * MAX_UTTERANCE_CHARS
@@ -75,14 +75,9 @@ def _lexicon_patterns(lang: str, override_dir: str | None) -> list[tuple[re.Patt
     return out
 
 
-def _abbreviations(lang: str, override_dir: str | None) -> frozenset[str]:
-    """Lexicon entries and reading-table abbreviations ending in a full stop: they never end
-    a sentence."""
-    ours = frozenset(w.casefold() for w in lexicon(lang, override_dir) if w.endswith("."))
-    return ours | abbreviations(lang)
-
-
 # --------------------------------------------------------------------------- numbers
+
+_DOUBLE_STOP = re.compile(r"(?<!\.)\.\.(?!\.)")
 
 # Seven or more digits (hyphens allowed between them, an ISBN-10 may end in X): identifiers,
 # read digit by digit - "nine seven eight...", never "nine trillion".
@@ -127,6 +122,9 @@ def pronounce(text: str, lang: str, phrases_dir: str | None = None) -> str:
             text = pattern.sub(lambda m: entries["-" + m.group(0)].lstrip("-"), text)
         else:
             text = pattern.sub(lambda m: entries[m.group(0)], text)
+    # An abbreviation that ends a sentence reaches the lexicon with its stop doubled
+    # ("m.fl.." -> "med flera."); a reading that brings its own stop leaves one.
+    text = _DOUBLE_STOP.sub(".", text)
     return speak_numbers(text, lang, phrases_dir)
 
 
@@ -149,8 +147,16 @@ _MARKERS: Mapping[str, frozenset[str]] = {
 
 def split_sentences(text: str, lang: str, phrases_dir: str | None = None) -> list[str]:
     """Prose as sentences, by the project's one splitter (``hardware.speech.text``) with this
-    language's abbreviations from the lexicon."""
-    return speech_text.split_sentences(text, _abbreviations(lang, phrases_dir))
+    language's rule for full stops: the same one the reading rules use to keep or drop an
+    abbreviation's stop (``kiosk.reading.sentence_end``), so a sentence the screen shows and
+    a pause the voice makes always agree.  Staff's lexicon abbreviations ("t.ex.") never end
+    a sentence unless the reading tables say they end a phrase ("m.fl.")."""
+    protected = _protected(lang, phrases_dir)
+
+    def ends(before: str, word: str, nxt: str) -> bool:
+        return sentence_end(before, word, nxt, lang, protected)
+
+    return speech_text.split_sentences(text, ends=ends)
 
 
 def guess_language(text: str, default: str) -> str:

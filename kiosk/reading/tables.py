@@ -18,6 +18,17 @@ def words(text: str) -> tuple[str, ...]:
     return tuple(text.split())
 
 
+def pairs(text: str) -> dict[str, str]:
+    """A table of plain readings written as ``written = said`` entries separated by ``|``:
+    ``"z.B. = zum Beispiel | usw. = und so weiter"``."""
+    out = {}
+    for entry in text.split("|"):
+        written, _, said = entry.partition("=")
+        if written.strip():
+            out[written.strip()] = " ".join(said.split())
+    return out
+
+
 @dataclass(frozen=True)
 class Abbr:
     """How one abbreviation is read, by context; ``plain`` when no context applies.
@@ -35,6 +46,9 @@ class Abbr:
     before_year: str | None = None  # "d. 1902" -> "död"
     before_by: str | None = None  # "ed. by" -> "edited"
     after_name: str | None = None  # "Smith, ed." -> "editor"
+    after_proper: str | None = None  # "James St. in" -> "Street" (a name, then no name)
+    before_language: str | None = None  # "övers. fr. engelskan" -> "från"
+    after_edition: str | None = None  # "rev. ed. by" -> "edition" (not "edited")
     needs_number: bool = False
     list_only: bool = False
     """A word of prose too ("ill.", "ports.", "red."): an abbreviation only in a catalogue
@@ -61,6 +75,9 @@ class Rules:
     """"från {year}": a range with no end ("1985-"), as periodicals and series are written."""
     ordinal_dot: bool
     """Whether "3." before a lower-case word is an ordinal (Swedish, Finnish: yes)."""
+    ordinal_dot_before_capital: bool = False
+    """German writes every ordinal with a dot and capitalises every noun ("5. Auflage", "am
+    5. Mai"): there "5." before a capital is an ordinal, never a sentence end."""
     ordinal_dot_words: frozenset[str] = frozenset()
     """Where "3." is not an ordinal by itself, the words that make it one ("7. ed")."""
     ordinal_suffixes: tuple[str, ...] = ()
@@ -75,3 +92,29 @@ class Rules:
     decade_suffix: str = ""
     drop_words: frozenset[str] = field(default_factory=frozenset)
     """Bracketed catalogue words ISBD uses for "unknown" ("s.n.", "u.å.") - not read."""
+    final: frozenset[str] = frozenset()
+    """Abbreviations that end a phrase ("etc.", "m.fl.", "ym.", "Jr.", "U.S.A."): before a
+    capital or a digit their full stop also ends the sentence.  Every other abbreviation in
+    the table ("Dr.", "fig.", "Omkr.", "Vol.") never does, unless its context ends a phrase
+    ("245 s.", "3. uppl.", "Smith, ed.").  See :mod:`kiosk.reading.tokens`."""
+    language_words: frozenset[str] = frozenset()
+    """Names of languages ("engelskan", "eng."), after which "fr." is "från", not "franska"."""
+    edition_words: frozenset[str] = frozenset()
+    """Words that describe an edition ("rev", "enl", "new"): "rev. ed. by" is "revised
+    edition, by", not "revised edited by"."""
+    phrases: Mapping[str, tuple[str, str]] = field(default_factory=dict)
+    """Multi-word catalogue terms said in this language, singular and plural: an English
+    extent "1 sound disc" is "1 ljudskiva" to a Swedish visitor."""
+    conjunctions: frozenset[str] = frozenset()
+    """"och", "and", "ja": "Del I och II" carries the part number on to the second numeral."""
+
+
+NON_FINAL = frozenset(
+    words(
+        "fig. figs. vol. vols. pt. pts. no. nos. nr. p. pp. s. ss. ch. chap. cap. kap. bd. "
+        "dr. mr. mrs. ms. prof. st. mt. ca. c:a cf. vgl. jfr. ibid. op. cit. ed. eds. tr. "
+        "ill. ser. suppl. sect. art."
+    )
+)
+"""Abbreviations that never end a sentence in any language, before a number or a name
+("fig. 2", "Vol. III", "Dr. Watson"): the splitter's rule for voices without a table."""

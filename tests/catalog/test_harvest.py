@@ -20,14 +20,14 @@ from click.testing import CliRunner
 
 from catalog.cli import catalogue_check
 from catalog.cli_harvest import harvest_command
-from catalog.harvest import Retry, harvest, harvest_checks
+from catalog.harvest import Retry, harvest, harvest_checks, last_harvest
 from catalog.identifiers import normalise
 from catalog.importing import import_files
 from catalog.store import Catalog
 from kiosk.cli import main
 from tests.catalog.conftest import field, make_record
 from tests.catalog.harvest_support import FAST, LIBRIS, list_requests, marcxml
-from tests.catalog.oai_server import OaiServer, Repository, items_from, marc_records
+from tests.catalog.oai_server import OaiServer, Repository, items_from, marc_records, status
 from tests.support import ROOT
 
 TOVE_ISBN = "9789100563226"
@@ -341,3 +341,75 @@ def test_a_record_broken_at_the_source_keeps_its_loaded_copy_even_with_full(
         assert catalog.get("marc:other-1") is None  # the old number is gone, not doubled
         assert catalog.get("marc:other-2").title == "Other, re-numbered"
         assert catalog.stats()["records"] == 2
+
+
+def _raw(control: str | None, title: str, extra: str = "", leader: bool = True) -> bytes:
+    """A MARCXML record written by hand, the way odd exports write them."""
+    head = "<leader>00000nam a2200000 a 4500</leader>" if leader else ""
+    ident = f'<controlfield tag="001">{control}</controlfield>' if control else ""
+    return (
+        f'<record xmlns="http://www.loc.gov/MARC21/slim">{head}{ident}'
+        f'<datafield tag="245" ind1="0" ind2="0"><subfield code="a">{title}</subfield>'
+        f"</datafield>{extra}</record>"
+    ).encode()
+
+
+def test_awkward_records_harvest_exactly_as_they_import(tmp_path: Path) -> None:
+    """One mapping for both: comments and nested markup inside a record, a field longer than
+    MARC allows, a record longer than any MARC record, no leader - the same catalogue, the
+    same notes, the same rejection reasons."""
+    note = '<datafield tag="520" ind1=" " ind2=" "><subfield code="a">{}</subfield></datafield>'
+    records = [
+        _raw("c-1", "Commented<!-- by the cataloguer --> title", "<!-- checked 2026 -->"),
+        _raw("n-1", "Nested <i>emphasis</i> in a title"),
+        _raw("l-1", "A very long note", note.format("x" * 12_000)),
+        _raw("big-1", "Far too big", note.format("y" * 9_000) * 25),
+        _raw("nl-1", "No leader", leader=False),
+        marcxml("ok-1", "Plain", isbns=(TOVE_ISBN,)),
+    ]
+    source = tmp_path / "same.xml"
+    source.write_bytes(
+        b'<collection xmlns="http://www.loc.gov/MARC21/slim">' + b"".join(records)
+        + b"</collection>"
+    )
+    with OaiServer(Repository(items_from(records)), batch=4) as running:
+        harvested = harvest(tmp_path / "h.db", running.url, retry=FAST)
+    imported = import_files(tmp_path / "i.db", [source])
+    assert harvested.complete and (harvested.added, imported.added) == (4, 4)
+    assert tables(tmp_path / "h.db") == tables(tmp_path / "i.db")
+    assert [r.reason for r in harvested.rejected] == [r.reason for r in imported.rejected]
+    assert len(harvested.rejected) == 2
+    assert [str(w.reason) for w in harvested.warnings] == [
+        str(w.reason) for w in imported.warnings
+    ]
+    assert any("was cut" in str(w.reason) for w in harvested.warnings)
+    with Catalog.open(tmp_path / "h.db", readonly=True) as catalog:
+        assert catalog.get("marc:c-1").title == "Commented title"
+        assert catalog.get("marc:n-1").title == "Nested emphasis in a title"
+
+
+def test_stats_and_doctor_after_a_harvest_that_failed_name_the_last_success(
+    server: OaiServer, tmp_path: Path
+) -> None:
+    db = tmp_path / "c.db"
+    assert harvest(db, server.url, retry=FAST).complete
+    with Catalog.open(db, readonly=True) as catalog:
+        (state,) = catalog.harvest_states()
+    success = state["last_success"]
+    server.add_fault(lambda q: True, status(500), times=99)
+    assert harvest(db, server.url, retry=FAST, sleep=lambda s: None).problem
+    # A second repository that has never answered: its own line, its own "never".
+    down = "http://127.0.0.1:9/oai"
+    harvest(db, down, retry=Retry(attempts=1, timeout=5))
+    with Catalog.open(db, readonly=True) as catalog:
+        newest = last_harvest(catalog)
+        checks = harvest_checks(catalog)
+    assert newest is not None and newest["url"] == down and newest["last_success"] is None
+    gone = next(c for c in checks if f"harvest of {down}:" in c[1])
+    assert gone[0] == "WARN" and "never completed" in gone[1]
+    fresh = next(c for c in checks if f"harvest of {server.url}:" in c[1])
+    assert fresh[0] == "OK" and success in fresh[1]
+    assert "HTTP 500" in fresh[1]  # within its age, but the technician sees the last run failed
+    stats = CliRunner().invoke(main, ["catalog", "stats", "--db", str(db)]).output
+    line = next(x for x in stats.splitlines() if x.startswith("last harvest:"))
+    assert down in line and "STOPPED" in line and line.endswith("last success never")

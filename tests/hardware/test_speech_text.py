@@ -42,6 +42,32 @@ def test_a_number_followed_by_lower_case_is_not_a_sentence_end() -> None:
     ]
 
 
+def test_the_language_decides_where_a_full_stop_ends_a_sentence() -> None:
+    seen: list[tuple[str, str, str]] = []
+
+    def ends(before: str, word: str, nxt: str) -> bool:
+        seen.append((before, word, nxt))
+        return word != "fig."
+
+    assert split_sentences("Se fig. 2 i boken. Slut.", ends=ends) == ["Se fig. 2 i boken.", "Slut."]
+    assert seen == [("Se", "fig.", "2"), ("Se fig. 2 i", "boken.", "Slut.")]
+
+
+def test_sentence_ends_in_the_kiosks_languages() -> None:
+    from kiosk import levels
+
+    assert levels.split_sentences("Bor hos moster m.fl. Se s. 45. Pt. 2 och fig. 3.", "sv") == [
+        "Bor hos moster m.fl.", "Se s. 45.", "Pt. 2 och fig. 3.",
+    ]  # fmt: skip
+    text = "By A. Smith, Jr. Dr. Smith lives on St. James St. in it. Here."
+    assert levels.split_sentences(text, "en") == [
+        "By A. Smith, Jr.", "Dr. Smith lives on St. James St. in it.", "Here.",
+    ]  # fmt: skip
+    assert levels.split_sentences("Mannerheim ym. 2. painos. Esim. Helsinki.", "fi") == [
+        "Mannerheim ym.", "2. painos.", "Esim. Helsinki.",
+    ]  # fmt: skip
+
+
 def test_the_kiosk_uses_the_same_splitter() -> None:
     from kiosk import levels
 

@@ -7,14 +7,12 @@ a class of catalogue text, not one example, and goes end to end through ``talkca
 
 from __future__ import annotations
 
-import json
 import time
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 
-from kiosk.cli import main
+from tests.kiosk.spoken_support import build_catalogue, said, spoken
 
 HOSTILE = ". " * 30_000  # 60 kB: under the importer's cell limit
 # Voices with no phrase table of ours.
@@ -62,32 +60,7 @@ RECORDS = [
 
 @pytest.fixture(scope="module")
 def db(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    folder = tmp_path_factory.mktemp("catalogue-text")
-    source = folder / "records.jsonl"
-    source.write_text(
-        "\n".join(json.dumps(r, ensure_ascii=False) for r in RECORDS) + "\n", encoding="utf-8"
-    )
-    path = folder / "catalogue.db"
-    result = CliRunner().invoke(main, ["import", str(source), "--db", str(path)])
-    assert result.exit_code == 0, result.output
-    return path
-
-
-def spoken(db: Path, identifier: str, *args: str) -> list[tuple[str, str]]:
-    result = CliRunner().invoke(
-        main, ["lookup", identifier, "--db", str(db), "--spoken", *args]
-    )
-    assert result.exit_code == 0, result.output
-    pairs = []
-    for line in result.stdout.splitlines():
-        lang, tab, text = line.partition("\t")
-        assert tab and lang and text.strip(), line
-        pairs.append((lang, text))
-    return pairs
-
-
-def said(pairs: list[tuple[str, str]]) -> str:
-    return " ".join(text for _lang, text in pairs)
+    return build_catalogue(tmp_path_factory.mktemp("catalogue-text"), RECORDS)
 
 
 @pytest.mark.parametrize("index", range(7))

@@ -8,6 +8,7 @@ import signal
 import socket
 import subprocess
 import threading
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -67,6 +68,18 @@ def still_there(db: Path, count: int) -> None:
         assert catalog.check(full=True) == []
         assert catalog.lookup(normalise(NEW_ISBN)).title == "Already here"
         assert catalog.stats()["records"] == count
+
+
+def wait_for_records(db: Path, count: int, child: subprocess.Popen[bytes]) -> None:
+    """Until the catalogue holds ``count`` records (another process writes it: polled)."""
+    deadline = time.monotonic() + 60
+    while True:
+        with Catalog.open(db, readonly=True) as catalog:
+            if catalog.stats()["records"] == count:
+                return
+        assert child.poll() is None, child.communicate()
+        assert time.monotonic() < deadline, f"the catalogue never held {count} records"
+        time.sleep(0.02)  # polling a file another process writes: no event to block on
 
 
 def closed_port() -> int:
@@ -220,6 +233,8 @@ def test_harvest_killed_mid_run_resumes_from_the_page_it_reached(
     )
     try:
         assert reached.wait(60), "the harvest never asked for its third page"
+        # Page 3 is asked for while page 2 is written: kill once page 2 is in.
+        wait_for_records(loaded, 21, child)
         os.kill(child.pid, signal.SIGKILL)
     finally:
         child.wait(30)
