@@ -331,7 +331,8 @@ def _rows(quick: bool) -> list[dict]:
                     f"{statistics.median(handed):.1f}, p95 {_pct(handed, .95):.1f} ms; "
                     f"{shared} of {n} voices began in the buffer that faded the old one out: "
                     f"counting its first 5 ms as the new voice (a lower bound) gives "
-                    f"{statistics.median(lower):.1f} / {_pct(lower, .95):.1f} ms"},
+                    + (f"{statistics.median(lower):.1f} / {_pct(lower, .95):.1f} ms"
+                       if lower else "n/a")},
         {"figure": f"timing model: buffer mix times from the file vs SDL_mixer (n={len(model)})",
          "value": f"{statistics.median(model):.2f} / {max(model):.2f}" if model else "n/a",
          "unit": "ms", "target": "median/max error, small against the latency",
