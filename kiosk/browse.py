@@ -63,7 +63,7 @@ class BrowseStep:
             values: dict[str, str | levels.Speech] = {
                 "position": str(self.position),
                 "total": str(self.total),
-                "name": label,
+                "name": levels.said_person(label, lang),  # "Henry V. Miller": an initial
                 # A series name is a title: said in the book's own language.
                 "series": levels.Speech.of(label, voice),
                 "subject": label,

@@ -80,6 +80,8 @@ MAX_SUBJECTS = 6  # a list longer than this is noise to the ear
 _LIFE_DATES = re.compile(r",?\s*\(?\d{3,4}\s*-\s*(\d{3,4})?\)?\.?$")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 # A shelf mark's "91-958" is a code, not a range: the hyphen is said as a short gap.
+# An initial ("V. ") before another initial or the surname, inside a person's name.
+_INITIAL_GAP = re.compile(r"(?<![^\s.])([A-ZÅÄÖÜÆØÉ])\. (?=[A-ZÅÄÖÜÆØÉ])")
 _CODE_DASH = re.compile(r"(?<=\d)[-–](?=\d)")
 # "del 3", "Vol. III", "no. 12", "n:o 6", "nr 5", "Bd. 4", "series no. 60", "#1": the phrase
 # already says "Del"/"book", so the catalogue's own part word goes ("Del del tre" otherwise).
@@ -278,16 +280,36 @@ def message(
     return _utterance([speech], lang, None, "message", phrases_dir)
 
 
+def said_person(written: str, lang: str) -> Speech:
+    """A person's name (``person``) with each initial joined to the name after it for the ear.
+
+    "Henry V. Miller", "Johannes V. Jensen", "Peter L. Hupe": read as free text, a capital
+    and a stop after a king's name is a regnal numeral ending a sentence ("Henry den femte.
+    Miller").  In an inverted personal name it is an initial, which only the name's structure
+    knows: "V.Miller" is the one form the reading rules read as initials, never as a numeral
+    and never as a sentence end ("V Miller").  The screen keeps "Henry V. Miller".
+    """
+    spoken = _INITIAL_GAP.sub(r"\1.", written)
+    return Speech.of(written, lang, spoken)
+
+
 def _names(
     names: Iterable[str], lang: str, phrases_dir: str | None, corporate: Iterable[str] = ()
-) -> str:
+) -> Speech | None:
     # An organisation or meeting (``Record.corporate``) is said as written, never turned round.
     bodies = frozenset(corporate)
-    people = [clean(n) if n in bodies else person(n) for n in names if clean(n)]
-    if len(people) <= 1:
-        return "".join(people)
+    people = [
+        Speech.of(clean(n), lang) if n in bodies else said_person(person(n), lang)
+        for n in names
+        if clean(n)
+    ]
+    if not people:
+        return None
     conj = _table(lang, phrases_dir)["and"]
-    return f"{', '.join(people[:-1])} {conj} {people[-1]}"
+    said = people[0]
+    for i, name in enumerate(people[1:], 2):
+        said = said + Speech.of(", " if i < len(people) else f" {conj} ", lang) + name
+    return said
 
 
 def _title(record: Any, lang: str, verbose: bool, phrases_dir: str | None) -> Speech:

@@ -213,7 +213,9 @@ def _word(
     if number is not None:
         state.numeral = bool(_NUMBER.fullmatch(core)) and number != core
         return number, reach, False
-    found = _abbreviation(core, prev, nxt, prev_word, rules, reach)
+    # "Henry V. The king": a king's numeral ending a sentence, not "volumes".
+    regnal = prev in rules.regnal_names and _is_roman(core[:-1])
+    found = None if regnal else _abbreviation(core, prev, nxt, prev_word, rules, reach)
     if found is None and last is not False and core.isalpha() and core.islower():
         # A field's final full stop is gone ("2nd ed", "7. uppl"): the word ends a phrase.
         found = _abbreviation(core + ".", prev, nxt, prev_word, rules, reach)
