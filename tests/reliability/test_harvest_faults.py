@@ -248,6 +248,35 @@ def test_harvest_killed_mid_run_resumes_from_the_page_it_reached(
     still_there(loaded, 29)
 
 
+def test_ctrl_c_while_the_next_page_is_awaited_stops_at_once_and_resumes_later(
+    server: OaiServer, loaded: Path
+) -> None:
+    """The next page is fetched in a thread while one is written; Ctrl-C must not wait for a
+    slow repository's answer (it holds the page for a minute here)."""
+    reached, release = threading.Event(), threading.Event()
+    server.add_fault(token_request, hold(reached, release))
+    child = subprocess.Popen(
+        [*TALKCAT, "harvest", server.url, "--db", str(loaded)],
+        cwd=ROOT, env=talkcat_env(), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )
+    try:
+        assert reached.wait(60), "the harvest never asked for its second page"
+        wait_for_records(loaded, 11, child)  # page 1 in; page 2 held by the repository
+        child.send_signal(signal.SIGINT)
+        _out, err = child.communicate(timeout=30)
+    finally:
+        release.set()
+        if child.poll() is None:
+            child.kill()
+            child.wait(30)
+    assert child.returncode == 1 and "Traceback" not in err
+    still_there(loaded, 11)
+    server.requests.clear()
+    report = harvest(loaded, server.url, retry=FAST)
+    assert report.complete and report.resumed and report.added == 18
+    still_there(loaded, 29)
+
+
 def test_the_kiosk_answers_scans_during_a_harvest(tmp_path: Path) -> None:
     db = tmp_path / "c.db"
     import_files(db, [LIBRIS])
