@@ -168,15 +168,27 @@ def _describe(record: Record) -> str:
 def search_command(text: str, db: Path, limit: int) -> None:
     """Full-text search of titles, people, series and subjects.
 
-    Every word must match the start of a word; diacritics are ignored ("ostergren" finds
-    "Östergren").  Prints id, title (year), authors [kind]; exit 1 when nothing matches.
+    Every word must match the start of a word (a single letter: a whole word); diacritics
+    are ignored ("ostergren" finds "Östergren").  Prints id, title (year), authors [kind],
+    the best first; when more match than can be ranked quickly, in catalogue order, said on
+    standard error.  Exit 1 when nothing matches.  The console's search, page one.
     """
+    from catalog.paged_search import RANK_LIMIT, fts_query
+
+    if fts_query(text) is None:  # only quotes, "*", "-"...: nothing to look for
+        raise NothingFound(f"{text!r} has no letter or digit to search for")
     with _open_readonly(db) as catalog:
-        results = catalog.search(text, limit=limit)
+        results, _matches, ranked = catalog.search_page(text, 0, limit)
     if not results:
         raise NothingFound(f"nothing in {db} matches {text!r}")
     for record in results:
         click.echo(_describe(record))
+    if not ranked:
+        click.echo(
+            f"talkcat: more than {RANK_LIMIT} records match {text!r}; listed in catalogue"
+            " order - add a word to see the best matches first",
+            err=True,
+        )
 
 
 # --------------------------------------------------------------------------- export

@@ -34,8 +34,8 @@ EXPORT_COLUMNS = (
     "type", "id", "title", "subtitle", "part", "authors", "narrators", "corporate", "language",
     "year",
     "publisher", "edition", "extent", "pages", "playing_time_minutes", "series",
-    "series_number", "summary", "subjects", "genres", "kind", "isbn", "barcode", "rfid",
-    "identifiers", "location", "available", "sample_path", "text",
+    "series_number", "summary", "subjects", "subject_languages", "genres", "kind", "isbn",
+    "barcode", "rfid", "identifiers", "location", "available", "sample_path", "text",
 )  # fmt: skip
 
 
@@ -122,6 +122,7 @@ def _csv_row(record: Record, extra: list[str]) -> list[Any]:
         record.year or "", record.publisher or "", record.edition or "", record.extent or "",
         record.pages or "", record.playing_time_minutes or "", record.series or "",
         record.series_number or "", record.summary or "", join(record.subjects),
+        join(record.subject_languages),
         join(record.genres), record.kind, join(record.isbns), join(record.barcodes),
         join(record.rfids), join(extra), join(record.locations),
         "yes" if record.available else "no", record.sample_path or "", "",

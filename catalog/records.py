@@ -41,6 +41,9 @@ class Record:
     series_number: str | None = None
     summary: str | None = None
     subjects: tuple[str, ...] = ()
+    subject_languages: tuple[str, ...] = ()
+    """The language of each of ``subjects`` (ISO 639-2, "und" when unknown), from its
+    vocabulary (MARC 6XX $2 "sao", "yso/fin", LCSH); empty when the catalogue did not say."""
     genres: tuple[str, ...] = ()
     kind: str = "book"
     isbns: tuple[str, ...] = ()

@@ -22,7 +22,6 @@ from __future__ import annotations
 import functools
 import json
 import logging
-import re
 import sqlite3
 import threading
 import urllib.parse
@@ -37,6 +36,7 @@ from catalog.errors import CatalogError, translates_sqlite_errors
 from catalog.harvest_book import HarvestBook
 from catalog.identifiers import Identifier
 from catalog.lock import LOCK_WAIT_S, WriterLock
+from catalog.paged_search import fts_query, search_page
 from catalog.records import Label, Record, record_from_dict
 from catalog.schema import APPLICATION_ID, MIGRATIONS, SCHEMA_VERSION, database
 from catalog.writes import Writes, prepare_record, write_error
@@ -61,20 +61,6 @@ __all__ = [
 
 def _ro_uri(path: Path) -> str:
     return "file:" + urllib.parse.quote(str(path.resolve())) + "?mode=ro"
-
-
-_WORD = re.compile(r"\w+", re.UNICODE)
-
-
-def fts_query(text: str) -> str | None:
-    """Turn what a person typed into a safe FTS5 query: every word must match, as a prefix.
-
-    Each word is quoted, so FTS5 syntax in the input (``AND``, ``"``, ``*``, ``:``) is data.
-    """
-    words = _WORD.findall(text)
-    if not words:
-        return None
-    return " ".join('"' + w.replace('"', '""') + '"*' for w in words)
 
 
 _T = TypeVar("_T")
@@ -312,18 +298,17 @@ class Catalog(Writes, HarvestBook):
     def search(self, text: str, limit: int = 20) -> list[Record]:
         """Records whose title, people, series or subjects contain every word (as a prefix).
 
-        Diacritics are folded on both sides, so "ostergren" finds "Östergren".
+        Diacritics are folded on both sides, so "ostergren" finds "Östergren".  The first page
+        of :func:`catalog.paged_search.search_page`: the console's search, bounded in cost.
         """
-        query = fts_query(text)
-        if query is None:
-            return []
-        with self._lock:
-            rows = self._conn.execute(
-                "SELECT r.data FROM records_fts AS f JOIN records AS r ON r.rowid = f.rowid"
-                " WHERE records_fts MATCH ? ORDER BY f.rank LIMIT ?",
-                (query, int(limit)),
-            ).fetchall()
-        return [record_from_dict(json.loads(data)) for (data,) in rows]
+        return search_page(self, text, 0, limit)[0]
+
+    @_reads
+    def search_page(
+        self, text: str, offset: int = 0, limit: int = 20
+    ) -> tuple[list[Record], int, bool]:
+        """``(records, matches, ranked)`` of :func:`catalog.paged_search.search_page`."""
+        return search_page(self, text, offset, limit)
 
     def records(self) -> Iterator[Record]:
         """Every record in catalogue order, streamed (for export) with sqlite-utils'

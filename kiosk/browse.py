@@ -58,8 +58,8 @@ class BrowseStep:
         if self.group == "back":
             heading = levels.message("browse_back", lang, phrases_dir=phrases_dir)
         else:
-            voice = levels.voice_for(self.record, lang)
             label = self.label or ""
+            voice = levels.voice_for(self.record, lang, label)
             values: dict[str, str | levels.Speech] = {
                 "position": str(self.position),
                 "total": str(self.total),

@@ -41,6 +41,7 @@ from kiosk.reading.pronounce import (
     spell_digits,
     split_sentences,
 )
+from kiosk.subjects import subject_voices
 
 __all__ = [
     "Piece",
@@ -205,10 +206,14 @@ def page_count(pages: int, lang: str, phrases_dir: str | None = None) -> str:
 # --------------------------------------------------------------------------- utterances
 
 
-def voice_for(record: Any, lang: str) -> str:
+def voice_for(record: Any, lang: str, text: str | None = None) -> str:
     """The voice for the book's own words: its language when eSpeak NG has a voice for it
-    (``hardware.speech.voices``), else the visitor's."""
-    return voice_language(getattr(record, "language", None), lang, installed_languages())
+    (``hardware.speech.voices``); for a record that names none, the language the script of
+    ``text`` (the title unless given) tells - "Война и мир" is not Swedish; else the
+    visitor's."""
+    if text is None:
+        text = getattr(record, "title", None) or ""
+    return voice_language(getattr(record, "language", None), lang, installed_languages(), text)
 
 
 def _segments(speech: Speech, lang: str, phrases_dir: str | None) -> list[tuple[str, str]]:
@@ -333,7 +338,7 @@ def level_one(
     series = clean(getattr(record, "series", None))
     number = _series_number(getattr(record, "series_number", None))
     if verbose and series and number:
-        voice = voice_for(record, lang)
+        voice = voice_for(record, lang, series)  # a Latin series name of a Cyrillic title
         sentences.append(
             fill(table["level_one_series"], lang, number=number, series=Speech.of(series, voice))
         )
@@ -345,7 +350,6 @@ def level_one(
 def level_two(record: Any, lang: str, *, phrases_dir: str | None = None) -> Utterance:
     """The facts a visitor asks for next; one short sentence for each the record has."""
     table = _table(lang, phrases_dir)
-    voice = voice_for(record, lang)
     sep = table["list_separator"]
     out: list[Speech] = []
 
@@ -381,10 +385,12 @@ def level_two(record: Any, lang: str, *, phrases_dir: str | None = None) -> Utte
     if edition:
         # The edition statement is transcribed from the book: its language's reading rules
         # ("3. uppl.", "2nd ed.", "4. p.") and voice.
-        out.append(fill(table["detail_edition"], lang, edition=Speech.of(edition, voice)))
+        said = Speech.of(edition, voice_for(record, lang, edition))
+        out.append(fill(table["detail_edition"], lang, edition=said))
 
     series = clean(getattr(record, "series", None))
     number = _series_number(getattr(record, "series_number", None))
+    voice = voice_for(record, lang, series)
     if series and number:
         out.append(
             fill(
@@ -394,9 +400,20 @@ def level_two(record: Any, lang: str, *, phrases_dir: str | None = None) -> Utte
     elif series:
         out.append(fill(table["detail_series"], lang, series=Speech.of(series, voice)))
 
-    subjects = _unique(subject_heading(s) for s in getattr(record, "subjects", ()) or ())
+    subjects = subject_voices(
+        [subject_heading(s) for s in getattr(record, "subjects", ()) or ()],
+        getattr(record, "subject_languages", ()) or (),
+        getattr(record, "language", None),
+        lang,
+        installed_languages(),
+    )[:MAX_SUBJECTS]
     if subjects:
-        out.append(fill(table["detail_subjects"], lang, subjects=sep.join(subjects[:MAX_SUBJECTS])))
+        # Each heading in the voice of its vocabulary's language; "Ämnen:" in the visitor's.
+        pieces: list[Piece] = []
+        for heading, heading_voice in subjects:
+            pieces += [Piece(sep, sep, lang)] if pieces else []
+            pieces.append(Piece(heading, heading, heading_voice))
+        out.append(fill(table["detail_subjects"], lang, subjects=Speech(tuple(pieces))))
 
     locations = _unique(clean(s) for s in getattr(record, "locations", ()) or ())
     if locations:
@@ -425,7 +442,7 @@ def level_three(record: Any, lang: str, *, phrases_dir: str | None = None) -> Ut
     if len(heard) > MAX_SPOKEN_CHARS:
         cut = heard.rfind(" ", 0, MAX_SPOKEN_CHARS)
         heard = heard[: cut if cut > 0 else MAX_SPOKEN_CHARS]
-    voice = guess_language(heard, voice_for(record, lang))
+    voice = guess_language(heard, voice_for(record, lang, heard))
     segments = []
     budget = MAX_SPOKEN_CHARS
     for sentence in split_sentences(heard, voice, phrases_dir):

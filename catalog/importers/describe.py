@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from datetime import UTC, datetime
 
-from catalog.importers.fields import RecordLike, control, sub, subs
+from catalog.importers.fields import FieldLike, RecordLike, control, sub, subs
 from catalog.punctuation import clean
 
 CAP = 500
@@ -124,6 +124,43 @@ def language(record: RecordLike) -> str | None:
         if len(value) == 3 and value.isalpha():
             return value
     return code if len(code) == 3 and code.isalpha() else None
+
+
+# Subject vocabularies (MARC 6XX $2) and the language their terms are in: a Fennica record
+# gives each subject in Finnish (ysa, yso/fin) and Swedish (allars, yso/swe), Libris gives
+# English books LCSH and sao terms, Koha's AGROVOC comes in three languages.
+VOCABULARIES: dict[str, str] = {
+    **dict.fromkeys(("sao", "saogf", "barn", "barngf", "allars", "kao", "sgp", "cilla", "sswe",
+                     "ssif"), "swe"),
+    **dict.fromkeys(("ysa", "yso", "kaunokki", "kauno", "eks", "kitu", "kula", "musa", "slm",
+                     "juho", "tero", "afo", "kassu", "mao", "ysaa"), "fin"),
+    **dict.fromkeys(("lcsh", "lcshac", "lcgft", "fast", "gsafd", "mesh", "sears", "aat", "agrovoc",
+                     "bnb", "shbe", "ukslc", "migfg", "mim", "nal", "gmgpc", "lctgm", "rbgenr",
+                     "homoit", "bisacsh"), "eng"),
+    **dict.fromkeys(("agrovocf", "rameau", "rvm", "ram", "renib"), "fre"),
+    **dict.fromkeys(("agrovocs", "bidex", "embne", "lemb", "bne"), "spa"),
+    **dict.fromkeys(("gnd", "swd", "rswk", "idsbb", "stw"), "ger"),
+    **dict.fromkeys(("bibbi", "humord", "noubomn", "noubojur", "tekord", "ntsf"), "nob"),
+    **dict.fromkeys(("dbc", "dbcsubj", "dbcform"), "dan"),
+    **dict.fromkeys(("gtt", "brinkman"), "dut"),
+    "nsbncf": "ita",
+}  # fmt: skip
+# Second indicator of 6XX: the thesaurus when $2 is not needed.
+_THESAURUS = {"0": "eng", "1": "eng", "2": "eng", "3": "eng", "5": "eng", "6": "fre"}
+UNKNOWN_LANGUAGE = "und"
+
+
+def subject_language(field: FieldLike) -> str:
+    """The language of a subject heading's terms, from its vocabulary: "yso/fin" -> "fin",
+    "sao" -> "swe", second indicator 0 (LCSH) -> "eng"; "und" when the record does not say
+    (uncontrolled terms, an unknown thesaurus)."""
+    source = (sub(field, "2") or "").strip().lower()
+    if source:
+        suffix = source.rsplit("/", 1)[-1]
+        if "/" in source and len(suffix) == 3 and suffix.isalpha():
+            return suffix  # "yso/swe", "slm/fin", "gmgpc//swe"
+        return VOCABULARIES.get(source.rstrip("."), UNKNOWN_LANGUAGE)
+    return _THESAURUS.get(str(field.indicator2), UNKNOWN_LANGUAGE)
 
 
 _LATEST = datetime.now(UTC).year + 1

@@ -298,7 +298,14 @@ def map_record(record: RecordLike, position: str, file: str) -> Item:
         c for c in (clean(" ".join(subs(f, "ab"))) for f in record.get_fields("520")) if c
     )
     subject_fields = record.get_fields("600", "610", "650", "651")
-    subjects = [clean(sub(f, "a"), notes=True) for f in subject_fields]
+    # Each heading with the language of its vocabulary: the kiosk reads a subject in the
+    # voice of the language it is written in, and picks the visitor's where there is a choice.
+    subjects = dict.fromkeys(
+        (heading, d.subject_language(f))
+        for f in subject_fields
+        if (heading := clean(sub(f, "a"), notes=True))
+    )
+    subject_languages = tuple(code for _heading, code in subjects)
     genres = [clean(sub(f, "a"), notes=True) for f in record.get_fields("655")]
     title_, subtitle, part = title
     rec = Record(
@@ -319,7 +326,10 @@ def map_record(record: RecordLike, position: str, file: str) -> Item:
         series=series,
         series_number=series_number,
         summary=(summary + "." if summary and summary[-1].isalnum() else summary) or None,
-        subjects=tuple(dict.fromkeys(s for s in subjects if s)),
+        subjects=tuple(heading for heading, _code in subjects),
+        subject_languages=(
+            subject_languages if set(subject_languages) != {d.UNKNOWN_LANGUAGE} else ()
+        ),
         genres=tuple(dict.fromkeys(g for g in genres if g)),
         kind=kind,
         isbns=tuple(dict.fromkeys(isbns)),

@@ -63,6 +63,8 @@ COLUMNS: dict[str, tuple[str, ...]] = {
     "series_number": ("series_number", "serienummer", "nummer_i_serie"),
     "summary": ("summary", "description", "sammanfattning", "beskrivning"),
     "subjects": ("subjects", "subject", "amnen", "amnesord", "amne"),
+    "subject_languages": ("subject_languages", "subject_language", "subjects_language",
+                          "amnesordssprak"),
     "genres": ("genre", "genres", "genrer"),
     "kind": ("kind", "media_type", "medietyp", "format", "medium"),
     "locations": ("location", "locations", "shelf", "hylla", "placering", "hyllplacering"),
@@ -254,6 +256,18 @@ def _language(value: Any) -> str | None:
     return base[:3] if base.isalpha() else None
 
 
+def _subject_languages(value: Any, count: int) -> tuple[str, ...]:
+    """The language of each subject: one code for all ("swe": the library's own subject
+    words) or one per subject, as ``export`` writes them; "und" where a code is unusable."""
+    codes = [_language(v) or "und" for v in _split(value)]
+    if not codes or not count:
+        return ()
+    if len(codes) == 1:
+        codes *= count
+    codes = (codes + ["und"] * count)[:count]
+    return () if set(codes) == {"und"} else tuple(codes)
+
+
 def _bool(value: Any, default: bool = True) -> bool:
     if value is None or value == "":
         return default
@@ -370,6 +384,7 @@ def _row_to_item(row: dict[str, Any], position: str, file: str, names: str) -> I
         notes.append(f"kind {kind_text!r} unknown, read as 'other'")
         kind = "other"
     year = _int(row.get("year"), "year")
+    subjects = tuple(_split(row.get("subjects")))
     record = Record(
         id=record_id,
         title=title,
@@ -388,7 +403,8 @@ def _row_to_item(row: dict[str, Any], position: str, file: str, names: str) -> I
         series=_nfc(row.get("series")),
         series_number=_nfc(row.get("series_number")),
         summary=_nfc(row.get("summary")),
-        subjects=tuple(_split(row.get("subjects"))),
+        subjects=subjects,
+        subject_languages=_subject_languages(row.get("subject_languages"), len(subjects)),
         genres=tuple(_split(row.get("genres"))),
         kind=kind,
         isbns=tuple(isbns),
@@ -419,6 +435,7 @@ def merge(row: dict[str, Any], canon: str, value: Any) -> None:
         return
     if canon not in row:
         row[canon] = value
-    elif canon in ("isbns", "barcodes", "rfids", "identifiers", "subjects", "genres"):
+    elif canon in ("isbns", "barcodes", "rfids", "identifiers", "subjects", "genres",
+                   "subject_languages"):
         old = row[canon] if isinstance(row[canon], list) else [row[canon]]
         row[canon] = old + (value if isinstance(value, list) else [value])

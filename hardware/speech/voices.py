@@ -128,14 +128,99 @@ def _dictionary(tag: str) -> str:
     return {"nb": "no", "cmn": "cmn", "hbs": "hr", "fa-latn": "fa"}.get(base, base)
 
 
-def voice_language(code: str | None, fallback: str, installed: Collection[str]) -> str:
-    """The language to read a record in: its own if a voice has it, else ``fallback``."""
+def voice_language(
+    code: str | None, fallback: str, installed: Collection[str], text: str = ""
+) -> str:
+    """The language to read a record in: its own if a voice has it; else, when the record
+    names no language (or one without a voice), the language ``text``'s script tells
+    (:func:`script_language`); else ``fallback``."""
     tag = language_tag(code)
-    if tag is None:
-        return fallback
-    if tag in installed:
+    if tag is not None and tag in installed:
         return tag
-    return fallback
+    return script_language(text, installed) or fallback if text else fallback
+
+
+# --------------------------------------------------------------------------- scripts
+
+# (first, last code point, language) of each script whose letters tell the language, for a
+# record that names none ("Война и мир" with no 008/041).  Latin is not here: it says nothing.
+SCRIPTS: tuple[tuple[int, int, str], ...] = (
+    (0x0370, 0x03FF, "el"), (0x1F00, 0x1FFF, "el"),  # Greek (polytonic read as modern)
+    (0x0400, 0x052F, "ru"),  # Cyrillic: refined by LETTER_CUES
+    (0x0530, 0x058F, "hy"), (0x0590, 0x05FF, "he"),
+    (0x0600, 0x06FF, "ar"), (0x0750, 0x077F, "ar"), (0xFB50, 0xFDFF, "ar"),
+    (0xFE70, 0xFEFF, "ar"),  # Arabic script: refined by LETTER_CUES
+    (0x0900, 0x097F, "hi"), (0x0980, 0x09FF, "bn"), (0x0A00, 0x0A7F, "pa"),
+    (0x0A80, 0x0AFF, "gu"), (0x0B00, 0x0B7F, "or"), (0x0B80, 0x0BFF, "ta"),
+    (0x0C00, 0x0C7F, "te"), (0x0C80, 0x0CFF, "kn"), (0x0D00, 0x0D7F, "ml"),
+    (0x0D80, 0x0DFF, "si"), (0x0E00, 0x0E7F, "th"), (0x1000, 0x109F, "my"),
+    (0x10A0, 0x10FF, "ka"), (0x1200, 0x139F, "ti"),  # Ethiopic: refined by LETTER_CUES
+    (0x3040, 0x30FF, "ja"), (0x3400, 0x4DBF, "cmn"), (0x4E00, 0x9FFF, "cmn"),
+    (0x1100, 0x11FF, "ko"), (0xAC00, 0xD7AF, "ko"),
+)  # fmt: skip
+
+_KANA = "".join(chr(c) for c in range(0x3041, 0x30FB))
+
+LETTER_CUES: dict[str, tuple[tuple[str, str, str], ...]] = {
+    # script's language -> (letters that mark another language, letters that rule it out,
+    # that language), tried in order; the first whose marks outnumber its exclusions wins.
+    "ru": (
+        ("ў", "", "be"),  # Belarusian short u (Belarusian also writes і)
+        ("әғқңөұүһ", "", "kk"),
+        ("ієїґ", "", "uk"),  # Ukrainian: і є ї ґ, which Russian never writes
+        ("ѓќѕ", "", "mk"),
+        ("ђћљњџј", "", "sr"),
+    ),
+    "ar": (
+        ("ٹڈڑںےۓ", "", "ur"),  # Urdu retroflexes and bari ye
+        # Persian letters against Arabic-only ones: Persian typed on an Arabic keyboard still
+        # writes پ چ ژ گ; Arabic prose writes ة ي ك ى, which Persian keyboards do not.
+        ("پچژگکی", "ةيكى", "fa"),
+    ),
+    "ti": (
+        # Amharic writes the glottal a as አ; Tigrinya as ኣ and has ቐ-series letters.
+        ("አ", "ኣቐቑቒቓቔቕቖ", "am"),
+    ),
+    "cmn": ((_KANA, "", "ja"),),  # kanji with kana between them: Japanese
+}  # fmt: skip
+
+SCRIPT_SAMPLE = 400
+"""Letters looked at: a title's first few hundred tell its script, a megabyte would not more."""
+
+
+def script_language(text: str, installed: Collection[str]) -> str | None:
+    """The language a text's script tells, when most of its letters are in one non-Latin
+    script and an installed voice speaks it ("Война и мир" -> "ru", "战争与和平" -> "cmn");
+    ``None`` for Latin text, mixed text, or a script no installed voice reads."""
+    counts: dict[str, int] = {}
+    letters = 0
+    for ch in text:
+        if not ch.isalpha():
+            continue
+        letters += 1
+        if letters > SCRIPT_SAMPLE:
+            break
+        point = ord(ch)
+        if point < 0x0370:
+            continue
+        for first, last, lang in SCRIPTS:
+            if first <= point <= last:
+                counts[lang] = counts.get(lang, 0) + 1
+                break
+    if not counts:
+        return None
+    script = max(counts, key=lambda k: counts[k])
+    if 2 * counts[script] <= min(letters, SCRIPT_SAMPLE):
+        return None  # mostly Latin: "Sprawa Dreyfusa / Дело Дрейфуса" stays the record's
+    sample = text[: 4 * SCRIPT_SAMPLE]
+    for marks, exclusions, lang in LETTER_CUES.get(script, ()):
+        marked = sum(sample.count(ch) for ch in marks)
+        excluded = sum(sample.count(ch) for ch in exclusions)
+        if marked > excluded and lang in installed:
+            return lang
+    if script == "ti" and script not in installed and "am" in installed:
+        return "am"
+    return script if script in installed else None
 
 
 def missing_voices(codes: Iterable[str | None], installed: Collection[str]) -> dict[str, int]:

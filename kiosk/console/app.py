@@ -59,13 +59,9 @@ class ConsoleCatalog(CatalogSource):
 
     def search_page(self, text: str, offset: int, limit: int) -> tuple[list[Any], int, bool]:
         """A page of ``talkcat search``'s results (see ``catalog.paged_search``)."""
-        from catalog import paged_search
-
         catalog = self._open()
         try:
-            return paged_search.search_page(
-                catalog, text, offset, limit, rank_limit=paged_search.RANK_LIMIT
-            )
+            return catalog.search_page(text, offset, limit)
         except CatalogError:
             self.close()
             raise

@@ -18,6 +18,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import JSONResponse, RedirectResponse, Response
 
+from catalog import paged_search
 from catalog.errors import CatalogError, InvalidIdentifier
 from catalog.identifiers import normalise
 from catalog.importing import import_files
@@ -179,19 +180,19 @@ async def search(console: Any, request: Request) -> Response:
     number = _page_number(request)
     results: list[Any] = []
     exact, matches, ranked = None, 0, True
-    if q:
+    wordless = bool(q) and paged_search.fts_query(q) is None  # only "*", "-", quotes...
+    if q and not wordless:
         results, matches, ranked = await run_in_threadpool(
             console.catalog.search_page, q, (number - 1) * PER_PAGE, PER_PAGE + 1
         )
+    if q:
         exact = await run_in_threadpool(_lookup, console, q)
-    from catalog.paged_search import RANK_LIMIT
-
     return console.render(
         request, "search.html", title=f"Search: {q}" if q else "Search", q=q,
         results=results[:PER_PAGE], page=number,
         more=len(results) > PER_PAGE and number < MAX_PAGES, first=(number - 1) * PER_PAGE + 1,
         exact=exact, quote=quote, qq=urllib.parse.quote_plus(q), matches=matches,
-        ranked=ranked, rank_limit=RANK_LIMIT,
+        ranked=ranked, rank_limit=paged_search.RANK_LIMIT, wordless=wordless,
     )
 
 

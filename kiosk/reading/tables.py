@@ -18,6 +18,17 @@ def words(text: str) -> tuple[str, ...]:
     return tuple(text.split())
 
 
+def pairs(text: str) -> dict[str, str]:
+    """A table of plain readings written as ``written = said`` entries separated by ``|``:
+    ``"z.B. = zum Beispiel | usw. = und so weiter"``."""
+    out = {}
+    for entry in text.split("|"):
+        written, _, said = entry.partition("=")
+        if written.strip():
+            out[written.strip()] = " ".join(said.split())
+    return out
+
+
 @dataclass(frozen=True)
 class Abbr:
     """How one abbreviation is read, by context; ``plain`` when no context applies.
@@ -64,6 +75,9 @@ class Rules:
     """"från {year}": a range with no end ("1985-"), as periodicals and series are written."""
     ordinal_dot: bool
     """Whether "3." before a lower-case word is an ordinal (Swedish, Finnish: yes)."""
+    ordinal_dot_before_capital: bool = False
+    """German writes every ordinal with a dot and capitalises every noun ("5. Auflage", "am
+    5. Mai"): there "5." before a capital is an ordinal, never a sentence end."""
     ordinal_dot_words: frozenset[str] = frozenset()
     """Where "3." is not an ordinal by itself, the words that make it one ("7. ed")."""
     ordinal_suffixes: tuple[str, ...] = ()

@@ -36,7 +36,7 @@ _RANGE = re.compile(r"(\d{1,4})[-–—](\d{1,4})|(\d{4})/(\d{2}|\d{4})")
 _ROMAN_RANGE = re.compile(r"([IVXLC]{1,8})[-–—]([IVXLC]{1,8})")
 _OPEN_RANGE = re.compile(r"(\d{4})[-–—]")
 _ORDINAL_DOT = re.compile(r"(\d{1,3})\.")
-_ORDINAL_SUFFIX = re.compile(r"(\d{1,3})([:a-zA-Z]{1,2})")
+_ORDINAL_SUFFIX = re.compile(r"(\d{1,3})([:a-zA-Zèª]{1,3})")  # "3:e", "2nd", "2e", "2ème"
 _INITIALS = re.compile(r"((?:[A-ZÅÄÖÜÆØÉ]\.-?){1,4})([A-ZÅÄÖÜÆØ][\w'-]{0,40})?")
 # "Louis-P.", "Jean-F.": a hyphenated given name ending in an initial.
 _NAME_INITIAL = re.compile(r"([A-ZÅÄÖÜÆØÉ][\w']{1,30})-([A-ZÅÄÖÜÆØÉ])\.")
@@ -126,6 +126,8 @@ def ends_sentence(
     if core.isdigit() and core not in protected:
         # The common case, and a hostile one ("1. 1. 1. ..."): a number's stop before a
         # capital or a digit ends the sentence unless the next word makes it an ordinal.
+        if rules is not None and rules.ordinal_dot_before_capital and len(core) <= 2:
+            return False  # German "5. Auflage", "am 5. Mai": an ordinal
         return rules is None or nxt.rstrip(".").casefold() not in rules.ordinal_dot_words
     context = before.split()[-ORDINAL_REACH:]
     if not any(ch.isdigit() for ch in before[-40:]):
@@ -185,6 +187,9 @@ def _word(
         if found is None and last is not False:
             found = _abbreviation(core + ".", prev, nxt, prev_word, rules, reach)
         return (found[0] if found else core), reach, False
+    if core[:1].isdigit() and isinstance(rules.abbreviations.get(core), str):
+        # "1er" / "1re": the table knows the gender.
+        return str(rules.abbreviations[core]), ORDINAL_REACH, False
     ordinal = _ordinal(core, nxt, rules)
     if ordinal is not None:
         return ordinal, ORDINAL_REACH, False
@@ -204,6 +209,8 @@ def _word(
         abbr, may_end = found
         final = core in rules.final or core.casefold() in rules.final
         follows = (_capital(nxt) and not _is_roman(nxt)) or (final and nxt[:1].isdigit())
+        if reach and nxt.rstrip(".").casefold() in rules.ordinal_dot_words:
+            follows = False  # "2., überarb. und erw. Aufl.": German capitalises the noun
         ends = core.endswith(".") and (last is True or (last is False and may_end and follows))
         return (abbr + "." if ends else abbr), reach, ends
     if len(core) > 1 and core.endswith("."):
@@ -233,6 +240,8 @@ def _initials(core: str, prev: str, nxt: str, rules: Rules | None) -> str | None
     without the full stops.  Not a roman numeral after a regnal name or part word
     ("Kristina I.", "Del I.")."""
     match = _INITIALS.fullmatch(core)
+    if match is not None and _AMOUNT.fullmatch(prev):
+        return None  # "320 S. : Ill.": after a count, a unit, not someone's initial
     if match is not None and rules is not None and core in rules.final:
         return None  # "U.S.A. See": a place, not a person's initials
     if match is None:
@@ -257,6 +266,8 @@ def _ordinal(core: str, nxt: str, rules: Rules) -> str | None:
     match = _ORDINAL_DOT.fullmatch(core)
     if match:
         lower_word = nxt[:1].islower() and nxt[:1].isalpha()
+        if rules.ordinal_dot_before_capital and _capital(nxt) and len(match.group(1)) <= 2:
+            return _words(int(match.group(1)), rules.ordinal)  # German "5. Auflage"
         if (rules.ordinal_dot and lower_word) or nxt.rstrip(
             "."
         ).casefold() in rules.ordinal_dot_words:

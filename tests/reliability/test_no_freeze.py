@@ -26,7 +26,9 @@ from catalog.importers.fields import MarcField, MarcRecord
 from catalog.importers.mapping import map_record
 from catalog.records import Record
 from hardware.speech import text as speech_text
+from hardware.speech.voices import script_language
 from kiosk import browse, levels, phrasing, reading
+from kiosk.subjects import subject_voices
 
 SMALL = 10_000
 BIG = 1_000_000
@@ -150,7 +152,15 @@ CLEANERS: dict[str, Callable[[str], Any]] = {
     "describe.playing_minutes": describe.playing_minutes,
     "describe.pages": describe.pages,
     "mapping.map_record": _mapped,
-}
+    # The reading tables of the shelves' other languages and the voice choice (issue 14).
+    **{f"reading.normalise({lang})": (lambda t, lang=lang: reading.normalise(t, lang))
+       for lang in ("de", "nb", "da", "fr")},
+    "levels.split_sentences(de)": lambda t: levels.split_sentences(t, "de"),
+    "voices.script_language": lambda t: script_language(t, {"ru", "ar", "fa", "cmn"}),
+    "subjects.subject_voices": lambda t: subject_voices(
+        t.split(" "), ["fin", "swe"] * (len(t) // 4), "fin", "sv", {"sv", "fi"}
+    ),
+}  # fmt: skip
 
 
 @pytest.mark.parametrize("cleaner", sorted(CLEANERS))

@@ -1,0 +1,129 @@
+"""Reading tables of the shelves' other languages: German, Norwegian, Danish, French.
+
+What eSpeak NG gets wrong by itself was found by asking it (``espeak_TextToPhonemes``): "5.
+Aufl." is "fünf Aufl" (a cardinal and a pause: eSpeak makes "5." an ordinal only before a
+lower-case word), "2e éd." is "deux e ed", "Louis XIV" is "Louis quatorze romain", "Ludwig XIV"
+"Ludwig römisch vierzehn", "Olav V" "Olav ve".  ``test_lookup_spoken_languages.py`` checks the
+same end to end.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from kiosk.levels import split_sentences
+from kiosk.reading import normalise
+from kiosk.reading.numerals import DANISH, FRENCH, GERMAN, NORWEGIAN, cardinal, ordinal
+
+
+@pytest.mark.parametrize(
+    ("lang", "written", "said"),
+    [
+        # German: editions, volumes, pages, prose abbreviations, regnal numbers.
+        ("de", "5. Aufl.", "fünfte Auflage."),
+        ("de", "2., überarb. und erw. Aufl.", "zweite, überarbeitete und erweiterte Auflage."),
+        ("de", "3. unveränd. Aufl.", "dritte unveränderte Auflage."),
+        ("de", "21. Aufl", "einundzwanzigste Auflage"),
+        ("de", "Bd. 1, S. 12 usw. z.B. Oskar",
+         "Band eins, Seite 12 und so weiter zum Beispiel Oskar"),
+        ("de", "S. 45-60", "Seiten 45 bis 60"),
+        ("de", "320 S. : Ill.", "320 Seiten: Illustrationen."),
+        ("de", "hrsg. von Max Frisch", "herausgegeben von Max Frisch"),
+        ("de", "Übers. von Eva Maria", "übersetzt von Eva Maria"),
+        ("de", "Ludwig XIV", "Ludwig der vierzehnte"),
+        ("de", "Teil III", "Teil drei"),
+        ("de", "1939-1945", "1939 bis 1945"),
+        ("de", "Berlin [o.J.]", "Berlin"),
+        # Norwegian (bokmål).
+        ("nb", "1. utg.", "første utgave."),
+        ("nb", "3. rev. utg.", "tredje reviderte utgave."),
+        ("nb", "Roman, bl.a. om Oslo.", "Roman, blant annet om Oslo."),
+        ("nb", "Min kamp. D. 2", "Min kamp. del to"),
+        ("nb", "Olav V", "Olav den femte"),
+        ("nb", "s. 45", "side 45"),
+        ("nb", "312 s.", "312 sider."),
+        ("nb", "overs. av Kari Risvik", "oversatt av Kari Risvik"),
+        ("nb", "21. oppl.", "tjueførste opplag."),
+        # Danish.
+        ("da", "2. udg.", "anden udgave."),
+        ("da", "bl.a. København, s. 45", "blandt andet København, side 45"),
+        ("da", "Christian IV", "Christian den fjerde"),
+        ("da", "21. udg.", "enogtyvende udgave."),
+        # French.
+        ("fr", "2e éd.", "deuxième édition."),
+        ("fr", "6. éd.", "sixième édition."),
+        ("fr", "2ème éd.", "deuxième édition."),
+        ("fr", "1re éd.", "première édition."),
+        ("fr", "Nouv. éd. augm.", "nouvelle édition augmentée."),
+        ("fr", "2e éd. rev. et corr.", "deuxième édition revue et corrigée."),
+        ("fr", "Louis XIV", "Louis quatorze"),
+        ("fr", "Napoléon Ier", "Napoléon premier"),
+        ("fr", "Napoléon 1er, empereur", "Napoléon premier, empereur"),
+        ("fr", "François I", "François premier"),
+        ("fr", "Louis XIV etc. Vol. III. Cf. p. 12.",
+         "Louis quatorze et cetera. volume trois. voir page 12."),
+        ("fr", "93 p. : ill.", "93 pages: illustrations."),
+        ("fr", "t. 2", "tome deux"),
+        ("fr", "trad. par Marc Dupont", "traduit par Marc Dupont"),
+        ("fr", "Le Canada sous l'union, 1841-1867", "Le Canada sous l'union, 1841 à 1867"),
+        ("fr", "Paris [s.n.] [s.d.]", "Paris"),
+    ],
+)  # fmt: skip
+def test_normalisation_table(lang: str, written: str, said: str) -> None:
+    assert normalise(written, lang) == said
+
+
+@pytest.mark.parametrize(
+    ("table", "cardinals", "ordinals"),
+    [
+        (GERMAN, "eins fünf einundzwanzig hundert zweihundertzwei",
+         "erste fünfte einundzwanzigste hundertste zweihundertzweite"),
+        (NORWEGIAN, "en fem tjueen hundre to_hundre_og_to",
+         "første femte tjueførste hundrede to_hundre_og_andre"),
+        (DANISH, "en fem enogtyve hundrede to_hundrede_og_to",
+         "første femte enogtyvende hundrede to_hundrede_og_anden"),
+        (FRENCH, "un cinq vingt_et_un cent deux_cent_deux",
+         "première cinquième vingt_et_unième centième deux_cent_deuxième"),
+    ],
+)  # fmt: skip
+def test_number_words_come_from_one_engine(table, cardinals: str, ordinals: str) -> None:
+    numbers = (1, 5, 21, 100, 202)
+    assert [cardinal(table, n) for n in numbers] == [c.replace("_", " ") for c in cardinals.split()]
+    assert [ordinal(table, n) for n in numbers] == [o.replace("_", " ") for o in ordinals.split()]
+    assert cardinal(table, 1000) is None and ordinal(table, 0) is None
+
+
+def test_french_numbers_count_in_twenties() -> None:
+    said = [cardinal(FRENCH, n) for n in (71, 80, 91, 99)]
+    assert said == [
+        "soixante et onze", "quatre-vingts", "quatre-vingt-onze", "quatre-vingt-dix-neuf"
+    ]
+    assert ordinal(FRENCH, 80) == "quatre-vingtième"
+    assert ordinal(FRENCH, 101) == "cent unième"
+
+
+@pytest.mark.parametrize(
+    ("lang", "text", "sentences"),
+    [
+        # A4, A5: an abbreviation never ends a sentence, nor does a German ordinal's dot.
+        ("de", "Roman. Bd. 1, S. 12 usw. z.B. Oskar.",
+         ["Roman.", "Bd. 1, S. 12 usw. z.B. Oskar."]),
+        ("de", "Die 5. Aufl. erschien 1990. Sie war neu.",
+         ["Die 5. Aufl. erschien 1990.", "Sie war neu."]),
+        # "etc." ends a phrase, so its stop ends the sentence; "Vol." and "Cf." never do.
+        ("fr", "Louis XIV etc. Vol. III. Cf. p. 12.",
+         ["Louis XIV etc.", "Vol. III.", "Cf. p. 12."]),
+        ("nb", "Roman, bl.a. om Oslo. Se s. 45.", ["Roman, bl.a. om Oslo.", "Se s. 45."]),
+    ],
+)  # fmt: skip
+def test_sentences_are_not_split_at_abbreviations(
+    lang: str, text: str, sentences: list[str]
+) -> None:
+    assert split_sentences(text, lang) == sentences
+
+
+def test_swedish_sentence_ends_after_a_number_are_kept() -> None:
+    """The German rule ("5." before a capital is an ordinal) is German only."""
+    assert split_sentences("Han föddes 1939. Sedan kom 3. Det var bra.", "sv") == [
+        "Han föddes 1939.", "Sedan kom 3.", "Det var bra."
+    ]
