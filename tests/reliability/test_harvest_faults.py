@@ -70,14 +70,15 @@ def still_there(db: Path, count: int) -> None:
         assert catalog.stats()["records"] == count
 
 
-def wait_for_records(db: Path, count: int, child: subprocess.Popen[bytes]) -> None:
-    """Until the catalogue holds ``count`` records (another process writes it: polled)."""
+def wait_for_records(db: Path, count: int, child: subprocess.Popen | None = None) -> None:
+    """Until the catalogue holds ``count`` records (another process or thread writes it, a
+    page at a time: polled)."""
     deadline = time.monotonic() + 60
     while True:
         with Catalog.open(db, readonly=True) as catalog:
             if catalog.stats()["records"] == count:
                 return
-        assert child.poll() is None, child.communicate()
+        assert child is None or child.poll() is None, child.communicate()
         assert time.monotonic() < deadline, f"the catalogue never held {count} records"
         time.sleep(0.02)  # polling a file another process writes: no event to block on
 
@@ -295,7 +296,9 @@ def test_the_kiosk_answers_scans_during_a_harvest(tmp_path: Path) -> None:
                 assert reached.wait(30), "the harvest never got to its second page"
                 reader.scan(TOVE_ISBN)  # mid-harvest: the catalogue answers as before
                 rig.wait_spoken(TOVE)
-                reader.scan(NEW_ISBN)  # and page 1, already committed, is there
+                # Page 2 is asked for while page 1 is written; once page 1 is in ...
+                wait_for_records(db, 29)
+                reader.scan(NEW_ISBN)  # ... its new record answers
                 rig.wait(lambda ev: any(
                     e["event"] == "speak" and e["text"].startswith("Bought this morning")
                     for e in ev
