@@ -18,6 +18,7 @@ from pathlib import Path
 
 import click
 
+from catalog.damage import advice, damaged, is_damage, rebuild_advice
 from catalog.errors import CatalogError, NothingFound
 from catalog.exporting import SafeWriter, atomic_output, check_output, export
 from catalog.harvest import harvest_checks, last_harvest
@@ -294,7 +295,7 @@ def check_command(db: Path, full: bool) -> None:
     if problems:
         for line in problems:
             click.echo(f"{db}: {line}", err=True)
-        raise CatalogError(f"{db}: {len(problems)} problem(s) found; re-import the catalogue")
+        raise damaged(db, f"{len(problems)} problem(s) found")
     click.echo(f"{db}: ok")
 
 
@@ -347,10 +348,14 @@ def catalogue_check(db: Path) -> Iterator[tuple[str, str, str]]:
         finally:
             conn.close()
     except sqlite3.Error as exc:
-        yield ("FAIL", f"catalogue {db}: {exc}", "re-import it: talkcat import --replace")
+        if not is_damage(exc):
+            fix = f"try again when no other program is writing it: `talkcat doctor --db {db}`"
+        else:
+            fix = advice(db)
+        yield ("FAIL", f"catalogue {db}: {exc}", fix)
         return
     if result != "ok":
-        yield ("FAIL", f"catalogue {db}: damaged ({result})", "re-import it with --replace")
+        yield ("FAIL", f"catalogue {db}: damaged ({result})", rebuild_advice(db))
         return
     stats = ""
     harvests: list[tuple[str, str, str]] = []

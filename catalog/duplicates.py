@@ -12,6 +12,10 @@ from __future__ import annotations
 
 import contextlib
 import sqlite3
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from catalog.writes import Held
 
 FLUSH = 2000
 
@@ -44,6 +48,15 @@ class WrittenOnce:
             self.flush()
         return None
 
+    def place(self, rowid: int | None) -> tuple[str, str] | None:
+        """Where this import wrote ``rowid``, or ``None`` when it did not (yet)."""
+        if rowid is None:
+            return None
+        byte, bit = divmod(rowid, 8)
+        if byte >= len(self._bits) or not self._bits[byte] & (1 << bit):
+            return None
+        return self._first(rowid)
+
     def _first(self, rowid: int) -> tuple[str, str] | None:
         if rowid in self._pending:
             return self._pending[rowid]
@@ -66,7 +79,37 @@ class WrittenOnce:
             self._conn.execute("DROP TABLE IF EXISTS temp.import_written")
 
 
+def where(first: tuple[str, str], file: str) -> str:
+    """A place as seen from ``file``: ``line 2``, or ``other.csv: line 2``."""
+    return first[1] if first[0] == file else f"{first[0]}: {first[1]}"
+
+
 def duplicate_reason(first: tuple[str, str], file: str) -> str:
     """The warning for a record written twice: both places, and which one was kept."""
-    where = first[1] if first[0] == file else f"{first[0]}: {first[1]}"
-    return f"the same id as {where}: this row replaces that one (only one is kept)"
+    return f"the same id as {where(first, file)}: this row replaces that one (only one is kept)"
+
+
+def key_kind(data: dict[str, object], key: str) -> str:
+    """How staff name a key of a record (its JSON form): ``ISBN 978...``, ``barcode 123``."""
+    for field, name in (("isbns", "ISBN"), ("barcodes", "barcode"), ("rfids", "RFID tag")):
+        values = data.get(field)
+        if isinstance(values, list) and key in values:
+            return f"{name} {key}"
+    return f"identifier {key}"
+
+
+def shared_key_reason(what: str, holder: str, place: str) -> str:
+    """The warning for a key (``what``: :func:`key_kind`) that two records of this import
+    claim: the later one (this one) keeps it."""
+    return f"{what} is also on {place} (id {holder}): scanning it now finds this one, not that one"
+
+
+def moved_reason(what: str, held: Held, now: str | None) -> str:
+    """The warning for a key that led to a record or label of the catalogue before this
+    import and now leads to this one (``now`` ``None``) or to record ``now``."""
+    kind = "shelf label" if held.target == "label" else "record"
+    finds = "this one" if now is None else (now or "nothing")
+    return (
+        f"{what} belonged to {kind} {held.record_id}, already in the catalogue: scanning it"
+        f" now finds {finds}, not that one"
+    )

@@ -207,7 +207,7 @@ def _apply_page(
             # Rejected now, but the repository still has it: the loaded copy stays, and is
             # counted as seen so --full does not remove it.
             mapped[oai_id] = before
-    batch.flush()
+    batch.settle()  # written, and the keys it moved from other records told
     catalog.note_harvested(source, run["id"], mapped)
 
 

@@ -5,7 +5,10 @@
   leaves the previous catalogue exactly as it was; the kiosk (reading in WAL mode) keeps
   answering from it throughout and sees the new catalogue the moment the import commits.
 * **``replace=True``** empties the catalogue inside that same transaction: a full refresh is
-  atomic, never a file swapped under a live connection.
+  atomic, never a file swapped under a live connection - except when the file is damaged
+  (SQLite cannot write through malformed pages): then the new catalogue is built in a fresh
+  file beside it and renamed over it once committed, the damaged file kept
+  (:mod:`catalog.damage`).
 * **``strict=True``**: any rejected record rolls the whole import back.
 * **Re-import updates, never duplicates**: records have stable ids (003+001 for MARC, the
   ``id`` column or the ISBN for CSV/JSON).
@@ -30,6 +33,7 @@ from typing import BinaryIO, NamedTuple
 
 from catalog import lifeline
 from catalog.batching import RecordBatch
+from catalog.damage import damage_of, damaged, is_damage, is_sqlite, rebuild
 from catalog.errors import CatalogError
 from catalog.importers import (
     Deletion,
@@ -43,7 +47,7 @@ from catalog.importers import (
     iso2709,
     marcxml,
 )
-from catalog.lock import LOCK_WAIT_S
+from catalog.lock import LOCK_WAIT_S, WriterLock
 from catalog.spill import Spilled
 from catalog.store import Catalog, prepare_record
 
@@ -86,6 +90,8 @@ class ImportReport:
     replaced: int = 0
     committed: bool = False
     seconds: float = 0.0
+    kept: Path | None = None
+    """Where ``replace`` kept a damaged catalogue it rebuilt (``None``: it was not damaged)."""
 
     @property
     def usable(self) -> int:
@@ -95,6 +101,11 @@ class ImportReport:
     def summary(self) -> str:
         state = "" if self.committed else " - NOT SAVED, the catalogue is unchanged"
         replaced = f", {self.replaced} removed by --replace" if self.replaced else ""
+        if self.kept is not None:
+            replaced = (
+                f"; the damaged catalogue was rebuilt in a fresh file, the damaged one kept as"
+                f" {self.kept}"
+            )
         return (
             f"{self.added} added, {self.updated} updated, {self.deleted} deleted,"
             f" {self.labels} labels, {len(self.rejected)} rejected,"
@@ -213,7 +224,8 @@ def apply_item(
 ) -> None:
     """Store or count one item, the one write path of ``import`` and ``harvest``: records go
     into ``batch`` (written a few hundred at a time); anything else flushes it first, so the
-    order of the source is kept.  The caller flushes ``batch`` before it commits."""
+    order of the source is kept.  The caller settles ``batch`` (:meth:`RecordBatch.settle`)
+    before it commits."""
     if type(item) is _Prepared:  # a worker's finished row
         batch.add(item.prepared, item.keys, frozenset(item.unavailable), item.notes, item.position)
     elif isinstance(item, Entry):  # an entry parsed here: stored alike, counted alike
@@ -231,13 +243,17 @@ def apply_item(
             if catalog.delete_record(item.record_id):
                 report.deleted += 1
         elif isinstance(item, Holdings):
-            _apply_holdings(catalog, item, report)
+            _apply_holdings(catalog, item, report, batch)
         elif isinstance(item, LabelEntry):
             catalog.put_label(item.label, item.keys)
             report.labels += 1
+            if catalog.last_moved:
+                batch.warn_moved(item.position, item.label.id, {}, catalog.last_moved)
 
 
-def _apply_holdings(catalog: Catalog, item: Holdings, report: ImportReport) -> None:
+def _apply_holdings(
+    catalog: Catalog, item: Holdings, report: ImportReport, batch: RecordBatch
+) -> None:
     """Merge a holdings record's copies into its bibliographic record (already loaded, in
     this import or an earlier one): barcodes become keys, locations are added."""
     file = report.files[-1]
@@ -264,6 +280,9 @@ def _apply_holdings(catalog: Catalog, item: Holdings, report: ImportReport) -> N
     )
     catalog.put_record(merged, [*keys, *copies.keys], unavailable)
     report.updated += 1
+    if catalog.last_moved:
+        data = {"barcodes": list(merged.barcodes), "rfids": list(merged.rfids)}
+        batch.warn_moved(item.position, item.record_id, data, catalog.last_moved)
     for note in item.notes:
         report.warnings.append(Rejection(file, item.position, item.record_id, note))
 
@@ -280,19 +299,61 @@ def import_files(
     """Load ``paths`` into the catalogue at ``db_path`` (created if absent) in one transaction.
 
     Returns the report; nothing is saved when ``strict`` and something was rejected (the
-    report then has ``committed=False``).  Raises ``FileNotFoundError`` for a missing input
-    file before anything is written, ``CatalogError`` when the catalogue cannot be opened
-    (another writer holding it for more than ``wait`` seconds: the message names it) or
-    written (disk full: the message says nothing was saved).
+    report then has ``committed=False``).  With ``replace``, a damaged catalogue file is
+    rebuilt in a fresh file and swapped in (:mod:`catalog.damage`; ``report.kept`` names
+    where the damaged file went).  Raises ``FileNotFoundError`` for a missing input file
+    before anything is written, ``CatalogError`` when the catalogue cannot be opened (another
+    writer holding it for more than ``wait`` seconds: the message names it) or written (disk
+    full: the message says nothing was saved).
     """
     started = time.monotonic()
     files = [Path(p) for p in paths]
     for path in files:
         if not path.is_file():
             raise FileNotFoundError(f"{path}: no such file to import")
+    db = Path(db_path)
+    lock = Catalog.lock_for_writing(db, wait)
+    try:
+
+        def into(target: Path, emptied: bool) -> ImportReport:
+            return _import(target, files, lock, replace=emptied, strict=strict, progress=progress)
+
+        report: ImportReport | None = None
+        damage = damage_of(db) if replace else None
+        if damage is None:
+            try:
+                report = into(db, replace)
+            except CatalogError as exc:  # damage quick_check did not see, met while writing
+                if not (replace and is_damage(exc.__cause__) and is_sqlite(db)):
+                    raise
+                damage = str(exc.__cause__)
+        if report is None:
+            log.warning("%s is damaged (%s): building the new catalogue beside it", db, damage)
+            report, kept = rebuild(db, lambda fresh: _committed(into(fresh, False)))
+            report.kept = kept
+    finally:
+        lock.release()
+    report.seconds = time.monotonic() - started
+    return report
+
+
+def _committed(report: ImportReport) -> tuple[ImportReport, bool]:
+    return report, report.committed
+
+
+def _import(
+    db: Path,
+    files: list[Path],
+    lock: WriterLock,
+    *,
+    replace: bool,
+    strict: bool,
+    progress: Progress | None,
+) -> ImportReport:
+    """:func:`import_files` into the catalogue file ``db``, whose writer lock is held."""
     total = sum(p.stat().st_size for p in files)
     report = ImportReport()
-    catalog = Catalog.open(db_path, wait=wait)
+    catalog = Catalog.open(db, locked=lock)
     try:
         done_before = 0
         batch = RecordBatch(catalog, report, catalog.written_once())
@@ -312,6 +373,7 @@ def import_files(
                 done_before += path.stat().st_size
                 if progress is not None:
                     progress(done_before, total)
+            batch.settle()
             if strict and report.rejected:
                 raise _StrictAbort
             catalog.set_meta(
@@ -331,7 +393,6 @@ def import_files(
         log.warning("strict import: %d rejected, rolled back", len(report.rejected))
     finally:
         catalog.close()
-    report.seconds = time.monotonic() - started
     return report
 
 
@@ -347,9 +408,13 @@ class _StrictAbort(Exception):
 
 
 def upgrade(db_path: str | Path) -> tuple[int, int]:
-    """Apply pending schema migrations; return (old version, new version)."""
+    """Apply pending schema migrations; return (old version, new version).  A damaged file
+    is reported (``CatalogError``), never called up to date."""
     path = Path(db_path)
     if not path.exists():
         raise CatalogError(f"{path}: no catalogue file here to upgrade")
+    damage = damage_of(path)
+    if damage is not None:
+        raise damaged(path, damage)
     with Catalog.open(path) as catalog:
         return int(catalog.migrated_from or 0), catalog.schema_version()

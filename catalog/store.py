@@ -32,6 +32,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from catalog import schema
+from catalog.damage import damaged, read_error, unreadable
 from catalog.errors import CatalogError, translates_sqlite_errors
 from catalog.harvest_book import HarvestBook
 from catalog.identifiers import Identifier
@@ -79,14 +80,6 @@ def _reads(method: Callable[..., _T]) -> Callable[..., _T]:
     return reading
 
 
-def read_error(path: Path, exc: sqlite3.Error) -> CatalogError:
-    """One line for an SQLite error while reading: the file, what SQLite said, what to do."""
-    return CatalogError(
-        f"{path}: cannot read the catalogue ({exc}); check it with"
-        f" `talkcat catalog check --db {path}` and re-import if it is damaged"
-    )
-
-
 @translates_sqlite_errors
 class Catalog(Writes, HarvestBook):
     """An open catalogue file.  Use :meth:`open`; close with :meth:`close` or ``with``."""
@@ -107,24 +100,42 @@ class Catalog(Writes, HarvestBook):
         """Schema version found when a writable open applied migrations (0: new file)."""
         self.last_rowid = 0
         """Rowid of the record the last ``put_*`` wrote (an import tells duplicates by it)."""
+        self.last_moved = []
 
     # ------------------------------------------------------------------ opening
 
     @classmethod
     def open(
-        cls, path: str | Path, *, readonly: bool = False, wait: float = LOCK_WAIT_S
+        cls,
+        path: str | Path,
+        *,
+        readonly: bool = False,
+        wait: float = LOCK_WAIT_S,
+        locked: WriterLock | None = None,
     ) -> Catalog:
         """Open a catalogue.  Read-only never writes and refuses an older schema.
 
         A writable open takes the catalogue's writer lock (:mod:`catalog.lock`; waiting up to
-        ``wait`` seconds for another writer, then naming it), creates the file when it is
-        absent and applies pending migrations.  Raises ``CatalogError`` saying what is wrong
-        with the file and what to do.
+        ``wait`` seconds for another writer, then naming it) - unless the caller holds it
+        already (``locked``, from :meth:`lock_for_writing`; it stays the caller's to release)
+        - creates the file when it is absent and applies pending migrations.  Raises
+        ``CatalogError`` saying what is wrong with the file and what to do.
         """
         path = Path(path)
         if readonly:
             return cls._open_readonly(path)
-        return cls._open_writable(path, wait)
+        return cls._open_writable(path, wait, locked)
+
+    @staticmethod
+    def lock_for_writing(path: Path, wait: float = LOCK_WAIT_S) -> WriterLock:
+        """The writer lock of the catalogue at ``path``, taken (see :meth:`open`)."""
+        if path.is_dir():
+            raise CatalogError(f"{path}: is a directory, expected a catalogue file")
+        if not path.parent.exists():
+            raise CatalogError(f"{path}: folder {path.parent} does not exist")
+        writer_lock = WriterLock(path)
+        writer_lock.acquire(wait)
+        return writer_lock
 
     @classmethod
     def _open_readonly(cls, path: Path) -> Catalog:
@@ -161,7 +172,7 @@ class Catalog(Writes, HarvestBook):
             app_id = conn.execute("PRAGMA application_id").fetchone()[0]
             version = conn.execute("PRAGMA user_version").fetchone()[0]
         except sqlite3.DatabaseError as exc:
-            raise CatalogError(f"{path}: not a readable catalogue file ({exc})") from exc
+            raise unreadable(path, exc, "not a readable catalogue file") from exc
         if app_id != APPLICATION_ID or version == 0:
             raise CatalogError(
                 f"{path}: this is not a Talking Catalogue database"
@@ -175,13 +186,8 @@ class Catalog(Writes, HarvestBook):
         return app_id, version
 
     @classmethod
-    def _open_writable(cls, path: Path, wait: float) -> Catalog:
-        if path.is_dir():
-            raise CatalogError(f"{path}: is a directory, expected a catalogue file")
-        if not path.parent.exists():
-            raise CatalogError(f"{path}: folder {path.parent} does not exist")
-        writer_lock = WriterLock(path)
-        writer_lock.acquire(wait)
+    def _open_writable(cls, path: Path, wait: float, locked: WriterLock | None) -> Catalog:
+        writer_lock = cls.lock_for_writing(path, wait) if locked is None else None
         try:
             fresh = not path.exists() or path.stat().st_size == 0
             try:
@@ -194,7 +200,8 @@ class Catalog(Writes, HarvestBook):
             except sqlite3.Error as exc:
                 raise CatalogError(f"{path}: cannot open the catalogue for writing: {exc}") from exc
         except BaseException:
-            writer_lock.release()
+            if writer_lock is not None:
+                writer_lock.release()
             raise
         catalog = cls(conn, path, readonly=False, writer_lock=writer_lock)
         try:
@@ -202,7 +209,8 @@ class Catalog(Writes, HarvestBook):
                 conn.execute("PRAGMA journal_mode=WAL")
                 conn.execute("PRAGMA synchronous=FULL")
             except sqlite3.Error as exc:
-                raise CatalogError(f"{path}: cannot open the catalogue for writing: {exc}") from exc
+                what = "cannot open the catalogue for writing"
+                raise unreadable(path, exc, what) from exc
             if not fresh:
                 cls._header(conn, path)
             catalog.migrated_from = catalog.migrate()[0]
@@ -332,10 +340,7 @@ class Catalog(Writes, HarvestBook):
                 try:
                     record = record_from_dict(json.loads(row["data"]))
                 except (ValueError, TypeError) as exc:
-                    raise CatalogError(
-                        f"{self.path}: record {last} is damaged ({exc}); check it with"
-                        f" `talkcat catalog check --db {self.path}` and re-import"
-                    ) from exc
+                    raise damaged(self.path, f"record {last}: {exc}") from exc
                 yield record
 
     def records_with_keys(self) -> Iterator[tuple[Record, list[str]]]:

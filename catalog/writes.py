@@ -18,8 +18,9 @@ import json
 import sqlite3
 from collections.abc import Iterable
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
+from catalog.damage import is_damage, rebuild_advice
 from catalog.duplicates import WrittenOnce
 from catalog.errors import CatalogError, translates_sqlite_errors
 from catalog.records import Label, Record, record_to_dict
@@ -54,6 +55,8 @@ class Writes:
 
     _conn: sqlite3.Connection
     last_rowid: int
+    last_moved: list[Held]
+    """Keys the last ``put_*`` took from another record or label (see :func:`claim_keys`)."""
 
     def clear(self) -> int:
         """Delete every record, label and key (inside the caller's transaction).
@@ -87,7 +90,8 @@ class Writes:
 
         The record's old keys are dropped first, so a barcode moved to another record or an
         ISBN corrected in the source does not leave a stale way in.  A key shared with another
-        record (two bibs with one ISBN) goes to the record written last.
+        record (two bibs with one ISBN) goes to the record written last, and
+        :attr:`last_moved` says which keys were taken from whom.
         """
         return self.put_prepared(prepare_record(record), keys, unavailable)
 
@@ -120,10 +124,8 @@ class Writes:
             )
         self.last_rowid = rowid
         off = set(unavailable)
-        c.executemany(
-            "INSERT OR REPLACE INTO identifiers (key, record_id, target, available)"
-            " VALUES (?, ?, 'record', ?)",
-            [(k, record_id, 0 if k in off else None) for k in dict.fromkeys(keys)],
+        self.last_moved = claim_keys(
+            c, [(k, record_id, 0 if k in off else None) for k in dict.fromkeys(keys)]
         )
         return row is None
 
@@ -145,9 +147,8 @@ class Writes:
             {"id": label.id, "text": label.text, "lang": label.lang}, pk="id"
         )
         c.execute("DELETE FROM identifiers WHERE record_id = ? AND target = 'label'", (label.id,))
-        c.executemany(
-            "INSERT OR REPLACE INTO identifiers (key, record_id, target) VALUES (?, ?, 'label')",
-            [(k, label.id) for k in dict.fromkeys(keys)],
+        self.last_moved = claim_keys(
+            c, [(k, label.id, None) for k in dict.fromkeys(keys)], target="label"
         )
         return existed is None
 
@@ -172,8 +173,8 @@ def write_error(path: Path, exc: sqlite3.Error) -> CatalogError:
         what = f"the disk is full or failing ({text})"
     elif "locked" in text or "busy" in text:
         what = f"another program holds a lock on it ({text})"
-    elif "malformed" in text or "not a database" in text:
-        what = f"the file is damaged ({text}); see `talkcat catalog check`"
+    elif is_damage(exc):
+        what = f"the catalogue is damaged ({text}); {rebuild_advice(path)}"
     else:
         what = text
     return CatalogError(
@@ -188,17 +189,18 @@ _IN_CHUNK = 500
 
 def put_many(
     conn: sqlite3.Connection, batch: list[tuple[Prepared, tuple[str, ...], frozenset[str]]]
-) -> list[tuple[bool, int]]:
+) -> tuple[list[tuple[bool, int]], list[Shared]]:
     """Write a batch of records with sqlite-utils' ``upsert_all`` (multi-row ``INSERT ... ON
     CONFLICT(id) DO UPDATE``, one statement per few hundred rows instead of three per record);
-    return ``(new?, rowid)`` for each entry, in order.
+    return ``(new?, rowid)`` for each entry, in order, and the keys that two records claimed.
 
     The same result as :meth:`Writes.put_prepared` one by one: a record's old keys are
-    dropped and its new ones written, a repeated id in the batch ends as its last entry.
+    dropped and its new ones written, a repeated id in the batch ends as its last entry, and
+    a key claimed by two records goes to the one written later.
     """
     ids = [prepared[0] for prepared, _keys, _off in batch]
     unique = list(dict.fromkeys(ids))
-    existing = _rowids(conn, unique)
+    existing = rowids_of(conn, unique)
     database(conn).table("records").upsert_all(
         (
             {
@@ -216,32 +218,98 @@ def put_many(
         pk="id",
         batch_size=100,
     )
-    last: dict[str, tuple[tuple[str, ...], frozenset[str]]] = {}
-    for prepared, keys, off in batch:
-        last[prepared[0]] = (keys, off)
     conn.executemany(
         "DELETE FROM identifiers WHERE record_id = ? AND target = 'record'",
         [(record_id,) for record_id in unique if record_id in existing],
     )
-    conn.executemany(
-        "INSERT OR REPLACE INTO identifiers (key, record_id, target, available)"
-        " VALUES (?, ?, 'record', ?)",
-        [
-            (k, record_id, 0 if k in off else None)
-            for record_id, (keys, off) in last.items()
-            for k in dict.fromkeys(keys)
-        ],
+    # The keys as writing the entries one by one leaves them: an entry's keys replace those
+    # of its record's earlier entry, and of two records claiming one key the later gets it
+    # (each such claim is told, whichever batch the two entries fell in).
+    latest: dict[str, int] = {}
+    owner: dict[str, int] = {}
+    shared: list[Shared] = []
+    for index, (prepared, keys, _off) in enumerate(batch):
+        latest[prepared[0]] = index
+        for key in dict.fromkeys(keys):
+            before = owner.get(key)
+            if before is not None and ids[before] != prepared[0] and latest[ids[before]] == before:
+                shared.append(Shared(index, key, before, None))
+            owner[key] = index
+    rows = [
+        (key, ids[index], 0 if key in batch[index][2] else None)
+        for key, index in owner.items()
+        if latest[ids[index]] == index
+    ]
+    shared.extend(
+        Shared(owner[held.key], held.key, None, held) for held in claim_keys(conn, rows)
     )
-    rowids = {**existing, **_rowids(conn, [i for i in unique if i not in existing])}
+    rowids = {**existing, **rowids_of(conn, [i for i in unique if i not in existing])}
     out: list[tuple[bool, int]] = []
     written: set[str] = set(existing)
     for record_id in ids:
         out.append((record_id not in written, rowids[record_id]))
         written.add(record_id)
-    return out
+    return out, shared
 
 
-def _rowids(conn: sqlite3.Connection, ids: list[str]) -> dict[str, int]:
+class Held(NamedTuple):
+    """A key that already led somewhere else when a record or label claimed it."""
+
+    key: str
+    record_id: str
+    target: str
+    """``record`` or ``label``: what the key led to before."""
+
+
+class Shared(NamedTuple):
+    """A key of batch entry ``index`` that was also claimed by entry ``earlier`` of the same
+    batch, or (``held``) already led to another record or label in the catalogue."""
+
+    index: int
+    key: str
+    earlier: int | None
+    held: Held | None
+
+
+def claim_keys(
+    conn: sqlite3.Connection, rows: list[tuple[str, str, int | None]], target: str = "record"
+) -> list[Held]:
+    """Write ``(key, record id, available)`` rows; return the keys that led to another record
+    or label until now (each one moves to its new holder: the one written last wins).
+
+    Set-based, so a batch costs no more than it did: one ``INSERT OR IGNORE`` over the rows,
+    whose change count says whether any key was held already - the common case ends there.
+    Only then are the rows' keys looked up (one query per :data:`_IN_CHUNK`) and the held
+    ones moved.
+    """
+    if not rows:
+        return []
+    insert = (
+        "INTO identifiers (key, record_id, target, available) VALUES (?, ?, ?, ?)"
+    )
+    values = [(key, record_id, target, available) for key, record_id, available in rows]
+    written = conn.executemany("INSERT OR IGNORE " + insert, values).rowcount
+    if written == len(rows):
+        return []
+    holders = holders_of(conn, [key for key, _id, _available in rows])
+    moved = [v for v in values if holders.get(v[0], (v[1], target)) != (v[1], target)]
+    conn.executemany("INSERT OR REPLACE " + insert, moved)
+    return [Held(key, *holders[key]) for key, *_rest in moved]
+
+
+def holders_of(conn: sqlite3.Connection, keys: list[str]) -> dict[str, tuple[str, str]]:
+    found: dict[str, tuple[str, str]] = {}
+    for start in range(0, len(keys), _IN_CHUNK):
+        chunk = keys[start : start + _IN_CHUNK]
+        marks = ",".join("?" * len(chunk))
+        for key, record_id, target in conn.execute(
+            f"SELECT key, record_id, target FROM identifiers WHERE key IN ({marks})", chunk
+        ):
+            found[key] = (record_id, target)
+    return found
+
+
+def rowids_of(conn: sqlite3.Connection, ids: list[str]) -> dict[str, int]:
     found: dict[str, int] = {}
     for start in range(0, len(ids), _IN_CHUNK):
         chunk = ids[start : start + _IN_CHUNK]

@@ -9,8 +9,10 @@ from __future__ import annotations
 import logging
 import os
 import threading
+from pathlib import Path
 from typing import Any
 
+from catalog.damage import advice
 from catalog.errors import CatalogError
 from catalog.identifiers import Identifier
 from catalog.records import Label, Record
@@ -120,8 +122,9 @@ class CatalogSource:
         if problems:
             log.error(
                 "CATALOGUE CHECK FAILED for %s: %s - scans may go unanswered; run"
-                " `talkcat catalog check --db %s` and re-import the catalogue",
+                " `talkcat catalog check --db %s`, and %s",
                 self.path, "; ".join(p[:300] for p in problems[:5]), self.path,
+                advice(Path(self.path)),  # type: ignore[arg-type]
             )
         else:
             log.info("catalogue check: %s passed quick_check", self.path)

@@ -3,8 +3,8 @@
 Catalogue text is written for the eye of a cataloguer.  Read literally, "J. K. Rowling" gets two
 sentence pauses, "3. uppl." becomes "tre uppl", "s. 45" becomes "ess fyrtiofem", "Karl XII"
 becomes "Karl ksii" and "[Elib]" is read aloud.  :func:`normalise` sits between phrasing and the
-speech engine and rewrites, per language (Swedish, English, Finnish, German, Norwegian, Danish
-and French tables in ``lang_*.py``):
+speech engine and rewrites, per language (Swedish, English, Finnish, German, Norwegian, Danish,
+French, Spanish and Italian tables in ``lang_*.py``):
 
 * catalogue tags and brackets: material designations and vendor tags ("[Elib]",
   "[Ljudupptagning]") and source credits ("--Book Jacket.") go; ISBD brackets around supplied
@@ -37,13 +37,14 @@ import re
 from collections.abc import Collection
 from functools import cache
 
-from kiosk.reading import lang_de, lang_en, lang_fi, lang_fr, lang_nb, lang_sv
+from kiosk.reading import lang_de, lang_en, lang_es_it, lang_fi, lang_fr, lang_nb, lang_sv
 from kiosk.reading.tables import Rules, words
 from kiosk.reading.tokens import ends_sentence, table_word, tokens
 
 RULES: dict[str, Rules] = {
     "sv": lang_sv.RULES, "en": lang_en.RULES, "fi": lang_fi.RULES, "de": lang_de.RULES,
     "nb": lang_nb.NORWEGIAN_RULES, "da": lang_nb.DANISH_RULES, "fr": lang_fr.RULES,
+    "es": lang_es_it.SPANISH_RULES, "it": lang_es_it.ITALIAN_RULES,
 }  # fmt: skip
 """The languages with reading tables; others get the language-neutral passes only."""
 

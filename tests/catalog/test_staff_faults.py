@@ -107,7 +107,7 @@ def test_export_from_a_damaged_catalogue_leaves_no_partial_file(db: Path, tmp_pa
     _damage(db)
     code, out, err = run("export", "--db", str(db), "--output", str(target))
     one_clear_line(code, out, err)
-    assert code == 3 and "catalog check" in err
+    assert code == 3 and "the catalogue is damaged" in err and f"--db {db} --replace`" in err
     assert target.read_bytes() == good  # the earlier export is as it was
     assert not [p.name for p in tmp_path.iterdir() if p.name.endswith(".part")]
 

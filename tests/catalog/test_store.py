@@ -51,7 +51,7 @@ def test_open_readonly_missing_file_says_how_to_make_one(tmp_path: Path) -> None
 def test_open_readonly_refuses_a_file_that_is_not_a_catalogue(tmp_path: Path) -> None:
     junk = tmp_path / "junk.db"
     junk.write_bytes(b"this is not sqlite at all" * 100)
-    with pytest.raises(CatalogError, match="not a readable catalogue"):
+    with pytest.raises(CatalogError, match=r"not a catalogue file .*; move it away \(`mv "):
         Catalog.open(junk, readonly=True)
     other = tmp_path / "other.db"
     sqlite3.connect(other).execute("CREATE TABLE t (x)").connection.close()

@@ -164,6 +164,34 @@ def test_staff_import_replace_is_seen_by_the_running_kiosk(tmp_path: Path) -> No
     assert rig.spoken()[2].startswith("Brand new book")
 
 
+def test_replace_of_a_damaged_catalogue_under_a_running_kiosk_is_picked_up(
+    tmp_path: Path,
+) -> None:
+    # The kiosk has the file open when staff rebuild it: the rebuilt catalogue is a new file
+    # renamed over the path (catalog.damage), so the kiosk's descriptor still reads the old
+    # one until its next lookup sees the new inode and reopens.
+    db = make_catalogue(tmp_path / "catalogue.db")
+    source = tmp_path / "new.mrc"
+    source.write_bytes(make_record("other-1", "Brand new book", isbns=(OTHER_ISBN,)))
+    reader = PushReader()
+    with KioskRig(reader, db, tmp_path / "t.jsonl") as rig:
+        reader.scan(TOVE_ISBN)
+        rig.wait_spoken(TOVE)
+        _damage_a_middle_page(db)
+        with open(db, "r+b") as handle:  # and the schema page: nothing reads any more
+            handle.seek(4096 + 8)
+            handle.write(b"\xff" * 32)
+        report = import_files(db, [source], replace=True)  # `talkcat import --replace`
+        assert report.committed and report.kept is not None and report.kept.exists()
+        reader.scan(OTHER_ISBN)
+        rig.wait(lambda ev: len([e for e in ev if e["event"] == "speak"]) >= 2)
+        reader.scan(TOVE_ISBN)
+        rig.wait_spoken(NOT_FOUND)
+    assert rig.spoken()[0] == TOVE and rig.spoken()[1].startswith("Brand new book")
+    assert rig.spoken()[2:] == [NOT_FOUND]
+    assert not Path(f"{db}-wal").exists() or Path(f"{db}-wal").stat().st_size == 0
+
+
 def test_busy_beyond_the_busy_timeout_then_free(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
