@@ -40,9 +40,22 @@ def _listed(table: tuple[str, ...]) -> object:
     return say
 
 
-def _pages(many: str, one: str) -> Abbr:
-    return Abbr(many, before_number=one, before_range=many, after_number=many, after_one=one,
+def _shorthand(spec: str, *, pages: str, number: str) -> dict[str, Abbr | str]:
+    """The shorthand read by context, from one line of words: pages (many, one), edition,
+    edited, translation, translated, illustrations, illustrated; ``pages`` and ``number``
+    name the page and part abbreviations this language writes ("p. pág." / "t.")."""
+    (many, one, edition, edited, translation, translated, illustrations,
+     illustrated, part) = spec.split()  # fmt: skip
+    page = Abbr(many, before_number=one, before_range=many, after_number=many, after_one=one,
                 needs_number=True)  # fmt: skip
+    return {
+        **dict.fromkeys(words(pages), page),
+        "ed.": Abbr(edition, before_by=edited),
+        "trad.": Abbr(translation, before_by=translated),
+        "il.": Abbr(illustrations, before_by=illustrated, list_only=True),
+        "ill.": Abbr(illustrations, before_by=illustrated, list_only=True),
+        number: Abbr(part, needs_number=True),
+    }
 
 
 def _rules(lang: str, ordinals: tuple[str, ...], abbreviations: dict[str, Abbr | str],
@@ -72,13 +85,10 @@ def _rules(lang: str, ordinals: tuple[str, ...], abbreviations: dict[str, Abbr |
 SPANISH_RULES = _rules(
     "es", _ES_ORDINALS,
     {
-        "p.": _pages("páginas", "página"),
-        "pág.": _pages("páginas", "página"),
-        "págs.": _pages("páginas", "página"),
-        "ed.": Abbr("edición", before_by="editado"),
-        "trad.": Abbr("traducción", before_by="traducido"),
-        "il.": Abbr("ilustraciones", before_by="ilustrado", list_only=True),
-        "t.": Abbr("tomo", needs_number=True),
+        **_shorthand(
+            "páginas página edición editado traducción traducido ilustraciones ilustrado tomo",
+            pages="p. pág. págs.", number="t.",
+        ),
         **pairs(
             "vol. = volumen | reimpr. = reimpresión | corr. = corregida | aum. = aumentada "
             "| rev. = revisada | act. = actualizada | cap. = capítulo | núm. = número "
@@ -95,12 +105,10 @@ SPANISH_RULES = _rules(
 ITALIAN_RULES = _rules(
     "it", _IT_ORDINALS,
     {
-        "p.": _pages("pagine", "pagina"),
-        "pp.": _pages("pagine", "pagina"),
-        "ed.": Abbr("edizione", before_by="edito"),
-        "trad.": Abbr("traduzione", before_by="tradotto"),
-        "ill.": Abbr("illustrazioni", before_by="illustrato", list_only=True),
-        "n.": Abbr("numero", needs_number=True),
+        **_shorthand(
+            "pagine pagina edizione edito traduzione tradotto illustrazioni illustrato numero",
+            pages="p. pp.", number="n.",
+        ),
         **pairs(
             "vol. = volume | rist. = ristampa | riv. = riveduta | corr. = corretta "
             "| ampl. = ampliata | aggiorn. = aggiornata | cap. = capitolo | ecc. = eccetera "

@@ -243,7 +243,9 @@ def _plain_stop(core: str, nxt: str, last: bool | None) -> bool:
     if last:
         return True
     if "." in core[:-1] or core.casefold() in NON_FINAL:
-        return False
+        return False  # "z.B.", "fig. 3"
+    if len(core) == 2 and core[0].isalpha() and nxt[:1].isdigit():
+        return False  # a letter before a number: "D. 2", "S. 12"
     return _capital(nxt) or nxt[:1].isdigit()
 
 
