@@ -28,6 +28,11 @@ PUBLISHER_PREFIXES = (
 )  # fmt: skip
 
 
+PUBLISHER_ROLES = frozenset(
+    {"ed.", "éd.", "éditeur", "éditeurs", "editor", "editores", "hrsg.", "verl.", "(ed.)"}
+)
+
+
 def publisher(value: str | None) -> str:
     """The publisher, or nothing when the catalogue only says none could be named; "Published
     by" / "Distributed by" go, since the sentence already says "Utgiven ... av"."""
@@ -37,6 +42,9 @@ def publisher(value: str | None) -> str:
         if lowered.startswith(prefix):
             name = name[len(prefix) :].strip()
             break
+    head, _sep, last = name.rpartition(" ")
+    if head and last.casefold().strip(",") in PUBLISHER_ROLES:
+        name = head.rstrip(" ,")  # "Fontemoing éd.", "Smith, editor": the role goes
     key = " ".join(name.strip("[]() ").casefold().split())
     return "" if key in NO_PUBLISHER or key.strip("[]") in NO_PUBLISHER else name
 

@@ -171,6 +171,8 @@ ABBREVIATIONS: dict[str, Abbr | str] = {
     "Ltd.": "Limited",
     "Univ.": "University",
     "Dept.": "Department",
+    "Div.": "Division",
+    "Comm.": "Committee",
     "Assoc.": "Association",
     "Soc.": "Society",
     "Inst.": "Institute",

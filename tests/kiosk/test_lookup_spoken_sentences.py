@@ -47,6 +47,8 @@ RECORDS = [
     {"barcode": "82006", "title": "La conquête", "language": "fre", "year": "2005",
      "author": "Villehardouin, Geoffroi de, d.",
      "publisher": "Distributed by Visual Entertainment"},
+    {"barcode": "82007", "title": "Les guerres", "language": "fre", "year": "1900",
+     "publisher": "Fontemoing éd."},
     # Years the catalogue knows only as a century or a decade.
     *({"barcode": f"8300{i}", "title": "Årtal", "language": "fre", "year": year,
        "publisher": "Gallimard"}
@@ -172,4 +174,5 @@ def test_an_exported_decade_is_imported_again_as_a_decade(db: Path, tmp_path: Pa
 
 def test_a_role_before_the_publisher_and_a_dateless_life_date_word_go(db: Path) -> None:
     assert ("sv", "Utgiven 2005 av Visual Entertainment.") in spoken(db, "82006", "--level", "2")
+    assert ("sv", "Utgiven 1900 av Fontemoing.") in spoken(db, "82007", "--level", "2")
     assert ("sv", ", av Geoffroi de Villehardouin") in spoken(db, "82006", "--level", "1")

@@ -174,6 +174,7 @@ from kiosk.reading.numbers import en_ordinal, fi_ordinal, roman_value, sv_ordina
         ("sv", "Del d. 3", "Del del tre"),
         ("en", "concert, Dec. 10, 1998", "concert, December 10, nineteen ninety-eight"),
         ("sv", "av Mme. Planat", "av madame Planat"),
+        ("en", "FAO, Forest Management Div.", "FAO, Forest Management Division."),
     ],
 )
 def test_normalisation_table(lang: str, written: str, said: str) -> None:
