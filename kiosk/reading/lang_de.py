@@ -94,6 +94,6 @@ RULES = Rules(
     and_others="und andere",
     number_word="Nummer",
     drop_words=frozenset({"s.n.", "s.l.", "o.j.", "o.o.", "o.v.", "s.a.", "sic", "?"}),
-    final=frozenset(words("usw. etc. u.ä. o.ä.")),
+    final=frozenset(words("usw. etc. u.ä. o.ä. Jh. Jhs.")),
     conjunctions=frozenset(words("und oder bis")),
 )

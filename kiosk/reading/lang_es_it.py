@@ -93,8 +93,11 @@ SPANISH_RULES = _rules(
             "vol. = volumen | reimpr. = reimpresión | corr. = corregida | aum. = aumentada "
             "| rev. = revisada | act. = actualizada | cap. = capítulo | núm. = número "
             "| n.º = número | pról. = prólogo | aprox. = aproximadamente | etc. = etcétera "
-            "| Dr. = doctor | Sr. = señor | Sra. = señora | & = y"
+            "| Dr. = doctor | Dra. = doctora | Sr. = señor | Sra. = señora | Srta. = señorita "
+            "| & = y"
         ),
+        # "s. XIX": the century before its numeral ("siglo XIX").
+        "s.": Abbr("siglo", needs_number=True),
     },
     regnal_names="Felipe Carlos Alfonso Fernando Juan Enrique Isabel Pedro Sancho Jaime Luis "
                  "Francisco Pío León Benedicto Gregorio Juana Rey Reina Papa",
@@ -113,7 +116,8 @@ ITALIAN_RULES = _rules(
             "vol. = volume | rist. = ristampa | riv. = riveduta | corr. = corretta "
             "| ampl. = ampliata | aggiorn. = aggiornata | cap. = capitolo | ecc. = eccetera "
             "| etc. = eccetera | pref. = prefazione | introd. = introduzione | dott. = dottor "
-            "| prof. = professor | sig. = signor | & = e"
+            "| prof. = professor | sig. = signor | sec. = secolo | pag. = pagina "
+            "| cfr. = confronta | & = e"
         ),
     },
     regnal_names="Luigi Carlo Vittorio Emanuele Umberto Ferdinando Francesco Enrico Filippo "

@@ -190,7 +190,10 @@ def _word(
     if initials is not None:
         return initials, reach, False
     if rules is None:
-        return core, reach, _plain_stop(core, nxt, last)
+        ends = _plain_stop(core, nxt, last)
+        if not ends and last is False and _short_abbreviation(core, nxt):
+            core = core[:-1]  # "гл. 4", "ط. 2": no stop for the voice to fall at
+        return core, reach, ends
     if numeral and (core in rules.conjunctions or core in _LINKS):
         state.numeral = True  # "Del I och II", "Kap. 3 & 4": the part's number goes on
     if core.isalpha() and core.islower() and not reach:
@@ -246,9 +249,28 @@ def _plain_stop(core: str, nxt: str, last: bool | None) -> bool:
         return True
     if "." in core[:-1] or core.casefold() in NON_FINAL:
         return False  # "z.B.", "fig. 3"
-    if len(core) == 2 and core[0].isalpha() and nxt[:1].isdigit():
-        return False  # a letter before a number: "D. 2", "S. 12"
+    if _short_abbreviation(core, nxt):
+        return False  # "D. 2", "pag. 12", "sec. XIV", "Т. 1-2", "гл. 4", "ط. 2"
     return _capital(nxt) or nxt[:1].isdigit()
+
+
+_SMALL_NUMBER = re.compile(r"\d{1,3}(?!\d)")
+
+
+def _short_abbreviation(core: str, nxt: str) -> bool:
+    """The rule for every language, with or without a table: a short word with a full stop
+    (one to three letters, or a lower-case word up to five) before a number that is not a
+    year, or before a roman numeral, is an abbreviation before its number ("pag. 12", "sec.
+    XIV", "Dra.", "Т. 1-2", "гл. 4", "с. 45", "ط. 2"), never a sentence end.  "i ett år.
+    1945 flyttade" still ends one: a year starts sentences."""
+    stem = core[:-1]
+    if not stem.isalpha() or not (len(stem) <= 3 or (stem.islower() and len(stem) <= 5)):
+        return False
+    nxt = nxt.lstrip(_LEAD).rstrip(_TRAIL + ".")
+    if _SMALL_NUMBER.match(nxt):
+        return True
+    # A roman numeral; "I" alone is the English pronoun ("it. I ran").
+    return _is_roman(nxt) and (len(nxt) > 1 or nxt in ("V", "X"))
 
 
 def _initials(core: str, prev: str, nxt: str, rules: Rules | None) -> str | None:
@@ -400,7 +422,10 @@ def _in_context(
     nxt = nxt.rstrip(".")  # "s. 45." at a sentence's end
     after_number = bool(_AMOUNT.fullmatch(prev))
     before_range = bool(_RANGE.fullmatch(nxt))
-    before_number = bool(_NUMBER.fullmatch(nxt)) or before_range
+    # "t. II", "cap. III": a roman numeral is a part's number too.
+    before_number = bool(_NUMBER.fullmatch(nxt)) or before_range or (
+        len(nxt) > 1 and _is_roman(nxt)
+    )
     if a.needs_number and not (after_number or before_number or reach):
         return None
     before_by = nxt.casefold() in rules.by_words

@@ -22,6 +22,21 @@ RECORDS = [
      "author": "Jensen, Johannes V."},
     {"barcode": "91003", "title": "Kings", "language": "eng",
      "author": "Jensen, Johannes V.", "summary": "About Henry V. The king of England."},
+    # Abbreviations before their number, in languages with a table and without one.
+    {"barcode": "92001", "title": "Il nome della rosa", "language": "ita",
+     "summary": "Abbazia nel sec. XIV. Cfr. cap. III, pag. 12 ecc. A cura del dott. Rossi."},
+    {"barcode": "92002", "title": "Cien años", "language": "spa",
+     "summary": "La familia Buendía en Macondo, s. XIX. Ed. por Sr. Pérez, Dra. López."},
+    {"barcode": "92003", "title": "Les Misérables", "language": "fre",
+     "summary": "Cf. t. II, chap. IV, p. 45. Roman."},
+    {"barcode": "92004", "title": "Война и мир", "language": "rus",
+     "summary": "Роман. Т. 1-2. См. также т. II, гл. 4, с. 45 и т.д."},
+    {"barcode": "92005", "title": "ألف ليلة وليلة", "language": "ara",
+     "summary": "حكايات شعبية. ط. 2. ج. 1."},
+    {"barcode": "92006", "title": "Der Zauberberg", "language": "ger",
+     "summary": "Erschienen im 20. Jh. Ca. 1000 Seiten."},
+    {"barcode": "92007", "title": "År", "language": "swe",
+     "summary": "Hon bodde där i ett år. 1945 flyttade hon."},
 ]  # fmt: skip
 
 
@@ -51,3 +66,26 @@ def test_a_regnal_numeral_in_prose_is_still_a_king(db: Path) -> None:
         ("en", "About Henry the fifth."),
         ("en", "The king of England."),
     ]
+
+
+ABBREVIATED = {
+    "92001": [("it", "Abbazia nel secolo XIV."),
+              ("it", "confronta capitolo III, pagina 12 eccetera."),
+              ("it", "A cura del dottor Rossi.")],
+    "92002": [("es", "La familia Buendía en Macondo, siglo XIX."),
+              ("es", "editado por señor Pérez, doctora López.")],
+    "92003": [("fr", "voir tome deux, chapitre quatre, page 45."), ("fr", "Roman.")],
+    # No table: the rule every language shares keeps "Т. 1-2", "гл. 4", "ط. 2" whole.
+    "92004": [("ru", "Роман. Т 1 – 2. См. также т II, гл 4, с 45 и т.д.")],
+    "92005": [("ar", "حكايات شعبية. ط 2. ج 1.")],
+    "92006": [("de", "Erschienen im zwanzigste Jahrhundert."), ("de", "circa 1000 Seiten.")],
+    # A year after a short word still starts a sentence.
+    "92007": [("sv", "Hon bodde där i ett år."), ("sv", "1945 flyttade hon.")],
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("identifier", sorted(ABBREVIATED))
+def test_an_abbreviation_before_its_number_never_ends_a_sentence(
+    db: Path, identifier: str
+) -> None:
+    assert spoken(db, identifier, "--level", "3") == ABBREVIATED[identifier]

@@ -53,6 +53,7 @@ RUNS: tuple[str, ...] = (
     "Smith, ",  # a 5,000-comma author
     "...",  # ellipses
     "\u2026 ",  # the ellipsis character
+    "sec. XIV гл. 4 ",  # abbreviations before their number, with and without a table
 )
 
 
@@ -156,6 +157,10 @@ CLEANERS: dict[str, Callable[[str], Any]] = {
     **{f"reading.normalise({lang})": (lambda t, lang=lang: reading.normalise(t, lang))
        for lang in ("de", "nb", "da", "fr", "es", "it")},
     "levels.split_sentences(de)": lambda t: levels.split_sentences(t, "de"),
+    # The rule every language shares ("pag. 12", "гл. 4"), with a table and without.
+    "levels.split_sentences(it)": lambda t: levels.split_sentences(t, "it"),
+    "levels.split_sentences(ru)": lambda t: levels.split_sentences(t, "ru"),
+    "reading.normalise(ru)": lambda t: reading.normalise(t, "ru"),
     "voices.script_language": lambda t: script_language(t, {"ru", "ar", "fa", "cmn"}),
     "subjects.subject_voices": lambda t: subject_voices(
         t.split(" "), ["fin", "swe"] * (len(t) // 4), "fin", "sv", {"sv", "fi"}
