@@ -51,9 +51,25 @@ _YEAR = re.compile(r"(?<!\d)(1[0-9]{3}|20[0-9]{2})(?!\d)")
 # "1990s", "1990-luvulla", "1800-talet".  Bounded: one match at the start of a cut text.
 _PERIOD = re.compile(
     r"\[?(1\d|20)(\d)?([-?u]{1,2}|x{1,2})\??\]?(?!\d)"
-    r"|(1\d{3}|20\d{2})(?:-?tal(?:et)?|'?s|-?luvu(?:lla|n)|-?luku)(?!\w)",
+    r"|\[?(1\d{3}|20\d{2})(?:-?tal(?:et)?|'?s|-?luvu(?:lla|n)|-?luku)(?!\w)"
+    r"|\[?(1\d|20|[1-9])(?:st|nd|rd|th|:e|e)? ?(?:cent(?:\.|ury)?|årh(?:\.|undradet)?)(?!\w)",
     re.IGNORECASE,
 )
+# "1968 [i.e. 1969]", "[1959] [i.e. 1960]": the cataloguer's correction is the year.
+_CORRECTED = re.compile(r"i\.\s?e\.,?\s{0,3}\[?(1\d{3}|20\d{2})(?!\d)", re.IGNORECASE)
+# "[between 1900 and 1910]", "mellan 1900 och 1910": no year is known exactly.
+_BETWEEN = re.compile(r"\b(?:between|mellan|entre|zwischen)\s", re.IGNORECASE)
+
+
+def corrected(text: str) -> int | None:
+    """The year a cataloguer corrected a wrong imprint to ("1968 [i.e. 1969]" -> 1969)."""
+    match = _CORRECTED.search(text[:CAP])
+    return int(match.group(1)) if match else None
+
+
+def uncertain(text: str) -> bool:
+    """A year only known to lie between two others: no exact year to say or sort by."""
+    return bool(_BETWEEN.search(text[:CAP]))
 
 
 def playing_minutes(text: str) -> int | None:
@@ -187,6 +203,9 @@ def period(text: str | None) -> tuple[int, int] | None:
     match = _PERIOD.match(text)
     if match is None:
         return None
+    if match.group(5):  # "17th cent.": the 17th century began in 1600
+        start = (int(match.group(5)) - 1) * 100
+        return (start, 100) if _plausible(start) else None
     if match.group(4):
         start = int(match.group(4))
         span = 100 if start % 100 == 0 else 10
@@ -218,6 +237,11 @@ def year(record: RecordLike) -> int | None:
     fields += record.get_fields("260")
     for field in fields:
         for value in subs(field, "c"):
+            fixed = corrected(value)
+            if fixed is not None and _plausible(fixed):
+                return fixed
+            if uncertain(value):
+                return None
             match = _YEAR.search(value[:CAP])
             if match:
                 found = int(match.group(1))

@@ -21,7 +21,7 @@ from typing import Any
 from catalog.errors import InvalidIdentifier
 from catalog.identifiers import identifier_keys, normalise
 from catalog.importers import Entry, Item, LabelEntry, Rejection
-from catalog.importers.describe import period
+from catalog.importers.describe import corrected, period, uncertain
 from catalog.records import RECORD_KINDS, Label, Record
 
 MAX_DIGITS = 9
@@ -231,8 +231,13 @@ _DIGITS = re.compile(r"-?(\d+)")
 def _year(value: Any) -> tuple[int | None, int | None]:
     """A year cell: "1973", "ca 1973" -> (1973, None); a decade or century ("1990-talet",
     "199-", "[19--]", "1800s") -> its first year and span, never "19" or "1990" as a year."""
-    if isinstance(value, str) and (found := period(value)) is not None:
-        return found
+    if isinstance(value, str):
+        if (found := period(value)) is not None:
+            return found
+        if (fixed := corrected(value)) is not None:
+            return fixed, None  # "1968 [i.e. 1969]"
+        if uncertain(value):
+            return None, None  # "[between 1900 and 1910]": never a wrong exact year
     return _int(value, "year"), None
 
 

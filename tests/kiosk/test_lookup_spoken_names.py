@@ -37,6 +37,11 @@ RECORDS = [
      "summary": "Erschienen im 20. Jh. Ca. 1000 Seiten."},
     {"barcode": "92007", "title": "År", "language": "swe",
      "summary": "Hon bodde där i ett år. 1945 flyttade hon."},
+    # Years a cataloguer corrected, knows only as a century, or does not know exactly.
+    *({"barcode": f"9300{i}", "title": "År", "language": "swe", "year": year,
+       "publisher": "Bonnier"}
+      for i, year in enumerate(("1968 [i.e. 1969]", "[1959] [i.e. 1960]", "17th cent.",
+                                "[1990-talet]", "[between 1900 and 1910]"))),
 ]  # fmt: skip
 
 
@@ -89,3 +94,15 @@ def test_an_abbreviation_before_its_number_never_ends_a_sentence(
     db: Path, identifier: str
 ) -> None:
     assert spoken(db, identifier, "--level", "3") == ABBREVIATED[identifier]
+
+
+YEARS = ["Utgiven 1969 av Bonnier.", "Utgiven 1960 av Bonnier.",
+         "Utgiven på 1600-talet av Bonnier.", "Utgiven på 1990-talet av Bonnier.",
+         "Förlag: Bonnier."]  # fmt: skip
+
+
+@pytest.mark.parametrize("index", range(len(YEARS)))
+def test_a_corrected_century_or_uncertain_year_is_never_a_wrong_exact_year(
+    db: Path, index: int
+) -> None:
+    assert ("sv", YEARS[index]) in spoken(db, f"9300{index}", "--level", "2")
