@@ -8,6 +8,7 @@ as one, never as "1990" or "19".
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from kiosk import phrasing
@@ -63,3 +64,42 @@ def year(record: Any, lang: str, phrases_dir: str | None) -> str:
     century = rules.ordinal(number) if rules is not None else str(number)
     key = "year_decade" if span == 10 else "year_century"
     return phrasing.phrases(lang, phrases_dir)[key].format(year=first, century=century)
+
+
+# "del 3", "Vol. III", "no. 12", "n:o 6", "nr 5", "Bd. 4", "series no. 60", "#1": the phrase
+# already says "Del"/"book", so the catalogue's own part word goes ("Del del tre" otherwise).
+# Anchored at the start, one bounded alternation: linear on any input.
+_PART_WORD = re.compile(
+    r"(?:(?:series|serie|sarja)\s)?"
+    r"(?:delen|del|d|volym|volume|vol|v|number|nummer|numero|no|nr|n:o|nro|num|band|bd|"
+    r"tome|tomo|teil|t|part|pt|book|bok|bk|osa|häfte|hft|h)(?:\.\s?|\s)(?=[\dIVXLCivxlc])"
+    r"|#(?=\d)",
+    re.IGNORECASE,
+)
+# "3:e delen", "2nd part": the part word after the number, and the number's ordinal ending.
+_PART_AFTER = re.compile(r"(\d{1,4})(?::[ae]|st|nd|rd|th|e)?(?:\s(?:delen|del|part|bandet|osa))?")
+
+
+def series_number(value: str | None) -> str:
+    """The number of a book in its series, without the catalogue's part word: "pt. 1" -> "1",
+    "3:e delen" -> "3" (the phrase says "del {number}": "del tre", not "del tredje delen")."""
+    number = clean(value)
+    match = _PART_WORD.match(number)
+    if match:
+        number = number[match.end() :].strip() or number
+    after = _PART_AFTER.fullmatch(number)
+    return after.group(1) if after else number
+
+
+def series(record: Any) -> tuple[str, str]:
+    """The series and the book's number in it, each said once: a series statement that
+    carries its ISBD number ("Bonniers pocket ; 123", "The Lord of the rings ; pt. 1") loses
+    it when it is the book's number (or when the record has no other)."""
+    raw = str(getattr(record, "series", None) or "")
+    number = series_number(getattr(record, "series_number", None))
+    head, sep, tail = raw[:1000].rpartition(";")
+    if sep and clean(head) and clean(tail):
+        own = series_number(tail)
+        if not number or own == number:
+            raw, number = head, own
+    return clean(raw), number

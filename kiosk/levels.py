@@ -83,23 +83,6 @@ _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 # An initial ("V. ") before another initial or the surname, inside a person's name.
 _INITIAL_GAP = re.compile(r"(?<![^\s.])([A-ZÅÄÖÜÆØÉ])\. (?=[A-ZÅÄÖÜÆØÉ])")
 _CODE_DASH = re.compile(r"(?<=\d)[-–](?=\d)")
-# "del 3", "Vol. III", "no. 12", "n:o 6", "nr 5", "Bd. 4", "series no. 60", "#1": the phrase
-# already says "Del"/"book", so the catalogue's own part word goes ("Del del tre" otherwise).
-# Anchored at the start, one bounded alternation: linear on any input.
-_PART_WORD = re.compile(
-    r"(?:(?:series|serie|sarja)\s)?"
-    r"(?:delen|del|d|volym|volume|vol|v|number|nummer|numero|no|nr|n:o|nro|num|band|bd|"
-    r"tome|tomo|teil|t|part|pt|book|bok|bk|osa|häfte|hft|h)(?:\.\s?|\s)(?=[\dIVXLCivxlc])"
-    r"|#(?=\d)",
-    re.IGNORECASE,
-)
-def _series_number(value: str | None) -> str:
-    """The number of a book in its series, without the catalogue's part word."""
-    number = clean(value)
-    match = _PART_WORD.match(number)
-    return number[match.end() :].strip() or number if match else number
-
-
 def _extent(value: str | None) -> str:
     """The extent a listener can use: a CIP placeholder with no count at all ("p. cm",
     "v.", "xiv, p.") says nothing and goes; the final full stop is the sentence's."""
@@ -343,8 +326,7 @@ def level_one(
     if kind_key:
         sentence = fill(table["level_one_kind"], lang, announcement=sentence, kind=table[kind_key])
     sentences = [sentence]
-    series = clean(getattr(record, "series", None))
-    number = _series_number(getattr(record, "series_number", None))
+    series, number = details.series(record)
     if verbose and series and number:
         voice = voice_for(record, lang, series)  # a Latin series name of a Cyrillic title
         sentences.append(
@@ -396,8 +378,7 @@ def level_two(record: Any, lang: str, *, phrases_dir: str | None = None) -> Utte
         said = Speech.of(edition, voice_for(record, lang, edition))
         out.append(fill(table["detail_edition"], lang, edition=said))
 
-    series = clean(getattr(record, "series", None))
-    number = _series_number(getattr(record, "series_number", None))
+    series, number = details.series(record)
     voice = voice_for(record, lang, series)
     if series and number:
         out.append(

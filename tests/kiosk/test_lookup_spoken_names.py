@@ -37,9 +37,17 @@ RECORDS = [
      "summary": "Erschienen im 20. Jh. Ca. 1000 Seiten."},
     {"barcode": "92007", "title": "År", "language": "swe",
      "summary": "Hon bodde där i ett år. 1945 flyttade hon."},
-    # Years a cataloguer corrected, knows only as a century, or does not know exactly.
+    # A series statement with its ISBD number, a number with its own part word.
+    {"barcode": "94001", "title": "Bok", "language": "swe", "series": "Bonniers pocket ; 123",
+     "series_number": "123"},
+    {"barcode": "94002", "title": "Bok", "language": "swe", "series": "Millennium-serien",
+     "series_number": "3:e delen"},
+    {"barcode": "94003", "title": "The fellowship", "language": "eng",
+     "series": "The Lord of the rings ; pt. 1", "series_number": "pt. 1"},
+    {"barcode": "94004", "title": "Bok", "language": "swe", "series": "Bonniers pocket ; 7"},
     *({"barcode": f"9300{i}", "title": "År", "language": "swe", "year": year,
        "publisher": "Bonnier"}
+      # Years a cataloguer corrected, knows only as a century, or does not know exactly.
       for i, year in enumerate(("1968 [i.e. 1969]", "[1959] [i.e. 1960]", "17th cent.",
                                 "[1990-talet]", "[between 1900 and 1910]"))),
 ]  # fmt: skip
@@ -106,3 +114,14 @@ def test_a_corrected_century_or_uncertain_year_is_never_a_wrong_exact_year(
     db: Path, index: int
 ) -> None:
     assert ("sv", YEARS[index]) in spoken(db, f"9300{index}", "--level", "2")
+
+
+def test_a_series_number_is_said_once(db: Path) -> None:
+    assert ("sv", "Serien Bonniers pocket, del etthundratjugotre.") in spoken(
+        db, "94001", "--level", "2"
+    )
+    assert ("sv", "Del etthundratjugotre i Bonniers pocket.") in spoken(db, "94001")
+    assert ("sv", "Serien Millennium-serien, del tre.") in spoken(db, "94002", "--level", "2")
+    en = spoken(db, "94003", "--level", "2", "--lang", "en")
+    assert ("en", "Series The Lord of the rings, book one.") in en, en
+    assert ("sv", "Serien Bonniers pocket, del sju.") in spoken(db, "94004", "--level", "2")
