@@ -113,13 +113,24 @@ def atomic_output(path: Path) -> Iterator[IO[str]]:
 # --------------------------------------------------------------------------- export
 
 
+def _year(record: Record) -> str | int:
+    """The year, or a decade or century as ISBD writes one ("199-", "19--") so that an
+    export imported again keeps it."""
+    if not record.year:
+        return ""
+    if record.year_span in (10, 100):
+        digits = 3 if record.year_span == 10 else 2
+        return str(record.year)[:digits] + "-" * (4 - digits)
+    return record.year
+
+
 def _csv_row(record: Record, extra: list[str]) -> list[Any]:
     join = "; ".join
     return [
         "record", record.id, record.title, record.subtitle or "", record.part or "",
         join(record.authors), join(record.narrators), join(record.corporate),
         record.language or "",
-        record.year or "", record.publisher or "", record.edition or "", record.extent or "",
+        _year(record), record.publisher or "", record.edition or "", record.extent or "",
         record.pages or "", record.playing_time_minutes or "", record.series or "",
         record.series_number or "", record.summary or "", join(record.subjects),
         join(record.subject_languages),
@@ -150,6 +161,8 @@ def export(catalog: Catalog, fmt: str, out: IO[str]) -> int:
             writer.writerow(_csv_row(record, extra))
         else:
             data = {"type": "record", **record_to_dict(record)}
+            if data.pop("year_span", None):
+                data["year"] = _year(record)  # "199-": what the importer reads back
             if extra:
                 data["identifiers"] = extra
             out.write(json.dumps(data, ensure_ascii=False) + "\n")

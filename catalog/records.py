@@ -32,6 +32,9 @@ class Record:
     spoken as written, never turned round like "Lindgren, Astrid"."""
     language: str | None = None
     year: int | None = None
+    year_span: int | None = None
+    """10 when ``year`` only starts a decade ("1990-talet", "199-", MARC "199u"), 100 when it
+    starts a century ("[19--]", "19uu"); ``None``: the year itself.  "19" is never a year."""
     publisher: str | None = None
     edition: str | None = None
     extent: str | None = None

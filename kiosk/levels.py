@@ -29,7 +29,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from hardware.speech.voices import installed_languages, voice_language
-from kiosk import phrasing
+from kiosk import details, phrasing
 from kiosk.phrasing import Utterance, clean, natural_name
 from kiosk.reading import as_name
 from kiosk.reading.pronounce import (
@@ -91,25 +91,11 @@ _PART_WORD = re.compile(
     r"|#(?=\d)",
     re.IGNORECASE,
 )
-# A publisher the cataloguer could not name: "[s.n.]", "s.n.", "[publisher not identified]".
-_NO_PUBLISHER = frozenset(
-    {"s.n.", "s.n", "sn", "sine nomine", "publisher not identified", "utan förlag", "u.f.",
-     "förlag okänt", "okänt förlag", "s.l. : s.n.", "s.l.: s.n.", "s.l., s.n.", "[s.n.]"}
-)  # fmt: skip
-
-
 def _series_number(value: str | None) -> str:
     """The number of a book in its series, without the catalogue's part word."""
     number = clean(value)
     match = _PART_WORD.match(number)
     return number[match.end() :].strip() or number if match else number
-
-
-def _publisher(value: str | None) -> str:
-    """The publisher, or nothing when the catalogue only says none could be named."""
-    publisher = clean(value)
-    key = " ".join(publisher.strip("[]() ").casefold().split())
-    return "" if key in _NO_PUBLISHER or key.strip("[]") in _NO_PUBLISHER else publisher
 
 
 def _extent(value: str | None) -> str:
@@ -370,14 +356,14 @@ def level_two(record: Any, lang: str, *, phrases_dir: str | None = None) -> Utte
     elif extent:
         out.append(fill(table["detail_extent"], lang, extent=extent))
 
-    year = getattr(record, "year", None)
-    publisher = _publisher(getattr(record, "publisher", None))
+    year = details.year(record, lang, phrases_dir)
+    publisher = details.publisher(getattr(record, "publisher", None))
     # A publisher is a name: "Ung. Nationalmus." is one phrase, not two sentences.
     named = Speech.of(publisher, lang, as_name(publisher, lang))
     if year and publisher:
-        out.append(fill(table["detail_year_publisher"], lang, year=str(year), publisher=named))
+        out.append(fill(table["detail_year_publisher"], lang, year=year, publisher=named))
     elif year:
-        out.append(fill(table["detail_year"], lang, year=str(year)))
+        out.append(fill(table["detail_year"], lang, year=year))
     elif publisher:
         out.append(fill(table["detail_publisher"], lang, publisher=named))
 

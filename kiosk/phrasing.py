@@ -24,6 +24,8 @@ DEFAULT_LANGUAGE = "sv"
 _LIFE_DATES = re.compile(r",?\s*\(?\d{3,4}\s*-\s*(\d{3,4})?\)?\.?$")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 _FULLER_FORM = re.compile(r"\([^()]*\)")
+# What an importer may leave of "d. ca. 1212", "b. 1950", "fl. 1200": the word without a date.
+_DATE_WORD = re.compile(r",\s(?:d|b|fl|f|ca|död|född|k|s)\.(?:\s(?:ca\.\s)?\d{3,4}\??)?$")
 
 
 @dataclass(frozen=True)
@@ -72,7 +74,7 @@ def natural_name(name: str) -> str:
     # Life dates end the heading: look only at its end (the pattern is anchored there, and
     # a search over a 5,000-comma name would try every position).
     head, tail = name[:-40], name[-40:]
-    name = clean(head + _LIFE_DATES.sub("", tail))
+    name = clean(head + _DATE_WORD.sub("", _LIFE_DATES.sub("", tail)))
     surname, sep, forenames = name.partition(", ")
     if not sep or not forenames:
         return name

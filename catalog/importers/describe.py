@@ -47,6 +47,13 @@ _PAGE_WORD = re.compile(
 )
 _NUMBER = re.compile(r"(\[)?(\d{1,6})(\])?")
 _YEAR = re.compile(r"(?<!\d)(1[0-9]{3}|20[0-9]{2})(?!\d)")
+# A decade or century as cataloguers write one: "199-", "[19--]", "19uu", "199?", "1990-talet",
+# "1990s", "1990-luvulla", "1800-talet".  Bounded: one match at the start of a cut text.
+_PERIOD = re.compile(
+    r"\[?(1\d|20)(\d)?([-?u]{1,2}|x{1,2})\??\]?(?!\d)"
+    r"|(1\d{3}|20\d{2})(?:-?tal(?:et)?|'?s|-?luvu(?:lla|n)|-?luku)(?!\w)",
+    re.IGNORECASE,
+)
 
 
 def playing_minutes(text: str) -> int | None:
@@ -172,6 +179,28 @@ def _plausible(year: int) -> bool:
     return 1000 <= year <= _LATEST
 
 
+def period(text: str | None) -> tuple[int, int] | None:
+    """``(first year, 10 or 100)`` when ``text`` names a decade or a century, not a year:
+    "199-" / "1990-talet" -> (1990, 10); "[19--]" / "19uu" / "1800-talet" -> (1800, 100)
+    for the 19th century.  A round hundred said as a "-talet"/"s" is the century."""
+    text = (text or "").strip()[:40]
+    match = _PERIOD.match(text)
+    if match is None:
+        return None
+    if match.group(4):
+        start = int(match.group(4))
+        span = 100 if start % 100 == 0 else 10
+        return (start - start % span, span) if _plausible(start) else None
+    digits, unknown = match.group(1) + (match.group(2) or ""), match.group(3)
+    if len(digits) + len(unknown) == 5 and unknown.endswith("?"):
+        unknown = unknown[:-1]  # "199-?": a decade, probably
+    missing = len(unknown)
+    if len(digits) + missing != 4:
+        return None
+    start = int(digits) * 10**missing
+    return (start, 10**missing) if _plausible(start) else None
+
+
 def year(record: RecordLike) -> int | None:
     """The year of publication, or ``None`` when the record does not really know it.
 
@@ -199,6 +228,22 @@ def year(record: RecordLike) -> int | None:
         return None
     found = int(date1)
     return found if _plausible(found) else None
+
+
+def year_period(record: RecordLike) -> tuple[int, int] | None:
+    """The decade or century of a record whose year is not known exactly: 008/07-10 "199u",
+    "19uu", or 260/264 $c "[199-?]", "[19--]"."""
+    f008 = control(record, "008")
+    found = period(f008[7:11]) if len(f008) >= 11 and f008[6:7] not in ("b", "n") else None
+    if found is not None:
+        return found
+    fields = [f for f in record.get_fields("264") if f.indicator2 == "1"]
+    for field in fields + record.get_fields("260"):
+        for value in subs(field, "c"):
+            found = period(value[:CAP].strip(" .,;:©℗cp"))
+            if found is not None:
+                return found
+    return None
 
 
 def publisher(record: RecordLike) -> str | None:

@@ -308,6 +308,9 @@ def map_record(record: RecordLike, position: str, file: str) -> Item:
     subject_languages = tuple(code for _heading, code in subjects)
     genres = [clean(sub(f, "a"), notes=True) for f in record.get_fields("655")]
     title_, subtitle, part = title
+    year, span = d.year(record), None
+    if year is None and (found := d.year_period(record)) is not None:
+        year, span = found  # "199u", "[19--]": a decade or a century, said as one
     rec = Record(
         id=record_id,
         title=title_,
@@ -317,7 +320,8 @@ def map_record(record: RecordLike, position: str, file: str) -> Item:
         narrators=narrators,
         corporate=corporate,
         language=d.language(record),
-        year=d.year(record),
+        year=year,
+        year_span=span,
         publisher=d.publisher(record),
         edition=d.edition(record),
         extent=extent,

@@ -21,6 +21,7 @@ from typing import Any
 from catalog.errors import InvalidIdentifier
 from catalog.identifiers import identifier_keys, normalise
 from catalog.importers import Entry, Item, LabelEntry, Rejection
+from catalog.importers.describe import period
 from catalog.punctuation import plain
 from catalog.records import RECORD_KINDS, Label, Record
 
@@ -228,6 +229,14 @@ def _int(value: Any, column: str) -> int | None:
 _DIGITS = re.compile(r"-?(\d+)")
 
 
+def _year(value: Any) -> tuple[int | None, int | None]:
+    """A year cell: "1973", "ca 1973" -> (1973, None); a decade or century ("1990-talet",
+    "199-", "[19--]", "1800s") -> its first year and span, never "19" or "1990" as a year."""
+    if isinstance(value, str) and (found := period(value)) is not None:
+        return found
+    return _int(value, "year"), None
+
+
 def _minutes(value: Any) -> int | None:
     """Playing time as minutes, "5:32" (h:mm) or "5 tim 32 min" / "5 h 32 min"."""
     if value is None or value == "":
@@ -392,7 +401,7 @@ def _row_to_item(row: dict[str, Any], position: str, file: str, names: str) -> I
     if kind not in RECORD_KINDS:
         notes.append(f"kind {kind_text!r} unknown, read as 'other'")
         kind = "other"
-    year = _int(row.get("year"), "year")
+    year, span = _year(row.get("year"))
     subjects = tuple(_split(row.get("subjects")))
     record = Record(
         id=record_id,
@@ -404,6 +413,7 @@ def _row_to_item(row: dict[str, Any], position: str, file: str, names: str) -> I
         corporate=tuple(_split(row.get("corporate"), names=names)),
         language=_language(row.get("language")),
         year=year if year and 0 < year < 3000 else None,
+        year_span=span if year and 0 < year < 3000 else None,
         publisher=_nfc(row.get("publisher")),
         edition=_nfc(row.get("edition")),
         extent=_nfc(row.get("extent")),

@@ -129,6 +129,8 @@ class PygameOutput(StreamingOutput):
         self._cue_until = 0.0
         self._held: list[object] = []
         """Every ``Sound`` handed to a channel, until no channel refers to it (``_hold``)."""
+        self.underruns = 0
+        """Times speech ran dry before its next block was queued: a gap the visitor heard."""
 
     # ------------------------------------------------------------------ lifecycle
 
@@ -369,6 +371,11 @@ class PygameOutput(StreamingOutput):
             if self._paused:
                 self._speech.pause()
 
+    def _ran_dry(self, blocks: int) -> None:
+        """The channel fell silent before block ``blocks + 1`` was queued (lock held)."""
+        self.underruns += 1
+        log.info("pygame: speech ran dry before block %d (a gap was heard)", blocks + 1)
+
     def _feed(self, session: PlaybackSession) -> None:
         clock = _BlockClock()
         for block in session.blocks:
@@ -396,6 +403,8 @@ class PygameOutput(StreamingOutput):
                     self._unstrand()
                     clock.observe(self._speech.get_queue() is None, self._speech.get_busy())
                     if self._speech.get_queue() is None:
+                        if not self._speech.get_busy():
+                            self._ran_dry(clock.blocks)
                         # Plays at once if the channel ran dry while this block was made.
                         self._speech.queue(self._hold(sound))
                         self._speech.set_volume(self._volume)

@@ -83,7 +83,7 @@ def clean_segments(
 
 EndsSentence = Callable[[str, str, str], bool]
 """``(text before the word, the word with its full stop, the next word)`` -> whether that full
-stop ends a sentence: the language's rule (``kiosk.reading.sentence_end``)."""
+stop ends a sentence: the language's rule (``kiosk.reading.sentence_rule``)."""
 
 _WINDOW = 80
 """How far back the rule may look for context: a bounded window, so a long run of
@@ -108,8 +108,8 @@ def split_sentences(
     sentences: list[str] = []
     start = 0
     for match in _SENTENCE_END.finditer(text):
-        mark = match.group().strip()
-        if not any(m in mark for m in "!?…"):
+        mark = match.group()
+        if "!" not in mark and "?" not in mark and "…" not in mark:
             # The word before the mark, looked for in a bounded window.
             upto = match.start() + (1 if match.group() else 0)  # through the mark
             before, _sep, last = text[max(start, upto - _WINDOW) : upto].rpartition(" ")

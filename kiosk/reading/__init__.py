@@ -3,8 +3,8 @@
 Catalogue text is written for the eye of a cataloguer.  Read literally, "J. K. Rowling" gets two
 sentence pauses, "3. uppl." becomes "tre uppl", "s. 45" becomes "ess fyrtiofem", "Karl XII"
 becomes "Karl ksii" and "[Elib]" is read aloud.  :func:`normalise` sits between phrasing and the
-speech engine and rewrites, per language (Swedish, English, Finnish, German, Norwegian, Danish
-and French tables in ``lang_*.py``):
+speech engine and rewrites, per language (Swedish, English, Finnish, German, Norwegian, Danish,
+French, Spanish and Italian tables in ``lang_*.py``):
 
 * catalogue tags and brackets: material designations and vendor tags ("[Elib]",
   "[Ljudupptagning]") and source credits ("--Book Jacket.") go; ISBD brackets around supplied
@@ -20,7 +20,7 @@ and French tables in ``lang_*.py``):
   thirty-nine"), pages ("p. 1001-1010" -> "pages 1001 to 1010", never years);
 * multi-word catalogue terms in the voice's language ("1 sound disc" -> "1 ljudskiva");
 * sentence ends: an abbreviation's full stop is kept only where it also ends a sentence - the
-  one rule (``tokens.py``) the sentence splitter asks too (:func:`sentence_end`).
+  one rule (``tokens.py``) the sentence splitter asks too (:func:`sentence_rule`).
 
 The word-by-word pass lives in :mod:`kiosk.reading.tokens`; the passes over the whole text
 (tags, ISBD, terms) here.
@@ -34,16 +34,17 @@ milliseconds, not minutes.
 from __future__ import annotations
 
 import re
-from collections.abc import Collection
-from functools import cache
+from collections.abc import Callable, Collection
+from functools import cache, partial
 
-from kiosk.reading import lang_de, lang_en, lang_fi, lang_fr, lang_nb, lang_sv
+from kiosk.reading import lang_de, lang_en, lang_es_it, lang_fi, lang_fr, lang_nb, lang_sv
 from kiosk.reading.tables import Rules, words
 from kiosk.reading.tokens import ends_sentence, table_word, tokens
 
 RULES: dict[str, Rules] = {
     "sv": lang_sv.RULES, "en": lang_en.RULES, "fi": lang_fi.RULES, "de": lang_de.RULES,
     "nb": lang_nb.NORWEGIAN_RULES, "da": lang_nb.DANISH_RULES, "fr": lang_fr.RULES,
+    "es": lang_es_it.SPANISH_RULES, "it": lang_es_it.ITALIAN_RULES,
 }  # fmt: skip
 """The languages with reading tables; others get the language-neutral passes only."""
 
@@ -134,12 +135,11 @@ def rules_for(lang: str) -> Rules | None:
     return RULES.get(lang.split("-", 1)[0].lower())
 
 
-def sentence_end(
-    before: str, word: str, nxt: str, lang: str, protected: Collection[str] = ()
-) -> bool:
-    """Whether the full stop ending ``word`` ends a sentence, between ``before`` and ``nxt``:
-    the rule the one sentence splitter asks (:mod:`kiosk.reading.tokens`)."""
-    return ends_sentence(before, word, nxt, rules_for(lang), protected)
+def sentence_rule(lang: str, protected: Collection[str] = ()) -> Callable[[str, str, str], bool]:
+    """``(text before, word with its full stop, next word)`` -> whether that stop ends a
+    sentence in ``lang``: the rule the one sentence splitter asks (:mod:`kiosk.reading.tokens`),
+    the same the reader uses to keep or drop an abbreviation's stop."""
+    return partial(ends_sentence, rules=rules_for(lang), protected=protected)
 
 
 def as_name(text: str, lang: str) -> str:
@@ -272,6 +272,8 @@ def _phrases(text: str, rules: Rules | None) -> str:
 
     def say(match: re.Match[str]) -> str:
         count = match.group(1)
+        if count is None and " " not in match.group(2):
+            return match.group(0)  # one word ("maps", "kartta") is a term only after a count
         one, many = terms[match.group(2).casefold()]
         said = one if count in (None, "1") else many
         return f"{count} {said}" if count else said

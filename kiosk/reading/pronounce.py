@@ -21,7 +21,7 @@ from hardware.speech.text import MAX_UTTERANCE_CHARS
 from hardware.speech.voices import installed_languages
 from kiosk import phrase_files, phrasing
 from kiosk.phrasing import LANGUAGES
-from kiosk.reading import normalise, sentence_end
+from kiosk.reading import normalise, sentence_rule
 from kiosk.reading.tables import words
 
 MAX_SPOKEN_CHARS = 4 * MAX_UTTERANCE_CHARS
@@ -148,15 +148,11 @@ _MARKERS: Mapping[str, frozenset[str]] = {
 def split_sentences(text: str, lang: str, phrases_dir: str | None = None) -> list[str]:
     """Prose as sentences, by the project's one splitter (``hardware.speech.text``) with this
     language's rule for full stops: the same one the reading rules use to keep or drop an
-    abbreviation's stop (``kiosk.reading.sentence_end``), so a sentence the screen shows and
+    abbreviation's stop (``kiosk.reading.sentence_rule``), so a sentence the screen shows and
     a pause the voice makes always agree.  Staff's lexicon abbreviations ("t.ex.") never end
     a sentence unless the reading tables say they end a phrase ("m.fl.")."""
     protected = _protected(lang, phrases_dir)
-
-    def ends(before: str, word: str, nxt: str) -> bool:
-        return sentence_end(before, word, nxt, lang, protected)
-
-    return speech_text.split_sentences(text, ends=ends)
+    return speech_text.split_sentences(text, ends=sentence_rule(lang, protected))
 
 
 def guess_language(text: str, default: str) -> str:

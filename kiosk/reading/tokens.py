@@ -36,7 +36,7 @@ _RANGE = re.compile(r"(\d{1,4})[-–—](\d{1,4})|(\d{4})/(\d{2}|\d{4})")
 _ROMAN_RANGE = re.compile(r"([IVXLC]{1,8})[-–—]([IVXLC]{1,8})")
 _OPEN_RANGE = re.compile(r"(\d{4})[-–—]")
 _ORDINAL_DOT = re.compile(r"(\d{1,3})\.")
-_ORDINAL_SUFFIX = re.compile(r"(\d{1,3})([:a-zA-Zèª]{1,3})")  # "3:e", "2nd", "2e", "2ème"
+_ORDINAL_SUFFIX = re.compile(r"(\d{1,3})([:a-zA-Zèªº]{1,3})")  # "3:e", "2nd", "2e", "2ème"
 _INITIALS = re.compile(r"((?:[A-ZÅÄÖÜÆØÉ]\.-?){1,4})([A-ZÅÄÖÜÆØ][\w'-]{0,40})?")
 # "Louis-P.", "Jean-F.": a hyphenated given name ending in an initial.
 _NAME_INITIAL = re.compile(r"([A-ZÅÄÖÜÆØÉ][\w']{1,30})-([A-ZÅÄÖÜÆØÉ])\.")
@@ -114,7 +114,19 @@ def walk(
 
 
 def tokens(text: str, rules: Rules | None, protected: Collection[str]) -> str:
-    return " ".join(said for said, _ends in walk(text.split(" "), rules, protected))
+    words = text.split(" ")
+    said = [word for word, _ends in walk(words, rules, protected)]
+    if (
+        rules is not None
+        and len(words) >= 3
+        and said[-3].endswith(".")
+        and split(words[-2])[1].rstrip(".").casefold() in rules.part_words
+        and (_NUMBER.fullmatch(words[-1].rstrip(".")) or _is_roman(words[-1].rstrip(".")))
+    ):
+        # A title ending in its part ("Min kamp. D. 2", "Sagan om ringen. Del 2"): the
+        # part belongs to the title, "Min kamp, del to", not a sentence of its own.
+        said[-3] = said[-3][:-1] + ","
+    return " ".join(said)
 
 
 def ends_sentence(
@@ -231,7 +243,9 @@ def _plain_stop(core: str, nxt: str, last: bool | None) -> bool:
     if last:
         return True
     if "." in core[:-1] or core.casefold() in NON_FINAL:
-        return False
+        return False  # "z.B.", "fig. 3"
+    if len(core) == 2 and core[0].isalpha() and nxt[:1].isdigit():
+        return False  # a letter before a number: "D. 2", "S. 12"
     return _capital(nxt) or nxt[:1].isdigit()
 
 

@@ -202,24 +202,33 @@ def _f008(date_type: str, date1: str) -> str:
 
 
 @pytest.mark.parametrize(
-    ("date_type", "date1", "imprint", "year"),
+    ("date_type", "date1", "imprint", "year", "span"),
     [
-        ("s", "9999", None, None),
-        ("n", "uuuu", None, None),
-        ("q", "19uu", "[19--]", None),
-        ("s", "19uu", "1900-luvulla", None),
-        ("s", "199u", "[1995?]", 1995),
-        ("s", "1996", "cop. 1996.", 1996),
-        ("m", "19uu", None, None),
-        ("s", "1987", "9999", 1987),
+        ("s", "9999", None, None, None),
+        ("n", "uuuu", None, None, None),
+        # A century or decade is no year: never "1900", but said as one ("på 1900-talet").
+        ("q", "19uu", "[19--]", 1900, 100),
+        ("s", "19uu", "1900-luvulla", 1900, 100),
+        ("s", "199u", "[1995?]", 1995, None),
+        ("s", "199u", "[199-?]", 1990, 10),
+        ("s", "uuuu", "[199-]", 1990, 10),
+        ("s", "1996", "cop. 1996.", 1996, None),
+        ("m", "19uu", None, 1900, 100),
+        ("s", "1987", "9999", 1987, None),
     ],
 )
 def test_unknown_dates_are_no_year(
-    date_type: str, date1: str, imprint: str | None, year: int | None, tmp_path: Path
+    date_type: str,
+    date1: str,
+    imprint: str | None,
+    year: int | None,
+    span: int | None,
+    tmp_path: Path,
 ) -> None:
     extra = (field("260", "b", "Otava,", "c", imprint),) if imprint else ()
     data = make_record("d1", "Dated", f008=_f008(date_type, date1), extra=extra)
-    assert _record(data, tmp_path).year == year
+    record = _record(data, tmp_path)
+    assert (record.year, record.year_span) == (year, span)
 
 
 # --------------------------------------------------------------------------- not books

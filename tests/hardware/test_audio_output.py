@@ -234,3 +234,35 @@ def test_a_block_queued_as_the_one_before_it_ends_is_still_played(sdl_dummy) -> 
     assert events.items == [("started", 1), ("finished", 1)]
     assert output.device_fault() is None
     assert elapsed >= 0.05 + 0.3 + 0.8 - 0.05  # the second block was played, not skipped
+
+
+def test_speech_that_runs_dry_before_its_next_block_is_counted(sdl_dummy) -> None:
+    """A gap the visitor hears (the next block came after the channel fell silent) is
+    counted and logged, so a benchmark or a technician can tell a seam from the voice's own
+    pause; blocks that arrive in time are not."""
+    import pygame
+
+    from tests.hardware.reader_support import wait_for
+
+    release = threading.Event()
+
+    def blocks() -> Iterator[Audio]:
+        yield tone(0.3)
+        yield tone(0.3)  # in time: queued while the first plays
+        release.wait(WAIT)  # the "synthesiser" is late
+        yield tone(0.05)
+
+    output = PygameOutput()
+    output.open()
+    try:
+        events = Events()
+        output.play(blocks(), 1, events)
+        assert events.wait_for(("started", 1))
+        # Both channels fell silent: the first two blocks have played out.
+        assert wait_for(lambda: not any(pygame.mixer.Channel(c).get_busy() for c in (0, 1)))
+        release.set()
+        assert events.wait_for_end(1)
+    finally:
+        output.close()
+    assert events.items == [("started", 1), ("finished", 1)]
+    assert output.underruns == 1

@@ -15,43 +15,16 @@ from hardware.audio.earcons import earcon
 from hardware.audio.fallback import FallbackOutput
 from hardware.audio.pygame_output import PygameOutput
 from hardware.protocols import Audio
-from hardware.speech import backend
 from hardware.speech.pyttsx3_engine import Pyttsx3Synthesizer
 from hardware.speech.speaker import Speaker
+from tests.hardware.heard_support import RATE, pauses, whole_text
 from tests.hardware.playback_support import Events
 
-RATE = 22050
 LONG = (
     "Romanen skildrar en familj i norra Sverige under tre generationer och hur kriget "
     "förändrar deras liv och deras gård vid älven där de bott sedan artonhundratalet, "
     "berättad med värme och humor av en av våra mest lästa författare"
 )
-
-
-def pauses(pcm: bytes, minimum: float = 0.03, threshold: int = 64) -> list[float]:
-    """Lengths of the silent runs of at least ``minimum`` s inside ``pcm`` (not its ends)."""
-    data = array.array("h", pcm)
-    runs: list[float] = []
-    start = None
-    first = next((i for i, x in enumerate(data) if abs(x) > threshold), len(data))
-    last = max((i for i, x in enumerate(data) if abs(x) > threshold), default=0)
-    for i in range(first, last + 1):
-        quiet = abs(data[i]) <= threshold
-        if quiet and start is None:
-            start = i
-        elif not quiet and start is not None:
-            if (i - start) / RATE >= minimum:
-                runs.append((i - start) / RATE)
-            start = None
-    return runs
-
-
-def whole_text(text: str, rate: int) -> bytes:
-    blocks: list[bytes] = []
-    backend.EspeakNG.instance().synthesize(
-        backend.ssml([(text, "gmq/sv")]), "gmq/sv", rate, lambda pcm: blocks.append(pcm) or True
-    )
-    return b"".join(blocks)
 
 
 def test_the_kiosk_adds_no_pause_that_whole_text_synthesis_lacks(capture) -> None:

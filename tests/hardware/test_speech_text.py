@@ -68,6 +68,17 @@ def test_sentence_ends_in_the_kiosks_languages() -> None:
     ]  # fmt: skip
 
 
+def test_voices_without_a_table_keep_abbreviations_inside_the_sentence() -> None:
+    from kiosk import levels
+
+    assert levels.split_sentences("Voir fig. 3 et Vol. III. Cf. p. 12.", "fr") == [
+        "Voir fig. 3 et Vol. III.", "Cf. p. 12.",
+    ]  # fmt: skip
+    assert levels.split_sentences("Min kamp. D. 2 og S. 12.", "nb") == [
+        "Min kamp.", "D. 2 og S. 12.",
+    ]  # fmt: skip
+
+
 def test_the_kiosk_uses_the_same_splitter() -> None:
     from kiosk import levels
 

@@ -34,6 +34,8 @@ RECORDS = [
     {"barcode": "81004", "title": "Histoire", "language": "fre", "edition": "6. éd."},
     {"barcode": "81005", "title": "Histoire", "language": "fre", "edition": "Nouv. éd. augm."},
     {"barcode": "81006", "title": "Bogen", "language": "dan", "edition": "2. udg."},
+    {"barcode": "81007", "title": "Felipe II", "language": "spa", "edition": "2a ed."},
+    {"barcode": "81008", "title": "Luigi XIV", "language": "ita", "edition": "2. ed. riv."},
     # H11: non-Latin titles with no language in the record.
     {"barcode": "82001", "title": "Война и мир", "series": "Classics of the world"},
     {"barcode": "82002", "title": "战争与和平"},
@@ -67,7 +69,7 @@ def needs(*voices: str) -> pytest.MarkDecorator:
     return pytest.mark.skipif(bool(missing), reason=f"no eSpeak NG voice for {missing}")
 
 
-@needs("de", "nb", "fr", "da")
+@needs("de", "nb", "fr", "da", "es", "it")
 @pytest.mark.parametrize(
     ("identifier", "segment"),
     [
@@ -77,6 +79,8 @@ def needs(*voices: str) -> pytest.MarkDecorator:
         ("81004", ("fr", "sixième édition.")),
         ("81005", ("fr", "nouvelle édition augmentée.")),
         ("81006", ("da", "anden udgave.")),
+        ("81007", ("es", "segunda edición.")),
+        ("81008", ("it", "seconda edizione riveduta.")),
     ],
 )
 def test_edition_read_by_its_languages_table(
@@ -93,6 +97,8 @@ def test_summaries_are_not_split_at_abbreviations_and_are_read_out(db: Path) -> 
         ("de", "Band eins, Seite 12 und so weiter zum Beispiel Oskar."),
     ]
     assert spoken(db, "81002", "--level", "3") == [("nb", "Roman, blant annet om Oslo.")]
+    # F2: the title's part is the title's, with no sentence pause before it.
+    assert spoken(db, "81002", "--level", "1")[0] == ("nb", "Min kamp, del to")
     assert spoken(db, "81003", "--level", "3") == [
         ("fr", "Louis quatorze et cetera."),
         ("fr", "volume trois."),

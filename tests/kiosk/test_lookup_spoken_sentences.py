@@ -12,7 +12,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 
+from kiosk.cli import main
 from tests.kiosk.spoken_support import build_catalogue, said, spoken
 
 SUMMARIES = {
@@ -42,7 +44,24 @@ RECORDS = [
      "publisher": "Wiley [distributor]"},
     {"barcode": "82004", "title": "Operor", "language": "eng", "extent": "3 sound discs"},
     {"barcode": "82005", "title": "Ljudbok", "language": "swe", "extent": "2 ljudskivor"},
+    {"barcode": "82006", "title": "La conquête", "language": "fre", "year": "2005",
+     "author": "Villehardouin, Geoffroi de, d.",
+     "publisher": "Distributed by Visual Entertainment"},
+    {"barcode": "82007", "title": "Les guerres", "language": "fre", "year": "1900",
+     "publisher": "Fontemoing éd."},
+    # Years the catalogue knows only as a century or a decade.
+    *({"barcode": f"8300{i}", "title": "Årtal", "language": "fre", "year": year,
+       "publisher": "Gallimard"}
+      for i, year in enumerate(("[19--]", "19--?", "19uu", "1800-talet", "1990-talet", "199-",
+                                "[199-?]", "1990s", "1990-luvulla"))),
 ]  # fmt: skip
+YEARS = [
+    ("Utgiven på 1900-talet av Gallimard.", "Published in the twentieth century by Gallimard."),
+] * 3 + [
+    ("Utgiven på 1800-talet av Gallimard.", "Published in the nineteenth century by Gallimard."),
+] + [
+    ("Utgiven på 1990-talet av Gallimard.", "Published in the nineteen nineties by Gallimard."),
+] * 5
 
 
 @pytest.fixture(scope="module")
@@ -73,7 +92,7 @@ def test_abbreviations_before_a_number_never_split_a_sentence(db: Path) -> None:
 def test_titles_streets_and_places_in_english(db: Path) -> None:
     assert summary(db, "81004") == [
         "edited by A B Smith, Junior.",
-        "Doctor Smith lives on Saint James Street in Washington, D C, U S A.",
+        "Doctor Smith lives on Saint James Street in Washington, DC, USA.",
         "See chapter three and figure 2 of volume three.",
     ]
 
@@ -130,3 +149,30 @@ def test_extent_terms_and_publisher_roles_in_the_visitors_language(db: Path) -> 
     assert ("sv", "Omfång: 3 ljudskivor.") in spoken(db, "82004", "--level", "2")
     en = spoken(db, "82005", "--level", "2", "--lang", "en")
     assert ("en", "Extent: 2 sound discs.") in en
+
+
+@pytest.mark.parametrize("index", range(len(YEARS)))
+def test_a_century_or_decade_is_said_as_one_never_as_a_year(db: Path, index: int) -> None:
+    sv, en = YEARS[index]
+    assert ("sv", sv) in spoken(db, f"8300{index}", "--level", "2")
+    assert ("en", en) in spoken(db, f"8300{index}", "--level", "2", "--lang", "en")
+
+
+def test_an_exported_decade_is_imported_again_as_a_decade(db: Path, tmp_path: Path) -> None:
+    for fmt in ("csv", "jsonl"):
+        exported = tmp_path / f"export.{fmt}"
+        result = CliRunner().invoke(
+            main, ["export", "--db", str(db), "--format", fmt, "--output", str(exported)]
+        )
+        assert result.exit_code == 0, result.output
+        again = tmp_path / f"again-{fmt}.db"
+        result = CliRunner().invoke(main, ["import", str(exported), "--db", str(again)])
+        assert result.exit_code == 0, result.output
+        for index, (sv, _en) in enumerate(YEARS):
+            assert ("sv", sv) in spoken(again, f"8300{index}", "--level", "2"), fmt
+
+
+def test_a_role_before_the_publisher_and_a_dateless_life_date_word_go(db: Path) -> None:
+    assert ("sv", "Utgiven 2005 av Visual Entertainment.") in spoken(db, "82006", "--level", "2")
+    assert ("sv", "Utgiven 1900 av Fontemoing.") in spoken(db, "82007", "--level", "2")
+    assert ("sv", ", av Geoffroi de Villehardouin") in spoken(db, "82006", "--level", "1")

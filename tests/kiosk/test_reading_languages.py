@@ -1,4 +1,5 @@
-"""Reading tables of the shelves' other languages: German, Norwegian, Danish, French.
+"""Reading tables of the shelves' other languages: German, Norwegian, Danish, French, Spanish,
+Italian.
 
 What eSpeak NG gets wrong by itself was found by asking it (``espeak_TextToPhonemes``): "5.
 Aufl." is "fünf Aufl" (a cardinal and a pause: eSpeak makes "5." an ordinal only before a
@@ -38,7 +39,9 @@ from kiosk.reading.numerals import DANISH, FRENCH, GERMAN, NORWEGIAN, cardinal, 
         ("nb", "1. utg.", "første utgave."),
         ("nb", "3. rev. utg.", "tredje reviderte utgave."),
         ("nb", "Roman, bl.a. om Oslo.", "Roman, blant annet om Oslo."),
-        ("nb", "Min kamp. D. 2", "Min kamp. del to"),
+        ("nb", "Min kamp. D. 2", "Min kamp, del to"),  # the part is the title's, no pause
+        ("sv", "Sagan om ringen. Del 2", "Sagan om ringen, Del två"),
+        ("sv", "Han dog 1990. Del 2 handlar om", "Han dog 1990. Del två handlar om"),
         ("nb", "Olav V", "Olav den femte"),
         ("nb", "s. 45", "side 45"),
         ("nb", "312 s.", "312 sider."),
@@ -67,6 +70,20 @@ from kiosk.reading.numerals import DANISH, FRENCH, GERMAN, NORWEGIAN, cardinal, 
         ("fr", "trad. par Marc Dupont", "traduit par Marc Dupont"),
         ("fr", "Le Canada sous l'union, 1841-1867", "Le Canada sous l'union, 1841 à 1867"),
         ("fr", "Paris [s.n.] [s.d.]", "Paris"),
+        # Spanish and Italian: only what eSpeak gets wrong ("2a ed." is "dos a ed" to it).
+        ("es", "2a ed.", "segunda edición."),
+        ("es", "2. ed.", "segunda edición."),
+        ("es", "3ª ed. corr. y aum.", "tercera edición corregida y aumentada."),
+        ("es", "Felipe II", "Felipe segundo"),
+        ("es", "Alfonso XIII", "Alfonso 13"),  # eSpeak says "trece", as Spanish does
+        ("es", "trad. por Juan Pérez", "traducido por Juan Pérez"),
+        ("es", "156 p.", "156 páginas."),
+        ("it", "2. ed.", "seconda edizione."),
+        ("it", "2a ed. riv. e ampl.", "seconda edizione riveduta e ampliata."),
+        ("it", "Luigi XIV", "Luigi quattordicesimo"),
+        ("it", "Vittorio Emanuele II", "Vittorio Emanuele secondo"),
+        ("it", "trad. di Mario Rossi", "traduzione di Mario Rossi"),
+        ("it", "p. 12", "pagina 12"),
     ],
 )  # fmt: skip
 def test_normalisation_table(lang: str, written: str, said: str) -> None:

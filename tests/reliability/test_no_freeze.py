@@ -166,7 +166,7 @@ CLEANERS: dict[str, Callable[[str], Any]] = {
     "mapping.map_record": _mapped,
     # The reading tables of the shelves' other languages and the voice choice (issue 14).
     **{f"reading.normalise({lang})": (lambda t, lang=lang: reading.normalise(t, lang))
-       for lang in ("de", "nb", "da", "fr")},
+       for lang in ("de", "nb", "da", "fr", "es", "it")},
     "levels.split_sentences(de)": lambda t: levels.split_sentences(t, "de"),
     "voices.script_language": lambda t: script_language(t, {"ru", "ar", "fa", "cmn"}),
     "subjects.subject_voices": lambda t: subject_voices(
