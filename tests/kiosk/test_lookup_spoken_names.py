@@ -14,6 +14,16 @@ import pytest
 
 from tests.kiosk.spoken_support import build_catalogue, spoken
 
+SUMMARIES = {
+    "92001": ("ita", "Abbazia nel sec. XIV. Cfr. cap. III, pag. 12 ecc. A cura del dott. Rossi."),
+    "92002": ("spa", "La familia Buendía en Macondo, s. XIX. Ed. por Sr. Pérez, Dra. López."),
+    "92003": ("fre", "Cf. t. II, chap. IV, p. 45. Roman."),
+    "92004": ("rus", "Роман. Т. 1-2. См. также т. II, гл. 4, с. 45 и т.д."),
+    "92005": ("ara", "حكايات شعبية. ط. 2. ج. 1."),
+    "92006": ("ger", "Erschienen im 20. Jh. Ca. 1000 Seiten."),
+    "92007": ("swe", "Hon bodde där i ett år. 1945 flyttade hon."),
+}  # fmt: skip
+
 RECORDS = [
     {"barcode": "91001", "title": "Test initials", "language": "swe",
      "author": "Miller, Henry V.; Kennedy, John F.; Andersson, Anna I.; Hupe, Peter L.; "
@@ -23,20 +33,8 @@ RECORDS = [
     {"barcode": "91003", "title": "Kings", "language": "eng",
      "author": "Jensen, Johannes V.", "summary": "About Henry V. The king of England."},
     # Abbreviations before their number, in languages with a table and without one.
-    {"barcode": "92001", "title": "Il nome della rosa", "language": "ita",
-     "summary": "Abbazia nel sec. XIV. Cfr. cap. III, pag. 12 ecc. A cura del dott. Rossi."},
-    {"barcode": "92002", "title": "Cien años", "language": "spa",
-     "summary": "La familia Buendía en Macondo, s. XIX. Ed. por Sr. Pérez, Dra. López."},
-    {"barcode": "92003", "title": "Les Misérables", "language": "fre",
-     "summary": "Cf. t. II, chap. IV, p. 45. Roman."},
-    {"barcode": "92004", "title": "Война и мир", "language": "rus",
-     "summary": "Роман. Т. 1-2. См. также т. II, гл. 4, с. 45 и т.д."},
-    {"barcode": "92005", "title": "ألف ليلة وليلة", "language": "ara",
-     "summary": "حكايات شعبية. ط. 2. ج. 1."},
-    {"barcode": "92006", "title": "Der Zauberberg", "language": "ger",
-     "summary": "Erschienen im 20. Jh. Ca. 1000 Seiten."},
-    {"barcode": "92007", "title": "År", "language": "swe",
-     "summary": "Hon bodde där i ett år. 1945 flyttade hon."},
+    *({"barcode": key, "title": "Titel", "language": lang, "summary": text}
+      for key, (lang, text) in SUMMARIES.items()),
     # A series statement with its ISBD number, a number with its own part word.
     {"barcode": "94001", "title": "Bok", "language": "swe", "series": "Bonniers pocket ; 123",
      "series_number": "123"},
