@@ -160,6 +160,7 @@ ABBREVIATIONS: dict[str, Abbr | str] = {
     "jfr.": "jämför",
     "resp.": "respektive",
     "el.": "eller",
+    "ff.": "och följande",  # "sidan 12 ff."
     "f.Kr.": "före Kristus",
     "e.Kr.": "efter Kristus",
     "fvt.": "före vår tideräkning",
@@ -217,7 +218,7 @@ RULES = Rules(
         {"s.n.", "s.l.", "u.å.", "u.o.", "s.a.", "sic", "?", "s.l. : s.n.", "utan år"}
     ),
     final=frozenset(
-        words("etc. osv. o.s.v. m.fl. m.m. o.d. o.dyl. e.Kr. f.Kr. fvt. evt. d.ä. d.y. jr.")
+        words("etc. osv. o.s.v. m.fl. m.m. o.d. o.dyl. e.Kr. f.Kr. fvt. evt. d.ä. d.y. jr. ff.")
     ),
     language_words=frozenset(
         words(

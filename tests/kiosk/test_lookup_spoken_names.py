@@ -22,6 +22,7 @@ SUMMARIES = {
     "92005": ("ara", "حكايات شعبية. ط. 2. ج. 1."),
     "92006": ("ger", "Erschienen im 20. Jh. Ca. 1000 Seiten."),
     "92007": ("swe", "Hon bodde där i ett år. 1945 flyttade hon."),
+    "92008": ("swe", "Hon nämns på sidan 12 ff. Ca. 200 ill. i färg."),
 }  # fmt: skip
 
 RECORDS = [
@@ -92,6 +93,8 @@ ABBREVIATED = {
     "92006": [("de", "Erschienen im zwanzigste Jahrhundert."), ("de", "circa 1000 Seiten.")],
     # A year after a short word still starts a sentence.
     "92007": [("sv", "Hon bodde där i ett år."), ("sv", "1945 flyttade hon.")],
+    "92008": [("sv", "Hon nämns på sidan 12 och följande."),
+              ("sv", "cirka 200 illustrationer i färg.")],
 }  # fmt: skip
 
 
