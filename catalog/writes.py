@@ -32,8 +32,11 @@ Prepared = tuple[str, str, str | None, str, tuple[str, str, str, str]]
 
 def _fts_values(record: Record) -> tuple[str, str, str, str]:
     """The four search columns (:data:`catalog.schema.SEARCH_COLUMNS`) of a record."""
-    title = " ".join(t for t in (record.title, record.subtitle, record.part) if t)
-    people = " ; ".join(record.authors + record.narrators)
+    # The original script (MARC 880) is searched with the romanisation: "Война" finds the
+    # record catalogued "Voĭna i mir", in the same columns (no schema change).
+    parts = (record.title, record.subtitle, record.part, record.original_title)
+    title = " ".join(t for t in parts if t)
+    people = " ; ".join(record.authors + record.narrators + record.original_authors)
     series = record.series or ""
     subjects = " ; ".join(record.subjects + record.genres)
     return title, people, series, subjects
