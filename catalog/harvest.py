@@ -34,7 +34,7 @@ import logging
 import threading
 import time
 from collections.abc import Callable
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import Future
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -215,31 +215,37 @@ class _Pages:
     """The next page is fetched and parsed in a thread while this one is written: the
     repository makes page N+1 while the kiosk writes page N (lxml's parser, sqlite and the
     socket all release the GIL).  At most two pages are held, so memory stays flat; nothing
-    fetched ahead is written before its turn, so commits keep the repository's order."""
+    fetched ahead is written before its turn, so commits keep the repository's order.  The
+    thread is a daemon: Ctrl-C ends the harvest at once, not after a slow server answers."""
 
     def __init__(self, client: Client, stop: threading.Event) -> None:
         self._client = client
         self._stop = stop
-        self._pool = ThreadPoolExecutor(1, thread_name_prefix="oai-page")
         self._ahead: tuple[dict[str, str], Future[etree._Element]] | None = None
 
     def ahead(self, query: dict[str, str]) -> None:
-        self._ahead = (query, self._pool.submit(self._client.page, query))
+        future: Future[etree._Element] = Future()
+
+        def fetch() -> None:
+            if not future.set_running_or_notify_cancel():
+                return
+            try:
+                future.set_result(self._client.page(query))
+            except BaseException as exc:  # handed to the writer, which reports it
+                future.set_exception(exc)
+
+        threading.Thread(target=fetch, name="oai-page", daemon=True).start()
+        self._ahead = (query, future)
 
     def get(self, query: dict[str, str]) -> etree._Element:
         ahead, self._ahead = self._ahead, None
         if ahead is not None and ahead[0] == query:
             return ahead[1].result()
-        if ahead is not None:
-            ahead[1].cancel()
         return self._client.page(query)
 
     def close(self) -> None:
         """Stop a page still being fetched (its retry waits end at once)."""
         self._stop.set()
-        if self._ahead is not None:
-            self._ahead[1].cancel()
-        self._pool.shutdown(wait=False)
 
 
 # --------------------------------------------------------------------------- the run

@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from catalog.errors import CatalogError
+from catalog.harvest import last_harvest
 from catalog.missing import MissingCounter
 from catalog.store import Catalog
 
@@ -154,30 +155,13 @@ class CatalogueFigures:
         try:
             with Catalog.open(self.db, readonly=True) as catalog:
                 stats = catalog.stats()
-                stats["last_harvest"] = _meta(catalog, "last_harvest")
+                stats["last_harvest"] = last_harvest(catalog)
             error = None
         except CatalogError as exc:
             stats, error = None, str(exc)
         with self._lock:
             self._stats, self.error, self._version = stats, error, version
             self._refreshing = False
-
-
-def _meta(catalog: Catalog, key: str) -> Any:
-    """A value of the catalogue's ``meta`` table (written by import and harvest), or None."""
-    conn = getattr(catalog, "_conn", None)
-    if conn is None:
-        return None
-    try:
-        row = conn.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
-    except sqlite3.Error:
-        return None
-    if row is None:
-        return None
-    try:
-        return json.loads(row[0])
-    except (TypeError, ValueError):
-        return row[0]
 
 
 def event_age(info: Any) -> float | None:

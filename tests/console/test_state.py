@@ -5,7 +5,10 @@ from __future__ import annotations
 import json
 from datetime import date, timedelta
 
-from kiosk.console.state import CatalogueFigures, ScansToday
+from catalog.harvest import harvest
+from kiosk.console.state import CatalogueFigures, ScansToday, event_age
+from tests.catalog.harvest_support import FAST, LIBRIS
+from tests.catalog.oai_server import OaiServer, Repository, items_from, marc_records
 from tests.console.support import make_catalogue
 from tests.support import FIXTURES, talkcat
 
@@ -51,3 +54,15 @@ def test_catalogue_figures_follow_an_import(tmp_path) -> None:
     figures._recount(figures._data_version())  # finish it here, deterministically
     assert figures.get()["records"] > 29
     assert CatalogueFigures(tmp_path / "missing.db").get() is None
+
+
+def test_catalogue_figures_show_the_last_harvest(tmp_path) -> None:
+    """The dashboard's "Last harvest" and the monitoring gauge read what a harvest stores."""
+    db = make_catalogue(tmp_path)
+    assert CatalogueFigures(db).get()["last_harvest"] is None
+    with OaiServer(Repository(items_from(marc_records(LIBRIS)))) as running:
+        url = running.url
+        assert harvest(db, url, retry=FAST).complete
+    shown = CatalogueFigures(db).get()["last_harvest"]
+    assert shown["url"] == url and shown["complete"] and shown["last_success"]
+    assert event_age(shown) is not None

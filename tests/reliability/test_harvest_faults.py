@@ -70,14 +70,15 @@ def still_there(db: Path, count: int) -> None:
         assert catalog.stats()["records"] == count
 
 
-def wait_for_records(db: Path, count: int, child: subprocess.Popen[bytes]) -> None:
-    """Until the catalogue holds ``count`` records (another process writes it: polled)."""
+def wait_for_records(db: Path, count: int, child: subprocess.Popen | None = None) -> None:
+    """Until the catalogue holds ``count`` records (another process or thread writes it, a
+    page at a time: polled)."""
     deadline = time.monotonic() + 60
     while True:
         with Catalog.open(db, readonly=True) as catalog:
             if catalog.stats()["records"] == count:
                 return
-        assert child.poll() is None, child.communicate()
+        assert child is None or child.poll() is None, child.communicate()
         assert time.monotonic() < deadline, f"the catalogue never held {count} records"
         time.sleep(0.02)  # polling a file another process writes: no event to block on
 
@@ -248,6 +249,35 @@ def test_harvest_killed_mid_run_resumes_from_the_page_it_reached(
     still_there(loaded, 29)
 
 
+def test_ctrl_c_while_the_next_page_is_awaited_stops_at_once_and_resumes_later(
+    server: OaiServer, loaded: Path
+) -> None:
+    """The next page is fetched in a thread while one is written; Ctrl-C must not wait for a
+    slow repository's answer (it holds the page for a minute here)."""
+    reached, release = threading.Event(), threading.Event()
+    server.add_fault(token_request, hold(reached, release))
+    child = subprocess.Popen(
+        [*TALKCAT, "harvest", server.url, "--db", str(loaded)],
+        cwd=ROOT, env=talkcat_env(), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )
+    try:
+        assert reached.wait(60), "the harvest never asked for its second page"
+        wait_for_records(loaded, 11, child)  # page 1 in; page 2 held by the repository
+        child.send_signal(signal.SIGINT)
+        _out, err = child.communicate(timeout=30)
+    finally:
+        release.set()
+        if child.poll() is None:
+            child.kill()
+            child.wait(30)
+    assert child.returncode == 1 and "Traceback" not in err
+    still_there(loaded, 11)
+    server.requests.clear()
+    report = harvest(loaded, server.url, retry=FAST)
+    assert report.complete and report.resumed and report.added == 18
+    still_there(loaded, 29)
+
+
 def test_the_kiosk_answers_scans_during_a_harvest(tmp_path: Path) -> None:
     db = tmp_path / "c.db"
     import_files(db, [LIBRIS])
@@ -266,7 +296,9 @@ def test_the_kiosk_answers_scans_during_a_harvest(tmp_path: Path) -> None:
                 assert reached.wait(30), "the harvest never got to its second page"
                 reader.scan(TOVE_ISBN)  # mid-harvest: the catalogue answers as before
                 rig.wait_spoken(TOVE)
-                reader.scan(NEW_ISBN)  # and page 1, already committed, is there
+                # Page 2 is asked for while page 1 is written; once page 1 is in ...
+                wait_for_records(db, 29)
+                reader.scan(NEW_ISBN)  # ... its new record answers
                 rig.wait(lambda ev: any(
                     e["event"] == "speak" and e["text"].startswith("Bought this morning")
                     for e in ev
