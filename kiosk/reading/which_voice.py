@@ -14,10 +14,12 @@ Three sources of evidence, in order of trust:
    because it happens to contain "in", "om" or "se".
 3. **Function words** of the prose (:func:`guess_language`, Swedish, English and Finnish, the
    languages whose notes a Swedish/Finnish library writes).  Used when no language is
-   catalogued, and - with strong evidence only - between those three languages when the
-   catalogued one is one of them (an English book's Swedish note: a Libris record catalogued
-   ``eng`` with a BTJ summary in Swedish).  URLs and e-mail addresses are not words (".se",
-   "@umea.se"), a marker counts once however often it occurs, and no two short words decide.
+   catalogued, and - with strong evidence only - over a catalogued Latin-script language
+   that is not their kin (an English book's Swedish note: a Libris record catalogued ``eng``
+   with a BTJ summary in Swedish; LC's English summary of a Spanish film), never Swedish over
+   Norwegian or Danish, which share its function words.  URLs and e-mail addresses are not
+   words (".se", "@umea.se"), a marker counts once however often it occurs, and no two short
+   words decide.
 """
 
 from __future__ import annotations
@@ -50,12 +52,20 @@ _NOT_WORDS = re.compile(
     re.IGNORECASE,
 )
 
+_KIN: Mapping[str, frozenset[str]] = {
+    "sv": frozenset(words("nb nn no da fo is")),
+    "fi": frozenset(words("et smj se krl")),
+    "en": frozenset(words("sco")),
+}
+"""Languages that write the guesser's function words as their own: Norwegian and Danish prose
+has "det som med på av om den har" in it, so it is never taken for Swedish."""
+
 GUESS_MIN_MARKERS = 3
 """Different function words a guess needs when no language is catalogued."""
 
 OVERRIDE_MIN_MARKERS = 5
 """Different function words (and three times the catalogued language's own) it takes to read
-prose in another of the guessable languages than the one the record states."""
+prose in Swedish, English or Finnish when the record states another language."""
 
 
 def _scores(text: str) -> dict[str, int]:
@@ -105,17 +115,18 @@ def voice_for(record: Any, lang: str, text: str | None = None) -> str:
 
 def prose_voice(record: Any, lang: str, text: str) -> str:
     """The voice for a summary or note: :func:`voice_for`, then the function-word guess when
-    no language is catalogued (or the catalogued one has no voice), or when the catalogued
-    language is one the guesser knows and the prose is overwhelmingly another of them."""
+    no language is catalogued (or the catalogued one has no voice), or when the prose is
+    overwhelmingly Swedish, English or Finnish and the catalogued language is another Latin-
+    script language that is not their kin."""
     voice = voice_for(record, lang, text)
     tag = language_tag(getattr(record, "language", None))
     if tag is None or tag not in installed_languages():
         return guess_language(text, voice) if not written_in(voice) else voice
-    if voice != tag or tag not in _MARKERS:
+    if voice != tag or written_in(tag):
         return voice
     scores = _scores(text)
     best = guess_language(text, tag, least=OVERRIDE_MIN_MARKERS)
-    if best != tag and scores[best] >= 3 * scores.get(tag, 0):
+    if best != tag and tag not in _KIN.get(best, ()) and scores[best] >= 3 * scores.get(tag, 0):
         return best
     return tag
 

@@ -49,6 +49,11 @@ RECORDS = [
     {"barcode": "x1", "title": "Extreme killing", "language": "eng",
      "summary": "Det är en bok om mord och om hur de som har gjort det inte kan förklara "
                 "det för sig själva."},
+    # Catalogued Spanish (LC's record of a film, Koha sample), its summary in English.
+    {"barcode": "x2", "title": "Viridiana", "language": "spa",
+     "summary": "Viridiana, who is about to become a nun, does her utmost to maintain her "
+                "Catholic principles, but her lecherous uncle and a motley assemblage of "
+                "paupers force her to confront the limits of her idealism."},
     # No language catalogued: the function words decide, URLs and two short words do not.
     {"barcode": "u1", "title": "Okänd", "summary": "It is a book about a boy and his dog."},
     {"barcode": "u2", "title": "Okänd", "summary": "Se www.kirjasto.fi. Se on kaunis."},
@@ -106,6 +111,7 @@ def test_overwhelming_evidence_or_no_catalogued_language_lets_the_words_decide(
     db: Path,
 ) -> None:
     assert voices(db, "x1") == {"sv"}
+    assert voices(db, "x2") == {"en"}
     assert voices(db, "u1") == {"en"}
     # "Se", "se on" and a .fi address are no evidence: the visitor's voice.
     assert voices(db, "u2") == {"sv"}
