@@ -324,7 +324,8 @@ def level_one(
     corporate = getattr(record, "corporate", ()) or ()
     names = getattr(record, "authors", ()) or ()
     originals = getattr(record, "original_authors", ()) or ()
-    if originals and in_own_script(record, " ".join(originals)):
+    # Only when every author has its 880: a Finnish author of a Russian translation has none.
+    if len(originals) == len(names) and in_own_script(record, " ".join(originals)):
         names = originals
     authors = _names(names, lang, phrases_dir, corporate)
     if authors:

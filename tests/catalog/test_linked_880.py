@@ -130,3 +130,17 @@ def test_export_carries_the_original_script_and_reimports(
     assert result.exit_code == 0 and "0 warnings" in result.output, result.output
     assert search(again, "Толстой") == ["marc:r4"]
     assert spoken(again, "4006381333931", "--level", "1")[0][1] == "Война и мир"
+
+
+@pytest.mark.skipif("ru" not in installed_languages(), reason="no Russian eSpeak NG voice")
+def test_a_real_fennica_translation_into_russian(tmp_path: Path) -> None:
+    """Fennica's Russian translation of Anita Konkka: 245 "V sumasšedših nebesah" with its
+    880; the Finnish author has no 880, so the names stay as catalogued, in the visitor's voice."""
+    fixture = Path(__file__).resolve().parents[1] / "fixtures" / "fennica_melinda_131.mrc"
+    path = tmp_path / "fennica.db"
+    result = CliRunner().invoke(main, ["import", str(fixture), "--db", str(path)])
+    assert result.exit_code == 0, result.output
+    pairs = spoken(path, "9785354009282", "--level", "1")
+    assert pairs[0] == ("ru", "В сумасшедших небесах"), pairs
+    assert pairs[1] == ("sv", ", av Anita Konkka och T Džafarova-Viitala"), pairs
+    assert search(path, "сумасшедших") == ["marc:004903276"]
