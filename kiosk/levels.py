@@ -28,6 +28,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from catalog.punctuation import paragraphs
 from hardware.speech.voices import installed_languages
 from kiosk import details, phrasing
 from kiosk.phrasing import Utterance, clean, natural_name
@@ -433,8 +434,8 @@ def level_three(record: Any, lang: str, *, phrases_dir: str | None = None) -> Ut
 
     The summary is the catalogue's prose, read by the voice ``which_voice.prose_voice``
     chooses: the catalogued language's (unless the text is not in its script, or is
-    overwhelmingly Swedish, English or Finnish where another of those is catalogued), the
-    function words' when none is catalogued, then the kiosk's.
+    overwhelmingly Swedish, English or Finnish in a record catalogued in an unrelated
+    Latin-script language), the function words' when none is catalogued, then the kiosk's.
     """
     summary = _prose(getattr(record, "summary", None))
     if not summary:
@@ -468,7 +469,9 @@ def _prose(text: str | None) -> str:
     """Like ``phrasing.clean`` but keeping the final full stop: prose ends its sentences."""
     if not text:
         return ""
-    return " ".join(unicodedata.normalize("NFC", _CONTROL.sub(" ", text)).split())
+    # Paragraphs (several 520s, lines of a CSV cell, " --" bullets) each end a sentence.
+    text = paragraphs([unicodedata.normalize("NFC", text)]) or ""
+    return " ".join(_CONTROL.sub(" ", text).split())
 
 
 def _short_extent(extent: str | None) -> str:
