@@ -95,12 +95,13 @@ class RecordBatch:
         """A warning for each key that two records claimed (rare: only then is anything
         looked up), naming the key, the other record and where it came from."""
         rowids = self._rowids([s.held for s in shared if s.held is not None])
+        places = self._seen.places(list(rowids.values()))
         for entry in shared:
             prepared = rows[entry.index][0]
             file, position, _notes = where[entry.index]
-            what = key_kind(json.loads(prepared[3]), entry.key)
+            what = key_kind(prepared[3], entry.key)
             if entry.held is not None:
-                self._held(file, position, prepared[0], what, entry.held, rowids)
+                self._held(file, position, prepared[0], what, entry.held, rowids, places)
             else:
                 assert entry.earlier is not None
                 place = where_from(where[entry.earlier][:2], file)
@@ -114,22 +115,32 @@ class RecordBatch:
         from another record or label."""
         file = self._report.files[-1]
         rowids = self._rowids(moved)
+        places = self._seen.places(list(rowids.values()))
+        text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
         for held in moved:
-            self._held(file, position, owner, key_kind(data, held.key), held, rowids)
+            self._held(file, position, owner, key_kind(text, held.key), held, rowids, places)
 
     def _rowids(self, held: list[Held]) -> dict[str, int]:
         ids = [h.record_id for h in held if h.target == "record"]
         return rowids_of(self._catalog.connection_for_writes(), ids) if ids else {}
 
     def _held(
-        self, file: str, position: str, owner: str, what: str, held: Held, rowids: dict[str, int]
+        self,
+        file: str,
+        position: str,
+        owner: str,
+        what: str,
+        held: Held,
+        rowids: dict[str, int],
+        places: dict[int, tuple[str, str]],
     ) -> None:
         """A key ``owner`` took from ``held``: from a record written earlier in this import,
         a warning now; from the catalogue before it, a warning at :meth:`settle`, and only if
         the key does not go back (a re-import of a file in which two records share a key
         moves it away and back, and only the sharing is news)."""
         label = held.target == "label"
-        first = None if label else self._seen.place(rowids.get(held.record_id))
+        rowid = None if label else rowids.get(held.record_id)
+        first = None if rowid is None else places.get(rowid)
         if first is None:
             self._moves.append(_Move(file, position, owner, what, held))
             return

@@ -9,8 +9,9 @@ is stored, and the kiosk runs the same function over whatever reaches it from el
 
 Everything here runs on untrusted catalogue text of any length, so it is linear in the input:
 the tail is stripped by one backward walk (each character looked at once, a dot judged by the
-seven characters before it), and the only regular expression, :data:`_NOTE`, is a bracket
-followed by a bounded alternation of fixed words - at most a few dozen steps per "[".
+seven characters before it), and the regular expressions are linear by construction:
+:data:`_NOTE` is a bracket followed by a bounded alternation of fixed words - at most a few
+dozen steps per "[" - and :data:`_ESCAPES` a fixed introducer and runs of disjoint classes.
 ``tests/catalog/test_punctuation.py`` proves this by counting work on 1 MB adversarial input.
 This module imports nothing from the rest of the project, so any room may use it.
 """
@@ -46,6 +47,33 @@ _NOTE = re.compile(
     r"\[(?:sic|from old catalog(?:ue)?|pseud\.?|et al\.?|i\.e\.?|!|\?|\.\.\.|…)\]",
     re.IGNORECASE,
 )
+
+
+_CONTROLS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+"""C0 controls but tab, line feed and carriage return; DEL; the C1 controls."""
+
+_ESCAPES = re.compile(
+    "\x1b\\[[0-?]*[ -/]*[@-~]"  # CSI: colours, cursor moves, erasing ("\x1b[31m")
+    "|\x9b[0-?]*[ -/]*[@-~]"  # the same in its 8-bit form
+    # OSC, DCS, SOS, PM, APC: a string of no controls, ended by BEL or ST
+    "|(?:\x1b[]PX^_]|[\x90\x98\x9d\x9e\x9f])[^\x00-\x07\x0e-\x1f\x7f-\x9f]*(?:\x07|\x1b\\\\|\x9c)"
+    "|\x1b[ -/]*[0-~]"  # every other escape sequence (character sets, keypad modes)
+)
+"""ECMA-48 escape sequences, whole.  Each alternative is a fixed introducer and runs of
+disjoint classes, and a control string stops at the next control character, so every match
+attempt ends where the next one would start: the work is linear in the text."""
+
+
+def plain(text: str) -> str:
+    """``text`` as a terminal would show it: escape sequences (a colour, a window title, an
+    OSC 52 clipboard write) removed whole, so neither their letters nor their payload is ever
+    stored, spoken or searched - "T\\x1b[31mred" shows, and is stored, as "Tred"; any other
+    control character (NUL, BEL, a lone or unfinished ESC, C1) becomes a space, so the words
+    on either side stay apart.  Tab and line breaks stay, and so do bidi marks (titles in
+    Hebrew or Arabic need them; the command line shows them escaped)."""
+    if text.isprintable() or _CONTROLS.search(text) is None:
+        return text
+    return _CONTROLS.sub(" ", _ESCAPES.sub("", text))
 
 
 def nfc(text: str) -> str:
@@ -121,13 +149,14 @@ def drop_notes(text: str) -> str:
 
 
 def clean(text: str | None, notes: bool = False) -> str | None:
-    """Trailing ISBD punctuation (" /", " :", " ;", ",", "=", "+") and a final full stop
-    removed (not the dot of an initial or abbreviation), a wholly bracketed text unwrapped;
-    with ``notes``, cataloguers' bracketed notes dropped everywhere in the text.  NFC;
-    ``None`` for nothing left."""
+    """Terminal escape sequences and control characters out (:func:`plain`); trailing ISBD
+    punctuation (" /", " :", " ;", ",", "=", "+") and a final full stop removed (not the dot
+    of an initial or abbreviation), a wholly bracketed text unwrapped; with ``notes``,
+    cataloguers' bracketed notes dropped everywhere in the text.  NFC; ``None`` for nothing
+    left."""
     if text is None:
         return None
-    text = nfc(text)
+    text = plain(nfc(text))
     if notes:
         text = drop_notes(text)
     if text and text[-1] not in _ENDS and text[0] not in _STARTS:

@@ -200,6 +200,8 @@ class StaffGate:
     clock: Callable[[], float] = time.monotonic
     on_upgrade: Callable[[str, str], None] | None = None
     """Called with (old, new) when a correct PIN was stored with weaker scrypt parameters."""
+    secret: str = "staff PIN"
+    """What is being checked, for the log: the console's gate says "console password"."""
     _failures: int = field(default=0, init=False)
     _locked_until: float = field(default=float("-inf"), init=False)
     _lockouts: int = field(default=0, init=False)
@@ -215,24 +217,24 @@ class StaffGate:
         """``"ok"``, ``"wrong"`` or ``"locked"``; never says how close a guess was."""
         now = self.clock()
         if now < self._locked_until:
-            log.warning("staff PIN attempt while locked out")
+            log.warning("%s attempt while locked out", self.secret)
             return "locked"
         if self.pin_hash and verify(pin, self.pin_hash):
             self._failures = 0
             self._lockouts = 0
-            log.info("staff PIN accepted")
+            log.info("%s accepted", self.secret)
             if needs_upgrade(self.pin_hash):
                 old, self.pin_hash = self.pin_hash, hash_pin(pin)
-                log.warning("staff PIN hash upgraded to the current scrypt cost")
+                log.warning("%s hash upgraded to the current scrypt cost", self.secret)
                 if self.on_upgrade is not None:
                     self.on_upgrade(old, self.pin_hash)
             return "ok"
         self._failures += 1
-        log.warning("wrong staff PIN (%d in a row)", self._failures)
+        log.warning("wrong %s (%d in a row)", self.secret, self._failures)
         if self._failures >= self.max_attempts:
             self._failures = 0
             self._lockouts += 1
             self._locked_until = now + self.lockout * 2 ** (self._lockouts - 1)
-            log.warning("staff PIN locked for %.0f s", self._locked_until - now)
+            log.warning("%s locked for %.0f s", self.secret, self._locked_until - now)
             return "locked"
         return "wrong"

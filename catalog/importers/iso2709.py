@@ -49,12 +49,16 @@ _LEADER = re.compile(rb"\d{5}[a-z ][a-z ][a-z ][a-z ][ a]22\d{5}...4500")
 # --------------------------------------------------------------------------- ISO 2709 framing
 
 
+_BOM = b"\xef\xbb\xbf"
+
+
 def iter_chunks(stream: BinaryIO) -> Iterator[tuple[int, bytes]]:
     """Yield ``(byte offset, record bytes)`` for each record, streaming.
 
     A record whose leader length points exactly at a record terminator is taken as the
     leader says (so a stray 0x1D inside a field does not split it); anything else runs to the
-    next terminator.  Line breaks between records (some exports add them) are skipped.
+    next terminator.  Line breaks between records (some exports add them) and a UTF-8 byte
+    order mark before the first (files saved through a text editor) are skipped.
     """
     buf = b""
     base = 0  # file offset of buf[0]
@@ -69,6 +73,8 @@ def iter_chunks(stream: BinaryIO) -> Iterator[tuple[int, bytes]]:
                 pos = 0
             else:
                 eof = True
+        if base == 0 and pos == 0 and buf.startswith(_BOM):
+            pos = len(_BOM)  # a text editor's or Windows tool's UTF-8 mark: not a record
         while pos < len(buf) and buf[pos] in b"\r\n\x00 ":
             pos += 1
         if pos >= len(buf):

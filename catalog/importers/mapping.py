@@ -113,6 +113,9 @@ class _Name:
         self.work = work
 
 
+_UNKNOWN = frozenset({"unknown"})
+
+
 def _people(record: RecordLike) -> tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]:
     """(authors, narrators, corporate names among them)."""
     authors: list[str] = []
@@ -129,8 +132,13 @@ def _people(record: RecordLike) -> tuple[tuple[str, ...], tuple[str, ...], tuple
             spoken = True
         if "author" in found or (
             # No relator: the main entry is the author; an added person is a co-author.
+            # Only relators nobody knows: still the main entry's author (local shorthand).
             # (A name-title entry, $t, is a work inside this one, not its author.)
-            not found and not entry.work and field.tag in (*MAIN_ENTRY_TAGS, "700")
+            not entry.work
+            and (
+                (not found and field.tag in (*MAIN_ENTRY_TAGS, "700"))
+                or (found == _UNKNOWN and field.tag in MAIN_ENTRY_TAGS)
+            )
         ):
             authors.append(name)
             spoken = True

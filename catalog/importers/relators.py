@@ -9,8 +9,11 @@ Terms are matched whole, after lower-casing and dropping brackets and punctuatio
 ("[ill.]" -> "ill"), never as substrings: "esipuheen kirjoittaja" (writer of the preface) and
 "författare av förord" contain the words for "author".  A term not in the lists is judged by
 the words in it that name a part of the book other than its text (preface, afterword,
-introduction, commentary...) and otherwise treated as "not the author": we would rather
-leave a name unsaid than credit the wrong person.
+introduction, commentary...); any other term is "unknown".  An unknown term on an added
+entry (700) is treated as "not the author": we would rather leave a name unsaid than credit
+the wrong person.  On the main entry (100/110/111) it is not: the cataloguer made that name
+the work's main entry, and local shorthand ("aut.", "kirj.", "forfatter") must not make the
+author of "Nils Holgerssons underbara resa" vanish.
 """
 
 from __future__ import annotations
@@ -67,6 +70,8 @@ AUTHOR_TERMS = frozenset(
         "compositeur", "compositrice", "parolier", "librettiste", "scénariste",
         "joint author", "jt author", "co-author", "coauthor", "medförfattare",
         "kanssakirjoittaja", "mitverfasser", "coauteur", "co-auteur", "автор", "авт",
+        "aut", "auth", "kirj", "forfatter", "forf", "forfattare", "forfatterinde",
+        "kirjoittanut", "skribent", "writer of the work", "author of the work",
     )
 )  # fmt: skip
 """Whole terms that mean "wrote the work"."""
@@ -96,6 +101,19 @@ OTHER_PART_WORDS = (
     "предисл", "послесл", "вступ", "коммент", "примеч",
 )  # fmt: skip
 
+OTHER_TERMS = frozenset(
+    (
+        "translator", "illustrator", "editor", "ed", "eds", "edt", "comp", "compiler",
+        "photographer", "arranger", "publisher", "contributor", "översättare", "övers",
+        "illustratör", "ill", "redaktör", "red", "utg", "utgivare", "fotograf", "bearbetare",
+        "bearb", "kääntäjä", "suom", "suomentaja", "kuvittaja", "toimittaja", "toim",
+        "übersetzer", "übers", "illustrator", "herausgeber", "hrsg", "traducteur", "trad",
+        "illustrateur", "éditeur", "oversetter", "oversætter", "illustratør", "redaktør",
+        "переводчик", "пер", "ред", "ил",
+    )
+)  # fmt: skip
+"""Common terms for roles other than writing: known, so never "unknown"."""
+
 _WORD_SPLIT = ",;&/"
 
 
@@ -111,14 +129,19 @@ def _terms(text: str) -> list[str]:
 
 
 def term_role(term: str) -> str:
-    """``"author"``, ``"narrator"`` or ``"other"`` for one normalised relator term."""
+    """``"author"``, ``"narrator"``, ``"other"`` or ``"unknown"`` for one normalised term.
+
+    A relator code written as a term ("aut", "trl", "ill") counts as that code.
+    """
     if any(word in term for word in OTHER_PART_WORDS):
         return "other"
-    if term in AUTHOR_TERMS:
+    if term in AUTHOR_TERMS or term in AUTHOR_CODES:
         return "author"
-    if term in NARRATOR_TERMS:
+    if term in NARRATOR_TERMS or term in NARRATOR_CODES:
         return "narrator"
-    return "other"
+    if term in MARC_RELATOR_CODES or term in OTHER_TERMS:
+        return "other"
+    return "unknown"
 
 
 def roles(codes: list[str], terms: list[str]) -> frozenset[str]:

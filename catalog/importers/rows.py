@@ -22,6 +22,7 @@ from catalog.errors import InvalidIdentifier
 from catalog.identifiers import identifier_keys, normalise
 from catalog.importers import Entry, Item, LabelEntry, Rejection
 from catalog.importers.describe import period
+from catalog.punctuation import plain
 from catalog.records import RECORD_KINDS, Label, Record
 
 MAX_DIGITS = 9
@@ -303,20 +304,44 @@ def row_to_item(row: dict[str, Any], position: str, file: str, names: str = INVE
         return Rejection(file, position, ident, str(exc))
 
 
-def _check_shapes(row: dict[str, Any]) -> None:
-    """A JSON object or a nested list where text is expected is a ``BadValue`` naming the
-    column: turned into text it was stored as Python's spelling ("['x', {'y': 1}]") and
-    spoken, brackets and quotes included."""
+def _checked(row: dict[str, Any]) -> dict[str, Any]:
+    """The row with its text as a terminal would show it (:func:`plain`: no escape
+    sequences or control characters, as every importer stores text).  A JSON object or a
+    nested list where text is expected is a ``BadValue`` naming the column: turned into text
+    it was stored as Python's spelling ("['x', {'y': 1}]") and spoken, brackets and quotes
+    included."""
+    out: dict[str, Any] = {}
     for column, value in row.items():
         inner = value if isinstance(value, list) else [value]
         for item in inner:
             if isinstance(item, dict | list):
                 kind = "an object {...}" if isinstance(item, dict) else "a list inside a list"
                 raise BadValue(f"{column}: expected text, a number or a list of them, got {kind}")
+        if isinstance(value, str):
+            value = plain(value)
+        elif isinstance(value, list):
+            value = [plain(v) if isinstance(v, str) else v for v in value]
+        out[column] = value
+    return out
+
+
+def _copies_keys(values: Iterable[str], kind: str, notes: list[str], keys: list[str]) -> list[str]:
+    """Each barcode or RFID value normalised (its key first, other spellings after, all of
+    them added to ``keys``); one that cannot be is left out with a note."""
+    firsts: list[str] = []
+    for value in values:
+        try:
+            found = identifier_keys(value, kind)
+        except InvalidIdentifier as exc:
+            notes.append(f"{'RFID' if kind == 'rfid' else kind} left out: {exc}")
+            continue
+        firsts.append(found[0])
+        keys.extend(found)
+    return firsts
 
 
 def _row_to_item(row: dict[str, Any], position: str, file: str, names: str) -> Item:
-    _check_shapes(row)
+    row = _checked(row)
     notes: list[str] = []
     keys: list[str] = []
     isbns: list[str] = []
@@ -327,24 +352,8 @@ def _row_to_item(row: dict[str, Any], position: str, file: str, names: str) -> I
             notes.append(f"ISBN left out: {exc}")
     isbns = list(dict.fromkeys(isbns))
     keys.extend(isbns)
-    barcodes: list[str] = []
-    for value in _ids(row.get("barcodes")):
-        try:
-            found = identifier_keys(value, "barcode")
-        except InvalidIdentifier as exc:
-            notes.append(f"barcode left out: {exc}")
-            continue
-        barcodes.append(found[0])
-        keys.extend(found)
-    rfids: list[str] = []
-    for value in _split(row.get("rfids")):
-        try:
-            found = identifier_keys(value, "rfid")
-        except InvalidIdentifier as exc:
-            notes.append(f"RFID left out: {exc}")
-            continue
-        rfids.append(found[0])
-        keys.extend(found)
+    barcodes = _copies_keys(_ids(row.get("barcodes")), "barcode", notes, keys)
+    rfids = _copies_keys(_split(row.get("rfids")), "rfid", notes, keys)
     for value in _ids(row.get("identifiers")):
         try:
             keys.append(normalise(value).value)

@@ -104,7 +104,7 @@ class LoginGate:
     """
 
     def __init__(self, password_hash: str, clock: Callable[[], float] = time.monotonic) -> None:
-        self._gate = StaffGate(pin_hash=password_hash, clock=clock)
+        self._gate = StaffGate(pin_hash=password_hash, clock=clock, secret="console password")
         self._lock = threading.Lock()
 
     def attempt(self, password: str) -> str:

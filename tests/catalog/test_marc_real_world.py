@@ -184,6 +184,32 @@ def test_a_main_entry_that_only_edited_is_not_by(tmp_path: Path) -> None:
     assert _record(data, tmp_path).authors == ()
 
 
+@pytest.mark.parametrize(
+    "term", ["aut.", "aut", "auth.", "kirj.", "forfatter", "forf.", "Verfasserin.", "scriptor"]
+)
+def test_a_main_entry_with_shorthand_or_an_unknown_relator_keeps_its_author(
+    term: str, tmp_path: Path
+) -> None:
+    # Fennica writes "kirj.", Norwegian records "forfatter", local systems "aut."; a term
+    # nobody knows on the main entry must not make the book's author vanish.
+    data = make_record(
+        "r5",
+        "Nils Holgerssons underbara resa genom Sverige",
+        author=None,
+        extra=(field("100", "a", "Lagerlöf, Selma,", "e", term, ind="1 "),),
+    )
+    assert _record(data, tmp_path).authors == ("Lagerlöf, Selma",)
+
+
+@pytest.mark.parametrize("term", ["scriptor", "medarbetare"])
+def test_an_added_name_with_an_unknown_relator_is_still_not_by(
+    term: str, tmp_path: Path
+) -> None:
+    extra = (field("700", "a", "Leino, Eino,", "e", term, ind="1 "),)
+    record = _record(make_record("r6", "Sju bröder", extra=extra), tmp_path)
+    assert record.authors == ("Lindgren, Astrid",)
+
+
 def test_readers_in_finnish_and_swedish_are_narrators(tmp_path: Path) -> None:
     extra = (
         field("700", "a", "Vihervaara, Jukka,", "e", "lukija.", ind="1 "),
@@ -288,3 +314,15 @@ def test_record_from_marc_says_why_it_cannot() -> None:
     with pytest.raises(MappingError, match="authority"):
         record_from_marc(record)
     assert isinstance(map_record(record, "r", "f"), Rejection)
+
+
+def test_a_byte_order_mark_before_the_first_record_is_not_a_record(tmp_path: Path) -> None:
+    # Files that passed through a Windows tool or a text editor start with EF BB BF: no
+    # rejected "record 1", and every later record keeps its own number.
+    plain = (FIXTURES / "libris_bib_28.mrc").read_bytes()
+    marked = tmp_path / "bom.mrc"
+    marked.write_bytes(b"\xef\xbb\xbf" + plain)
+    with_mark = list(read_iso2709(marked))
+    without = list(read_iso2709(FIXTURES / "libris_bib_28.mrc"))
+    assert not [e for e in with_mark if isinstance(e, Rejection)]
+    assert [e.record for e in with_mark] == [e.record for e in without]

@@ -104,7 +104,8 @@ def test_sessions_end_after_inactivity() -> None:
     assert sessions.get(session.token) is None
 
 
-def test_wrong_passwords_lock_like_the_staff_pin(site) -> None:
+def test_wrong_passwords_lock_like_the_staff_pin(site, caplog) -> None:
+    caplog.set_level("INFO", logger="kiosk.staff")
     for client in make_client(site["config"]):
         for _ in range(2):
             wrong = login(client, "not the password")
@@ -117,6 +118,10 @@ def test_wrong_passwords_lock_like_the_staff_pin(site) -> None:
         # While locked, even the right password is refused: guessing gains nothing.
         assert login(client).status_code == 429
         assert client.get("/", follow_redirects=False).status_code == 303
+    # The log names what was tried: a technician reading it must not hunt a kiosk PIN.
+    logged = [r.getMessage() for r in caplog.records if r.name == "kiosk.staff"]
+    assert "wrong console password (1 in a row)" in logged
+    assert not any("PIN" in line for line in logged)
 
 
 def test_catalogue_text_is_escaped_everywhere(client) -> None:

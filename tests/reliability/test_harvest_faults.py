@@ -297,7 +297,7 @@ def test_the_kiosk_answers_scans_during_a_harvest(tmp_path: Path) -> None:
         with KioskRig(reader, db, tmp_path / "t.jsonl") as rig:
             worker.start()
             try:
-                assert reached.wait(30), "the harvest never got to its second page"
+                assert reached.wait(120), "the harvest never got to its second page"
                 reader.scan(TOVE_ISBN)  # mid-harvest: the catalogue answers as before
                 rig.wait_spoken(TOVE)
                 # Page 2 is asked for while page 1 is written; once page 1 is in ...

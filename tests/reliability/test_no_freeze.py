@@ -68,7 +68,18 @@ def _tail(n: int) -> str:
     return "Title" + " ." * (third // 2) + ", " * (third // 2) + " /:;,=+" * (third // 7)
 
 
-HOSTILE: dict[str, Callable[[int], str]] = {"gauntlet": _gauntlet, "punctuated tail": _tail}
+def _escapes(n: int) -> str:
+    """Terminal control sequences that never end, strings that never close, and runs of
+    introducers: what the escape-sequence pattern (:func:`punctuation.plain`) walks."""
+    runs = ("\x1b]", "\x1b[", "\x1b[1;", "\x9b", "\x9d", "\x1bP", "\x07", "\x00", "1;")
+    share = n // (len(runs) + 2)
+    body = "x".join(run * (share // len(run)) for run in runs)
+    return body + "\x1b]0;" + "x" * share + "\x1b[" + "1" * share + "x"
+
+
+HOSTILE: dict[str, Callable[[int], str]] = {
+    "gauntlet": _gauntlet, "punctuated tail": _tail, "terminal escapes": _escapes,
+}
 
 
 def _cpu(fn: Callable[[str], Any], text: str) -> float:
@@ -131,6 +142,7 @@ CLEANERS: dict[str, Callable[[str], Any]] = {
     "punctuation.clean": punctuation.clean,
     "punctuation.clean(notes)": lambda t: punctuation.clean(t, notes=True),
     "punctuation.spoken": punctuation.spoken,
+    "punctuation.plain": punctuation.plain,
     "phrasing.clean": phrasing.clean,
     "phrasing.natural_name": phrasing.natural_name,
     "levels.person": levels.person,

@@ -12,6 +12,8 @@ from pathlib import Path
 
 import pytest
 
+from catalog.records import Record
+from catalog.store import Catalog
 from tests.support import talkcat
 
 ESC_SEQUENCES = {
@@ -32,12 +34,19 @@ def hostile(tmp_path_factory: pytest.TempPathFactory) -> Path:
         rows.append(f'h{n},"Boken om {name} {seq} slut","Doe, Jane",,HB{n:05d}')
     # A row whose identifier itself carries a sequence: its rejection line quotes it.
     rows.append('"\x1b]0;id\x07",,,"97891\x1b[2J00563227",')
-    source = folder / "hostile.csv"
+    # The importers store text as a terminal shows it (catalog.punctuation.plain), so the
+    # sequences reach the output through the file's own name, and - below - through records
+    # written straight into the catalogue, as an older version or another tool may have.
+    source = folder / "hostile\x1b]0;file\x07.csv"
     source.write_text("\n".join(rows) + "\n", encoding="utf-8")
     db = folder / "c.db"
     result = talkcat("import", str(source), "--db", str(db))
     assert "Traceback" not in result.stderr, result.stderr
     (folder / "import.out").write_text(result.stdout + result.stderr, encoding="utf-8")
+    with Catalog.open(db) as catalog, catalog.transaction():
+        for n, (name, seq) in enumerate(ESC_SEQUENCES.items()):
+            title = f"Boken om {name} {seq} slut"
+            catalog.put_record(Record(f"raw{n}", title, authors=("Doe, Jane",)), [f"RAW{n:05d}"])
     return db
 
 
