@@ -183,9 +183,11 @@ class Client:
         as it streams in, so no page is ever held whole as bytes, and none past
         :data:`MAX_PAGE_MB` is read at all."""
         limit = MAX_PAGE_MB * 1024 * 1024
+        # ``timeout`` bounds each read; a server dripping a byte a second never trips it, so
+        # the whole page has the same deadline too.
+        deadline = time.monotonic() + self.retry.timeout
         with self._scythe.client.stream("GET", self.url, params=query) as response:
-            if response.status_code != 200:
-                response.read()  # small error pages; the connection goes back to the pool
+            if response.status_code != 200:  # its body is not wanted: closing drops it
                 return response.status_code, response, None, ""
             parser = _parser()
             size = 0
@@ -194,6 +196,11 @@ class Client:
                     size += len(chunk)
                     if size > limit:
                         raise TooLarge
+                    if time.monotonic() > deadline:
+                        raise httpx2.ReadTimeout(
+                            f"no complete page in {self.retry.timeout:g} s (the server sends"
+                            " it too slowly)"
+                        )
                     parser.feed(chunk)
                 root = parser.close()
             except etree.XMLSyntaxError as exc:

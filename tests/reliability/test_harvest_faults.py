@@ -447,3 +447,35 @@ def test_a_stopped_harvest_says_in_one_line_what_it_saved(
     assert len(lines) == 1, err
     assert "1 page(s) saved" in lines[0] and "10 added" in lines[0] and "resumes" in lines[0]
     still_there(loaded, 11)
+
+
+def drip(handler: _Handler, _query: dict[str, str]) -> bool:
+    """Headers, then the page a byte at a time (an overloaded server or a proxy trickling)."""
+    handler.send_response(200)
+    handler.send_header("Content-Type", "text/xml")
+    handler.end_headers()
+    try:
+        handler.wfile.write(b'<?xml version="1.0"?>')
+        for _ in range(600):
+            handler.wfile.write(b" ")
+            handler.wfile.flush()
+            time.sleep(0.1)  # the server's drip, not a wait for the harvester
+    except OSError:  # the harvester hung up: what it should do
+        pass
+    handler.close_connection = True
+    return True
+
+
+def test_a_page_that_drips_in_too_slowly_is_cut_off_at_the_timeout(
+    server: OaiServer, loaded: Path, tmp_path: Path
+) -> None:
+    server.add_fault(token_request, drip, times=99)
+    config = tmp_path / "slow.toml"
+    config.write_text("[harvest]\nattempts = 1\ntimeout = 1\n", "utf-8")
+    result = CliRunner().invoke(
+        main, ["harvest", server.url, "--db", str(loaded), "--config", str(config)]
+    )
+    assert result.exit_code == 3 and "Traceback" not in result.output
+    talk = [line for line in result.output.splitlines() if line.startswith("talkcat:")]
+    assert len(talk) == 1 and "no complete page in 1 s" in talk[0]
+    still_there(loaded, 11)
