@@ -2,7 +2,8 @@
 
 The keys are the CSV columns (:mod:`catalog.importers.rows`).  One bad item - a syntax error
 in JSON Lines, a number too large for a float (``1e400``), ``NaN``/``Infinity``, nesting
-deep enough to reach the recursion limit - is rejected with its reason; the items after it
+deep enough to reach the recursion limit, an item over :data:`MAX_JSON_OBJECT` characters
+(skipped chunk by chunk), a lone surrogate - is rejected with its reason; the items after it
 still load.  An array with a syntax error cannot be resynchronised: what came before loads.
 """
 
@@ -10,7 +11,8 @@ from __future__ import annotations
 
 import io
 import json
-from collections.abc import Iterator
+import re
+from collections.abc import Generator, Iterator
 from pathlib import Path
 from typing import Any, BinaryIO
 
@@ -73,6 +75,55 @@ def _value_end(buf: str, start: int) -> int | None:
     return None
 
 
+_STRUCTURE = re.compile(r'["\\\[\]{}\n]')
+"""What a skipping scan must look at: quotes, escapes, brackets and line ends."""
+
+
+class _Skip:
+    """Where a value too long to decode ends, found chunk by chunk without holding it: a
+    string-aware bracket count.  A raw line end inside a string cannot be JSON, so the
+    value is broken there and reading goes on at the next line."""
+
+    def __init__(self) -> None:
+        self.depth = 0
+        self.in_string = False
+        self.escaped = False
+
+    def end(self, buf: str) -> tuple[int, bool] | None:
+        """``(index just past the value, closed properly)``, or ``None`` when the whole of
+        ``buf`` belongs to the value and more must be read."""
+        index = 0
+        if self.escaped and buf:
+            self.escaped = False
+            index = 1
+        while True:
+            found = _STRUCTURE.search(buf, index)
+            if found is None:
+                return None
+            char, index = found.group(), found.end()
+            if char == "\n":
+                if self.in_string or self.depth == 0:
+                    return index, False
+            elif self.in_string:
+                if char == "\\":
+                    if index >= len(buf):
+                        self.escaped = True
+                        return None
+                    index += 1
+                elif char == '"':
+                    self.in_string = False
+                    if self.depth == 0:
+                        return index, True
+            elif char == '"':
+                self.in_string = True
+            elif char in "[{":
+                self.depth += 1
+            elif char in "]}":
+                self.depth -= 1
+                if self.depth <= 0:
+                    return index, True
+
+
 def _problem(value: Any, encoding: str) -> str | None:
     """What makes a decoded item unusable - a bad number, undecodable bytes, nesting too
     deep - found without recursion; ``None`` when it is fine."""
@@ -82,8 +133,12 @@ def _problem(value: Any, encoding: str) -> str | None:
         if isinstance(item, _BadNumber):
             return f"the number {item.text} is not one a record can hold (too large or not finite)"
         if isinstance(item, str):
-            if SURROGATE.search(item):
-                return f"bytes that are not valid {encoding} here"
+            bad = SURROGATE.search(item)
+            if bad is not None:
+                return (
+                    f"a character that is not text (\\u{ord(bad.group()):04x}: an unpaired"
+                    f" UTF-16 surrogate, or bytes that are not valid {encoding})"
+                )
             continue
         if isinstance(item, dict | list):
             if depth > MAX_JSON_DEPTH:
@@ -117,6 +172,31 @@ def iter_json_values(text: io.TextIOBase) -> Iterator[tuple[int, Any | ValueErro
             return False
         buf += chunk
         return True
+
+    def skip_long_value() -> Generator[tuple[int, ValueError], None, bool]:
+        """Reject the value at the start of ``buf`` that is too long to decode, and drop it
+        chunk by chunk, so the items after it are still read; whether it was closed."""
+        nonlocal buf, line
+        start = line
+        scan = _Skip()
+        while (found := scan.end(buf)) is None:
+            line += buf.count("\n")
+            buf = ""
+            if not fill():
+                break
+        closed = found is not None and found[1]
+        reason = f"an item longer than {MAX_JSON_OBJECT:,} characters: not read"
+        if found is None:
+            reason += "; it is not closed before the end of the file"
+        elif not closed:
+            reason += "; it breaks off at a line end inside a string" + (
+                " and the rest of the array was not read" if in_array else ""
+            )
+        yield start, ValueError(reason)
+        if found is not None:
+            line += buf[: found[0]].count("\n")
+            buf = buf[found[0] :]
+        return closed
 
     while True:
         # skip whitespace (and, inside an array, commas)
@@ -157,11 +237,12 @@ def iter_json_values(text: io.TextIOBase) -> Iterator[tuple[int, Any | ValueErro
                     continue
                 where = line + buf[: exc.pos].count("\n")
                 if len(buf) >= MAX_JSON_OBJECT:
-                    yield (
-                        where,
-                        ValueError(f"an item longer than {MAX_JSON_OBJECT:,} characters: not read"),
-                    )
-                    return
+                    closed = yield from skip_long_value()
+                    if not closed and in_array:
+                        return
+                    value = None
+                    end = -1
+                    break
                 yield where, ValueError(f"JSON syntax error: {exc.msg}")
                 if in_array:
                     return

@@ -19,8 +19,21 @@ from typing import BinaryIO
 from catalog.importers import Item, Notice, Rejection
 
 SNIFF_BYTES = 64 * 1024
-SURROGATE = re.compile("[\udc80-\udcff]")
-"""Undecodable bytes, read with ``surrogateescape``: valid text never holds these."""
+SURROGATE = re.compile("[\ud800-\udfff]")
+"""A lone surrogate: undecodable bytes (read with :data:`ESCAPE`) or a JSON ``\\ud800``
+escape.  Valid text never holds one, and SQLite cannot store it."""
+ESCAPE = "talkcat-escape"
+"""Like ``surrogateescape``, but for every undecodable byte, also those below 128 (a bad
+UTF-16 surrogate pair is ``00 D8``), so a bad line of a UTF-16 file is rejected alone."""
+
+
+def _escape(exc: UnicodeError) -> tuple[str, int]:
+    if not isinstance(exc, UnicodeDecodeError):
+        raise exc
+    return "".join(chr(0xDC00 + b) for b in exc.object[exc.start : exc.end]), exc.end
+
+
+codecs.register_error(ESCAPE, _escape)
 
 
 def detect_encoding(head: bytes) -> tuple[str, str | None]:
@@ -73,7 +86,7 @@ def open_text(
         return None
     if warning:
         yield Notice(file, "whole file", None, warning)
-    # surrogateescape turns undecodable bytes into lone surrogates, which valid text never
-    # holds, so a bad line can be told from one that merely contains U+FFFD.
-    text = io.TextIOWrapper(handle, encoding=encoding, errors="surrogateescape", newline="")
+    # ESCAPE turns undecodable bytes into lone surrogates, which valid text never holds, so
+    # a bad line can be told from one that merely contains U+FFFD.
+    text = io.TextIOWrapper(handle, encoding=encoding, errors=ESCAPE, newline="")
     return text, head.decode(encoding, errors="replace")

@@ -312,3 +312,75 @@ def test_direct_order_file_lists_people_with_commas(tmp_path: Path) -> None:
     items = _entries(list(read_csv(_write(tmp_path / "g.csv", text + "F,x,f\n"))))
     assert items[2].record.authors == ("J.K. Rowling", "Mary GrandPré")
     assert items[3].record.authors == ("Hergé, Leslie Lonsdale-Cooper",)  # not all full names
+
+
+@pytest.mark.parametrize("layout", ["array", "lines"])
+@pytest.mark.parametrize(
+    "long_item",
+    [
+        '{"id": "h1", "title": "%s"}',
+        '{"id": "h1", "title": "a \\\\ b \\" [{ %s", "subjects": [["x"], {"y": "]"}]}',
+        '"%s"',
+    ],
+)
+def test_items_after_an_overlong_json_item_still_load(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, layout: str, long_item: str
+) -> None:
+    # Found by an outside tester: every item after one over the cap was lost without a word.
+    import catalog.importers.jsonl as jsonl
+
+    monkeypatch.setattr(jsonl, "MAX_JSON_OBJECT", 200_000)
+    items_text = ['{"id": "h0", "title": "zero"}', long_item % ("A" * 700_000)]
+    items_text += ['{"id": "h2", "title": "two"}', '{"id": "h3", "title": "three"}']
+    text = "[" + ",\n".join(items_text) + "]" if layout == "array" else "\n".join(items_text)
+    items = list(read_json(_write(tmp_path / "long.json", text)))
+    assert [e.record.id for e in _entries(items)] == ["h0", "h2", "h3"]
+    (rejected,) = [i for i in items if isinstance(i, Rejection)]
+    assert rejected.position == "item 2 (line 2)" and "200,000 characters" in rejected.reason
+    assert [i.position for i in items if isinstance(i, Entry)][-1] == "item 4 (line 4)"
+
+
+def test_overlong_json_line_broken_inside_a_string_rejects_that_line_only(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import catalog.importers.jsonl as jsonl
+
+    monkeypatch.setattr(jsonl, "MAX_JSON_OBJECT", 200_000)
+    text = '{"id": "h1", "title": "' + "A" * 300_000 + '\n{"id": "h2", "title": "two"}\n'
+    items = list(read_json(_write(tmp_path / "broken.jsonl", text)))
+    assert [e.record.id for e in _entries(items)] == ["h2"]
+    (rejected,) = [i for i in items if isinstance(i, Rejection)]
+    assert rejected.position == "item 1 (line 1)" and "line end inside a string" in rejected.reason
+
+
+@pytest.mark.parametrize("escape", ["\\ud800", "\\udfff", "\\udc80"])
+@pytest.mark.parametrize("field", ["title", "authors"])
+def test_json_lone_surrogate_escape_rejects_its_item_and_the_rest_loads(
+    tmp_path: Path, escape: str, field: str
+) -> None:
+    # Found by an outside tester: SQLite cannot store a lone surrogate; the whole import died.
+    lines = ['{"id": "a", "title": "A"}', f'{{"id": "s1", "title": "T", "{field}": "{escape} x"}}']
+    lines.append('{"id": "c", "title": "C"}')
+    path = _write(tmp_path / "s.jsonl", "\n".join(lines))
+    db = tmp_path / "c.db"
+    report = import_files(db, [path])
+    with Catalog.open(db, readonly=True) as catalog:
+        assert sorted(r.id for r in catalog.records()) == ["a", "c"]
+    (rejected,) = report.rejected
+    assert rejected.position == "item 2 (line 2)" and escape in rejected.reason
+    assert "surrogate" in rejected.reason
+
+
+def test_utf16_csv_with_a_lone_surrogate_rejects_that_line_only(tmp_path: Path) -> None:
+    # Found by an outside tester: a traceback, and row 1 was not loaded either.
+    path = tmp_path / "u16.csv"
+    path.write_bytes(
+        b"\xff\xfe" + "id,title\n1,ok\n2,".encode("utf-16-le") + b"\x00\xd8"
+        + "\n3,three\n".encode("utf-16-le")
+    )
+    db = tmp_path / "c.db"
+    report = import_files(db, [path])
+    with Catalog.open(db, readonly=True) as catalog:
+        assert sorted(r.id for r in catalog.records()) == ["1", "3"]
+    (rejected,) = report.rejected
+    assert rejected.position == "line 3" and "utf-16" in rejected.reason
