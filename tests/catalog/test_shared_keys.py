@@ -299,3 +299,22 @@ def test_catalog_check_names_an_isbn_that_leads_nowhere(tmp_path: Path) -> None:
     assert len(problems) == 1 and "1 ISBN(s) that a record lists lead to no record" in problems[0]
     result = CliRunner().invoke(main, ["catalog", "check", "--db", str(db)])
     assert result.exit_code != 0 and "lead to no record" in result.output
+
+
+def test_upgrading_to_version_6_gives_a_lost_isbn_back(tmp_path: Path) -> None:
+    """A catalogue of version 5 in which the bug already struck: Y (the holder) was deleted,
+    and X's ISBN leads nowhere.  The upgrade finds X's claim in its JSON and repairs it."""
+    db = tmp_path / "c.db"
+    x = make_record("X", "Hardback", isbns=(ISBN,))
+    y = make_record("Y", "Paperback", isbns=(ISBN,))
+    import_files(db, [_marc(tmp_path, "xy.mrc", x, y)])
+    with sqlite3.connect(db) as conn:  # as version 5 left it after deleting Y
+        conn.execute("DELETE FROM identifiers WHERE key = ?", (normalise(ISBN).value,))
+        conn.execute("DELETE FROM records WHERE id = 'marc:Y'")
+        conn.execute("DROP TABLE claims")
+        conn.execute("PRAGMA user_version=5")
+    conn.close()
+    result = CliRunner().invoke(main, ["catalog", "upgrade", "--db", str(db)])
+    assert result.exit_code == 0, result.output
+    assert found_by(db, ISBN) == "marc:X"
+    assert checked(db) == []
