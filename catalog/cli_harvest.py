@@ -17,6 +17,7 @@ import re
 import signal
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -25,6 +26,7 @@ import click
 from catalog.cli import _write_report
 from catalog.errors import NothingFound
 from catalog.harvest import PREFIXES, HarvestReport, Retry, harvest
+from catalog.oai import url_problem
 from talkcat.errors import InvalidInput, TalkcatError, Unavailable
 
 SettingsLoader = Callable[[Path | None, Mapping[str, Mapping[str, Any]]], tuple[dict, str | None]]
@@ -36,6 +38,17 @@ DEFAULTS: dict[str, Any] = {
 }
 
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}:\d{2}Z)?")
+
+
+def _real_date(text: str) -> bool:
+    """``YYYY-MM-DD`` (or with ``Thh:mm:ssZ``) naming a day that exists (not 2026-13-45)."""
+    if not _DATE.fullmatch(text):
+        return False
+    try:
+        datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        return False
+    return True
 
 
 def _no_config(
@@ -108,7 +121,10 @@ def harvest_command(
         raise click.UsageError("give the repository's URL, or [harvest] url in --config")
     if db_path is None:
         raise click.UsageError("give --db, or [kiosk] db in --config")
-    if from_date is not None and not _DATE.fullmatch(from_date):
+    problem = url_problem(url)
+    if problem is not None:
+        raise click.UsageError(f"harvest.url: {problem}")
+    if from_date is not None and not _real_date(from_date):
         raise click.BadParameter(f"{from_date!r}: expected YYYY-MM-DD", param_hint="--from")
     if report_path is not None and not report_path.parent.is_dir():
         raise click.BadParameter(f"{report_path.parent}: no such folder", param_hint="--report")

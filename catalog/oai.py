@@ -22,6 +22,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from urllib.parse import urlsplit
 
 import httpx2
 from lxml import etree
@@ -206,3 +207,23 @@ class Client:
             except etree.XMLSyntaxError as exc:
                 return 200, response, None, one_line(exc)
             return 200, response, root, ""
+
+def url_problem(url: str) -> str | None:
+    """Why ``url`` cannot be an OAI-PMH base URL (one line), or ``None``: checked before any
+    connection, so a typo is a usage error (exit 2), not a traceback or five "refused"
+    retries against port 99999."""
+    for index, char in enumerate(url):
+        if ord(char) < 33 or ord(char) == 127 or char.isspace():
+            return f"not a valid URL ({url!r}: {char!r} at position {index})"
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018 - raises for a port out of range or not a number
+    except ValueError as exc:
+        return f"not a valid URL ({url!r}: {exc})"
+    if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
+        return f"must be an http:// or https:// URL, got {url!r}"
+    try:
+        httpx2.URL(url)
+    except httpx2.InvalidURL as exc:
+        return f"not a valid URL ({url!r}: {exc})"
+    return None

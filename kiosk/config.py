@@ -86,8 +86,9 @@ def _bind(value: Any) -> str | None:
 
 
 def _http_url(value: Any) -> str | None:
-    ok = re.match(r"https?://[^/\s]+", value) is not None and not any(c.isspace() for c in value)
-    return None if ok else f"must be an http:// or https:// URL, got {value!r}"
+    from catalog.oai import url_problem
+
+    return url_problem(value)
 
 
 def _stored_hash(kind: str) -> Callable[[Any], str | None]:

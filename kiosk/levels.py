@@ -28,6 +28,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from catalog.punctuation import paragraphs
 from hardware.speech.voices import installed_languages, voice_language
 from kiosk import details, phrasing
 from kiosk.phrasing import Utterance, clean, natural_name
@@ -451,7 +452,9 @@ def _prose(text: str | None) -> str:
     """Like ``phrasing.clean`` but keeping the final full stop: prose ends its sentences."""
     if not text:
         return ""
-    return " ".join(unicodedata.normalize("NFC", _CONTROL.sub(" ", text)).split())
+    # Paragraphs (several 520s, lines of a CSV cell, " --" bullets) each end a sentence.
+    text = paragraphs([unicodedata.normalize("NFC", text)]) or ""
+    return " ".join(_CONTROL.sub(" ", text).split())
 
 
 def _short_extent(extent: str | None) -> str:

@@ -302,7 +302,9 @@ def map_record(record: RecordLike, position: str, file: str) -> Item:
     if playing is None and extent and kind in ("talking_book", "music"):
         playing = d.playing_minutes(extent)
     pages = d.pages(extent) if extent and kind != "talking_book" else None
-    summary = " ".join(
+    # Each 520 is a paragraph of its own (Libris writes a bulleted summary as one per item):
+    # kept apart, so the kiosk ends a sentence at each (``punctuation.paragraphs``).
+    summary = "\n\n".join(
         c for c in (clean(" ".join(subs(f, "ab"))) for f in record.get_fields("520")) if c
     )
     subject_fields = record.get_fields("600", "610", "650", "651")

@@ -12,6 +12,7 @@ response exactly as a file's record is mapped (same record, same rejections, sam
 from __future__ import annotations
 
 import logging
+import re
 import xml.etree.ElementTree as ET
 from collections.abc import Iterator
 from dataclasses import replace
@@ -33,6 +34,21 @@ MAX_FIELD_CHARS = 9_999
 
 _BLOCK = 1 << 16
 
+_CONTROLS = re.compile(rb"[\x01-\x08\x0b\x0c\x0e-\x1f]")
+"""C0 control characters XML does not allow (ESC from a bad MARC-8 conversion, in Koha and
+Evergreen exports): one would stop the parser and lose every record after it.  Before
+parsing, each becomes the Unicode noncharacter U+FDD0 + its code (never found in text
+interchanged, allowed by XML), and the collector turns it back, so the record is read as its
+ISO 2709 twin is - the usual cleaning of control sequences applies - and gets a note.  Only
+in a byte-oriented encoding (UTF-8 and the like), where these bytes are characters."""
+_MARKED = re.compile("[\ufdd0-\ufdef]")
+_UNMARK = {0xFDD0 + code: code for code in range(0x20)}
+
+
+def _mark(found: re.Match[bytes]) -> bytes:
+    return chr(0xFDD0 + found[0][0]).encode()
+
+
 _TOO_BIG = (
     f"record holds more than {MAX_RECORD_CHARS:,} characters of text, more than any MARC"
     " record can; it was not read"
@@ -47,7 +63,7 @@ class _Collector:
     """An expat target that keeps only what a MARC record needs, one record at a time."""
 
     def __init__(self) -> None:
-        self.ready: list[tuple[int, MarcRecord | None, str | None, bool]] = []
+        self.ready: list[tuple[int, MarcRecord | None, str | None, bool, int]] = []
         self.number = 0
         self._in_record = False
         self._depth = 0
@@ -63,6 +79,11 @@ class _Collector:
         self._size = 0
         self._cut = False
         self._problem: str | None = None
+        self._controls = 0
+
+    @property
+    def in_record(self) -> bool:
+        return self._in_record
 
     def start(self, tag: str, attrib: dict[str, str]) -> None:
         name = _local(tag)
@@ -93,6 +114,9 @@ class _Collector:
     def data(self, text: str) -> None:
         if self._text is None or self._problem is not None:
             return
+        if _MARKED.search(text):
+            self._controls += len(_MARKED.findall(text))
+            text = text.translate(_UNMARK)
         self._size += len(text)
         if self._size > MAX_RECORD_CHARS:
             self._problem = _TOO_BIG
@@ -115,12 +139,13 @@ class _Collector:
         if self._depth == 0:  # the record itself ends
             self._in_record = False
             if self._problem is not None:
-                self.ready.append((self.number, None, self._problem, False))
+                self.ready.append((self.number, None, self._problem, False, 0))
             elif self._leader is None:
-                self.ready.append((self.number, None, "bad record: no <leader> element", False))
+                no_leader = "bad record: no <leader> element"
+                self.ready.append((self.number, None, no_leader, False, 0))
             else:
                 record = MarcRecord(self._leader, self._fields)
-                self.ready.append((self.number, record, None, self._cut))
+                self.ready.append((self.number, record, None, self._cut, self._controls))
             self._reset()
             return
         self._depth -= 1
@@ -153,11 +178,14 @@ def read_marcxml(path: Path, stream: BinaryIO | None = None) -> Iterator[Item]:
     parser = ET.XMLParser(target=collector)
     own = stream is None
     handle = stream if stream is not None else open(path, "rb")  # noqa: SIM115
+    strip: bool | None = None
     try:
         while True:
             block = handle.read(_BLOCK)
+            if strip is None:
+                strip = not block.startswith((b"\xff\xfe", b"\xfe\xff")) and b"\0" not in block[:4]
             if block:
-                parser.feed(block)
+                parser.feed(_CONTROLS.sub(_mark, block) if strip else block)
             else:
                 parser.close()
             yield from _drain(collector, file)
@@ -166,9 +194,10 @@ def read_marcxml(path: Path, stream: BinaryIO | None = None) -> Iterator[Item]:
     except ET.ParseError as exc:
         yield from _drain(collector, file)
         line, column = exc.position
+        where = "in" if collector.in_record else "after"
         yield Rejection(
             file,
-            f"line {line}, column {column} (after record {collector.number})",
+            f"line {line}, column {column} ({where} record {collector.number})",
             None,
             f"XML is not well-formed ({exc}); the rest of the file was not read",
         )
@@ -179,12 +208,19 @@ def read_marcxml(path: Path, stream: BinaryIO | None = None) -> Iterator[Item]:
 
 def _drain(collector: _Collector, file: str) -> Iterator[Item]:
     ready, collector.ready = collector.ready, []
-    for number, record, problem, cut in ready:
+    for number, record, problem, cut, controls in ready:
         position = f"record {number}"
         if record is None:
             yield Rejection(file, position, None, problem or "unreadable record")
             continue
-        yield _mapped(record, cut, position, file)
+        item = _mapped(record, cut, position, file)
+        if controls and isinstance(item, Entry):
+            note = (
+                f"{controls} control character(s) that XML does not allow (ESC...) in the"
+                " text, read as in ISO 2709 (a bad MARC-8 conversion?)"
+            )
+            item = replace(item, notes=(*item.notes, note))
+        yield item
 
 
 def _mapped(record: MarcRecord, cut: bool, position: str, file: str) -> Item:

@@ -17,7 +17,8 @@ French, Spanish and Italian tables in ``lang_*.py``):
 * roman numerals where unambiguous: after a regnal name ("Karl XII" -> "Karl den tolfte"), after
   a part word ("Del III" -> "del tre"), after a capitalised title word ("World War II");
 * years and ranges ("1939-1945" -> "1939 till 1945"; English years as said: "nineteen
-  thirty-nine"), pages ("p. 1001-1010" -> "pages 1001 to 1010", never years);
+  thirty-nine"), pages ("p. 1001-1010" -> "pages 1001 to 1010") and counts before their
+  unit ("1808 p.", "1162 min.") never as years;
 * multi-word catalogue terms in the voice's language ("1 sound disc" -> "1 ljudskiva");
 * sentence ends: an abbreviation's full stop is kept only where it also ends a sentence - the
   one rule (``tokens.py``) the sentence splitter asks too (:func:`sentence_rule`).

@@ -50,6 +50,17 @@ _PAGE_WORDS = frozenset(
     {"p", "pp", "pg", "s", "ss", "sid", "sidorna", "sidor", "sidan", "page", "pages", "sivut",
      "sivu", "sivuilla", "с"}
 )  # fmt: skip
+# Words that count what a number before them measures: "1808 p.", "(1162 min.)", "1036
+# leaves", "2000 cm": a count, never a year ("eighteen oh eight pages").
+_UNIT_WORDS = _PAGE_WORDS | frozenset(
+    {"leaves", "leaf", "bl", "blad", "lehteä", "lehtiä", "min", "mins", "minutes", "minute",
+     "minuter", "minuten", "minuuttia", "tim", "timmar", "hours", "hrs", "hr", "sec",
+     "seconds", "sek", "v", "vol", "vols", "volume", "volumes", "band", "bd", "bde", "bände",
+     "т", "nid", "cm", "mm", "km", "ft", "kg", "col", "cols", "columns", "sp", "plates", "pl",
+     "maps", "ill", "illus", "illustrations", "photos", "figures", "fig", "figs", "tables",
+     "sheets", "frames", "slides", "words", "copies", "items", "entries", "kr", "pagine",
+     "páginas", "str", "стр"}
+)  # fmt: skip
 
 
 @dataclass
@@ -209,7 +220,7 @@ def _word(
     if roman is not None:
         state.numeral = prev not in rules.regnal_names
         return roman, reach, False
-    number = _number(core, prev, rules, numeral)
+    number = _number(core, prev, nxt, rules, numeral)
     if number is not None:
         state.numeral = bool(_NUMBER.fullmatch(core)) and number != core
         return number, reach, False
@@ -339,8 +350,10 @@ def _roman(core: str, prev: str, nxt: str, rules: Rules, numeral: bool) -> str |
     return None
 
 
-def _number(core: str, prev: str, rules: Rules, numeral: bool = False) -> str | None:
-    """Ranges, open ranges, part numbers and (English) years."""
+def _number(core: str, prev: str, nxt: str, rules: Rules, numeral: bool = False) -> str | None:
+    """Ranges, open ranges, part numbers and (English) years: never a count before its unit
+    ("1808 p.", "1001-1010 pages"), which the engine reads as the number it is."""
+    counted = nxt.rstrip(".").casefold() in _UNIT_WORDS
     match = _RANGE.fullmatch(core)
     if match:
         first, second = match.group(1) or match.group(3), match.group(2) or match.group(4)
@@ -348,7 +361,7 @@ def _number(core: str, prev: str, rules: Rules, numeral: bool = False) -> str | 
             second = str(int(first[:2] + second) + (100 if second < first[2:] else 0))
         if len(first) == len(second) == 4 and int(second) < int(first):
             return None  # not a range: a code or identifier
-        if prev.rstrip(".").casefold() in _PAGE_WORDS:  # "p. 1001-1010": pages, not years
+        if counted or prev.rstrip(".").casefold() in _PAGE_WORDS:  # "p. 1001-1010": pages
             return f"{first} {rules.range_word} {second}"
         return f"{_year(first, rules)} {rules.range_word} {_year(second, rules)}"
     match = _OPEN_RANGE.fullmatch(core)
@@ -357,7 +370,7 @@ def _number(core: str, prev: str, rules: Rules, numeral: bool = False) -> str | 
     if _NUMBER.fullmatch(core):
         if (numeral or prev.rstrip(".").casefold() in rules.part_words) and len(core) <= 3:
             return _words(int(core), rules.cardinal)
-        if len(core) == 4 and prev.rstrip(".").casefold() not in _PAGE_WORDS:
+        if len(core) == 4 and not counted and prev.rstrip(".").casefold() not in _PAGE_WORDS:
             said = _year(core, rules)
             return said if said != core else None
         return None

@@ -6,6 +6,7 @@ there); the harvester is the real command, never a mock of either side.
 
 from __future__ import annotations
 
+import json
 import re
 import shlex
 import shutil
@@ -200,6 +201,39 @@ def test_bad_options_and_config_are_exit_2(tmp_path: Path) -> None:
     result = runner.invoke(main, ["harvest", "--config", str(config), "--db", db])
     assert result.exit_code == 2
     assert "harvest.url" in result.output and "harvest.prefix" in result.output
+
+
+@pytest.mark.parametrize(
+    ("url", "reason"),
+    [
+        ("http://[::1", "Invalid IPv6 URL"),
+        ("http://127.0.0.1:1/\x1b[2J", "'\\x1b' at position 19"),
+        ("http://127.0.0.1:99999/", "Port out of range"),
+    ],
+)
+def test_malformed_url_is_one_line_exit_2_in_harvest_and_config_check(
+    tmp_path: Path, url: str, reason: str
+) -> None:
+    # Found by an outside tester: a traceback (exit 1) and `config check` said OK.
+    runner = CliRunner()
+    db = str(tmp_path / "c.db")
+    direct = runner.invoke(main, ["harvest", url, "--db", db])
+    config = tmp_path / "k.toml"
+    config.write_text(f"[harvest]\nurl = {json.dumps(url)}\n", "utf-8")
+    checked = runner.invoke(main, ["config", "check", str(config)])
+    for result in (direct, checked):
+        assert result.exit_code == 2
+        assert "harvest.url: not a valid URL" in result.output and reason in result.output
+        assert "Traceback" not in result.output
+    assert not (tmp_path / "c.db").exists()
+
+
+def test_impossible_from_date_is_refused_before_connecting(tmp_path: Path) -> None:
+    result = CliRunner().invoke(
+        main, ["harvest", "http://127.0.0.1:9/oai", "--db", str(tmp_path / "c.db"),
+               "--from", "2026-13-45"]
+    )
+    assert result.exit_code == 2 and "YYYY-MM-DD" in result.output
 
 
 def test_holdings_and_items_keys_as_import(tmp_path: Path) -> None:

@@ -417,3 +417,22 @@ def _with_004(data: bytes, bib: str) -> bytes:
 )
 def test_isbd_punctuation_removed(raw: str, cleaned: str) -> None:
     assert clean(raw) == cleaned
+
+
+def test_control_characters_in_marcxml_are_taken_out_and_every_record_loads(
+    tmp_path: Path,
+) -> None:
+    # Found by an outside tester: one ESC (a bad MARC-8 conversion) stopped the parser, and
+    # 27 of 28 records were lost behind "1 rejected", exit 0.
+    data = (FIXTURES / "libris_bib_28.xml").read_bytes()
+    second = data.find(b"<record", data.find(b"<record") + 10)
+    at = data.find(b'<subfield code="a">', second) + len(b'<subfield code="a">')
+    damaged = data[:at] + b"Bad\x1b[0m\x0b" + data[at:]
+    items = list(read_marcxml(_write(tmp_path / "ctl.xml", damaged)))
+    assert not [i for i in items if isinstance(i, Rejection)]
+    entries = _entries(items)
+    assert len(entries) == 28
+    assert [e.position for e in entries if any("control character" in n for n in e.notes)] == [
+        "record 2"
+    ]
+    assert not any("\x1b" in str(e.record) or "\x0b" in str(e.record) for e in entries)

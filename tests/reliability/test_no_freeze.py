@@ -142,6 +142,8 @@ CLEANERS: dict[str, Callable[[str], Any]] = {
     "punctuation.clean": punctuation.clean,
     "punctuation.clean(notes)": lambda t: punctuation.clean(t, notes=True),
     "punctuation.spoken": punctuation.spoken,
+    # A summary's paragraphs: every space a line break, so each word is a line to group.
+    "punctuation.paragraphs": lambda t: punctuation.paragraphs([t, t.replace(" ", "\n")]),
     "punctuation.plain": punctuation.plain,
     "phrasing.clean": phrasing.clean,
     "phrasing.natural_name": phrasing.natural_name,
