@@ -30,6 +30,7 @@ from oaipmh_scythe import Scythe
 from oaipmh_scythe.config import HTTPConfig
 
 from catalog.errors import TalkcatError
+from catalog.importers.marcxml import mark_controls
 
 log = logging.getLogger(__name__)
 
@@ -127,7 +128,10 @@ class Client:
                 code = response.status_code
                 if code == 200:
                     try:
-                        root = etree.fromstring(response.content, parser=_PARSER)
+                        # a raw ESC in one record must not fail the page: marcxml reads
+                        # it back in that record, as a file's
+                        content = mark_controls(response.content)
+                        root = etree.fromstring(content, parser=_PARSER)
                     except etree.XMLSyntaxError as exc:
                         problem = f"the page is not well-formed XML ({exc})"
                         malformed = True
