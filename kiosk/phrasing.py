@@ -68,9 +68,40 @@ def clean(text: str | None) -> str:
     return punctuation.spoken(_CONTROL.sub(" ", text))
 
 
+# One comma-separated element of a heading that is a date: "1849-1912", "(1929-1968)",
+# "1950-", "d. 1902", "b. ca. 1950", "fl. 1200" (bounded, on elements of at most 40 chars).
+_HEADING_DATE = re.compile(
+    r"\(?(?:(?:b|d|fl|f|född|död|ca|c)\.\s?)?(?:ca\.\s)?\d{3,4}\??"
+    r"(?:\s?-\s?(?:\d{3,4}\??)?)?\)?\.?"
+)
+# Words written after the forenames that belong after the surname: "King, Martin Luther, Jr."
+_NAME_SUFFIXES = frozenset({"jr.", "jr", "sr.", "sr", "d.y.", "d.ä.", "junior", "senior"})
+# A title written after a name ("Christina, Queen of Sweden"): not a forename.
+_TITLES = (
+    "king queen kung drottning pope påve emperor empress kejsare kejsarinna prince princess "
+    "prins prinsessa duke duchess hertig hertiginna tsar czar sultan shah earl lord lady count "
+    "countess greve grevinna baron baroness friherre bishop biskop archbishop ärkebiskop "
+    "cardinal kardinal consort regent saint sankt kuningas kuningatar keiser könig königin "
+    "kaiser kaiserin roi reine empereur rey reina regina"
+)
+_TITLE_WORDS = frozenset(_TITLES.split())
+_HEADING_PARTS = 12
+"""Headings have a handful of elements; a longer comma run is read the plain way (linear)."""
+
+
 def natural_name(name: str) -> str:
-    """"Lindgren, Astrid" -> "Astrid Lindgren"; corporate names and single names unchanged."""
+    """ "Lindgren, Astrid" -> "Astrid Lindgren"; corporate names and single names unchanged.
+
+    A heading as cataloguers write it in a CSV/JSON export, element by element, the way the
+    MARC subfields would hold it: "King, Martin Luther, Jr., 1929-1968" -> "Martin Luther King
+    Jr."; dates, relator terms ("förf.", "author.") and titles ("kung av Sverige") go; a name
+    with its numeration ("Gustaf VI Adolf, kung av Sverige, 1882-1973") is the name alone."""
     name = clean(name)
+    parts = name.split(", ") if name else []
+    if 2 <= len(parts) <= _HEADING_PARTS:
+        name, suffix = _heading(parts)
+        if suffix:
+            return f"{natural_name(name)} {suffix}"
     # Life dates end the heading: look only at its end (the pattern is anchored there, and
     # a search over a 5,000-comma name would try every position).
     head, tail = name[:-40], name[-40:]
@@ -82,6 +113,34 @@ def natural_name(name: str) -> str:
     # (No "\s*" or ".*?" around it: both make the search quadratic on hostile names.)
     forenames = " ".join(_FULLER_FORM.sub(" ", forenames).split())
     return f"{forenames} {surname}".strip()
+
+
+def _heading(parts: list[str]) -> tuple[str, str]:
+    """The elements of a heading: ``("Surname, Forenames", "Jr.")`` in catalogue order
+    without dates, relator terms and titles (see :func:`natural_name`)."""
+    head = parts[0]
+    words = head.split()
+    if len(words) >= 2 and any(_is_numeration(w) for w in words[1:]):
+        return head, ""  # "Karl XII", "John Paul II": the rest are titles and dates
+    if parts[1].split(" ", 1)[0].casefold() in _TITLE_WORDS:
+        return head, ""  # "Christina, Queen of Sweden, 1626-1689"
+    kept = [head]
+    suffixes: list[str] = []
+    for part in parts[1:]:
+        work = part.split(". ", 1)
+        if len(work) == 2 and len(work[0]) <= 40 and _HEADING_DATE.fullmatch(work[0]):
+            break  # "Hugo, Victor, 1802-1885. Misérables. Swedish": a work follows the name
+        if len(part) <= 40 and _HEADING_DATE.fullmatch(part):
+            continue
+        if part.casefold() in _NAME_SUFFIXES or _is_numeration(part):
+            suffixes.append(part)
+        elif len(kept) == 1 or not part[:1].islower():
+            kept.append(part)  # the forenames; later a lower-case title or relator goes
+    return ", ".join(kept), " ".join(suffixes)
+
+
+def _is_numeration(word: str) -> bool:
+    return word.isupper() and word.isalpha() and set(word) <= set("IVXLCDM") and len(word) <= 6
 
 
 def join_names(names: list[str], lang: str) -> str:

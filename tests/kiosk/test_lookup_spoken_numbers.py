@@ -115,3 +115,37 @@ def test_a_hard_wrapped_summary_is_not_cut_into_sentences(tmp_path: Path) -> Non
                                      "language": "eng", "summary": wrapped}])  # fmt: skip
     texts = [text for _lang, text in spoken(db, "92003", "--level", "3")]
     assert texts[-1] == " ".join(wrapped.split())
+
+
+# --------------------------------------------------------------------------- headings
+
+HEADINGS = {
+    # CSV/JSON author heading as Libris/Koha export it: what the Swedish voice says after "av"
+    "King, Martin Luther, Jr., 1929-1968": "Martin Luther King Jr.",
+    "Vonnegut, Kurt, Jr.": "Kurt Vonnegut Jr.",
+    "Strindberg, August, 1849-1912, förf.": "August Strindberg",
+    "Shakespeare, William, 1564-1616, author.": "William Shakespeare",
+    "Hugo, Victor, 1802-1885. Misérables. Swedish": "Victor Hugo",
+    "Gustaf VI Adolf, kung av Sverige, 1882-1973": "Gustaf den sjätte Adolf",
+    "Karl XII, kung av Sverige, 1682-1718": "Karl den tolfte",
+    "Elizabeth II, Queen of Great Britain, 1926-2022": "Elizabeth den andra",
+    "Christina, Queen of Sweden, 1626-1689": "Christina",
+    "Kennedy, John F., 1917-1963": "John F Kennedy",
+    "Lagerlöf, Selma, 1858-1940": "Selma Lagerlöf",
+    "Sjöwall, Maj, d. 2020": "Maj Sjöwall",
+}
+
+
+@pytest.mark.parametrize("heading", sorted(HEADINGS))
+def test_a_csv_heading_is_read_the_way_its_marc_subfields_are(tmp_path: Path, heading: str) -> None:
+    db = build_catalogue(tmp_path, [{"barcode": "93001", "title": "Bok", "language": "swe",
+                                     "authors": heading}])  # fmt: skip
+    assert said(spoken(db, "93001", "--level", "1")) == f"Bok, av {HEADINGS[heading]}"
+
+
+def test_junior_is_said_after_the_surname_in_english(tmp_path: Path) -> None:
+    king = "King, Martin Luther, Jr., 1929-1968"
+    db = build_catalogue(tmp_path, [{"barcode": "93002", "title": "Strength to love",
+                                     "language": "eng", "authors": king}])  # fmt: skip
+    text = said(spoken(db, "93002", "--level", "1", "--lang", "en"))
+    assert text.endswith("by Martin Luther King Junior.")
