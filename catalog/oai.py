@@ -30,6 +30,7 @@ from oaipmh_scythe import Scythe
 from oaipmh_scythe.config import HTTPConfig
 
 from catalog.errors import TalkcatError
+from catalog.importers.marcxml import mark_controls
 
 log = logging.getLogger(__name__)
 
@@ -202,11 +203,14 @@ class Client:
                             f"no complete page in {self.retry.timeout:g} s (the server sends"
                             " it too slowly)"
                         )
-                    parser.feed(chunk)
+                    # a raw ESC in one record must not fail the page: marcxml reads
+                    # it back in that record, as a file's
+                    parser.feed(mark_controls(chunk))
                 root = parser.close()
             except etree.XMLSyntaxError as exc:
                 return 200, response, None, one_line(exc)
             return 200, response, root, ""
+
 
 def url_problem(url: str) -> str | None:
     """Why ``url`` cannot be an OAI-PMH base URL (one line), or ``None``: checked before any
