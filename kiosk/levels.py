@@ -333,7 +333,8 @@ def level_one(
         names = originals
     authors = _names(names, lang, phrases_dir, corporate)
     if authors:
-        said = Speech.of(authors, names_voice(authors, lang))
+        voice = names_voice(authors.written, lang)
+        said = Speech(tuple(Piece(p.written, p.spoken, voice) for p in authors.pieces))
         sentence = fill(table["announce"], lang, title=title, authors=said)
     else:
         sentence = fill(table["announce_no_author"], lang, title=title)
