@@ -3,7 +3,8 @@
 Exit codes as ``import``: 0 harvested (or nothing new), 1 nothing usable (every record
 rejected), 2 bad input (options, configuration, or a repository answering garbage or an OAI
 error), 3 the repository or the catalogue cannot be reached/opened.  A run that stops early
-keeps every page it committed and says so; the next run resumes there.
+keeps every page it committed and says so; the next run resumes there.  Ctrl-C or SIGTERM
+stops it with one line saying what was saved (exit 1).
 
 The ``[harvest]`` and ``[kiosk] db`` settings are validated by the kiosk's one configuration
 schema; the root hands that loader in through :func:`register`, since this room may not
@@ -13,7 +14,9 @@ import the kiosk.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Mapping
+import signal
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -126,11 +129,17 @@ def harvest_command(
     if report_path is not None and not report_path.parent.is_dir():
         raise click.BadParameter(f"{report_path.parent}: no such folder", param_hint="--report")
     retry = Retry(attempts=settings["attempts"], timeout=float(settings["timeout"]))
-    report = harvest(
-        db_path, url, set_spec=settings["set"], prefix=settings["prefix"],
-        from_date=from_date, full=full, retry=retry,
-        max_age_hours=float(settings["max_age_hours"]),
-    )
+    saved: list[HarvestReport] = []
+    try:
+        with _terminate_as_interrupt():
+            report = harvest(
+                db_path, url, set_spec=settings["set"], prefix=settings["prefix"],
+                from_date=from_date, full=full, retry=retry,
+                max_age_hours=float(settings["max_age_hours"]),
+                progress=saved.append,
+            )
+    except KeyboardInterrupt:
+        raise HarvestStopped(_interrupted(db_path, saved[-1] if saved else None)) from None
     for item in report.rejected:
         ident = f" [{item.identifier}]" if item.identifier else ""
         click.echo(f"rejected: {item.file}: {item.position}{ident}: {item.reason}", err=True)
@@ -144,6 +153,42 @@ def harvest_command(
     failure = _failure(report)
     if failure is not None:
         raise failure
+
+
+class HarvestStopped(TalkcatError):
+    """Ctrl-C or SIGTERM: exit 1, as click's own "Aborted!" was."""
+
+    exit_code = 1
+
+
+def _interrupted(db_path: str | Path, report: HarvestReport | None) -> str:
+    """The one line for Ctrl-C or SIGTERM: what was saved, and where the next run goes on."""
+    if report is None or not report.pages:
+        return f"harvest stopped: nothing was saved in {db_path}"
+    return (
+        f"harvest stopped: {report.pages} page(s) saved in {db_path} ({report.added}"
+        f" added, {report.updated} updated, {report.deleted} deleted); the next run resumes"
+        " after them"
+    )
+
+
+@contextmanager
+def _terminate_as_interrupt() -> Iterator[None]:
+    """SIGTERM (systemd stopping the timer's service) ends the harvest as Ctrl-C does: the
+    page being written is rolled back and the saved ones are told."""
+
+    def on_term(_signum: int, _frame: object) -> None:
+        raise KeyboardInterrupt
+
+    try:
+        old = signal.signal(signal.SIGTERM, on_term)
+    except ValueError:  # not the main thread (a test runner's worker): nothing to install
+        yield
+        return
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, old)
 
 
 def register(group: click.Group, load_settings: SettingsLoader | None = None) -> None:

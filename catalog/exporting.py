@@ -36,6 +36,7 @@ EXPORT_COLUMNS = (
     "publisher", "edition", "extent", "pages", "playing_time_minutes", "series",
     "series_number", "summary", "subjects", "subject_languages", "genres", "kind", "isbn",
     "barcode", "rfid", "identifiers", "location", "available", "sample_path", "text",
+    "original_title", "original_authors",  # MARC 880: appended, so old columns keep places
 )  # fmt: skip
 
 
@@ -137,6 +138,7 @@ def _csv_row(record: Record, extra: list[str]) -> list[Any]:
         join(record.genres), record.kind, join(record.isbns), join(record.barcodes),
         join(record.rfids), join(extra), join(record.locations),
         "yes" if record.available else "no", record.sample_path or "", "",
+        record.original_title or "", join(record.original_authors),
     ]  # fmt: skip
 
 

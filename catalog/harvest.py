@@ -25,7 +25,9 @@ Why it works this way:
   ``import --replace`` does (shelf labels, which no repository holds, are kept); records of
   other harvested repositories or sets are left alone.
 * **Nothing is lost on a fault.**  A page that cannot be had after the bounded retries stops
-  the run with one line; what was committed stays, and the next run resumes there.
+  the run with one line; what was committed stays, and the next run resumes there.  A
+  ``resumptionToken`` already seen in this run (pages that loop) stops it too, and the next
+  run starts that harvest again rather than resume at the looping token.
 """
 
 from __future__ import annotations
@@ -77,6 +79,8 @@ class HarvestReport(ImportReport):
     reached: bool = True
     bad_answer: bool = False
     removed: int = 0
+    looped: bool = False
+    """The pages went round in a loop: the next run starts again instead of resuming."""
 
     def summary(self) -> str:
         removed = f", {self.removed} removed by --full" if self.removed else ""
@@ -85,7 +89,13 @@ class HarvestReport(ImportReport):
             if self.nothing_new
             else f"{self.pages} page(s)" + (", resumed" if self.resumed else "")
         )
-        state = "" if self.complete else " - STOPPED EARLY, the next run resumes from here"
+        state = (
+            ""
+            if self.complete
+            else " - STOPPED EARLY, the next run starts this harvest again"
+            if self.looped
+            else " - STOPPED EARLY, the next run resumes from here"
+        )
         return (
             f"{self.added} added, {self.updated} updated, {self.deleted} deleted,"
             f" {len(self.rejected)} rejected, {len(self.warnings)} warnings{removed}"
@@ -371,6 +381,9 @@ def _run(
     url = report.url
     # The same id twice in one run: a warning naming both places, as in import.
     batch = RecordBatch(catalog, report, catalog.written_once())
+    # Every token of this run: one that comes again means the pages loop (A -> A, A -> B ->
+    # A), and following it would hold the import lock for ever.
+    seen: set[str] = {run["token"]} if run["token"] else set()
     while True:
         before = (report.added, report.updated, report.deleted, len(report.rejected))
         listing = None
@@ -389,6 +402,7 @@ def _run(
                             url, exc, run["from"] or "the beginning")
                 report.restarted = True
                 run["token"] = None
+                seen = set()  # the same tokens again are the restart, not a loop
                 # The same pages again: not duplicates.
                 batch = RecordBatch(catalog, report, catalog.written_once())
                 continue
@@ -403,6 +417,16 @@ def _run(
         if listing is not None:
             element = listing.find(f"{OAI}resumptionToken")
             token = (element.text or "").strip() or None if element is not None else None
+        if token is not None and token in seen:
+            report.bad_answer = report.looped = True
+            report.problem = (
+                f"{url}: page {report.pages + 1}: the repository sent resumptionToken"
+                f" {token[:200]!r} again: its pages go round in a loop (an OAI-PMH error);"
+                " the pages before it are kept, the next run starts this harvest again"
+            )
+            token = None
+        elif token is not None:
+            seen.add(token)
         if token is not None:
             pages.ahead({"verb": "ListRecords", "resumptionToken": token})
         finished = report.problem is None and token is None
@@ -421,7 +445,8 @@ def _run(
                 state["last_success"] = _now()
                 state["run"] = None
             else:
-                state["run"] = run
+                # After a loop the run is not resumed at its token: that would loop again.
+                state["run"] = None if report.looped else run
             state["last_attempt"] = _attempt(url, set_spec, run, report, run["counts"], finished)
             catalog.save_harvest_state(source, state)
         if progress is not None:

@@ -30,12 +30,30 @@ from oaipmh_scythe import Scythe
 from oaipmh_scythe.config import HTTPConfig
 
 from catalog.errors import TalkcatError
+from catalog.importers.marcxml import mark_controls
 
 log = logging.getLogger(__name__)
 
 OAI = "{http://www.openarchives.org/OAI/2.0/}"
-_PARSER = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False)
-"""Strict, and safe against hostile pages (no entity expansion, no network fetches)."""
+MAX_PAGE_MB = 64
+"""The largest page a harvest reads.  A real page of 500 MARCXML records is 1-5 MB; a broken
+proxy or repository can send gigabytes, and a kiosk machine must not run out of memory for
+it.  The body is parsed as it streams in and refused past this size."""
+
+
+def _parser() -> etree.XMLParser:
+    """Strict, and safe against hostile pages (no entity expansion, no network fetches).
+    One per page: a feed parser holds its document, and pages are parsed in two threads."""
+    return etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False)
+
+
+class TooLarge(Exception):
+    """A page's body went past :data:`MAX_PAGE_MB`."""
+
+
+def one_line(exc: BaseException) -> str:
+    """lxml's messages can run over several lines ("try XML_PARSE_HUGE\n, line 1, ...")."""
+    return " ".join(str(exc).split())
 
 RETRY_STATUS = {408, 425, 429, 500, 502, 503, 504}
 
@@ -118,18 +136,22 @@ class Client:
             wait = self.retry.backoff * 2 ** (attempt - 1) * random.uniform(0.75, 1.0)
             malformed = False
             try:
-                response = self._scythe.client.get(self.url, params=query)
+                code, response, root, syntax = self._get(query)
             except httpx2.TransportError as exc:
                 problem = f"{type(exc).__name__}: {exc or 'connection failed'}"
                 reached = reached or not isinstance(exc, httpx2.ConnectError)
+            except TooLarge:
+                raise FetchFailed(
+                    f"the page is larger than {MAX_PAGE_MB} MB, the most a harvest"
+                    " reads: the repository or a proxy in between is sending something that is"
+                    " not a page of records",
+                    True, malformed=True,
+                ) from None
             else:
                 reached = True
-                code = response.status_code
                 if code == 200:
-                    try:
-                        root = etree.fromstring(response.content, parser=_PARSER)
-                    except etree.XMLSyntaxError as exc:
-                        problem = f"the page is not well-formed XML ({exc})"
+                    if root is None:
+                        problem = f"the page is not well-formed XML ({syntax})"
                         malformed = True
                     else:
                         error = root.find(f"{OAI}error")
@@ -155,6 +177,39 @@ class Client:
                 self.waited.append(wait)
                 self._sleep(wait)
         raise FetchFailed(f"{problem} (after {self.retry.attempts} attempts)", reached, malformed)
+
+    def _get(
+        self, query: dict[str, str]
+    ) -> tuple[int, httpx2.Response, etree._Element | None, str]:
+        """``(status, response, root or None, why it did not parse)``.  A 200 body is parsed
+        as it streams in, so no page is ever held whole as bytes, and none past
+        :data:`MAX_PAGE_MB` is read at all."""
+        limit = MAX_PAGE_MB * 1024 * 1024
+        # ``timeout`` bounds each read; a server dripping a byte a second never trips it, so
+        # the whole page has the same deadline too.
+        deadline = time.monotonic() + self.retry.timeout
+        with self._scythe.client.stream("GET", self.url, params=query) as response:
+            if response.status_code != 200:  # its body is not wanted: closing drops it
+                return response.status_code, response, None, ""
+            parser = _parser()
+            size = 0
+            try:
+                for chunk in response.iter_bytes():
+                    size += len(chunk)
+                    if size > limit:
+                        raise TooLarge
+                    if time.monotonic() > deadline:
+                        raise httpx2.ReadTimeout(
+                            f"no complete page in {self.retry.timeout:g} s (the server sends"
+                            " it too slowly)"
+                        )
+                    # a raw ESC in one record must not fail the page: marcxml reads
+                    # it back in that record, as a file's
+                    parser.feed(mark_controls(chunk))
+                root = parser.close()
+            except etree.XMLSyntaxError as exc:
+                return 200, response, None, one_line(exc)
+            return 200, response, root, ""
 
 
 def url_problem(url: str) -> str | None:

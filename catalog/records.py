@@ -31,6 +31,11 @@ class Record:
     """Which of ``authors``/``narrators`` are organisations or meetings (MARC 110/111/710/711):
     spoken as written, never turned round like "Lindgren, Astrid"."""
     language: str | None = None
+    original_title: str | None = None
+    """The title in its original script (MARC 880 linked to 245) when ``title`` is a
+    romanisation ("Война и мир" for "Voĭna i mir"): said by the language's voice, searched."""
+    original_authors: tuple[str, ...] = ()
+    """The authors in their original script (MARC 880 linked to 100/110/111/700/710/711)."""
     year: int | None = None
     year_span: int | None = None
     """10 when ``year`` only starts a decade ("1990-talet", "199-", MARC "199u"), 100 when it

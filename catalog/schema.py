@@ -23,6 +23,8 @@ from pathlib import Path
 
 from sqlite_utils import Database
 
+from catalog import claims
+
 log = logging.getLogger(__name__)
 
 APPLICATION_ID = 0x54434154  # "TCAT": tells our files from any other SQLite database
@@ -135,8 +137,14 @@ def _v5(db: Database) -> None:
     db.execute("INSERT INTO records_fts(records_fts) VALUES ('rebuild')")
 
 
+def _v6(db: Database) -> None:
+    """Claims that lost a shared key are kept, so the key falls back when its holder goes
+    (:mod:`catalog.claims`)."""
+    claims.migrate(db.conn)
+
+
 Migration = str | Callable[[Database], None]
-MIGRATIONS: tuple[Migration, ...] = (_V1, _V2, _V3, _v4, _v5)
+MIGRATIONS: tuple[Migration, ...] = (_V1, _V2, _V3, _v4, _v5, _v6)
 """Version N is the result of applying the first N.  Append, never edit."""
 
 SCHEMA_VERSION = len(MIGRATIONS)
@@ -173,6 +181,7 @@ def create(conn: sqlite3.Connection) -> None:
         conn.execute(statement)
     db.table("records").enable_fts(SEARCH_COLUMNS, tokenize=TOKENIZE, create_triggers=True)
     _v5(db)  # the index as version 5 makes it (empty: costs nothing)
+    claims.migrate(conn)
     conn.execute(f"PRAGMA application_id={APPLICATION_ID}")
     conn.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
 

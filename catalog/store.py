@@ -31,7 +31,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any, TypeVar
 
-from catalog import schema
+from catalog import claims, schema
 from catalog.damage import damaged, read_error, unreadable
 from catalog.errors import CatalogError, translates_sqlite_errors
 from catalog.harvest_book import HarvestBook
@@ -422,14 +422,22 @@ class Catalog(Writes, HarvestBook):
             }
 
     def check(self, *, full: bool = False) -> list[str]:
-        """``PRAGMA quick_check`` (or ``integrity_check``); an empty list means healthy."""
+        """``PRAGMA quick_check`` (or ``integrity_check``), then ISBNs a record lists that
+        lead nowhere (:mod:`catalog.claims`); an empty list means healthy."""
         pragma = "integrity_check" if full else "quick_check"
         with self._lock:
             try:
                 rows = [r[0] for r in self._conn.execute(f"PRAGMA {pragma}")]
+                if rows == ["ok"]:
+                    rows = []
+                    if unheld := claims.unheld(self._conn):
+                        rows.append(
+                            f"{unheld} ISBN(s) that a record lists lead to no record (scanning"
+                            " them finds nothing): import that record's file again"
+                        )
             except sqlite3.DatabaseError as exc:
                 return [str(exc)]
-        return [] if rows == ["ok"] else rows
+        return rows
 
     # ------------------------------------------------------------------ writing
 

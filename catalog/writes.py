@@ -20,6 +20,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any, NamedTuple
 
+from catalog import claims
 from catalog.damage import is_damage, rebuild_advice
 from catalog.duplicates import WrittenOnce
 from catalog.errors import CatalogError, translates_sqlite_errors
@@ -32,8 +33,11 @@ Prepared = tuple[str, str, str | None, str, tuple[str, str, str, str]]
 
 def _fts_values(record: Record) -> tuple[str, str, str, str]:
     """The four search columns (:data:`catalog.schema.SEARCH_COLUMNS`) of a record."""
-    title = " ".join(t for t in (record.title, record.subtitle, record.part) if t)
-    people = " ; ".join(record.authors + record.narrators)
+    # The original script (MARC 880) is searched with the romanisation: "Война" finds the
+    # record catalogued "Voĭna i mir", in the same columns (no schema change).
+    parts = (record.title, record.subtitle, record.part, record.original_title)
+    title = " ".join(t for t in parts if t)
+    people = " ; ".join(record.authors + record.narrators + record.original_authors)
     series = record.series or ""
     subjects = " ; ".join(record.subjects + record.genres)
     return title, people, series, subjects
@@ -73,6 +77,7 @@ class Writes:
         if trigger is not None:
             c.execute("DROP TRIGGER records_ad")
         c.execute("DELETE FROM identifiers")
+        c.execute("DELETE FROM claims")
         c.execute("DELETE FROM records")
         c.execute("DELETE FROM labels")
         c.execute("INSERT INTO records_fts (records_fts) VALUES ('delete-all')")
@@ -124,9 +129,14 @@ class Writes:
             )
         self.last_rowid = rowid
         off = set(unavailable)
+        shared = row is not None and claims.any_claims(c)
+        if shared:
+            claims.forget(c, [record_id])
         self.last_moved = claim_keys(
             c, [(k, record_id, 0 if k in off else None) for k in dict.fromkeys(keys)]
         )
+        if shared:
+            claims.fall_back(c)  # keys it no longer claims go to a record that does
         return row is None
 
     def delete_record(self, record_id: str) -> bool:
@@ -137,6 +147,9 @@ class Writes:
             return False
         c.execute("DELETE FROM identifiers WHERE record_id = ? AND target = 'record'", (record_id,))
         c.execute("DELETE FROM records WHERE rowid = ?", (row[0],))  # its trigger: the index
+        if claims.any_claims(c):
+            claims.forget(c, [record_id])
+            claims.fall_back(c)  # its keys that another record claims lead there now
         return True
 
     def put_label(self, label: Label, keys: Iterable[str]) -> bool:
@@ -218,31 +231,45 @@ def put_many(
         pk="id",
         batch_size=100,
     )
+    rewritten = [record_id for record_id in unique if record_id in existing]
     conn.executemany(
         "DELETE FROM identifiers WHERE record_id = ? AND target = 'record'",
-        [(record_id,) for record_id in unique if record_id in existing],
+        [(record_id,) for record_id in rewritten],
     )
+    had_claims = bool(rewritten) and claims.any_claims(conn)
+    if had_claims:
+        claims.forget(conn, rewritten)
     # The keys as writing the entries one by one leaves them: an entry's keys replace those
     # of its record's earlier entry, and of two records claiming one key the later gets it
     # (each such claim is told, whichever batch the two entries fell in).
     latest: dict[str, int] = {}
     owner: dict[str, int] = {}
     shared: list[Shared] = []
+    losers: list[tuple[str, int]] = []  # (key, entry) of a claim a later entry took
     for index, (prepared, keys, _off) in enumerate(batch):
         latest[prepared[0]] = index
         for key in dict.fromkeys(keys):
             before = owner.get(key)
             if before is not None and ids[before] != prepared[0] and latest[ids[before]] == before:
                 shared.append(Shared(index, key, before, None))
+                losers.append((key, before))
             owner[key] = index
     rows = [
         (key, ids[index], 0 if key in batch[index][2] else None)
         for key, index in owner.items()
         if latest[ids[index]] == index
     ]
+    # Kept unless a later entry of the same record replaced the one that claimed the key.
+    claims.remember_losers(conn, [
+        (key, ids[before], 0 if key in batch[before][2] else None)
+        for key, before in losers
+        if latest[ids[before]] == before
+    ])
     shared.extend(
         Shared(owner[held.key], held.key, None, held) for held in claim_keys(conn, rows)
     )
+    if had_claims or shared:
+        claims.fall_back(conn)
     rowids = {**existing, **rowids_of(conn, [i for i in unique if i not in existing])}
     out: list[tuple[bool, int]] = []
     written: set[str] = set(existing)
@@ -293,6 +320,7 @@ def claim_keys(
         return []
     holders = holders_of(conn, [key for key, _id, _available in rows])
     moved = [v for v in values if holders.get(v[0], (v[1], target)) != (v[1], target)]
+    claims.remember(conn, [v[0] for v in moved])  # the records losing them still claim them
     conn.executemany("INSERT OR REPLACE " + insert, moved)
     return [Held(key, *holders[key]) for key, *_rest in moved]
 

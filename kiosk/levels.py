@@ -29,18 +29,25 @@ from dataclasses import dataclass
 from typing import Any
 
 from catalog.punctuation import paragraphs
-from hardware.speech.voices import installed_languages, voice_language
+from hardware.speech.voices import installed_languages
 from kiosk import details, phrasing
 from kiosk.phrasing import Utterance, clean, natural_name
 from kiosk.reading import as_name
 from kiosk.reading.pronounce import (
     MAX_SPOKEN_CHARS,
-    guess_language,
     lexicon,
     pronounce,
     speak_numbers,
     spell_digits,
     split_sentences,
+)
+from kiosk.reading.which_voice import (
+    guess_language,
+    in_own_script,
+    names_voice,
+    parallel_voice,
+    prose_voice,
+    voice_for,
 )
 from kiosk.subjects import subject_voices
 
@@ -92,6 +99,8 @@ _PART_WORD = re.compile(
     r"|#(?=\d)",
     re.IGNORECASE,
 )
+
+
 def _series_number(value: str | None) -> str:
     """The number of a book in its series, without the catalogue's part word."""
     number = clean(value)
@@ -193,16 +202,6 @@ def page_count(pages: int, lang: str, phrases_dir: str | None = None) -> str:
 # --------------------------------------------------------------------------- utterances
 
 
-def voice_for(record: Any, lang: str, text: str | None = None) -> str:
-    """The voice for the book's own words: its language when eSpeak NG has a voice for it
-    (``hardware.speech.voices``); for a record that names none, the language the script of
-    ``text`` (the title unless given) tells - "Война и мир" is not Swedish; else the
-    visitor's."""
-    if text is None:
-        text = getattr(record, "title", None) or ""
-    return voice_language(getattr(record, "language", None), lang, installed_languages(), text)
-
-
 def _segments(speech: Speech, lang: str, phrases_dir: str | None) -> list[tuple[str, str]]:
     """Merge neighbouring pieces of one voice; pronounce each stretch in its own language."""
     merged: list[list[str]] = []  # [spoken, lang]
@@ -293,12 +292,23 @@ def _names(
 
 def _title(record: Any, lang: str, verbose: bool, phrases_dir: str | None) -> Speech:
     voice = voice_for(record, lang)
-    title = clean(getattr(record, "title", "")) or "?"
+    written = clean(getattr(record, "title", "")) or "?"
+    original = clean(getattr(record, "original_title", None))
+    if in_own_script(record, original):  # MARC 880: the script the voice reads
+        written = original
+        voice = voice_for(record, lang, written)
+    # ISBD " = " introduces a parallel title, in another language: each in its own voice.
+    proper, *parallels = written.split(" = ")
+    title = Speech.of(proper, voice_for(record, lang, proper) if parallels else voice)
+    for parallel in parallels:
+        title += Speech.of(" = ", lang, ", ") + Speech.of(
+            parallel, parallel_voice(record, lang, parallel)
+        )
     part = clean(getattr(record, "part", None))
     if verbose and part:
         template = _table(lang, phrases_dir)["title_with_part"]
         return fill(template, voice, title=title, part=part)
-    return Speech.of(title, voice)
+    return title
 
 
 def level_one(
@@ -313,9 +323,15 @@ def level_one(
     table = _table(lang, phrases_dir)
     title = _title(record, lang, verbose, phrases_dir)
     corporate = getattr(record, "corporate", ()) or ()
-    authors = _names(getattr(record, "authors", ()) or (), lang, phrases_dir, corporate)
+    names = getattr(record, "authors", ()) or ()
+    originals = getattr(record, "original_authors", ()) or ()
+    # Only when every author has its 880: a Finnish author of a Russian translation has none.
+    if len(originals) == len(names) and in_own_script(record, " ".join(originals)):
+        names = originals
+    authors = _names(names, lang, phrases_dir, corporate)
     if authors:
-        sentence = fill(table["announce"], lang, title=title, authors=authors)
+        said = Speech.of(authors, names_voice(authors, lang))
+        sentence = fill(table["announce"], lang, title=title, authors=said)
     else:
         sentence = fill(table["announce_no_author"], lang, title=title)
     kind_key = KIND_KEYS.get(getattr(record, "kind", "book") or "book")
@@ -416,9 +432,10 @@ def level_two(record: Any, lang: str, *, phrases_dir: str | None = None) -> Utte
 def level_three(record: Any, lang: str, *, phrases_dir: str | None = None) -> Utterance | None:
     """The summary, one segment per sentence; ``None`` when the record has none.
 
-    The summary is the catalogue's prose, so it is read by the voice of the language it is
-    written in (Swedish or English, told apart by its function words), falling back to the
-    book's language and then the kiosk's.
+    The summary is the catalogue's prose, read by the voice ``which_voice.prose_voice``
+    chooses: the catalogued language's (unless the text is not in its script, or is
+    overwhelmingly Swedish, English or Finnish in a record catalogued in an unrelated
+    Latin-script language), the function words' when none is catalogued, then the kiosk's.
     """
     summary = _prose(getattr(record, "summary", None))
     if not summary:
@@ -429,7 +446,7 @@ def level_three(record: Any, lang: str, *, phrases_dir: str | None = None) -> Ut
     if len(heard) > MAX_SPOKEN_CHARS:
         cut = heard.rfind(" ", 0, MAX_SPOKEN_CHARS)
         heard = heard[: cut if cut > 0 else MAX_SPOKEN_CHARS]
-    voice = guess_language(heard, voice_for(record, lang, heard))
+    voice = prose_voice(record, lang, heard)
     segments = []
     budget = MAX_SPOKEN_CHARS
     for sentence in split_sentences(heard, voice, phrases_dir):

@@ -15,6 +15,8 @@ How cataloguers really write, and what the visitor must hear of it:
   ``Record.corporate``, so nothing turns "Brookings Institution" round like a person;
 * cataloguers' notes ("[from old catalog]", "[sic]") and brackets are not part of a name or
   title (:func:`catalog.punctuation.clean` with ``notes=True``);
+* a title or author romanised in 245/100/700 keeps its original script from the linked
+  880 field (``Record.original_title``/``original_authors``), for the voice and for search;
 * an authority record (leader/06 ``z``) or a record that has only "see"/"see also"
   references and no title is not a book: it is rejected, saying so.
 """
@@ -151,6 +153,36 @@ def _people(record: RecordLike) -> tuple[tuple[str, ...], tuple[str, ...], tuple
         tuple(dict.fromkeys(narrators)),
         tuple(dict.fromkeys(corporate)),
     )
+
+
+class _Linked:
+    """An 880 field read as the field its $6 links it to (880 $6 "100-01/(N" is a 100)."""
+
+    __slots__ = ("subfields", "tag")
+
+    def __init__(self, tag: str, field: FieldLike) -> None:
+        self.tag = tag
+        self.subfields = field.subfields
+
+
+def _originals(record: RecordLike) -> tuple[str | None, tuple[str, ...]]:
+    """The title and authors in their original script: the 880 partners (linked by $6) of
+    245 and of the name fields that make an author, as LC, Libris and Fennica catalogue
+    books in Cyrillic, Arabic, Hebrew or Chinese script (245 holds the romanisation)."""
+    title: str | None = None
+    authors: list[str] = []
+    for field in record.get_fields("880"):
+        tag = (sub(field, "6") or "")[:3]
+        if tag == "245":
+            title = title or clean(sub(field, "a"), notes=True)
+        elif tag in NAME_TAGS:
+            entry = _Name(_Linked(tag, field))
+            if entry.name and (
+                "author" in entry.roles
+                or (not entry.roles and not entry.work and tag in (*MAIN_ENTRY_TAGS, "700"))
+            ):
+                authors.append(entry.name)
+    return title, tuple(dict.fromkeys(authors))
 
 
 def _narrators_from_511(record: RecordLike) -> list[str]:
@@ -292,6 +324,7 @@ def map_record(record: RecordLike, position: str, file: str) -> Item:
     copies = read_copies(record, notes)
     keys.extend(copies.keys)
     authors, narrators, corporate = _people(record)
+    original_title, original_authors = _originals(record)
     series, series_number = d.series(record)
     f300 = record.get_fields("300")
     extent = clean(" ".join(" ".join(subs(f, "a")) for f in f300)) if f300 else None
@@ -330,6 +363,8 @@ def map_record(record: RecordLike, position: str, file: str) -> Item:
         narrators=narrators,
         corporate=corporate,
         language=d.language(record),
+        original_title=original_title if original_title != title[0] else None,
+        original_authors=original_authors,
         year=year,
         year_span=span,
         publisher=d.publisher(record),

@@ -49,6 +49,18 @@ def _mark(found: re.Match[bytes]) -> bytes:
     return chr(0xFDD0 + found[0][0]).encode()
 
 
+def mark_controls(data: bytes) -> bytes:
+    """UTF-8 XML (an OAI-PMH page) with its XML-illegal control characters marked, so it
+    parses and :func:`item_from_element` reads them back in their record."""
+    return _CONTROLS.sub(_mark, data)
+
+
+def _unmark(text: str) -> tuple[str, int]:
+    if _MARKED.search(text) is None:
+        return text, 0
+    return text.translate(_UNMARK), len(_MARKED.findall(text))
+
+
 _TOO_BIG = (
     f"record holds more than {MAX_RECORD_CHARS:,} characters of text, more than any MARC"
     " record can; it was not read"
@@ -114,9 +126,8 @@ class _Collector:
     def data(self, text: str) -> None:
         if self._text is None or self._problem is not None:
             return
-        if _MARKED.search(text):
-            self._controls += len(_MARKED.findall(text))
-            text = text.translate(_UNMARK)
+        text, controls = _unmark(text)
+        self._controls += controls
         self._size += len(text)
         if self._size > MAX_RECORD_CHARS:
             self._problem = _TOO_BIG
@@ -185,7 +196,7 @@ def read_marcxml(path: Path, stream: BinaryIO | None = None) -> Iterator[Item]:
             if strip is None:
                 strip = not block.startswith((b"\xff\xfe", b"\xfe\xff")) and b"\0" not in block[:4]
             if block:
-                parser.feed(_CONTROLS.sub(_mark, block) if strip else block)
+                parser.feed(mark_controls(block) if strip else block)
             else:
                 parser.close()
             yield from _drain(collector, file)
@@ -213,14 +224,18 @@ def _drain(collector: _Collector, file: str) -> Iterator[Item]:
         if record is None:
             yield Rejection(file, position, None, problem or "unreadable record")
             continue
-        item = _mapped(record, cut, position, file)
-        if controls and isinstance(item, Entry):
-            note = (
-                f"{controls} control character(s) that XML does not allow (ESC...) in the"
-                " text, read as in ISO 2709 (a bad MARC-8 conversion?)"
-            )
-            item = replace(item, notes=(*item.notes, note))
+        item = _noted(_mapped(record, cut, position, file), controls)
         yield item
+
+
+def _noted(item: Item, controls: int) -> Item:
+    if controls and isinstance(item, Entry):
+        note = (
+            f"{controls} control character(s) that XML does not allow (ESC...) in the"
+            " text, read as in ISO 2709 (a bad MARC-8 conversion?)"
+        )
+        item = replace(item, notes=(*item.notes, note))
+    return item
 
 
 def _mapped(record: MarcRecord, cut: bool, position: str, file: str) -> Item:
@@ -242,10 +257,10 @@ def item_from_element(elem: Any, position: str, file: str) -> Item:
     holding the same record imports as: the same mapping, the same rejection reasons and the
     same notes, so a harvest and an import of the same records give the same catalogue."""
     try:
-        record, cut = _from_element(elem)
+        record, cut, controls = _from_element(elem)
     except ValueError as exc:
         return Rejection(file, position, None, str(exc))
-    return _mapped(record, cut, position, file)
+    return _noted(_mapped(record, cut, position, file), controls)
 
 
 def record_from_element(elem: Any) -> MarcRecord:
@@ -273,12 +288,13 @@ def _kind(tag: Any) -> int | None:
     return _BY_NAME.get(_local(tag)) if isinstance(tag, str) else None
 
 
-def _from_element(elem: Any) -> tuple[MarcRecord, bool]:
+def _from_element(elem: Any) -> tuple[MarcRecord, bool, int]:
     # Text as the file reader collects it: nested elements' text too, comments not.
     leader = None
     fields: list[MarcField] = []
     size = 0
     cut = False
+    controls = 0
     limit = MAX_FIELD_CHARS
     for child in elem:
         tag = child.tag
@@ -290,6 +306,8 @@ def _from_element(elem: Any) -> tuple[MarcRecord, bool]:
                 if (_KINDS.get(tag) or _kind(tag)) != _SUBFIELD:
                     continue
                 text = "".join(sub.itertext()) if len(sub) else (sub.text or "")
+                text, marked = _unmark(text)
+                controls += marked
                 size += len(text)
                 if len(text) > limit:
                     cut = True
@@ -305,6 +323,8 @@ def _from_element(elem: Any) -> tuple[MarcRecord, bool]:
             )
         elif kind in (_CONTROL, _LEADER):
             text = "".join(child.itertext()) if len(child) else (child.text or "")
+            text, marked = _unmark(text)
+            controls += marked
             size += len(text)
             if len(text) > limit:
                 cut = True
@@ -317,4 +337,4 @@ def _from_element(elem: Any) -> tuple[MarcRecord, bool]:
         raise ValueError(_TOO_BIG)
     if leader is None:
         raise ValueError("bad record: no <leader> element")
-    return MarcRecord(leader, fields), cut
+    return MarcRecord(leader, fields), cut, controls

@@ -129,13 +129,32 @@ def _dictionary(tag: str) -> str:
 
 
 def voice_language(
-    code: str | None, fallback: str, installed: Collection[str], text: str = ""
+    code: str | None,
+    fallback: str,
+    installed: Collection[str],
+    text: str = "",
+    *,
+    latin: str | None = None,
 ) -> str:
     """The language to read a record in: its own if a voice has it; else, when the record
     names no language (or one without a voice), the language ``text``'s script tells
-    (:func:`script_language`); else ``fallback``."""
+    (:func:`script_language`); else ``fallback``.
+
+    The script decides both ways: a Cyrillic title of a record catalogued Swedish is read by
+    the Russian voice, and a Latin-script note ("Diagrs., maps", "Summary (Ru)") or romanised
+    title ("V sumasšedših nebesah") of a record catalogued Chinese, Arabic, Hebrew or Russian
+    - text with no letter of that language's script - by ``latin`` (a Latin-script voice: the
+    visitor's unless the caller knows better), never by a voice that would spell it out."""
     tag = language_tag(code)
     if tag is not None and tag in installed:
+        if not text:
+            return tag
+        told = script_language(text, installed)
+        scripts = written_in(tag)
+        if told is not None and not written_in(told) & scripts:
+            return told
+        if scripts and not _has_letter_of(text, scripts) and any(ch.isalpha() for ch in text):
+            return latin or fallback
         return tag
     return script_language(text, installed) or fallback if text else fallback
 
@@ -221,6 +240,37 @@ def script_language(text: str, installed: Collection[str]) -> str | None:
     if script == "ti" and script not in installed and "am" in installed:
         return "am"
     return script if script in installed else None
+
+
+# Languages written in one non-Latin script only, by the script keys of SCRIPTS they use;
+# Serbian (Latin and Cyrillic alike) and Kazakh (moving to Latin) are not here.
+_WRITTEN_IN: dict[str, frozenset[str]] = {
+    **{lang: frozenset({lang}) for _first, _last, lang in SCRIPTS},
+    **{"uk": frozenset({"ru"}), "be": frozenset({"ru"}), "bg": frozenset({"ru"}),
+       "mk": frozenset({"ru"}), "ba": frozenset({"ru"}), "cv": frozenset({"ru"}),
+       "ky": frozenset({"ru"}), "tt": frozenset({"ru"}), "fa": frozenset({"ar"}),
+       "ur": frozenset({"ar"}), "ps": frozenset({"ar"}), "sd": frozenset({"ar"}),
+       "ug": frozenset({"ar"}), "am": frozenset({"ti"}), "yue": frozenset({"cmn"}),
+       "ja": frozenset({"ja", "cmn"}), "grc": frozenset({"el"}), "mr": frozenset({"hi"}),
+       "ne": frozenset({"hi"}), "yi": frozenset({"he"})},
+}  # fmt: skip
+
+
+def written_in(tag: str) -> frozenset[str]:
+    """The script keys (of :data:`SCRIPTS`) a language is written in; empty for a language
+    written in Latin letters (or in more than one script), whose voice reads Latin text."""
+    return _WRITTEN_IN.get(tag, frozenset())
+
+
+def _has_letter_of(text: str, scripts: frozenset[str]) -> bool:
+    for ch in text[: 4 * SCRIPT_SAMPLE]:
+        point = ord(ch)
+        if point < 0x0370 or not ch.isalpha():
+            continue
+        for first, last, lang in SCRIPTS:
+            if first <= point <= last and lang in scripts:
+                return True
+    return False
 
 
 def missing_voices(codes: Iterable[str | None], installed: Collection[str]) -> dict[str, int]:

@@ -12,17 +12,14 @@ from __future__ import annotations
 import re
 import tomllib
 import unicodedata
-from collections.abc import Mapping
 from functools import cache
 from importlib import resources
 
 from hardware.speech import text as speech_text
 from hardware.speech.text import MAX_UTTERANCE_CHARS
-from hardware.speech.voices import installed_languages
 from kiosk import phrase_files, phrasing
 from kiosk.phrasing import LANGUAGES
 from kiosk.reading import normalise, sentence_rule
-from kiosk.reading.tables import words
 
 MAX_SPOKEN_CHARS = 4 * MAX_UTTERANCE_CHARS
 """Text beyond this is never read: the speech engine says at most ``MAX_UTTERANCE_CHARS``
@@ -142,15 +139,6 @@ def _protected(lang: str, phrases_dir: str | None) -> frozenset[str]:
 
 # --------------------------------------------------------------------------- sentences
 
-# A handful of function words is enough to tell Swedish from English prose reliably.
-_MARKERS: Mapping[str, frozenset[str]] = {
-    "sv": frozenset(words("och att det som en är för med på av till om den har inte han hon jag")),
-    "en": frozenset(words("the and of to is in that it with for was his her as by on are this")),
-    "fi": frozenset(
-        words("ja on että se ei hän oli kun mutta tai joka myös ovat tämä kirja sen hänen")
-    ),
-}
-
 
 def split_sentences(text: str, lang: str, phrases_dir: str | None = None) -> list[str]:
     """Prose as sentences, by the project's one splitter (``hardware.speech.text``) with this
@@ -160,19 +148,3 @@ def split_sentences(text: str, lang: str, phrases_dir: str | None = None) -> lis
     a sentence unless the reading tables say they end a phrase ("m.fl.")."""
     protected = _protected(lang, phrases_dir)
     return speech_text.split_sentences(text, ends=sentence_rule(lang, protected))
-
-
-def guess_language(text: str, default: str) -> str:
-    """Swedish, English or Finnish prose, by counting function words; ``default`` if unsure
-    (or if no installed voice speaks the language guessed)."""
-    words = re.findall(r"\w+", text.casefold())
-    scores = {
-        lang: sum(w in markers for w in words)
-        for lang, markers in _MARKERS.items()
-        if lang in LANGUAGES or lang in installed_languages()
-    }
-    best = max(scores, key=lambda k: scores[k])
-    others = [v for k, v in scores.items() if k != best]
-    if scores[best] >= 2 and all(scores[best] >= 2 * v for v in others):
-        return best
-    return default

@@ -15,6 +15,7 @@ import subprocess
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import CliRunner
@@ -248,6 +249,26 @@ def test_holdings_and_items_keys_as_import(tmp_path: Path) -> None:
         for barcode in ("39999000099999", "40000123"):
             found = catalog.lookup(normalise(barcode))
             assert found is not None and found.title == "With copies"
+
+
+def test_a_raw_control_character_in_one_record_does_not_fail_the_page(tmp_path: Path) -> None:
+    # Found by an outside tester: one ESC stopped every nightly harvest at that page, exit 2.
+    bibs = [marcxml("c-1", "First"), marcxml("c-2", "Secxxond"), marcxml("c-3", "Third")]
+
+    def raw_escape(handler: Any, query: dict[str, str]) -> bool:
+        body = handler.answer(query).replace(b"Secxxond", b"Sec\x1b[0mond\x0b")
+        handler.send_body(body)
+        return True
+
+    with OaiServer(Repository(items_from(bibs))) as running:
+        running.add_fault(lambda q: q.get("verb") == "ListRecords", raw_escape, times=99)
+        report = harvest(tmp_path / "c.db", running.url, retry=FAST)
+    assert report.problem is None and not report.rejected
+    (warning,) = [w for w in report.warnings if "control character" in w.reason]
+    assert "record 2" in warning.position
+    with Catalog.open(tmp_path / "c.db", readonly=True) as catalog:
+        titles = sorted(r.title for r in catalog.records())
+    assert titles == ["First", "Second", "Third"]
 
 
 def test_stats_show_the_last_harvest_and_doctor_warns_when_it_is_too_old(

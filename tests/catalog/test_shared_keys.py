@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import json
+import sqlite3
 from pathlib import Path
 
 import pytest
@@ -212,3 +213,108 @@ def test_a_harvest_warns_of_two_records_with_one_isbn(tmp_path: Path) -> None:
     assert len(warned) == 1 and f"ISBN {ISBN} is also on" in warned[0], warned
     assert "(id marc:C)" in warned[0]
     assert found_by(tmp_path / "h.db", ISBN) == "marc:D"
+
+
+# ----------------------------------- the key falls back when its holder goes (findings R2-4)
+
+
+def _marc(tmp_path: Path, name: str, *records: bytes) -> Path:
+    path = tmp_path / name
+    path.write_bytes(b"".join(records))
+    return path
+
+
+def checked(db: Path) -> list[str]:
+    with Catalog.open(db, readonly=True) as catalog:
+        return catalog.check()
+
+
+@pytest.mark.parametrize("batched", [True, False], ids=["one-batch", "two-imports"])
+@pytest.mark.parametrize("how", ["deleted", "recatalogued"])
+def test_a_shared_isbn_falls_back_when_its_holder_goes(
+    tmp_path: Path, how: str, batched: bool
+) -> None:
+    """Hardback X and paperback Y share an ISBN; Y holds it.  When Y is deleted (leader/05
+    'd') or re-catalogued without it, scanning the ISBN finds X - not "not in the catalogue"."""
+    db = tmp_path / "c.db"
+    x = make_record("X", "Hardback", isbns=(ISBN,))
+    y = make_record("Y", "Paperback", isbns=(ISBN,))
+    if batched:
+        import_files(db, [_marc(tmp_path, "xy.mrc", x, y)])
+    else:
+        import_files(db, [_marc(tmp_path, "x.mrc", x)])
+        import_files(db, [_marc(tmp_path, "y.mrc", y)])
+    assert found_by(db, ISBN) == "marc:Y"
+    change = (
+        make_record("Y", "Paperback", isbns=(ISBN,), status="d")
+        if how == "deleted"
+        else make_record("Y", "Paperback", isbns=("9789129688313",))
+    )
+    report = import_files(db, [_marc(tmp_path, "change.mrc", change)])
+    assert (report.deleted, report.updated) == ((1, 0) if how == "deleted" else (0, 1))
+    assert found_by(db, ISBN) == "marc:X"
+    assert checked(db) == []
+    # And back: Y claims it again, gets it, and X's claim waits again.
+    import_files(db, [_marc(tmp_path, "y2.mrc", y)])
+    assert found_by(db, ISBN) == "marc:Y"
+    import_files(db, [_marc(tmp_path, "y3.mrc", make_record("Y", "P", isbns=(), status="d"))])
+    assert found_by(db, ISBN) == "marc:X"
+
+
+def test_a_key_no_record_claims_any_more_is_gone(tmp_path: Path) -> None:
+    db = tmp_path / "c.db"
+    x = make_record("X", "Hardback", isbns=(ISBN,))
+    y = make_record("Y", "Paperback", isbns=(ISBN,))
+    import_files(db, [_marc(tmp_path, "xy.mrc", x, y)])
+    # X is re-catalogued without it first: Y still holds it; then Y goes: nobody has it.
+    import_files(db, [_marc(tmp_path, "x2.mrc", make_record("X", "Hardback"))])
+    import_files(db, [_marc(tmp_path, "yd.mrc", make_record("Y", "P", status="d"))])
+    assert found_by(db, ISBN) is None
+    assert checked(db) == []
+
+
+def test_a_harvest_deleted_header_hands_the_isbn_to_the_other_record(tmp_path: Path) -> None:
+    """Koha merging duplicate bibs: the repository deletes one of them."""
+    records = [marcxml("b1", "B1", isbns=(ISBN,)), marcxml("b2", "B2", isbns=(ISBN,))]
+    repository = Repository(items_from(records, prefix="oai:koha:"))
+    db = tmp_path / "h.db"
+    with OaiServer(repository, batch=1) as server:
+        assert harvest(db, server.url, retry=FAST).complete
+        assert found_by(db, ISBN) == "marc:b2"
+        repository.delete("oai:koha:2")
+        report = harvest(db, server.url, retry=FAST)
+    assert report.complete and report.deleted == 1
+    assert found_by(db, ISBN) == "marc:b1"
+    assert checked(db) == []
+
+
+def test_catalog_check_names_an_isbn_that_leads_nowhere(tmp_path: Path) -> None:
+    """A catalogue written before this fix: an ISBN record X lists, held by no record."""
+    db = tmp_path / "c.db"
+    import_files(db, [_marc(tmp_path, "x.mrc", make_record("X", "Hardback", isbns=(ISBN,)))])
+    with sqlite3.connect(db) as conn:
+        conn.execute("DELETE FROM identifiers")
+    conn.close()
+    problems = checked(db)
+    assert len(problems) == 1 and "1 ISBN(s) that a record lists lead to no record" in problems[0]
+    result = CliRunner().invoke(main, ["catalog", "check", "--db", str(db)])
+    assert result.exit_code != 0 and "lead to no record" in result.output
+
+
+def test_upgrading_to_version_6_gives_a_lost_isbn_back(tmp_path: Path) -> None:
+    """A catalogue of version 5 in which the bug already struck: Y (the holder) was deleted,
+    and X's ISBN leads nowhere.  The upgrade finds X's claim in its JSON and repairs it."""
+    db = tmp_path / "c.db"
+    x = make_record("X", "Hardback", isbns=(ISBN,))
+    y = make_record("Y", "Paperback", isbns=(ISBN,))
+    import_files(db, [_marc(tmp_path, "xy.mrc", x, y)])
+    with sqlite3.connect(db) as conn:  # as version 5 left it after deleting Y
+        conn.execute("DELETE FROM identifiers WHERE key = ?", (normalise(ISBN).value,))
+        conn.execute("DELETE FROM records WHERE id = 'marc:Y'")
+        conn.execute("DROP TABLE claims")
+        conn.execute("PRAGMA user_version=5")
+    conn.close()
+    result = CliRunner().invoke(main, ["catalog", "upgrade", "--db", str(db)])
+    assert result.exit_code == 0, result.output
+    assert found_by(db, ISBN) == "marc:X"
+    assert checked(db) == []

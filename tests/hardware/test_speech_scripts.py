@@ -36,7 +36,10 @@ def test_only_installed_voices_are_chosen() -> None:
 
 
 def test_the_record_language_wins_and_the_visitor_is_the_last_resort() -> None:
-    assert voice_language("swe", "en", {"sv", "ru"}, "Война и мир") == "sv"
+    assert voice_language("swe", "en", {"sv", "ru"}, "Krig och fred") == "sv"
+    assert voice_language("rus", "en", {"sv", "ru"}, "Война и мир") == "ru"
+    assert voice_language("ukr", "en", {"uk", "ru"}, "Война и мир") == "uk"  # same script
+    assert voice_language("jpn", "en", {"ja", "cmn"}, "源氏物語") == "ja"  # kanji are Japanese
     assert voice_language(None, "sv", {"sv", "ru"}, "Война и мир") == "ru"
     assert voice_language("und", "sv", {"sv", "ru"}, "Война и мир") == "ru"
     assert voice_language("sme", "en", {"sv", "en"}, "Girji") == "en"
@@ -47,3 +50,18 @@ def test_only_a_bounded_sample_is_looked_at() -> None:
     """A megabyte-long title costs no more than its first few hundred letters."""
     assert script_language("Война " * 200_000, ALL) == "ru"
     assert script_language("a" * SCRIPT_SAMPLE + "Война" * 10_000, ALL) is None
+
+
+def test_the_script_decides_both_ways() -> None:
+    """Catalogued Swedish but Cyrillic: the Swedish voice would spell out letter names;
+    catalogued Chinese but Latin ("Diagrs., maps"): the Mandarin voice would mangle it."""
+    assert voice_language("swe", "en", {"sv", "ru"}, "Война и мир") == "ru"
+    assert voice_language("chi", "sv", {"sv", "cmn"}, "Diagrs., maps") == "sv"
+    assert voice_language("chi", "sv", {"sv", "cmn"}, "Contents in En.", latin="en") == "en"
+    assert voice_language("rus", "sv", {"sv", "ru"}, "V sumasšedših nebesah") == "sv"
+    assert voice_language("ara", "en", {"ar", "en"}, "FAIRS/RN8000380") == "en"
+    # Mixed scripts and text without letters keep the record's voice.
+    assert voice_language("rus", "sv", {"sv", "ru"}, "Sprawa Dreyfusa / Дело Дрейфуса") == "ru"
+    assert voice_language("chi", "sv", {"sv", "cmn"}, "1984") == "cmn"
+    # A Latin-script language with a Latin text: the record's, as always.
+    assert voice_language("ger", "sv", {"sv", "de"}, "Der Zauberberg") == "de"

@@ -4,6 +4,7 @@ and nothing already in the catalogue is lost.  Also: the kiosk answers scans mid
 from __future__ import annotations
 
 import os
+import re
 import signal
 import socket
 import subprocess
@@ -18,12 +19,15 @@ from click.testing import CliRunner
 from catalog.harvest import Retry, harvest
 from catalog.identifiers import normalise
 from catalog.importing import import_files
+from catalog.oai import MAX_PAGE_MB
 from catalog.store import Catalog
 from kiosk.cli import main
 from tests.catalog.harvest_support import FAST, LIBRIS, list_requests, marcxml
 from tests.catalog.oai_server import (
+    Action,
     OaiServer,
     Repository,
+    _Handler,
     dropped,
     hold,
     items_from,
@@ -307,3 +311,171 @@ def test_the_kiosk_answers_scans_during_a_harvest(tmp_path: Path) -> None:
                 release.set()
                 worker.join(60)
     assert results and results[0].complete and results[0].added == 1
+
+
+# ----------------------------------------------- a hostile repository, and a stopped harvest
+
+
+
+
+
+def token_to(answer: dict[str, str]) -> Action:
+    """The repository's real page, with its resumptionToken replaced: ``answer`` maps the
+    token asked for to the one sent back (a repository whose paging is broken)."""
+
+    def act(handler: _Handler, query: dict[str, str]) -> bool:
+        asked = query.get("resumptionToken", "")
+        if query.get("verb") != "ListRecords" or asked not in answer:
+            return False
+        real = query if not asked else {"verb": "ListRecords", "metadataPrefix": "marcxml"}
+        body = handler.answer(real)
+        body = re.sub(
+            rb"<resumptionToken[^>]*>[^<]*</resumptionToken>|<resumptionToken[^>]*/>",
+            b"<resumptionToken>" + answer[asked].encode() + b"</resumptionToken>",
+            body,
+        )
+        handler.send_body(body)
+        return True
+
+    return act
+
+
+def loops(server: OaiServer, answer: dict[str, str], db: Path, config: str) -> list[str]:
+    server.add_fault(lambda q: True, token_to(answer), times=10_000)
+    result = CliRunner().invoke(main, ["harvest", server.url, "--db", str(db), "--config", config])
+    assert result.exit_code == 2, result.output
+    assert "Traceback" not in result.output
+    return [line for line in result.output.splitlines() if line.startswith("talkcat:")]
+
+
+@pytest.mark.parametrize(
+    ("answer", "repeated"),
+    [({"": "same", "same": "same"}, "same"), ({"": "a", "a": "b", "b": "a"}, "a")],
+    ids=["A-A", "A-B-A"],
+)
+def test_a_resumption_token_that_loops_stops_the_harvest_with_one_line(
+    server: OaiServer, loaded: Path, tmp_path: Path, answer: dict[str, str], repeated: str
+) -> None:
+    config = two_attempts(tmp_path)
+    lines = loops(server, answer, loaded, config)
+    assert len(lines) == 1 and server.url in lines[0] and f"'{repeated}' again" in lines[0]
+    still_there(loaded, 11)  # the pages before the loop are kept (all the first page's records)
+    with Catalog.open(loaded, readonly=True) as catalog:
+        state = catalog.harvest_state(server.url)
+    assert state["run"] is None, "the next run would resume at the looping token"
+    # The next run starts again (not at the looping token) and stops again: never for ever.
+    server.requests.clear()
+    assert len(loops(server, answer, loaded, config)) == 1
+    assert "resumptionToken" not in list_requests(server)[0]
+    # Once the repository is mended, the harvest completes.
+    server.faults.clear()
+    assert harvest(loaded, server.url, retry=FAST).complete
+    still_there(loaded, 29)
+
+
+def huge(size: int) -> Action:
+    """HTTP 200 and a body of ``size`` bytes without Content-Length (a broken proxy)."""
+
+    def act(handler: _Handler, _query: dict[str, str]) -> bool:
+        handler.send_response(200)
+        handler.send_header("Content-Type", "text/xml")
+        handler.send_header("Connection", "close")
+        handler.end_headers()
+        chunk = b"a" * (1 << 20)
+        try:
+            handler.wfile.write(b"<")
+            for _ in range(size // len(chunk)):
+                handler.wfile.write(chunk)
+        except OSError:  # the harvester hung up: what it should do
+            pass
+        handler.close_connection = True
+        return True
+
+    return act
+
+
+def test_a_page_past_the_limit_is_refused_in_one_line_and_loses_nothing(
+    server: OaiServer, loaded: Path, tmp_path: Path
+) -> None:
+    server.add_fault(token_request, huge((MAX_PAGE_MB + 20) << 20), times=99)
+    result = CliRunner().invoke(
+        main, ["harvest", server.url, "--db", str(loaded), "--config", two_attempts(tmp_path)]
+    )
+    assert result.exit_code == 2 and "Traceback" not in result.output
+    lines = [line for line in result.output.splitlines() if line.startswith("talkcat:")]
+    assert len(lines) == 1 and f"larger than {MAX_PAGE_MB} MB" in lines[0]
+    assert len([q for q in server.requests if token_request(q)]) == 1, "not worth a retry"
+    still_there(loaded, 11)
+
+
+def test_a_parser_message_over_two_lines_is_one_line(
+    server: OaiServer, loaded: Path, tmp_path: Path
+) -> None:
+    """lxml says "... try XML_PARSE_HUGE\\n, line 1, column ..." for a 12 MB name."""
+    server.add_fault(token_request, huge(12 << 20), times=99)
+    result = CliRunner().invoke(
+        main, ["harvest", server.url, "--db", str(loaded), "--config", two_attempts(tmp_path)]
+    )
+    assert result.exit_code == 2 and "Traceback" not in result.output
+    talk = [line for line in result.output.splitlines() if line.startswith("talkcat:")]
+    assert len(talk) == 1 and "not well-formed XML" in talk[0] and "column" in talk[0]
+    still_there(loaded, 11)
+
+
+@pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM], ids=["SIGINT", "SIGTERM"])
+def test_a_stopped_harvest_says_in_one_line_what_it_saved(
+    server: OaiServer, loaded: Path, sig: signal.Signals
+) -> None:
+    reached, release = threading.Event(), threading.Event()
+    server.add_fault(token_request, hold(reached, release))
+    child = subprocess.Popen(
+        [*TALKCAT, "harvest", server.url, "--db", str(loaded)],
+        cwd=ROOT, env=talkcat_env(), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )
+    try:
+        assert reached.wait(60), "the harvest never asked for its second page"
+        wait_for_records(loaded, 11, child)
+        child.send_signal(sig)
+        _out, err = child.communicate(timeout=30)
+    finally:
+        release.set()
+        if child.poll() is None:
+            child.kill()
+            child.wait(30)
+    assert child.returncode == 1 and "Traceback" not in err
+    lines = err.strip().splitlines()
+    assert len(lines) == 1, err
+    assert "1 page(s) saved" in lines[0] and "10 added" in lines[0] and "resumes" in lines[0]
+    still_there(loaded, 11)
+
+
+def drip(handler: _Handler, _query: dict[str, str]) -> bool:
+    """Headers, then the page a byte at a time (an overloaded server or a proxy trickling)."""
+    handler.send_response(200)
+    handler.send_header("Content-Type", "text/xml")
+    handler.end_headers()
+    try:
+        handler.wfile.write(b'<?xml version="1.0"?>')
+        for _ in range(600):
+            handler.wfile.write(b" ")
+            handler.wfile.flush()
+            time.sleep(0.1)  # the server's drip, not a wait for the harvester
+    except OSError:  # the harvester hung up: what it should do
+        pass
+    handler.close_connection = True
+    return True
+
+
+def test_a_page_that_drips_in_too_slowly_is_cut_off_at_the_timeout(
+    server: OaiServer, loaded: Path, tmp_path: Path
+) -> None:
+    server.add_fault(token_request, drip, times=99)
+    config = tmp_path / "slow.toml"
+    config.write_text("[harvest]\nattempts = 1\ntimeout = 1\n", "utf-8")
+    result = CliRunner().invoke(
+        main, ["harvest", server.url, "--db", str(loaded), "--config", str(config)]
+    )
+    assert result.exit_code == 3 and "Traceback" not in result.output
+    talk = [line for line in result.output.splitlines() if line.startswith("talkcat:")]
+    assert len(talk) == 1 and "no complete page in 1 s" in talk[0]
+    still_there(loaded, 11)
