@@ -92,13 +92,20 @@ def speak_numbers(text: str, lang: str, phrases_dir: str | None = None) -> str:
     """Make numbers in ``text`` say what they mean: identifiers digit by digit, ranges."""
     # Ranges first: "1926-1927" is two years, while "978-0-14-118234-6" (no lone pair of
     # numbers: a hyphen follows) is left for the identifier rule.
-    if lang in LANGUAGES:
-        template = _table(lang, phrases_dir)["number_range"]
-        text = _RANGE.sub(lambda m: template.format(first=m.group(1), last=m.group(2)), text)
-    else:
-        # A voice without a phrase table still hears two numbers, not "1 8 4 1 1 8 6 7": a
-        # spaced dash is a range every eSpeak NG voice reads as a short pause.
-        text = _RANGE.sub(lambda m: f"{m.group(1)} – {m.group(2)}", text)
+    # A voice without a phrase table still hears two numbers, not "1 8 4 1 1 8 6 7": a
+    # spaced dash is a range every eSpeak NG voice reads as a short pause.
+    template = (
+        _table(lang, phrases_dir)["number_range"] if lang in LANGUAGES else "{first} – {last}"
+    )
+
+    def range_(m: re.Match[str]) -> str:
+        # "ISSN 0346-6159", "Tel. 090-16 33 00": a code or a phone number, not a range.
+        before = m.string[max(0, m.start() - 7) : m.start()].casefold().rstrip()
+        if m.group(1)[:1] == "0" or before.endswith((" issn", "issn:", " tel.", "puh.")):
+            return m.group(0)
+        return template.format(first=m.group(1), last=m.group(2))
+
+    text = _RANGE.sub(range_, text)
     return _DIGIT_RUN.sub(lambda m: spell_digits(m.group(0)), text)
 
 

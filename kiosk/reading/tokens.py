@@ -50,6 +50,8 @@ _PAGE_WORDS = frozenset(
     {"p", "pp", "pg", "s", "ss", "sid", "sidorna", "sidor", "sidan", "page", "pages", "sivut",
      "sivu", "sivuilla", "с"}
 )  # fmt: skip
+# Words before a number that is a code with a hyphen in it, not a range.
+_CODE_WORDS = frozenset({"issn", "isbn", "ismn", "tel", "tel.", "telefon", "phone", "puh."})
 # Words that count what a number before them measures: "1808 p.", "(1162 min.)", "1036
 # leaves", "2000 cm": a count, never a year ("eighteen oh eight pages").
 _UNIT_WORDS = _PAGE_WORDS | frozenset(
@@ -385,6 +387,8 @@ def _number(core: str, prev: str, nxt: str, rules: Rules, numeral: bool = False)
             second = str(int(first[:2] + second) + (100 if second < first[2:] else 0))
         if len(first) == len(second) == 4 and int(second) < int(first):
             return None  # not a range: a code or identifier
+        if first[:1] == "0" or prev.casefold().rstrip(":") in _CODE_WORDS:
+            return None  # "ISSN 0346-6159", "090-16 33 00": a number, not a range
         if counted or prev.rstrip(".").casefold() in _PAGE_WORDS:  # "p. 1001-1010": pages
             return f"{first} {rules.range_word} {second}"
         return f"{_year(first, rules)} {rules.range_word} {_year(second, rules)}"

@@ -149,3 +149,19 @@ def test_junior_is_said_after_the_surname_in_english(tmp_path: Path) -> None:
                                      "language": "eng", "authors": king}])  # fmt: skip
     text = said(spoken(db, "93002", "--level", "1", "--lang", "en"))
     assert text.endswith("by Martin Luther King Junior.")
+
+
+# --------------------------------------------------------------------------- codes
+
+
+def test_issn_and_phone_numbers_are_not_ranges(tmp_path: Path) -> None:
+    db = build_catalogue(tmp_path, [
+        {"barcode": "94001", "title": "Serie", "language": "eng",
+         "summary": "Also ISSN 0346-6159. Also ISSN 1234-5678. Pages 1001-1010."},
+        {"barcode": "94002", "title": "Kontakt", "language": "swe",
+         "summary": "Ring oss på 090-16 33 00 i dag."},
+    ])  # fmt: skip
+    english = said(spoken(db, "94001", "--level", "3"))
+    assert " to 6159" not in english and " to 5678" not in english
+    assert "1001 to 1010" in english  # a range is still a range
+    assert " till " not in said(spoken(db, "94002", "--level", "3"))
