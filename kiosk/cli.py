@@ -396,12 +396,19 @@ def staff_hash(kind: str) -> None:
 
 
 def demo_catalogue(cache_dir: Path) -> Path:
-    """Build (once) the sample catalogue from the CC0 records shipped in ``kiosk/data``."""
+    """Build (once per catalogue schema) the sample catalogue from the CC0 records shipped in
+    ``kiosk/data``.
+
+    The file is named after the schema version: after an update that changes the schema the
+    demo builds a fresh one instead of refusing to open a cache an older version made (the
+    kiosk opens catalogues read-only and never upgrades them itself).
+    """
     from importlib import resources
 
     from catalog.importing import import_files
+    from catalog.schema import SCHEMA_VERSION
 
-    db = cache_dir / "demo.db"
+    db = cache_dir / f"demo-v{SCHEMA_VERSION}.db"
     if db.exists():
         return db
     cache_dir.mkdir(parents=True, exist_ok=True)

@@ -260,3 +260,20 @@ def test_a_missing_state_that_cannot_be_opened_is_warned_about_and_the_kiosk_ser
     assert [e["text"] for e in speaks(events)] == [TOVE]
     assert "Traceback" not in log
     assert "not be counted" in log and str(unreachable) in log
+
+
+def test_a_demo_cache_left_by_an_older_version_does_not_stop_the_demo(tmp_path: Path) -> None:
+    """After an update that changes the catalogue schema, `./dev demo` must still start: the
+    kiosk opens catalogues read-only and would refuse the old cache."""
+    from catalog.schema import SCHEMA_VERSION
+    from catalog.store import Catalog
+    from kiosk.cli import demo_catalogue
+
+    cache = tmp_path / "cache"
+    cache.mkdir()
+    (cache / "demo.db").write_bytes(b"an older version's catalogue")  # the old, unversioned name
+    (cache / f"demo-v{SCHEMA_VERSION - 1}.db").write_bytes(b"one schema older")
+    db = demo_catalogue(cache)
+    with Catalog.open(db, readonly=True) as catalog:
+        assert catalog.stats()["records"] > 0
+    assert demo_catalogue(cache) == db  # built once per schema, then reused
