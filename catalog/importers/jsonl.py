@@ -165,8 +165,11 @@ def iter_json_values(text: io.TextIOBase) -> Iterator[tuple[int, Any | ValueErro
     in_array: bool | None = None
 
     def fill() -> bool:
+        # Read as much again as is waiting: a value that is still incomplete is decoded again
+        # from its start after each fill, so growing the buffer geometrically keeps one large
+        # item linear (64 KiB steps made a 25 MB item quadratic: minutes for one line).
         nonlocal buf, eof
-        chunk = text.read(1 << 16)
+        chunk = text.read(min(max(1 << 16, len(buf)), MAX_JSON_OBJECT))
         if not chunk:
             eof = True
             return False
@@ -260,6 +263,16 @@ def iter_json_values(text: io.TextIOBase) -> Iterator[tuple[int, Any | ValueErro
         buf = buf[end:]
 
 
+_NAMED_KEYS = 10
+
+
+def _some(keys: list[str]) -> str:
+    """The first few unknown keys and how many more: one line a person can read."""
+    named = ", ".join(keys[:_NAMED_KEYS])
+    more = len(keys) - _NAMED_KEYS
+    return f"{named} and {more:,} more" if more > 0 else named
+
+
 def read_json(path: Path, stream: BinaryIO | None = None) -> Iterator[Item]:
     """Entries from a JSON array of objects or a JSON Lines file (one object per line)."""
     file = str(path)
@@ -298,5 +311,5 @@ def read_json(path: Path, stream: BinaryIO | None = None) -> Iterator[Item]:
                     continue
                 merge(row, canon, cell)
             if unknown:
-                yield Notice(file, position, None, "keys ignored (unknown): " + ", ".join(unknown))
+                yield Notice(file, position, None, "keys ignored (unknown): " + _some(unknown))
             yield row_to_item(row, position, file)
