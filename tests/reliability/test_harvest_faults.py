@@ -253,11 +253,9 @@ def test_harvest_killed_mid_run_resumes_from_the_page_it_reached(
     still_there(loaded, 29)
 
 
-def test_ctrl_c_while_the_next_page_is_awaited_stops_at_once_and_resumes_later(
-    server: OaiServer, loaded: Path
-) -> None:
-    """The next page is fetched in a thread while one is written; Ctrl-C must not wait for a
-    slow repository's answer (it holds the page for a minute here)."""
+def signal_held_harvest(server: OaiServer, loaded: Path, sig: signal.Signals) -> str:
+    """Run ``talkcat harvest`` until page 1 is in and the repository holds page 2, send
+    ``sig``; the harvest's stderr, once it has exited 1 without a traceback."""
     reached, release = threading.Event(), threading.Event()
     server.add_fault(token_request, hold(reached, release))
     child = subprocess.Popen(
@@ -267,7 +265,7 @@ def test_ctrl_c_while_the_next_page_is_awaited_stops_at_once_and_resumes_later(
     try:
         assert reached.wait(60), "the harvest never asked for its second page"
         wait_for_records(loaded, 11, child)  # page 1 in; page 2 held by the repository
-        child.send_signal(signal.SIGINT)
+        child.send_signal(sig)
         _out, err = child.communicate(timeout=30)
     finally:
         release.set()
@@ -275,6 +273,15 @@ def test_ctrl_c_while_the_next_page_is_awaited_stops_at_once_and_resumes_later(
             child.kill()
             child.wait(30)
     assert child.returncode == 1 and "Traceback" not in err
+    return err
+
+
+def test_ctrl_c_while_the_next_page_is_awaited_stops_at_once_and_resumes_later(
+    server: OaiServer, loaded: Path
+) -> None:
+    """The next page is fetched in a thread while one is written; Ctrl-C must not wait for a
+    slow repository's answer (it holds the page for a minute here)."""
+    signal_held_harvest(server, loaded, signal.SIGINT)
     still_there(loaded, 11)
     server.requests.clear()
     report = harvest(loaded, server.url, retry=FAST)
@@ -426,23 +433,7 @@ def test_a_parser_message_over_two_lines_is_one_line(
 def test_a_stopped_harvest_says_in_one_line_what_it_saved(
     server: OaiServer, loaded: Path, sig: signal.Signals
 ) -> None:
-    reached, release = threading.Event(), threading.Event()
-    server.add_fault(token_request, hold(reached, release))
-    child = subprocess.Popen(
-        [*TALKCAT, "harvest", server.url, "--db", str(loaded)],
-        cwd=ROOT, env=talkcat_env(), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-    )
-    try:
-        assert reached.wait(60), "the harvest never asked for its second page"
-        wait_for_records(loaded, 11, child)
-        child.send_signal(sig)
-        _out, err = child.communicate(timeout=30)
-    finally:
-        release.set()
-        if child.poll() is None:
-            child.kill()
-            child.wait(30)
-    assert child.returncode == 1 and "Traceback" not in err
+    err = signal_held_harvest(server, loaded, sig)
     lines = err.strip().splitlines()
     assert len(lines) == 1, err
     assert "1 page(s) saved" in lines[0] and "10 added" in lines[0] and "resumes" in lines[0]
