@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.kiosk.visit_support import Visit, build_catalogue
+from tests.kiosk.visit_support import Line, Visit, build_catalogue
 
 os.environ.setdefault("SDL_VIDEODRIVER", "dummy")
 os.environ.setdefault("PYGAME_HIDE_SUPPORT_PROMPT", "1")
@@ -46,6 +46,21 @@ def visit(db: Path, tmp_path: Path):
 def cap(screen: Screen) -> int:
     _minx, _maxx, miny, maxy, _adv = screen.font.metrics("H")[0]
     return maxy - miny
+
+
+def to_summary(v: Visit) -> Line:
+    """"More" twice: level two, then the summary; returns the summary's ``speak`` line.
+
+    Each level is awaited before the next key: an utterance cut before its first sound is
+    never written as ``speak`` (nothing was heard), so counting lines after two quick presses
+    would race the audio thread.
+    """
+    for level in (2, 3):
+        v.clock.advance(1)
+        v.press("KP_5")
+        v.tick()
+        line = v.wait_speak(level)
+    return line
 
 
 def test_magnify_keys_change_the_print_and_the_idle_reset_restores_it(visit) -> None:
@@ -88,11 +103,7 @@ def test_the_summary_being_spoken_stays_on_screen(visit) -> None:
     screen = v.kiosk.announcer.screen
     v.scan(MORKRET)
     v.wait_quiet()
-    for _ in range(2):  # level two, then the summary
-        v.clock.advance(1)
-        v.press("KP_5")
-        v.tick()
-    summary = v.wait_speak(3)
+    summary = to_summary(v)
     assert screen.text == " ".join(summary.text.split())
     assert screen.page_count > 1 and screen.first_line == 0
     first_page = " ".join(screen.lines[: screen.lines_per_page])
@@ -116,11 +127,7 @@ def test_paused_speech_holds_the_screen_where_it_is(visit) -> None:
     screen = v.kiosk.announcer.screen
     v.scan(MORKRET)
     v.wait_quiet()
-    for _ in range(2):
-        v.clock.advance(1)
-        v.press("KP_5")
-        v.tick()
-    v.wait_speak(3)
+    to_summary(v)
     v.press("KP_Enter", gap=0.2)  # pause at once
     v.tick()
     assert v.kiosk.visit.session.paused
