@@ -106,7 +106,7 @@ def test_an_abbreviation_before_its_number_never_ends_a_sentence(
 
 
 YEARS = ["Utgiven 1969 av Bonnier.", "Utgiven 1960 av Bonnier.",
-         "Utgiven på 1600-talet av Bonnier.", "Utgiven på 1990-talet av Bonnier.",
+         "Utgiven på sextonhundratalet av Bonnier.", "Utgiven på 1990-talet av Bonnier.",
          "Förlag: Bonnier."]  # fmt: skip
 
 

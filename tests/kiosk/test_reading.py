@@ -59,7 +59,7 @@ from kiosk.reading.numbers import en_ordinal, fi_ordinal, roman_value, sv_ordina
         ("sv", "övers.: Per Svensson", "översättning: Per Svensson"),
         ("sv", "ill. av Ilon Wikland", "illustrerad av Ilon Wikland"),
         ("sv", "162 s. : ill.", "162 sidor: illustrationer."),
-        ("sv", "ca 1850", "cirka 1850"),
+        ("sv", "ca 1850", "cirka artonhundrafemtio"),
         ("sv", "t.ex. Stockholm", "till exempel Stockholm"),
         ("en", "p. 45", "page 45"),
         ("en", "pp. 45-60", "pages 45 to 60"),
