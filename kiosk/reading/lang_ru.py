@@ -1,17 +1,19 @@
-"""Russian edition statements: "2-е изд., испр. и доп." as a Russian reader says it.
+"""Russian numbers: "2-е изд., испр. и доп.", "XIX век" as a Russian reader says them.
 
 Asked (``espeak_TextToPhonemes``), eSpeak NG's Russian voice reads "2-е изд." as "два е изд"
 and "2-й том" as "два и краткое том": the catalogue's ordinal with its ending ("-е" neuter,
 "-й" masculine, "-я" feminine) reaches it as digits and letters.  Russian has no reading
 table here yet (its abbreviations' sentence ends are the language-neutral rule's); this pass
 says only what a Russian edition statement and part number are made of: the ordinal, in the
-gender its ending gives, and the edition words that agree with "издание".
+gender and case its ending gives, the edition words that agree with "издание", and roman
+numerals (which eSpeak reads in English: "roman twenty").
 """
 
 from __future__ import annotations
 
 import re
 
+from kiosk.reading.numbers import roman_value
 from kiosk.reading.tables import words
 
 # Ordinal stems 1-19 and of each ten, with their masculine ending ("ый" or stressed "ой").
@@ -25,9 +27,17 @@ _TEN_STEMS = words(
     "восьмидесят:ый девяност:ый"
 )
 _TENS = words("_ _ двадцать тридцать сорок пятьдесят шестьдесят семьдесят восемьдесят девяносто")
-# The endings by gender: "-е" (издание), "-й" (том, выпуск), "-я" (часть, книга).
-_ENDINGS = {"е": ("ое", "ье"), "й": (None, "ий"), "я": ("ая", "ья")}
-_ORDINAL = re.compile(r"(?<![\w-])(\d{1,2})-([еяй])(?!\w)")
+# Endings by gender and case, after a plain stem ("перв") and after "трет": "-е" (издание),
+# "-й" (том, век), "-я" (часть); "-го" (века), "-м" (в веке).
+_PLAIN = {"е": "ое", "я": "ая", "го": "ого", "м": "ом"}
+_SOFT = {"е": "ье", "я": "ья", "й": "ий", "го": "ьего", "м": "ьем"}
+# A roman numeral, and the case of "век" after it: "XIX век", "XIX века", "в XIX веке".
+_ROMAN = re.compile(
+    r"(?<![\w-])([IVXLC]{1,7})(?![\w-])(?:\s(века|веке|веку|век|столетие|столетия)(?!\w))?"
+)
+_CENTURY_CASE = {"век": "й", "века": "го", "веке": "м", "веку": "му", "столетие": "е",
+                 "столетия": "го"}  # fmt: skip
+_ORDINAL = re.compile(r"(?<![\w-])(\d{1,2})-(го|му|[еяйм])(?!\w)")
 # The words of an edition statement after its ordinal: they agree with "издание".
 _EDITION = re.compile(
     r"(?<!\w)(изд|испр|доп|перераб|стер|расш|уточн)\.(?=[\s,;]|$)", re.IGNORECASE
@@ -40,7 +50,8 @@ _EDITION_WORDS = {
 
 
 def ordinal(n: int, ending: str) -> str | None:
-    """``(2, "е")`` -> "второе", ``(21, "й")`` -> "двадцать первый"; ``None`` beyond 99."""
+    """``(2, "е")`` -> "второе", ``(21, "й")`` -> "двадцать первый", ``(19, "м")`` ->
+    "девятнадцатом"; ``None`` beyond 99."""
     if not 0 < n < 100:
         return None
     ten, one = divmod(n, 10)
@@ -53,11 +64,22 @@ def ordinal(n: int, ending: str) -> str | None:
     else:
         stem, head = _STEMS[one], _TENS[ten] + " "
     root, masculine = stem.split(":")
-    if masculine == "ий":  # "третий": "третье", "третья"
-        said = {"е": "ье", "я": "ья", "й": "ий"}[ending]
-    else:
-        said = {"е": "ое", "я": "ая", "й": masculine}[ending]
+    if ending == "му":
+        return f"{head}{root}{'ьему' if masculine == 'ий' else 'ому'}"
+    said = _SOFT[ending] if masculine == "ий" else _PLAIN.get(ending, masculine)
     return f"{head}{root}{said}"
+
+
+def _roman(match: re.Match[str]) -> str:
+    """ "XIX век" -> "девятнадцатый век", "в XIX веке" -> "в девятнадцатом веке"; any other
+    roman numeral as digits ("т. II" -> "т. 2"): eSpeak's Russian voice says "roman two" in
+    English."""
+    n = roman_value(match.group(1))
+    if n is None:
+        return match.group(0)
+    noun = match.group(2)
+    said = ordinal(n, _CENTURY_CASE[noun]) if noun else None
+    return f"{said} {noun}" if said else str(n) + (f" {noun}" if noun else "")
 
 
 def editions(text: str) -> str:
@@ -67,7 +89,7 @@ def editions(text: str) -> str:
     def say_ordinal(match: re.Match[str]) -> str:
         return ordinal(int(match.group(1)), match.group(2)) or match.group(0)
 
-    text = _ORDINAL.sub(say_ordinal, text)
+    text = _ROMAN.sub(_roman, _ORDINAL.sub(say_ordinal, text))
     edition = False
 
     def say_word(match: re.Match[str]) -> str:

@@ -150,7 +150,7 @@ def number(core: str, prev: str, nxt: str, rules: Rules, numeral: bool = False) 
     if NUMBER.fullmatch(core):
         if (numeral or prev.rstrip(".").casefold() in rules.part_words) and len(core) <= 3:
             return number_words(int(core), rules.cardinal)
-        part = numeral or prev.rstrip(".").casefold() in rules.part_words  # "Del 1234"
+        part = prev.rstrip(".").casefold() in rules.part_words  # "Del 1234": no year
         if len(core) == 4 and not (counted or part or prev.rstrip(".").casefold() in _PAGE_WORDS):
             said = _year(core, rules)
             return said if said != core else None

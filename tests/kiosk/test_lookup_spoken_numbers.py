@@ -230,13 +230,12 @@ IMPRINTS = [
 
 @pytest.mark.parametrize(("dates", "imprint", "heard"), IMPRINTS)
 def test_marc_imprint_years(tmp_path: Path, dates: str, imprint: str, heard: str) -> None:
-    fields = (f'<controlfield tag="008">120101{dates}    sw            000 0 swe d</controlfield>'
-              f'<datafield tag="260" ind1=" " ind2=" "><subfield code="c">{imprint}</subfield>'
+    fields = (f'<datafield tag="260" ind1=" " ind2=" "><subfield code="c">{imprint}</subfield>'
               "</datafield>")  # fmt: skip
     source = tmp_path / "dated.xml"
-    source.write_text(MARCXML.replace(
-        '<controlfield tag="008">120101s2012    xxu           000 0 eng d</controlfield>', ""
-    ).format(fields=fields), encoding="utf-8")  # fmt: skip
+    marcxml = MARCXML.replace("120101s2012    xxu           000 0 eng d",
+                              f"120101{dates}xxu           000 0 swe d")  # fmt: skip
+    source.write_text(marcxml.format(fields=fields), encoding="utf-8")
     db = tmp_path / "dated.db"
     result = CliRunner().invoke(main, ["import", str(source), "--db", str(db)])
     assert result.exit_code == 0, result.output

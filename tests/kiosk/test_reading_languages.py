@@ -100,6 +100,9 @@ from kiosk.reading.numerals import DANISH, FRENCH, GERMAN, NORWEGIAN, cardinal, 
         ("ru", "Изд. 21-е, перераб.", "издание двадцать первое, переработанное"),
         ("ru", "3-й том, 2-я часть", "третий том, вторая часть"),
         ("ru", "Москва : Изд. АН СССР", "Москва: Изд. АН СССР"),  # the publisher
+        # ... and roman numerals, which eSpeak's Russian voice reads in English ("roman two").
+        ("ru", "в XIX веке, начало XX века", "в девятнадцатом веке, начало двадцатого века"),
+        ("ru", "См. т. II", "См. т 2"),
     ],
 )  # fmt: skip
 def test_normalisation_table(lang: str, written: str, said: str) -> None:
