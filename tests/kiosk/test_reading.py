@@ -194,6 +194,7 @@ from kiosk.reading.numbers import en_ordinal, fi_ordinal, roman_value, sv_ordina
         ("sv", "1990-talet", "1990-talet"),  # said right by eSpeak: "nittonhundranittiotalet"
         ("sv", "1066", "1066"),  # "tusensextiosex"
         ("sv", "1500 kr", "1500 kr"),  # a count
+        ("sv", "Ring 08-123 45 67 i dag", "Ring 08-123 45 67 i dag"),  # a phone number
         # Digits of other scripts and a Chinese unit in an extent, to a Latin-script voice.
         ("sv", "٣٤٥ ص.", "345 sidor."),
         ("en", "٣٤٥ ص.", "345 pages."),
