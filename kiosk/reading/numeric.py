@@ -90,6 +90,7 @@ def roman(core: str, prev: str, nxt: str, rules: Rules, numeral: bool) -> str | 
         rules.roman_before_noun
         and len(core) >= 2
         and set(core) <= set("IVX")
+        and core != "VI"  # "VI barnen": the pronoun "vi" in capitals
         and nxt[:1].islower()
         and len(nxt) >= 4
         and nxt.endswith(_DEFINITE)
