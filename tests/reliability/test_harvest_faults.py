@@ -10,7 +10,6 @@ import socket
 import subprocess
 import threading
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -26,7 +25,6 @@ from tests.catalog.harvest_support import (
     LIBRIS,
     NEW_ISBN,
     list_requests,
-    loaded_catalogue,
     marcxml,
     still_there,
     token_request,
@@ -48,17 +46,6 @@ from tests.catalog.oai_server import (
 )
 from tests.reliability.rig import TOVE, TOVE_ISBN, KioskRig, PushReader
 from tests.support import ROOT, TALKCAT, talkcat_env
-
-
-@pytest.fixture
-def server() -> Iterator[OaiServer]:
-    with OaiServer(Repository(items_from(marc_records(LIBRIS))), batch=10) as running:
-        yield running
-
-
-@pytest.fixture
-def loaded(tmp_path: Path) -> Path:
-    return loaded_catalogue(tmp_path)
 
 
 def wait_for_records(db: Path, count: int, child: subprocess.Popen | None = None) -> None:

@@ -7,7 +7,6 @@ import re
 import shutil
 import ssl
 import subprocess
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -20,7 +19,6 @@ from tests.catalog.harvest_support import (
     FAST,
     LIBRIS,
     list_requests,
-    loaded_catalogue,
     still_there,
     token_request,
     two_attempts,
@@ -35,17 +33,6 @@ from tests.catalog.oai_server import (
     now,
     redirect,
 )
-
-
-@pytest.fixture
-def server() -> Iterator[OaiServer]:
-    with OaiServer(Repository(items_from(marc_records(LIBRIS))), batch=10) as running:
-        yield running
-
-
-@pytest.fixture
-def loaded(tmp_path: Path) -> Path:
-    return loaded_catalogue(tmp_path)
 
 
 def empty_page(token: str) -> bytes:
