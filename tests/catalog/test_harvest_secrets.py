@@ -98,10 +98,13 @@ def test_a_password_in_the_url_authenticates_and_is_shown_nowhere(
     config = tmp_path / "k.toml"
     config.write_text("[harvest]\nattempts = 3\n", "utf-8")
     server.add_fault(lambda q: "resumptionToken" in q, unavailable("0"))  # one retry line
+    server.repository.put("oai:test:bad", b'<dc xmlns="http://purl.org/dc/elements/1.1/"/>')
     done = talkcat("harvest", with_password(server), "--db", str(db), "--config", str(config),
                    "--report", str(report))
     assert done.returncode == 0, done.stderr
-    assert "28 added" in done.stdout
+    assert "28 added" in done.stdout and "1 rejected" in done.stdout
+    rejected = [line for line in report.read_text("utf-8").splitlines() if "rejected" in line]
+    assert len(rejected) == 1 and shown(server) in rejected[0]  # the file column: the URL
     retry = [line for line in done.stderr.splitlines() if "HTTP 503" in line]
     assert len(retry) == 1 and shown(server) in retry[0]
     assert "plain http://" in done.stderr  # the password went unencrypted: said once

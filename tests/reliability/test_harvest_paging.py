@@ -58,6 +58,8 @@ def empty_pages(before_real: int | None) -> Action:
             assert token is not None
             handler.send_body(body.replace(token.group(1), b"skip0|" + token.group(1)))
             return True
+        if not asked.startswith("skip"):  # the real pages after the empty ones
+            return False
         count, _, real = asked.partition("|")
         number = int(count.removeprefix("skip"))
         if before_real is not None and number >= before_real:
