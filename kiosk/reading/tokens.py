@@ -226,6 +226,8 @@ def _word(
         abbr, may_end = found
         final = core in rules.final or core.casefold() in rules.final
         follows = (_capital(nxt) and not is_roman(nxt)) or (final and nxt[:1].isdigit())
+        if final and nxt in rules.final:
+            follows = False  # "Smith & Co. Ltd.": one name
         if reach and nxt.rstrip(".").casefold() in rules.ordinal_dot_words:
             follows = False  # "2., überarb. und erw. Aufl.": German capitalises the noun
         ends = core.endswith(".") and (last is True or (last is False and may_end and follows))
@@ -234,7 +236,9 @@ def _word(
         # "1939." ends a sentence: the full stop is punctuation, the word is "1939".
         state.numeral = state.linked = numeral
         said, reach, _ends = _word(core[:-1], prev, nxt, last, prev_word, rules, protected, state)
-        ends = _plain_stop(core, nxt, last)
+        ends = _plain_stop(core, nxt, last) or (
+            last is False and core in rules.final and (_capital(nxt) or nxt[:1].isdigit())
+        )  # "at 3 p.m. It cost": a phrase's end the table does not read out
         return (said + "." if ends else said), reach, ends
     return core, reach, False
 
@@ -333,9 +337,26 @@ def _abbreviation(
         entry = rules.abbreviations.get(core[0].lower() + core[1:])
     if entry is None:
         return None
+    final = core in rules.final or core.casefold() in rules.final
     if isinstance(entry, str):
-        return entry, core in rules.final or core.casefold() in rules.final
-    return _in_context(entry, prev, nxt, prev_word, rules, reach)
+        return entry, final
+    if entry.before_name and _before_name(nxt, rules):
+        return entry.before_name, False  # "Rev. Martin", "U.S. Army": never a sentence end
+    found = _in_context(entry, prev, nxt, prev_word, rules, reach)
+    if found is not None and final and found[0] == entry.plain and found[1] is False:
+        return found[0], True  # "U.S. The": a phrase's end
+    return found
+
+
+def _before_name(nxt: str, rules: Rules) -> bool:
+    """Is ``nxt`` a name a title is said before ("Martin", "Army"), not the first word of the
+    next sentence ("The", "It") or a roman numeral?"""
+    nxt = nxt.lstrip(_LEAD)
+    return (
+        _capital(nxt)
+        and not is_roman(nxt.rstrip(_TRAIL + "."))
+        and nxt.rstrip(_TRAIL + ".").casefold() not in rules.sentence_starters
+    )
 
 
 def _in_context(

@@ -209,6 +209,14 @@ from kiosk.reading.numbers import en_ordinal, fi_ordinal, roman_value, sv_ordina
         ("sv", "٣٤٥ ص.", "345 sidor."),
         ("en", "٣٤٥ ص.", "345 pages."),
         ("sv", "735页", "735 sidor"),
+        # English titles of address before a name (ears3-36): eSpeak says "Lt" as letters and
+        # "Rev." was "revised", "Col." "colour".
+        ("en", "The Rev. Martin Luther King", "The Reverend Martin Luther King"),
+        ("en", "Lt. Col. Smith met Gen. Lee and Capt. Cook",
+         "Lieutenant Colonel Smith met General Lee and Captain Cook"),
+        ("en", "Sen. Kennedy and Gov. Brown", "Senator Kennedy and Governor Brown"),
+        ("en", "the U.S. Army", "the US Army"),
+        ("en", "Smith & Co. Ltd. London", "Smith and Company Limited. London"),
         # A text's opening ordinal before a capital (a Fennica edition statement).
         ("fi", "11. Albert Edelfeltin kuvittama suomenkielinen painos",
          "yhdestoista Albert Edelfeltin kuvittama suomenkielinen painos"),
