@@ -37,6 +37,7 @@ _ORDINAL_SUFFIX = re.compile(r"(\d{1,3})([:a-zA-Zèªº]{1,3})")  # "3:e", "2nd"
 _INITIALS = re.compile(r"((?:[A-ZÅÄÖÜÆØÉ]\.-?){1,4})([A-ZÅÄÖÜÆØ][\w'-]{0,40})?")
 # "Louis-P.", "Jean-F.": a hyphenated given name ending in an initial.
 _NAME_INITIAL = re.compile(r"([A-ZÅÄÖÜÆØÉ][\w']{1,30})-([A-ZÅÄÖÜÆØÉ])\.")
+_ABBR_RANGE = re.compile(r"(\w[\w.:]{0,12}\.)[-–](\d{1,4})")  # "f.Kr.-14"
 _LINKS = frozenset({"&", "-", "–", "—", "+"})
 ORDINAL_REACH = 5
 """An ordinal's reach: it and the four words after it ("2. utök. och omarb. uppl.")."""
@@ -216,6 +217,11 @@ def _word(
     if said is not None:
         state.numeral = bool(NUMBER.fullmatch(core)) and said != core
         return said, reach, False
+    joined = _ABBR_RANGE.fullmatch(core)
+    if joined and isinstance(rules.abbreviations.get(joined.group(1)), str):
+        # "63 f.Kr.-14 e.Kr.": a range from an era's abbreviation, "före Kristus till 14".
+        tail, reach, _ends = _word(joined.group(2), core, nxt, last, core, rules, protected, state)
+        return f"{rules.abbreviations[joined.group(1)]} {rules.range_word} {tail}", reach, False
     # "Henry V. The king": a king's numeral ending a sentence, not "volumes".
     regnal = prev in rules.regnal_names and is_roman(core[:-1])
     found = None if regnal else _abbreviation(core, prev, nxt, prev_word, rules, reach)

@@ -150,6 +150,8 @@ def test_french_numbers_count_in_twenties() -> None:
         ("fr", "Louis XIV etc. Vol. III. Cf. p. 12.",
          ["Louis XIV etc.", "Vol. III.", "Cf. p. 12."]),
         ("nb", "Roman, bl.a. om Oslo. Se s. 45.", ["Roman, bl.a. om Oslo.", "Se s. 45."]),
+        ("sv", "Kyrkoh. Pehr Ek och kapt. Lars Berg reste t. Uppsala. Priset var 50 kr. Den",
+         ["Kyrkoh. Pehr Ek och kapt. Lars Berg reste t. Uppsala.", "Priset var 50 kr.", "Den"]),
         # A title or "U.S." before a name never ends one; before "The"/"It" it does (ears3-36).
         ("en", "The Rev. Martin Luther King spoke with Sen. Kennedy and Gov. Brown. Later.",
          ["The Rev. Martin Luther King spoke with Sen. Kennedy and Gov. Brown.", "Later."]),
