@@ -320,6 +320,8 @@ def test_direct_order_file_lists_people_with_commas(tmp_path: Path) -> None:
     [
         '{"id": "h1", "title": "%s"}',
         '{"id": "h1", "title": "a \\\\ b \\" [{ %s", "subjects": [["x"], {"y": "]"}]}',
+        # the long text in an object inside an array inside the item (X11's variant)
+        '{"id": "h1", "copies": [{"note": "%s", "more": [1, {"z": "}]"}]}], "title": "t"}',
         '"%s"',
     ],
 )
