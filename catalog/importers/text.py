@@ -119,7 +119,8 @@ def packed(head: bytes, name: str) -> str | None:
                 " (File > Save as), then import that file"
             )
         return (
-            f"the file is {what}, not an export: unpack it first ({how}) and import the"
+            f"the file is {what}, not an export: unpack it first"
+            f" ({how.replace('FILE', Path(name).name)}) and import the"
             " file inside"
         )
     return None

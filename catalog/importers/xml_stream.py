@@ -9,7 +9,7 @@ ISO 2709 twin is (the usual cleaning of control sequences applies) and gets a no
 UTF-16 or UTF-32 file is turned into UTF-8 first, so the same marking works there too.
 
 When the XML is broken all the same (a file cut short, an unclosed tag, garbage between
-records, two files run together), :data:`RECORD_START` and :data:`ELEMENT_START` say where a
+records, two files run together), :data:`RECORD_START` and :data:`DOCUMENT_START` say where a
 fresh parser can pick up the reading: the damaged record is lost, never the ones after it.
 """
 
@@ -31,7 +31,7 @@ MARK = 0xFDD0
 
 _CONTROLS = re.compile(rb"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 _REFERENCE = re.compile(rb"&#(?:x([0-9a-fA-F]{1,8})|([0-9]{1,10}));")
-_PARTIAL_REFERENCE = re.compile(rb"&(?:#(?:x[0-9a-fA-F]{0,8}|[0-9]{0,10}))?$")
+_PARTIAL_REFERENCE = re.compile(rb"&(?:#(?:x[0-9a-fA-F]{0,8}|[0-9]{0,10}))?\Z")
 _DECLARED = re.compile(
     rb"^(?:\xef\xbb\xbf)?<\?xml[^>]{0,200}?encoding\s*=\s*[\"']([A-Za-z0-9._-]{1,40})"
 )
@@ -242,8 +242,11 @@ class Reader:
         while True:
             try:
                 self.parser.Parse(data, not data)
-            except expat.ExpatError as exc:
+            except (LookupError, expat.ExpatError) as exc:
                 yield from self.drain()
+                if isinstance(exc, LookupError) or exc.code in _ENCODING_ERRORS:
+                    yield Rejection(self.file, "whole file", None, _encoding_problem(exc))
+                    return
                 resumed = yield from self._recover(exc, final=not data)
                 if resumed is None:
                     return
@@ -329,6 +332,21 @@ class Reader:
             if not more:
                 return None
             data += more
+
+
+_ENCODING_ERRORS = {
+    expat.errors.codes[expat.errors.XML_ERROR_UNKNOWN_ENCODING],
+    expat.errors.codes[expat.errors.XML_ERROR_INCORRECT_ENCODING],
+}
+
+
+def _encoding_problem(exc: Exception) -> str:
+    """A file whose declared encoding cannot be read: every record would fail alike."""
+    problem = expat.ErrorString(exc.code) if isinstance(exc, expat.ExpatError) else str(exc)
+    return (
+        f"the XML declaration names an encoding that cannot be read here ({problem}): save"
+        " the file as UTF-8 and import it again"
+    )
 
 
 def _damage(problem: str, final: bool, in_record: bool, more: bool, number: int) -> str:

@@ -360,7 +360,7 @@ def _bad_file(tmp_path: Path, kind: str) -> Path:
         ("fifo", "not a regular file", 2),
         ("/dev/zero", "not a regular file", 2),
         ("symlink to /dev/zero", "not a regular file", 2),
-        ("gzip .mrc.gz", "gzip-compressed, not an export: unpack it first (gunzip FILE)", 1),
+        ("gzip .mrc.gz", "gzip-compressed, not an export: unpack it first (gunzip c.mrc.gz)", 1),
         ("gzip named .csv", "gzip-compressed", 1),
         ("gzip named .mrc", "gzip-compressed", 1),
         ("workbook", "a spreadsheet workbook, not a CSV file: open it and save it as", 1),
