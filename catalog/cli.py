@@ -362,7 +362,11 @@ def catalogue_check(db: Path) -> Iterator[tuple[str, str, str]]:
     harvests: list[tuple[str, str, str]] = []
     try:
         with Catalog.open(db, readonly=True) as catalog:
-            stats = f", {catalog.stats()}"
+            figures = catalog.stats()
+            last = figures["last_import"]
+            stats = (f"; records {figures['records']:,}, identifiers {figures['identifiers']:,},"
+                     f" labels {figures['labels']:,}, last import "
+                     + (last["time"] if last else "never"))
             harvests = harvest_checks(catalog)
     except (CatalogError, sqlite3.Error):
         stats = ""

@@ -21,6 +21,7 @@ from kiosk import phrase_files, phrasing
 from kiosk.phrasing import LANGUAGES
 from kiosk.reading import normalise, sentence_rule
 from kiosk.reading.letters import fold_marks
+from kiosk.reading.which_voice import script_runs
 
 MAX_SPOKEN_CHARS = 4 * MAX_UTTERANCE_CHARS
 """Text beyond this is never read: the speech engine says at most ``MAX_UTTERANCE_CHARS``
@@ -132,6 +133,17 @@ def pronounce(text: str, lang: str, phrases_dir: str | None = None) -> str:
     # ("m.fl.." -> "med flera."); a reading that brings its own stop leaves one.
     text = _DOUBLE_STOP.sub(".", text)
     return speak_numbers(fold_marks(text, lang), lang, phrases_dir)
+
+
+def pronounce_runs(text: str, voice: str, phrases_dir: str | None = None) -> list[tuple[str, str]]:
+    """``(said, voice)`` for each run of ``text`` in one script (``which_voice.script_runs``),
+    each pronounced by its own language's rules; empty runs left out."""
+    out = []
+    for run, lang in script_runs(text, voice):
+        said = " ".join(pronounce(run, lang, phrases_dir).split())
+        if said:
+            out.append((said, lang))
+    return out
 
 
 @cache
