@@ -401,6 +401,9 @@ def _in_context(
         return a.after_number or a.plain, True
     if before_by and a.before_by:
         return a.before_by, False
+    if a.after_article and prev.casefold() in rules.articles:
+        # "sowie e. Nachw. d. Hrsg. Mit 45 Abb.": the noun ends its phrase before "Mit".
+        return a.after_article, nxt.casefold() in rules.sentence_starters
     if a.after_name and prev_word.endswith(","):
         return a.after_name, True
     if a.after_proper and _capital(prev) and prev_word[-1:].isalpha() and not _capital(nxt):

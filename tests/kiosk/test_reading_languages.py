@@ -92,6 +92,16 @@ from kiosk.reading.numerals import DANISH, FRENCH, GERMAN, NORWEGIAN, cardinal, 
         ("it", "2. ed.", "seconda edizione."),
         ("it", "2a ed. riv. e ampl.", "seconda edizione riveduta e ampliata."),
         ("it", "Luigi XIV", "Luigi quattordicesimo"),
+        # DNB notes (ears3-45): one sentence, abbreviations said, "d." in the noun's case.
+        ("de", "Enth. Briefe v. 1918 bis 1921 sowie e. Nachw. d. Hrsg.",
+         "Enthält Briefe von neunzehnhundertachtzehn bis neunzehnhunderteinundzwanzig sowie "
+         "ein Nachwort des Herausgebers."),
+        ("de", "Mit 45 Abb. u. 12 Tab. im Anh. Übers. aus d. Engl. von Hans Müller.",
+         "Mit 45 Abbildungen und 12 Tabellen im Anhang. Übersetzung aus dem Englischen von "
+         "Hans Müller."),
+        ("de", "Nachdr. d. Ausg. Leipzig 1880",
+         "Nachdruck der Ausgabe Leipzig achtzehnhundertachtzig"),
+        ("de", "Oberst a.D. Hans Meier", "Oberst außer Dienst Hans Meier"),
         ("it", "Vittorio Emanuele II", "Vittorio Emanuele secondo"),
         ("it", "trad. di Mario Rossi", "traduzione di Mario Rossi"),
         ("it", "p. 12", "pagina 12"),
@@ -152,6 +162,10 @@ def test_french_numbers_count_in_twenties() -> None:
         ("nb", "Roman, bl.a. om Oslo. Se s. 45.", ["Roman, bl.a. om Oslo.", "Se s. 45."]),
         ("sv", "Kyrkoh. Pehr Ek och kapt. Lars Berg reste t. Uppsala. Priset var 50 kr. Den",
          ["Kyrkoh. Pehr Ek och kapt. Lars Berg reste t. Uppsala.", "Priset var 50 kr.", "Den"]),
+        ("de", "Enth. Briefe v. 1918 sowie e. Nachw. d. Hrsg. Mit 45 Abb. im Anh. Übers. aus "
+         "d. Engl. von Dr. M. Müller, Prof. a.D. Ca. 1780 entstand es.",
+         ["Enth. Briefe v. 1918 sowie e. Nachw. d. Hrsg.", "Mit 45 Abb. im Anh.",
+          "Übers. aus d. Engl. von Dr. M. Müller, Prof. a.D.", "Ca. 1780 entstand es."]),
         # A title or "U.S." before a name never ends one; before "The"/"It" it does (ears3-36).
         ("en", "The Rev. Martin Luther King spoke with Sen. Kennedy and Gov. Brown. Later.",
          ["The Rev. Martin Luther King spoke with Sen. Kennedy and Gov. Brown.", "Later."]),
