@@ -341,6 +341,11 @@ def _abbreviation(
     entry = rules.abbreviations.get(core)
     if entry is None and core[:1].isupper():
         entry = rules.abbreviations.get(core[0].lower() + core[1:])
+    if entry is None and "'" in core[1:-1]:
+        # Italian and French elision: "dell'avv. Verdi", "l'éd.".
+        head, _apostrophe, rest = core.rpartition("'")
+        found = _abbreviation(rest, prev, nxt, prev_word, rules, reach)
+        return (f"{head}'{found[0]}", found[1]) if found is not None else None
     if entry is None:
         return None
     final = core in rules.final or core.casefold() in rules.final
