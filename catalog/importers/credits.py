@@ -27,6 +27,8 @@ scanned once per name by a linear pattern.
 
 from __future__ import annotations
 
+import bisect
+import itertools
 import re
 import unicodedata
 from functools import lru_cache
@@ -106,29 +108,49 @@ _STATEMENTS = re.compile(r"[;/=]")
 
 
 class Statement:
-    """245 $c split into its ";"-statements, each folded once for the name look-ups."""
+    """245 $c split into its ";"-statements, each read once: its folded text, and for each
+    word where it starts, its first letter and whether a role word is in force after it."""
 
     __slots__ = ("parts",)
 
     def __init__(self, text: str) -> None:
-        parts = _STATEMENTS.split(nfc(text[:CAP]))
-        self.parts = [(p, fold(p)) for p in parts if p.strip()]
+        self.parts: list[tuple[str, list[int], list[str], list[bool]]] = []
+        for part in _STATEMENTS.split(nfc(text[:CAP])):
+            if not part.strip():
+                continue
+            starts: list[int] = []
+            initials: list[str] = []
+            roles: list[bool] = []
+            role = False
+            for match in _WORD.finditer(part):
+                raw = match.group()
+                word = fold(raw.rstrip("."))
+                if word in _AUTHOR_WORDS:
+                    role = False
+                elif word.startswith(_ROLE_STEMS) or (
+                    word in _ROLE_WORDS and (raw.endswith(".") or raw[:1].islower())
+                ):
+                    role = True
+                starts.append(match.start())
+                initials.append(word[:1])
+                roles.append(role)
+            self.parts.append((fold(part), starts, initials, roles))
 
     def credits(self, surname: str, forename: str = "") -> bool | None:
         """``True``: named as a writer; ``False``: named only after a role word; ``None``:
         not named.  With a forename, an occurrence whose preceding word starts with its
         initial wins ("Benny Harris ; arr. Matt Harris" for "Harris, Matt")."""
-        key = fold(surname).strip()
+        key = fold(surname[:_NAME_CHARS]).strip()
         if len(key) < 2:
             return None
         initial = fold(forename[:1])
         pattern = _whole_word(key)
         found: list[tuple[bool, bool]] = []  # (initial matches, credited as writer)
-        for raw, low in self.parts:
-            for match in pattern.finditer(low):
-                before = low[: match.start()].split()
-                same = bool(initial) and bool(before) and before[-1].lstrip("[(")[:1] == initial
-                found.append((same, not _role_before(raw[: match.start()])))
+        for low, starts, initials, roles in self.parts:
+            for match in itertools.islice(pattern.finditer(low), _OCCURRENCES):
+                at = bisect.bisect_left(starts, match.start()) - 1  # the word before it
+                same = at >= 0 and bool(initial) and initials[at] == initial
+                found.append((same, at < 0 or not roles[at]))
         if not found:
             return None
         if any(same for same, _writer in found):
@@ -136,24 +158,15 @@ class Statement:
         return any(writer for _same, writer in found)
 
 
+_OCCURRENCES = 8
+"""Places a name is looked at in one statement (a real one names a person once or twice)."""
+_NAME_CHARS = 100
+"""Characters of a surname looked for (a longer one is no name a statement transcribes)."""
+
+
 @lru_cache(maxsize=1024)
 def _whole_word(key: str) -> re.Pattern[str]:
     return re.compile(r"(?<!\w)" + re.escape(key) + r"(?!\w)")
-
-
-def _role_before(text: str) -> bool:
-    """Is the last role-or-writer word of ``text`` a role word?"""
-    role = False
-    for match in _WORD.finditer(text):
-        raw = match.group()
-        word = fold(raw.rstrip("."))
-        if word in _AUTHOR_WORDS:
-            role = False
-        elif word.startswith(_ROLE_STEMS) or (
-            word in _ROLE_WORDS and (raw.endswith(".") or raw[:1].islower())
-        ):
-            role = True
-    return role
 
 
 def name_parts(name: str, surname_first: bool) -> tuple[str, str]:
@@ -172,10 +185,12 @@ NameEntry = tuple[str, str, str | None, frozenset[str], bool]
 """(tag, first indicator, cleaned name, its relator roles, is it a name-title entry)."""
 
 _MAIN_ENTRY_TAGS = frozenset({"100", "110", "111"})
+_JUDGED = 100
+"""Relator-less added names judged per record (a real record has a handful)."""
 
 
 def _key(name: str) -> str:
-    return " ".join(fold(name).replace(",", " ").replace(".", " ").split())
+    return " ".join(fold(name[:_NAME_CHARS]).replace(",", " ").replace(".", " ").split())
 
 
 def added_authors(statement: str, names: list[NameEntry]) -> set[int]:
@@ -190,9 +205,13 @@ def added_authors(statement: str, names: list[NameEntry]) -> set[int]:
     main = any(tag in _MAIN_ENTRY_TAGS for tag, *_rest in names)
     said = Statement(statement) if statement.strip() else None
     out: set[int] = set()
+    judged = 0
     for i, (tag, ind, name, roles, work) in enumerate(names):
         if tag != "700" or roles or work or not name:
             continue
+        judged += 1
+        if judged > _JUDGED:
+            break  # a hostile record of thousands of names: the rest are not "by"
         known = relators.get(_key(name))
         if known is not None:  # the same person with a relator elsewhere in the record
             if "author" in known:
