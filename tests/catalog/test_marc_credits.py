@@ -88,9 +88,8 @@ def test_real_fennica_lookup_says_only_the_author(tmp_path: Path) -> None:
 
 def test_real_koha_cast_and_editors_are_not_by(shared: Path) -> None:
     with (shared / "marc" / "koha_sample_436_952.mrc").open("rb") as fh:
-        records = {
-            r["001"].data: r for r in pymarc.MARCReader(fh, to_unicode=True, force_utf8=True)
-        }
+        readers = pymarc.MARCReader(fh, to_unicode=True, force_utf8=True)
+        records = {r["001"].data: r for r in readers if r and r.get("001")}
     # "Charles Dickens ; edited with an introduction and notes by Nicola Bradbury ; ..."
     assert record_from_marc(records["13188363"]).authors == ("Dickens, Charles",)
     # A film: "directed by Luis Brunel." - the cast (relator-less 700s) is not "by".
@@ -238,7 +237,7 @@ def test_people_as_subjects_are_said_as_names(tmp_path: Path) -> None:
     )  # fmt: skip
     heard = " ".join(text for text, _voice in levels.level_two(record, "sv").spoken())
     assert "August Strindberg" in heard and "Karl den tolfte" in heard
-    assert "Strindberg, August" not in heard and "Luther King Jr" in heard
+    assert "Strindberg, August" not in heard and "Martin Luther King Junior" in heard
 
 
 def test_a_head_of_states_office_is_said_with_its_holder(tmp_path: Path) -> None:
