@@ -108,7 +108,7 @@ def import_command(
     the catalogue cannot be opened.
     """
     if report_path is not None:
-        check_output(report_path, "--report")
+        check_output(report_path, "--report", catalogue=db, inputs=files)
     total = sum(f.stat().st_size for f in files)
     bar = None
     if sys.stderr.isatty():
@@ -209,7 +209,7 @@ def export_command(db: Path, fmt: str, output: Path | None) -> None:
     """Write every record and label as CSV or JSON Lines (UTF-8), in the column set
     `talkcat import` reads - so staff can check, edit and re-import their data."""
     if output is not None:
-        check_output(output, "--output")
+        check_output(output, "--output", catalogue=db)
     with _open_readonly(db) as catalog:
         if output is None:
             # Data for another program: past the terminal filter (kiosk.terminal), as is.
