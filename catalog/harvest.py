@@ -81,6 +81,8 @@ class HarvestReport(ImportReport):
     removed: int = 0
     looped: bool = False
     """The pages went round in a loop: the next run starts again instead of resuming."""
+    kept_all: bool = False
+    """A ``--full`` run got no record at all, so it removed nothing (hostile3-9)."""
 
     def summary(self) -> str:
         removed = f", {self.removed} removed by --full" if self.removed else ""
@@ -92,6 +94,8 @@ class HarvestReport(ImportReport):
         state = (
             ""
             if self.complete
+            else " - NOTHING REMOVED"
+            if self.kept_all
             else " - STOPPED EARLY, the next run starts this harvest again"
             if self.looped
             else " - STOPPED EARLY, the next run resumes from here"
@@ -343,6 +347,25 @@ def harvest(
 _COUNTS = ("added", "updated", "deleted", "rejected")
 
 
+def _refuse_emptying(
+    catalog: Catalog, source: str, run: dict[str, Any], report: HarvestReport
+) -> bool:
+    """A full run that got no record at all would remove every record of the repository:
+    refuse (exit 2, the catalogue kept) - an empty answer is far likelier a wrong set or URL,
+    or a library system rebuilding its index, than a library without books."""
+    doomed = catalog.emptied_by(source, run["id"])
+    if not doomed:
+        return False
+    report.kept_all = report.bad_answer = True
+    report.nothing_new = False
+    report.problem = (
+        f"{report.url}: --full: the repository sent no records at all, so nothing was"
+        f" removed ({doomed} records kept) - check the URL and [harvest] set; a harvest"
+        " without --full still follows its changes"
+    )
+    return True
+
+
 def _attempt(
     url: str, set_spec: str | None, run: dict[str, Any], report: HarvestReport,
     counts: dict[str, int], complete: bool = False,
@@ -435,6 +458,8 @@ def _run(
                 report.pages += 1
                 _apply_page(catalog, listing, report.pages, run, source, report, batch)
                 run["token"] = token
+            if finished and run["full"]:
+                finished = not _refuse_emptying(catalog, source, run, report)
             after = (report.added, report.updated, report.deleted, len(report.rejected))
             for key, old, new in zip(run["counts"], before, after, strict=True):
                 run["counts"][key] += new - old
@@ -446,7 +471,7 @@ def _run(
                 state["run"] = None
             else:
                 # After a loop the run is not resumed at its token: that would loop again.
-                state["run"] = None if report.looped else run
+                state["run"] = None if report.looped or report.kept_all else run
             state["last_attempt"] = _attempt(url, set_spec, run, report, run["counts"], finished)
             catalog.save_harvest_state(source, state)
         if progress is not None:
