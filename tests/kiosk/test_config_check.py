@@ -232,3 +232,32 @@ def test_driver_numbers_outside_their_bounds_are_refused(tmp_path, section, text
     path.write_text(f"[{section}]\n{text}", encoding="utf-8")
     code, out = check(path)
     assert code == 2 and reason in out, out
+
+
+@pytest.mark.parametrize(
+    "pattern", [r"^(a|a)+$", r"(a+)+", r"(?:\d*)*", r"^(ab|a)*$", r"(\d+-?)+$", r"(x+x+)+y"]
+)
+def test_a_patron_pattern_that_can_backtrack_for_ever_is_refused(tmp_path, pattern) -> None:
+    """hostile3-3: ``^(a|a)+$`` passed, and one scan of 50 a's froze the kiosk past SIGTERM."""
+    path = tmp_path / "kiosk.toml"
+    path.write_text(f"[privacy]\npatron_pattern = '{pattern}'\n", encoding="utf-8")
+    code, out = check(path)
+    assert code == 2 and "privacy.patron_pattern:" in out and "exponential time" in out, out
+
+
+@pytest.mark.parametrize(
+    "pattern", [r"^2\d{13}$", r"(\d|-)+", r"(\d{4}-?)+", r"^(2\d{13}|P\d{6})$", r"[0-9-]+"]
+)
+def test_ordinary_patron_patterns_pass(tmp_path, pattern) -> None:
+    path = tmp_path / "kiosk.toml"
+    path.write_text(f"[privacy]\npatron_pattern = '{pattern}'\n", encoding="utf-8")
+    assert check(path) == (0, f"{path}: OK\n")
+
+
+def test_the_patron_pattern_never_sees_more_than_a_card_length() -> None:
+    """The work of one scan is bounded whatever the pattern: longer forms are not tried."""
+    from kiosk.privacy import MAX_CARD_LENGTH, PatronFilter
+
+    cards = PatronFilter(r"a+")
+    assert cards.matches("a" * MAX_CARD_LENGTH)
+    assert not cards.matches("a" * (MAX_CARD_LENGTH + 1))
