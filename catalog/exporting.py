@@ -25,6 +25,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import IO, Any
 
+from catalog.damage import DAMAGE_NOTE
 from catalog.records import Label, Record, record_to_dict
 from catalog.spreadsheet import escape_cell
 from catalog.store import Catalog
@@ -54,7 +55,7 @@ class SafeWriter:
 
 
 #: The files SQLite and the writer lock keep beside a catalogue ``c.db``: ``c.db-wal`` ...
-CATALOGUE_SIBLINGS = ("", "-wal", "-shm", "-journal", ".lock")
+CATALOGUE_SIBLINGS = ("", "-wal", "-shm", "-journal", ".lock", DAMAGE_NOTE)
 
 
 def _same_file(a: Path, b: Path) -> bool:

@@ -45,6 +45,7 @@ from typing import Any
 from lxml import etree
 
 from catalog.batching import RecordBatch
+from catalog.damage import known_damage
 from catalog.importers import Entry, Rejection, marcxml
 from catalog.importing import ImportReport, apply_item
 from catalog.oai import OAI, Client, FetchFailed, OaiError, Retry
@@ -294,6 +295,9 @@ def harvest(
     source = source_key(url, set_spec)
     report = HarvestReport(url=url, set_spec=set_spec)
     report.files.append(url)
+    known = known_damage(Path(db_path))
+    if known is not None:
+        raise known
     catalog = Catalog.open(db_path)
     stop = threading.Event()
 
