@@ -48,7 +48,7 @@ from catalog.batching import RecordBatch
 from catalog.damage import known_damage
 from catalog.importers import Entry, Rejection, marcxml
 from catalog.importing import ImportReport, apply_item
-from catalog.oai import OAI, Client, FetchFailed, OaiError, Retry
+from catalog.oai import OAI, Client, FetchFailed, OaiError, Retry, resume_point
 from catalog.store import Catalog
 
 log = logging.getLogger(__name__)
@@ -351,6 +351,16 @@ def harvest(
 _COUNTS = ("added", "updated", "deleted", "rejected")
 
 
+def _resume_from(run: dict[str, Any], response_date: str | None, report: HarvestReport) -> None:
+    """Keep the first page's ``responseDate`` as the next run's ``from``, if believable."""
+    if "next_from" not in run:
+        started = datetime.fromisoformat(run["started"])
+        run["next_from"], warning = resume_point(response_date, started)
+        if warning is not None:
+            log.warning("%s: %s", report.url, warning)
+            report.warnings.append(Rejection(report.url, "responseDate", None, warning))
+
+
 def _refuse_emptying(
     catalog: Catalog, source: str, run: dict[str, Any], report: HarvestReport
 ) -> bool:
@@ -416,14 +426,14 @@ def _run(
         listing = None
         try:
             root = pages.get(_query(run, set_spec, granularity))
-            run.setdefault("next_from", root.findtext(f"{OAI}responseDate"))
+            _resume_from(run, root.findtext(f"{OAI}responseDate"), report)
             listing = root.find(f"{OAI}ListRecords")
             if listing is None:
                 raise OaiError("badAnswer", "the answer has neither ListRecords nor an error")
         except OaiError as exc:
             if exc.code == "noRecordsMatch" and not run["token"]:
                 report.nothing_new = True
-                run.setdefault("next_from", exc.response_date)
+                _resume_from(run, exc.response_date, report)
             elif exc.code == "badResumptionToken" and run["token"] and not report.restarted:
                 log.warning("%s: resumption token refused (%s); starting again from %s",
                             url, exc, run["from"] or "the beginning")

@@ -165,6 +165,44 @@ def test_full_against_a_repository_with_no_records_removes_nothing(
     assert report.complete and report.removed == 27
 
 
+def _response_date(stamp: str) -> Any:
+    """An answer as the repository gives it, but with this ``responseDate``."""
+
+    def act(handler: Any, query: dict[str, str]) -> bool:
+        body = re.sub(
+            rb"<responseDate>[^<]*</responseDate>",
+            b"<responseDate>" + stamp.encode() + b"</responseDate>",
+            handler.answer(query),
+        )
+        handler.send_body(body)
+        return True
+
+    return act
+
+
+@pytest.mark.parametrize("stamp", ["9999-12-31T23:59:59Z", "not-a-date", "2026-13-45"])
+def test_a_repository_date_that_cannot_be_believed_is_never_the_next_from(
+    server: OaiServer, tmp_path: Path, stamp: str
+) -> None:
+    """hostile3-6: a clock run ahead or garbage in ``responseDate`` became the next run's
+    ``from`` (``from=9999-12-31``: "nothing new" every night, exit 0)."""
+    db = tmp_path / "c.db"
+    listing = lambda q: q.get("verb") == "ListRecords"  # noqa: E731
+    server.add_fault(listing, _response_date(stamp), times=10)
+    started = datetime.now(UTC)
+    report = harvest(db, server.url, retry=FAST)
+    assert report.complete and report.added == 28
+    assert [w.position for w in report.warnings] == ["responseDate"]
+    assert repr(stamp) in report.warnings[0].reason
+    server.requests.clear()
+    again = CliRunner().invoke(main, ["harvest", server.url, "--db", str(db)])
+    assert again.exit_code == 0, again.output
+    since = list_requests(server)[0]["from"]
+    assert stamp not in since
+    sent = datetime.fromisoformat(since.replace("Z", "+00:00"))
+    assert started - timedelta(days=1, minutes=5) <= sent <= started
+
+
 def test_rejections_and_report_as_import(tmp_path: Path) -> None:
     items = items_from(
         [
