@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from catalog.damage import DAMAGE_NOTE
-from catalog.records import Label, Record, record_to_dict
+from catalog.records import STILL_PUBLISHED, Label, Record, record_to_dict
 from catalog.spreadsheet import escape_cell
 from catalog.store import Catalog
 from talkcat.errors import InvalidInput, Unavailable
@@ -155,6 +155,10 @@ def _year(record: Record) -> str | int:
     if record.year_span in (10, 100):
         digits = 3 if record.year_span == 10 else 2
         return str(record.year)[:digits] + "-" * (4 - digits)
+    if record.year_end or record.year_circa:  # "ca 1520", "1920-1922"
+        end = "" if record.year_end == STILL_PUBLISHED else record.year_end
+        said = f"{record.year}-{end}" if record.year_end else str(record.year)
+        return f"ca {said}" if record.year_circa else said
     return record.year
 
 
@@ -196,8 +200,8 @@ def export(catalog: Catalog, fmt: str, out: IO[str]) -> int:
             writer.writerow(_csv_row(record, extra))
         else:
             data = {"type": "record", **record_to_dict(record)}
-            if data.pop("year_span", None):
-                data["year"] = _year(record)  # "199-": what the importer reads back
+            if any([data.pop(k, None) for k in ("year_span", "year_end", "year_circa")]):
+                data["year"] = _year(record)  # "199-", "ca 1520": what the importer reads back
             if extra:
                 data["identifiers"] = extra
             out.write(json.dumps(data, ensure_ascii=False) + "\n")
