@@ -410,6 +410,7 @@ def load(
     if thorough:
         phrases_dir = settled["kiosk"]["phrases_dir"]
         problems += [f"{source}: {p}" for p in phrase_files.problems(phrases_dir)]
+        problems += config_rules.writable_in(settled["kiosk"], source)
     if problems:
         raise ConfigError(problems)
     return _settle(settled, drivers, source)

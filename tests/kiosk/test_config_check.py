@@ -261,3 +261,31 @@ def test_the_patron_pattern_never_sees_more_than_a_card_length() -> None:
     cards = PatronFilter(r"a+")
     assert cards.matches("a" * MAX_CARD_LENGTH)
     assert not cards.matches("a" * (MAX_CARD_LENGTH + 1))
+
+
+def test_check_names_what_run_refuses_all_at_once_and_leaves_nothing(tmp_path) -> None:
+    """hostile3-4: an unwritable transcript/log and an empty SIP2 host passed `config check`
+    (run refused the first two, neither the host); nothing is created by the check."""
+    plain = tmp_path / "plain.txt"  # a file where a folder should be: even root cannot write
+    plain.write_text("x", encoding="utf-8")
+    fresh = tmp_path / "new-folder" / "deeper"
+    path = tmp_path / "kiosk.toml"
+    path.write_text(
+        '[availability]\ndriver = "sip2"\nhost = ""\nport = 6001\n'
+        f'[kiosk]\ntranscript = "{plain / "t.jsonl"}"\nlog = "{tmp_path / "no" / "l.log"}"\n'
+        '[privacy]\npatron_pattern = "["\n',
+        encoding="utf-8",
+    )
+    code, out = check(path)
+    assert code == 2
+    for expected in (
+        "privacy.patron_pattern: not a valid regular expression",
+        "[availability] host is empty",
+        f"kiosk.transcript: {plain / 't.jsonl'}: cannot be written",
+        f"kiosk.log: {tmp_path / 'no' / 'l.log'}: cannot be written",
+    ):
+        assert expected in out, (expected, out)
+    path.write_text(f'[kiosk]\ntranscript = "{fresh / "t.jsonl"}"\n', encoding="utf-8")
+    assert check(path) == (0, f"{path}: OK\n")
+    assert not fresh.parent.exists()  # run makes the folder; the check makes nothing
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["kiosk.toml", "plain.txt"]
