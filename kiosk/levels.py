@@ -37,6 +37,7 @@ from kiosk.reading.pronounce import (
     MAX_SPOKEN_CHARS,
     lexicon,
     pronounce,
+    pronounce_runs,
     speak_numbers,
     spell_digits,
     split_sentences,
@@ -196,9 +197,7 @@ def _segments(speech: Speech, lang: str, phrases_dir: str | None) -> list[tuple[
             merged.append([piece.spoken, piece.lang if not wordless else lang])
     out = []
     for spoken, voice in merged:
-        said = " ".join(pronounce(spoken, voice, phrases_dir).split())
-        if said:
-            out.append((said, voice))
+        out.extend(pronounce_runs(spoken, voice, phrases_dir))
     return out
 
 
@@ -452,9 +451,8 @@ def level_three(record: Any, lang: str, *, phrases_dir: str | None = None) -> Ut
     for sentence in split_sentences(heard, voice, phrases_dir):
         if budget <= 0:
             break
-        said = " ".join(pronounce(sentence, voice, phrases_dir).split())
-        if said:
-            segments.append((said, voice))
+        for said, run_voice in pronounce_runs(sentence, voice, phrases_dir):
+            segments.append((said, run_voice))
             budget -= len(said)
     return Utterance(
         text=summary,

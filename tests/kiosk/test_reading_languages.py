@@ -150,6 +150,15 @@ def test_french_numbers_count_in_twenties() -> None:
         ("fr", "Louis XIV etc. Vol. III. Cf. p. 12.",
          ["Louis XIV etc.", "Vol. III.", "Cf. p. 12."]),
         ("nb", "Roman, bl.a. om Oslo. Se s. 45.", ["Roman, bl.a. om Oslo.", "Se s. 45."]),
+        ("sv", "Kyrkoh. Pehr Ek och kapt. Lars Berg reste t. Uppsala. Priset var 50 kr. Den",
+         ["Kyrkoh. Pehr Ek och kapt. Lars Berg reste t. Uppsala.", "Priset var 50 kr.", "Den"]),
+        # A title or "U.S." before a name never ends one; before "The"/"It" it does (ears3-36).
+        ("en", "The Rev. Martin Luther King spoke with Sen. Kennedy and Gov. Brown. Later.",
+         ["The Rev. Martin Luther King spoke with Sen. Kennedy and Gov. Brown.", "Later."]),
+        ("en", "Lt. Col. Smith met Capt. Cook in the U.S. Army. He left the U.S. The end.",
+         ["Lt. Col. Smith met Capt. Cook in the U.S. Army.", "He left the U.S.", "The end."]),
+        ("en", "No. 3 on the U.S. Billboard chart at 3 p.m. It was sold by Co. Ltd. in Leeds.",
+         ["No. 3 on the U.S. Billboard chart at 3 p.m.", "It was sold by Co. Ltd. in Leeds."]),
     ],
 )  # fmt: skip
 def test_sentences_are_not_split_at_abbreviations(
