@@ -341,6 +341,11 @@ def _abbreviation(
     entry = rules.abbreviations.get(core)
     if entry is None and core[:1].isupper():
         entry = rules.abbreviations.get(core[0].lower() + core[1:])
+    if entry is None and "'" in core[1:-1]:
+        # Italian and French elision: "dell'avv. Verdi", "l'éd.".
+        head, _apostrophe, rest = core.rpartition("'")
+        found = _abbreviation(rest, prev, nxt, prev_word, rules, reach)
+        return (f"{head}'{found[0]}", found[1]) if found is not None else None
     if entry is None:
         return None
     final = core in rules.final or core.casefold() in rules.final
@@ -401,6 +406,9 @@ def _in_context(
         return a.after_number or a.plain, True
     if before_by and a.before_by:
         return a.before_by, False
+    if a.after_article and prev.casefold() in rules.articles:
+        # "sowie e. Nachw. d. Hrsg. Mit 45 Abb.": the noun ends its phrase before "Mit".
+        return a.after_article, nxt.casefold() in rules.sentence_starters
     if a.after_name and prev_word.endswith(","):
         return a.after_name, True
     if a.after_proper and _capital(prev) and prev_word[-1:].isalpha() and not _capital(nxt):
