@@ -33,7 +33,15 @@ from typing import BinaryIO, NamedTuple
 
 from catalog import lifeline
 from catalog.batching import RecordBatch
-from catalog.damage import damage_of, damaged, is_damage, is_sqlite, rebuild
+from catalog.damage import (
+    damage_of,
+    damaged,
+    forget_damage,
+    is_damage,
+    is_sqlite,
+    known_damage,
+    rebuild,
+)
 from catalog.errors import CatalogError
 from catalog.importers import (
     Deletion,
@@ -334,6 +342,9 @@ def import_files(
                 f"{path}: not a regular file (a folder, a device or a pipe): import a file"
             )
     db = Path(db_path)
+    known = None if replace else known_damage(db)
+    if known is not None:
+        raise known
     lock = Catalog.lock_for_writing(db, wait)
     try:
 
@@ -353,6 +364,8 @@ def import_files(
             log.warning("%s is damaged (%s): building the new catalogue beside it", db, damage)
             report, kept = rebuild(db, lambda fresh: _committed(into(fresh, False)))
             report.kept = kept
+        if replace and report.committed:
+            forget_damage(db)
     finally:
         lock.release()
     report.seconds = time.monotonic() - started
