@@ -60,6 +60,7 @@ ABBREVIATIONS: dict[str, Abbr | str] = {
         "| sog. = sogenannte | evtl. = eventuell | inkl. = inklusive | z.T. = zum Teil "
         "| u.ä. = und Ähnliches | o.ä. = oder Ähnliches | etc. = et cetera "
         "| Chr. = Christus | Dr. = Doktor | Prof. = Professor | St. = Sankt "
+        "| u. = und | Tel. = Telefon "
         "| & = und"
     ),
 }  # fmt: skip

@@ -49,6 +49,9 @@ class Abbr:
     after_proper: str | None = None  # "James St. in" -> "Street" (a name, then no name)
     before_language: str | None = None  # "övers. fr. engelskan" -> "från"
     after_edition: str | None = None  # "rev. ed. by" -> "edition" (not "edited")
+    opening: str | None = None
+    """Opening a sentence, before a lower-case word or a year: "Utg. första gången 1950" is
+    "Utgiven första gången", while "Ny utg." is "Ny utgåva"."""
     needs_number: bool = False
     list_only: bool = False
     """A word of prose too ("ill.", "ports.", "red."): an abbreviation only in a catalogue
@@ -107,6 +110,9 @@ class Rules:
     extent "1 sound disc" is "1 ljudskiva" to a Swedish visitor."""
     conjunctions: frozenset[str] = frozenset()
     """"och", "and", "ja": "Del I och II" carries the part number on to the second numeral."""
+    endings: Mapping[str, str] = field(default_factory=dict)
+    """Abbreviations that also end compounds, lower-case, with their reading: Swedish
+    "utg." makes "Storstilsutg." "Storstilsutgåva"."""
 
 
 NON_FINAL = frozenset(
