@@ -192,8 +192,9 @@ def as_name(text: str, lang: str) -> str:
     for i, word in enumerate(words):
         if own is not None and own is not rules:
             lead, core, trail = split(word)
-            entry = own.abbreviations.get(core) if core else None
-            if entry is None and core[:1].isupper():
+            abbreviated = core.endswith(".") or core == "&"  # not "Tables", "Plates"
+            entry = own.abbreviations.get(core) if abbreviated else None
+            if entry is None and abbreviated and core[:1].isupper():
                 entry = own.abbreviations.get(core[0].lower() + core[1:])
             if entry is not None:
                 words[i] = lead + (entry if isinstance(entry, str) else entry.plain) + trail
