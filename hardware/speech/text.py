@@ -96,8 +96,9 @@ abbreviations ("s. s. s. ...") never rescans the text from the sentence's start.
 def split_sentences(
     text: str, abbreviations: Collection[str] = (), ends: EndsSentence | None = None
 ) -> list[str]:
-    """Sentences of ``text``.  A sentence ends at . ! ? or … followed by a capital or a
-    digit, also where a pasted text lost the space ("vildmarken.Isolerad").
+    """Sentences of ``text``.  A sentence ends at . ! ? or … followed by a capital (of any
+    script: "Роман. Т. 1"), a digit or a letter of a script without case ("شعبية. ط. 2"),
+    also where a pasted text lost the space ("vildmarken.Isolerad").
 
     Whether a full stop ends one is the language's decision (``ends``: abbreviations that
     never end a sentence, "fig. 2", "Dr. Watson", and those that may, "m.fl. Se ...").
