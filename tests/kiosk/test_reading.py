@@ -249,9 +249,9 @@ def test_staff_lexicon_wins_over_the_reading_rules(tmp_path) -> None:
     (tmp_path / "lexicon-sv.toml").write_text(
         '[words]\n"uppl." = "upplaga"\n"s." = "sidorna"\n', encoding="utf-8"
     )
-    assert levels.pronounce("3. uppl.", "sv") == "tredje upplagan."
+    assert levels.pronounce("3. uppl.", "sv") == "Tredje upplagan."
     # The lexicon says the word; the stop that ends the text stays, as without it.
-    assert levels.pronounce("3. uppl.", "sv", str(tmp_path)) == "tredje upplaga."
+    assert levels.pronounce("3. uppl.", "sv", str(tmp_path)) == "Tredje upplaga."
     assert levels.pronounce("s. 45", "sv", str(tmp_path)) == "sidorna 45"
 
 
@@ -280,7 +280,6 @@ def test_a_staff_lexicon_for_a_language_we_ship_none_for(tmp_path) -> None:
         "--" * 500_000 + "Book Jacket",
         "Teksti " * 150_000 + ":",
         "a. " * 333_333,  # every stop a candidate the splitter looks at and passes
-        "Ж. " * 333_333,
         "2.éd." * 200_000,
         "bl.a." * 200_000,
     ],
