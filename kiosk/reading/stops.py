@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import re
 
-from kiosk.reading.numbers import roman_value
+from kiosk.reading.numeric import is_roman
 from kiosk.reading.tables import NON_FINAL, words
 
 LEAD = "([{\"'«“‘„"
@@ -39,10 +39,6 @@ def capital(word: str) -> bool:
     letter of a script without case (Arabic, Hebrew, Ethiopic, Han)."""
     first = word[:1]
     return first.isalpha() and not first.islower()
-
-
-def is_roman(word: str) -> bool:
-    return word.isalpha() and word.isupper() and roman_value(word) is not None
 
 
 def dotted(core: str) -> bool:
@@ -76,7 +72,9 @@ def short_abbreviation(core: str, nxt: str) -> bool:
     XIV", "Dra.", "Т. 1-2", "гл. 4", "с. 45", "ط. 2"), never a sentence end.  "i ett år.
     1945 flyttade" still ends one: a year starts sentences."""
     stem = core[:-1]
-    if not stem.isalpha() or not (len(stem) <= 3 or (stem.islower() and len(stem) <= 5)):
+    if not core.endswith(".") or not stem.isalpha():
+        return False  # "Том 2", "Deel 2": a whole word, not an abbreviation
+    if not (len(stem) <= 3 or (stem.islower() and len(stem) <= 5)):
         return False
     nxt = nxt.lstrip(LEAD).rstrip(TRAIL + ".")
     if _SMALL_NUMBER.match(nxt):

@@ -113,6 +113,14 @@ class Rules:
     endings: Mapping[str, str] = field(default_factory=dict)
     """Abbreviations that also end compounds, lower-case, with their reading: Swedish
     "utg." makes "Storstilsutg." "Storstilsutgåva"."""
+    century_endings: frozenset[str] = frozenset()
+    """Swedish "talet": "XX-talet" is the century written "1900-talet"."""
+    roman_before_noun: bool = False
+    """Swedish "II världskriget": a roman numeral before a definite noun is its ordinal."""
+    roman_ordinal_suffixes: frozenset[str] = frozenset()
+    """French "e", "ème": "XIXe siècle" is "dix-neuvième siècle"."""
+    ordinal_weak_after: frozenset[str] = frozenset()
+    """German "im", "am", "zum": "im 19. Jahrhundert" is "neunzehnten" (the weak ending)."""
 
 
 NON_FINAL = frozenset(

@@ -87,11 +87,12 @@ ABBREVIATED = {
     "92002": [("es", "La familia Buendía en Macondo, siglo XIX."),
               ("es", "Editado por señor Pérez, doctora López.")],
     "92003": [("fr", "Voir tome deux, chapitre quatre, page 45."), ("fr", "Roman.")],
-    # No table: the rule every language shares keeps "Т. 1-2", "гл. 4", "ط. 2" whole, and
-    # the sentences of a script with other capitals, or none, end at their stops.
-    "92004": [("ru", "Роман."), ("ru", "Т 1 – 2."), ("ru", "См. также т II, гл 4, с 45 и т.д.")],
+    # No table: the rule every language shares keeps "Т. 1-2", "гл. 4", "ط. 2" whole; "т. II"
+    # is "т 2" (eSpeak's Russian voice reads "II" in English: "roman two"); the sentences of
+    # a script with other capitals, or none, end at their stops.
+    "92004": [("ru", "Роман."), ("ru", "Т 1 – 2."), ("ru", "См. также т 2, гл 4, с 45 и т.д.")],
     "92005": [("ar", "حكايات شعبية."), ("ar", "ط 2."), ("ar", "ج 1.")],
-    "92006": [("de", "Erschienen im zwanzigste Jahrhundert."), ("de", "Circa 1000 Seiten.")],
+    "92006": [("de", "Erschienen im zwanzigsten Jahrhundert."), ("de", "Circa 1000 Seiten.")],
     # A year after a short word still starts a sentence.
     "92007": [("sv", "Hon bodde där i ett år."), ("sv", "1945 flyttade hon.")],
     "92008": [("sv", "Hon nämns på sidan 12 och följande."),
@@ -107,7 +108,7 @@ def test_an_abbreviation_before_its_number_never_ends_a_sentence(
 
 
 YEARS = ["Utgiven 1969 av Bonnier.", "Utgiven 1960 av Bonnier.",
-         "Utgiven på 1600-talet av Bonnier.", "Utgiven på 1990-talet av Bonnier.",
+         "Utgiven på sextonhundratalet av Bonnier.", "Utgiven på 1990-talet av Bonnier.",
          "Förlag: Bonnier."]  # fmt: skip
 
 
