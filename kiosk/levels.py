@@ -277,7 +277,9 @@ def _names(
     # An organisation or meeting (``Record.corporate``) is said as written, never turned round.
     bodies = frozenset(corporate)
     people = [
-        Speech.of(clean(n), lang) if n in bodies else said_person(person(n), lang)
+        Speech.of(clean(n), lang, as_name(clean(n), lang))
+        if n in bodies
+        else said_person(person(n), lang)
         for n in names
         if clean(n)
     ]

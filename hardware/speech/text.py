@@ -40,11 +40,14 @@ _INVISIBLE = re.compile(
 _SENTENCE_END = re.compile(
     # Only the first mark of a run may start a match, and the runs are possessive: a megabyte
     # of "....." is one linear scan, not a quadratic one.
-    r"(?<![.!?…])[.!?…]++[\"'”’»)\]]*+\s+(?=[\"'“”‘«(\[]?[A-ZÅÄÖÆØÜ0-9])"
+    # What follows is checked in code: a capital of any script, a digit, or a letter of a
+    # script without case ("Роман. Т. 1", "حكايات شعبية. ط. 2"), never a lower-case letter.
+    r"(?<![.!?…])[.!?…]++[\"'”’»)\]]*+\s+(?=[\"'“”‘«(\[]?[^\W_])"
     # Catalogue summaries pasted from publishers often lose the space: "vildmarken.Isolerad".
     r"|(?<=[a-zåäöæøü]{2}[.!?])(?=[A-ZÅÄÖÆØÜ][a-zåäöæøü])"
 )
 _CLOSERS = "\"'”’»)]"
+_OPENERS = "\"'“”‘«(["
 
 
 def normalise_lang(lang: str) -> str:
@@ -93,8 +96,9 @@ abbreviations ("s. s. s. ...") never rescans the text from the sentence's start.
 def split_sentences(
     text: str, abbreviations: Collection[str] = (), ends: EndsSentence | None = None
 ) -> list[str]:
-    """Sentences of ``text``.  A sentence ends at . ! ? or … followed by a capital or a
-    digit, also where a pasted text lost the space ("vildmarken.Isolerad").
+    """Sentences of ``text``.  A sentence ends at . ! ? or … followed by a capital (of any
+    script: "Роман. Т. 1"), a digit or a letter of a script without case ("شعبية. ط. 2"),
+    also where a pasted text lost the space ("vildmarken.Isolerad").
 
     Whether a full stop ends one is the language's decision (``ends``: abbreviations that
     never end a sentence, "fig. 2", "Dr. Watson", and those that may, "m.fl. Se ...").
@@ -109,6 +113,8 @@ def split_sentences(
     start = 0
     for match in _SENTENCE_END.finditer(text):
         mark = match.group()
+        if text[match.end() : match.end() + 2].lstrip(_OPENERS)[:1].islower():
+            continue  # "Худож. лит.", "s. 45 ff. och": a sentence starts with no small letter
         if "!" not in mark and "?" not in mark and "…" not in mark:
             # The word before the mark, looked for in a bounded window.
             upto = match.start() + (1 if match.group() else 0)  # through the mark

@@ -41,7 +41,7 @@ from functools import cache, partial
 
 from kiosk.reading import lang_de, lang_en, lang_es_it, lang_fi, lang_fr, lang_nb, lang_ru, lang_sv
 from kiosk.reading.tables import Rules, words
-from kiosk.reading.tokens import ends_sentence, table_word, tokens
+from kiosk.reading.tokens import ends_sentence, split, table_word, tokens
 
 RULES: dict[str, Rules] = {
     "sv": lang_sv.RULES, "en": lang_en.RULES, "fi": lang_fi.RULES, "de": lang_de.RULES,
@@ -92,7 +92,9 @@ _CIP = re.compile(r"(?<!\S)p\. ?cm\.?(?!\S)")
 _COPYRIGHT = re.compile(r"(?<![\w.])(?:([cp])(\d{4})|([©℗])\s?(\d{4}))(?!\w)")
 # "xiv, 262 p.", "[2], 237, [1] s.": unnumbered and roman-numbered preliminaries are not said.
 _PRELIM = re.compile(r"(?<![\w\[-])(?:[ivxlc]{1,8}|[IVXLC]{1,8}|\[\d{1,4}\]),\s(?=\d{1,5}[\s,])")
-_BRACKET_PAGES = re.compile(r",\s\[\d{1,4}\](?=\s(?:s|p|pp|sidor|sivua|pages|leaves)\b)")
+_BRACKET_PAGES = re.compile(
+    r",\s\[\d{1,4}\](?=\s(?:s|p|pp|sidor|sivua|pages|leaves)\b(?! of plates))"
+)  # "[8] leaves of plates" are plates, and said
 # MARC subfield codes left in text by a careless export: "$aHarry Potter", "‡broman".
 _SUBFIELD = re.compile(r"(?<!\S)[$‡|][a-z](?=\S)")
 # A whole sentence that only says where a summary came from.
@@ -104,7 +106,11 @@ _SOURCE_PHRASES = frozenset(
         "kustantajan kuvaus", "takakansiteksti", "teksti kirjan takakannessa",
     }
 )  # fmt: skip
-_ET_AL = re.compile(r"(?<!\w)et al\.?(?!\w)")
+# "et al." -> "and others": its full stop stays for the token pass to keep where it ends a
+# sentence ("Gandalf et al. In ch. 3 ...") and drop where it does not ("et al. (eds.)").
+_ET_AL = re.compile(r"(?<!\w)et al(?!\w)")
+# An ordinal glued to its noun: "2.éd.", "3.uppl." (checked against the table before split).
+_GLUED = re.compile(r"(?<![\w.])(\d{1,3})\.([^\W\d_][^\s,;:()]{1,14})")
 # "1939 - 1945" written with spaces: one token, so the range rule sees it whole.
 _SPACED_RANGE = re.compile(r"(?<!\d)(\d{4})\s[-–—]\s(\d{2,4})(?!\d)")
 # A format tag in parentheses anywhere: "(E-bok) Första delen", "Hamlet (Talbok)".
@@ -155,15 +161,59 @@ def sentence_rule(lang: str, protected: Collection[str] = ()) -> Callable[[str, 
     return partial(ends_sentence, rules=rules_for(lang), protected=protected)
 
 
+# Words that tell the language of an organisation's name, whoever is listening.
+_NAME_WORDS = {
+    "en": frozenset(
+        words(
+            "of for and the Institute Research National University Society Department "
+            "Association Academy Center Centre Council Committee International Bureau Ministry "
+            "Office Agricultural Science Sciences Survey Service Library Press Foundation"
+        )
+    ),
+    "sv": frozenset(
+        words(
+            "och för i av på vid med Institutet Institutionen Universitet Universitetet "
+            "Akademien Sällskapet Förbundet Föreningen Kungliga Svenska"
+        )
+    ),
+}
+
+
+def name_language(text: str, lang: str) -> str:
+    """The language of a name's own words ("China National Rice Research Inst." is
+    English, "Uppsala univ., Inst. för lingvistik" Swedish), or ``lang`` when they do not
+    tell (one language must have evidence and the other none)."""
+    said = {w.strip(",.;:()[]") for w in text.split()}
+    found = [code for code, marks in _NAME_WORDS.items() if said & marks]
+    if not found and any(ch in "åäöÅÄÖ" for ch in text):
+        found = ["sv"]
+    return found[0] if len(found) == 1 else lang
+
+
 def as_name(text: str, lang: str) -> str:
     """A name said as one phrase: a full stop inside it ("Ung. Nationalmus.", "Acta Univ.
     Ups.") ends no sentence, so an inner word the tables do not know loses its stop (those
-    they know, "Förl.", are read out in full; initials are the token pass's).  One split."""
+    they know, "Förl.", are read out in full; initials are the token pass's).  One split.
+
+    A name in another language than ``lang`` has its abbreviations said in its own
+    (:func:`name_language`): "China National Rice Research Inst., Hangzhou" is "... Research
+    Institute" to a Swedish visitor too, never "Research institutet"."""
     rules = rules_for(lang)
+    own = rules_for(name_language(text, lang))
     words = text.split(" ")
-    for i, word in enumerate(words[:-1]):
+    for i, word in enumerate(words):
+        if own is not None and own is not rules:
+            lead, core, trail = split(word)
+            abbreviated = core.endswith(".") or core == "&"  # not "Tables", "Plates"
+            entry = own.abbreviations.get(core) if abbreviated else None
+            if entry is None and abbreviated and core[:1].isupper():
+                entry = own.abbreviations.get(core[0].lower() + core[1:])
+            if entry is not None:
+                words[i] = lead + (entry if isinstance(entry, str) else entry.plain) + trail
+                continue
         if (
-            len(word) > 2
+            i < len(words) - 1
+            and len(word) > 2
             and word.endswith(".")
             and "." not in word[:-1]
             and word[0].isalpha()
@@ -188,6 +238,7 @@ def normalise(text: str, lang: str, protected: Collection[str] = ()) -> str:
     text = _tags(text, rules)
     text = _isbd(text, rules)
     text = _phrases(text, rules)
+    text = _unglue(text, rules)
     text = tokens(text, rules, protected)
     text = _ORPHAN_PUNCT.sub(",", _SPACE_BEFORE_PUNCT.sub("", text))
     return " ".join(text.split())
@@ -265,6 +316,21 @@ def _isbd(text: str, rules: Rules | None) -> str:
     return text
 
 
+
+
+def _unglue(text: str, rules: Rules | None) -> str:
+    """ "2.éd." -> "2. éd.": an ordinal written against its noun, when the table knows the
+    noun ("éd.", "uppl.", "Aufl."), so it is read "deuxième édition", not "2.éd."."""
+    if rules is None or "." not in text:
+        return text
+
+    def split(match: re.Match[str]) -> str:
+        noun = match.group(2)
+        if table_word(noun, rules) or noun.rstrip(".").casefold() in rules.ordinal_dot_words:
+            return f"{match.group(1)}. {noun}"
+        return match.group(0)
+
+    return _GLUED.sub(split, text)
 
 
 @cache

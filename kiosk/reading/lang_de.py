@@ -68,6 +68,7 @@ ABBREVIATIONS: dict[str, Abbr | str] = {
         "| sog. = sogenannte | evtl. = eventuell | inkl. = inklusive | z.T. = zum Teil "
         "| u.ä. = und Ähnliches | o.ä. = oder Ähnliches | etc. = et cetera "
         "| Chr. = Christus | Dr. = Doktor | Prof. = Professor | St. = Sankt "
+        "| u. = und | Tel. = Telefon "
         "| & = und"
         # DNB notes ("Enth. Briefe v. 1918 bis 1921 sowie e. Nachw. d. Hrsg."): each stop
         # before a capital was a sentence end and eSpeak NG read the stubs.

@@ -110,7 +110,10 @@ ABBREVIATIONS: dict[str, Abbr | str] = {
     "Bros.": "Brothers",
     "Publ.": "Publishing",
     "Pub.": "Publishing",
-    "Ph.D.": "P H D",
+    "Ph.D.": "PHD",  # eSpeak NG takes "PhD." and "P H D." for abbreviations: no pause after
+    "a.m.": "am",
+    "p.m.": "pm",
+    "tel.": "telephone",
     "bibl.": "bibliography",
     "incl.": "including",
     "cm": Abbr("centimetres", needs_number=True),
@@ -153,7 +156,8 @@ ABBREVIATIONS: dict[str, Abbr | str] = {
     "fwd.": "foreword",
     "illustr.": Abbr("illustrations", before_by="illustrated"),
     "narr.": Abbr("narrator", before_by="narrated"),
-    "b.": Abbr("born", before_year="born", needs_number=True),
+    "b.": Abbr("born", before_year="born", after_number="volumes", after_one="volume",
+               needs_number=True),  # "b. 1950", Norwegian "3 b." (bind)
     "d.": Abbr("died", before_year="died", after_name="died", needs_number=True),
     "fl.": Abbr("flourished", needs_number=True),
     "ca.": "circa",
@@ -253,7 +257,7 @@ RULES = Rules(
     final=frozenset(
         words(
             "etc. Jr. Sr. Inc. Ltd. Co. Bros. Corp. U.S.A. U.S. U.K. D.C. B.C. a.m. p.m. esq. "
-            "Esq. ff. n.d."
+            "Esq. ff. n.d. Ph.D."
         )
     ),
     edition_words=frozenset(
@@ -288,5 +292,14 @@ RULES = Rules(
         "verkkoaineisto": ("online resource", "online resources"),
         "karta": ("map", "maps"), "kartor": ("maps", "maps"),
         "kartta": ("map", "maps"), "karttaa": ("maps", "maps"),
+        # Swedish carrier words of an extent: "1 ljudbok (8 tim., 20 min.)", "1 noter".
+        "ljudbok": ("audiobook", "audiobooks"), "ljudböcker": ("audiobooks", "audiobooks"),
+        "e-ljudbok": ("e-audiobook", "e-audiobooks"),
+        "talbok": ("talking book", "talking books"),
+        "talböcker": ("talking books", "talking books"),
+        "e-bok": ("e-book", "e-books"), "e-böcker": ("e-books", "e-books"),
+        "noter": ("score", "scores"), "partitur": ("score", "scores"),
+        "planschblad": ("leaf of plates", "leaves of plates"),
+        "äänikirja": ("audiobook", "audiobooks"),
     },
 )

@@ -87,10 +87,11 @@ NORWEGIAN_ABBREVIATIONS: dict[str, Abbr | str] = {
         "| m.fl. = med flere | mv. = med videre | dvs. = det vil si | bd. = bind | nr. = nummer "
         "| kap. = kapittel | årg. = årgang | jf. = jevnfør | evt. = eventuelt "
         "| inkl. = inklusive | f.Kr. = før Kristus | e.Kr. = etter Kristus | St. = Sankt "
-        "| forl. = forlag | Forl. = forlag | & = og "
+        "| forl. = forlag | Forl. = forlag | kl. = klokken | & = og "
         "| flg. = og følgende | ff. = og følgende | pga. = på grunn av | o.l. = og lignende"
     ),
     "B.": Abbr("bind", needs_number=True),  # "Norges historie. B. 4"
+    "b.": Abbr("bind", after_number="bind", needs_number=True),  # "3 b."
 }
 
 DANISH_ABBREVIATIONS: dict[str, Abbr | str] = {
@@ -103,7 +104,7 @@ DANISH_ABBREVIATIONS: dict[str, Abbr | str] = {
         "| m.fl. = med flere | dvs. = det vil sige | bd. = bind | nr. = nummer "
         "| kap. = kapitel | årg. = årgang | jf. = jævnfør | evt. = eventuelt "
         "| inkl. = inklusive | f.Kr. = før Kristus | e.Kr. = efter Kristus | Kbh. = København "
-        "| forl. = forlag | Forl. = forlag | & = og "
+        "| forl. = forlag | Forl. = forlag | kl. = klokken | & = og "
         "| ff. = og følgende | flg. = og følgende | pga. = på grund af | o.l. = og lignende"
     ),
     "B.": Abbr("bind", needs_number=True),

@@ -42,6 +42,7 @@ ABBREVIATIONS: dict[str, Abbr | str] = {
     "sid.": Abbr("sidor", before_number="sidan", before_range="sidorna", after_number="sidor",
                  after_one="sida"),
     "bl.": Abbr("blad", after_number="blad"),
+    "b.": Abbr("band", after_number="band", needs_number=True),  # Norwegian "3 b." (bind)
     # Extents as other agencies write them (Libris copies LC and BnF records, a Swedish
     # visitor hears "310 sidor" whatever the record's language): English, French, German,
     # Finnish and Russian shorthand after a number.
@@ -116,7 +117,7 @@ ABBREVIATIONS: dict[str, Abbr | str] = {
     # Editions.
     "uppl.": Abbr("upplaga", after_ordinal="upplagan"),
     "uppl": Abbr("upplaga", after_ordinal="upplagan", needs_number=True),
-    "utg.": Abbr("utgåva", after_ordinal="utgåvan", before_by="utgiven"),
+    "utg.": Abbr("utgåva", after_ordinal="utgåvan", before_by="utgiven", opening="utgiven"),
     "tr.": Abbr("tryckning", after_ordinal="tryckningen"),
     "omarb.": Abbr("omarbetad", after_ordinal="omarbetade"),
     "rev.": Abbr("reviderad", after_ordinal="reviderade"),
@@ -180,6 +181,8 @@ ABBREVIATIONS: dict[str, Abbr | str] = {
     "jfr": "jämför",
     "jfr.": "jämför",
     "resp.": "respektive",
+    "kl.": "klockan",  # "Kl. 14.30": eSpeak alone spells "k l"
+    "tel.": "telefon",
     "el.": "eller",
     "ff.": "och följande",  # "sidan 12 ff."
     "f.Kr.": "före Kristus",
@@ -253,6 +256,7 @@ RULES = Rules(
         )
     ),
     conjunctions=frozenset(words("och eller samt till")),
+    endings={"utg.": "utgåva", "uppl.": "upplaga"},  # "Storstilsutg.", "Jubileumsuppl."
     century_endings=frozenset(words("talet talets")),
     year=partial(year_words, SWEDISH),  # 1718: "sjuttonhundraarton", "1800-talet"
     roman_before_noun=True,
@@ -283,5 +287,9 @@ RULES = Rules(
         "kartta": ("karta", "kartor"), "karttaa": ("kartor", "kartor"),
         "map": ("karta", "kartor"), "maps": ("kartor", "kartor"),
         "score": ("partitur", "partitur"), "scores": ("partitur", "partitur"),
+        "leaves of plates": ("planschblad", "planschblad"),
+        "leaf of plates": ("planschblad", "planschblad"),
+        "pages of plates": ("planschsidor", "planschsidor"),
+        "audiobook": ("ljudbok", "ljudböcker"), "audiobooks": ("ljudböcker", "ljudböcker"),
     },
 )

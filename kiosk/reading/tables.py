@@ -54,6 +54,9 @@ class Abbr:
     """Before a capitalised word that does not start a sentence (``Rules.sentence_starters``):
     a title or an adjective of a name ("Rev. Martin" -> "Reverend", "U.S. Army"), whose full
     stop then never ends the sentence."""
+    opening: str | None = None
+    """Opening a sentence, before a lower-case word or a year: "Utg. första gången 1950" is
+    "Utgiven första gången", while "Ny utg." is "Ny utgåva"."""
     needs_number: bool = False
     list_only: bool = False
     """A word of prose too ("ill.", "ports.", "red."): an abbreviation only in a catalogue
@@ -112,6 +115,9 @@ class Rules:
     extent "1 sound disc" is "1 ljudskiva" to a Swedish visitor."""
     conjunctions: frozenset[str] = frozenset()
     """"och", "and", "ja": "Del I och II" carries the part number on to the second numeral."""
+    endings: Mapping[str, str] = field(default_factory=dict)
+    """Abbreviations that also end compounds, lower-case, with their reading: Swedish
+    "utg." makes "Storstilsutg." "Storstilsutgåva"."""
     century_endings: frozenset[str] = frozenset()
     """Swedish "talet": "XX-talet" is the century written "1900-talet"."""
     roman_before_noun: bool = False

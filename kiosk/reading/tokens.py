@@ -16,6 +16,11 @@ voice hears can never disagree.  The rule:
 * any other word's full stop ends the sentence when a capital or a digit follows;
 * the last word of a text keeps its stop.
 
+What a full stop means where no table knows the word (an address, "z.B.", "гл. 4") is
+:mod:`kiosk.reading.stops`.  A word the walk expands at a sentence's start starts with a
+capital ("Pt. 2" -> "Del två"): eSpeak NG neither falls nor pauses at a stop before a
+lower-case word, so "kartor. del två" would run two sentences together.
+
 One walk, a bounded look at each neighbour: linear in the text.
 """
 
@@ -27,10 +32,14 @@ from dataclasses import dataclass
 
 from kiosk.reading import numeric
 from kiosk.reading.numeric import NUMBER, RANGE, is_roman, number_words
-from kiosk.reading.tables import NON_FINAL, Abbr, Rules
+from kiosk.reading.stops import LEAD as _LEAD
+from kiosk.reading.stops import TRAIL as _TRAIL
+from kiosk.reading.stops import capital as _capital
+from kiosk.reading.stops import plain_stop as _plain_stop
+from kiosk.reading.stops import short_abbreviation as _short_abbreviation
+from kiosk.reading.tables import Abbr, Rules
 
-_LEAD = "([{\"'«“‘„"
-_TRAIL = ",;:)]}\"'»”’!?"
+_DECIMAL = re.compile(r"\d{1,9}[.,]\d{1,9}")  # "Call no. 839.73", "Kl. 14.30"
 _AMOUNT = re.compile(r"\d{1,3}(?:,\d{3}){1,3}|\d{1,9}")  # "8,370 ft."
 _ORDINAL_DOT = re.compile(r"(\d{1,3})\.")
 _ORDINAL_SUFFIX = re.compile(r"(\d{1,3})([:a-zA-Zèªº]{1,3})")  # "3:e", "2nd", "2e", "2ème"
@@ -51,6 +60,7 @@ class _Walk:
     numeral: bool = False  # the last word was a part's number, or "och" after one
     linked: bool = False  # ... and it was "och": "Del I och II", not "Chapter IV: I, Claudius"
     ended: bool = False  # the previous word's full stop ended a sentence
+    detached: bool = False  # punctuation parts the word from the next: "2 v. (761 p.)"
 
 
 def split(word: str) -> tuple[str, str, str]:
@@ -88,6 +98,8 @@ def walk(
         # A word followed by its own punctuation ("övers.:") cannot also end a sentence.
         edge: bool | None = None if trail else i + 1 == len(parts)
         prev_word = words[i - 1] if i else before
+        opens = i + 1 < len(parts) and parts[i + 1][0][-1:] in ("(", "[")
+        state.detached = bool(trail) or opens
         if core in protected:
             _plain, reach, ends = _word(core, prev, nxt, edge, prev_word, rules, (), state)
             if core.endswith(".") and not table_word(core, rules):
@@ -95,8 +107,15 @@ def walk(
             said = core + "." if ends and core.endswith(".") else core
         else:
             said, reach, ends = _word(core, prev, nxt, edge, prev_word, rules, protected, state)
-            if state.ended and said[:1].islower() and core[:1].isdigit():
-                said = said[:1].upper() + said[1:]  # "ym. 2. painos" -> "ynnä muuta. Toinen"
+            if (
+                (state.ended or not i)
+                and said[:1].islower()
+                and (core[:1].isdigit() or core[:1].isupper())
+            ):
+                # A sentence starts with a capital, or eSpeak NG takes the stop before it for
+                # an abbreviation's and neither falls nor pauses: "ym. 2. painos" -> "ynnä
+                # muuta. Toinen painos", "PHD. Approx. 300" -> "PHD. Approximately 300".
+                said = said[:1].upper() + said[1:]
         if trail.endswith(".") and not ends:
             # "[i.e. 1938]. The": a full stop after a closing bracket is punctuation.
             ends = edge is True or _capital(nxt) or nxt[:1].isdigit()
@@ -119,6 +138,8 @@ def tokens(text: str, rules: Rules | None, protected: Collection[str]) -> str:
         # A title ending in its part ("Min kamp. D. 2", "Sagan om ringen. Del 2"): the
         # part belongs to the title, "Min kamp, del to", not a sentence of its own.
         said[-3] = said[-3][:-1] + ","
+        if said[-2] != words[-2]:  # no sentence starts there after all: "kamp, del to"
+            said[-2] = said[-2][:1].lower() + said[-2][1:]
     return " ".join(said)
 
 
@@ -155,10 +176,6 @@ def table_word(core: str, rules: Rules | None) -> bool:
     if rules is None:
         return False
     return core in rules.abbreviations or core[0].lower() + core[1:] in rules.abbreviations
-
-
-def _capital(word: str) -> bool:
-    return word[:1].isupper() and word[:1].isalpha()
 
 
 def _word(
@@ -224,14 +241,19 @@ def _word(
         return f"{rules.abbreviations[joined.group(1)]} {rules.range_word} {tail}", reach, False
     # "Henry V. The king": a king's numeral ending a sentence, not "volumes".
     regnal = prev in rules.regnal_names and is_roman(core[:-1])
-    found = None if regnal else _abbreviation(core, prev, nxt, prev_word, rules, reach)
+    found = (
+        None if regnal else _abbreviation(core, prev, nxt, prev_word, rules, reach, state.detached)
+    )
     if found is None and last is not False and core.isalpha() and core.islower():
         # A field's final full stop is gone ("2nd ed", "7. uppl"): the word ends a phrase.
         found = _abbreviation(core + ".", prev, nxt, prev_word, rules, reach)
     if found is not None:
         abbr, may_end = found
         final = core in rules.final or core.casefold() in rules.final
-        follows = (_capital(nxt) and not is_roman(nxt)) or (final and nxt[:1].isdigit())
+        # "Kap. IV" goes on; "m.fl. I del 2" ends: after a phrase's end "I" is a word.
+        follows = (_capital(nxt) and (final or not is_roman(nxt))) or (
+            final and nxt[:1].isdigit()
+        )
         if final and nxt in rules.final:
             follows = False  # "Smith & Co. Ltd.": one name
         if reach and nxt.rstrip(".").casefold() in rules.ordinal_dot_words:
@@ -247,42 +269,6 @@ def _word(
         )  # "at 3 p.m. It cost": a phrase's end the table does not read out
         return (said + "." if ends else said), reach, ends
     return core, reach, False
-
-
-def _plain_stop(core: str, nxt: str, last: bool | None) -> bool:
-    """A word's full stop with no table to ask: the end of the text, or a sentence end
-    before a capital or a digit unless the word is a dotted abbreviation ("bl.a.",
-    "z.B.") or one every language writes before its noun ("fig.", "Vol.", "Dr.")."""
-    if not core.endswith(".") or last is None:
-        return False
-    if last:
-        return True
-    if "." in core[:-1] or core.casefold() in NON_FINAL:
-        return False  # "z.B.", "fig. 3"
-    if _short_abbreviation(core, nxt):
-        return False  # "D. 2", "pag. 12", "sec. XIV", "Т. 1-2", "гл. 4", "ط. 2"
-    return _capital(nxt) or nxt[:1].isdigit()
-
-
-_SMALL_NUMBER = re.compile(r"\d{1,3}(?!\d)")
-
-
-def _short_abbreviation(core: str, nxt: str) -> bool:
-    """The rule for every language, with or without a table: a short word with a full stop
-    (one to three letters, or a lower-case word up to five) before a number that is not a
-    year, or before a roman numeral, is an abbreviation before its number ("pag. 12", "sec.
-    XIV", "Dra.", "Т. 1-2", "гл. 4", "с. 45", "ط. 2"), never a sentence end.  "i ett år.
-    1945 flyttade" still ends one: a year starts sentences."""
-    stem = core[:-1]
-    if not core.endswith(".") or not stem.isalpha():
-        return False  # "Том 2", "Deel 2": a whole word, not an abbreviation
-    if not (len(stem) <= 3 or (stem.islower() and len(stem) <= 5)):
-        return False
-    nxt = nxt.lstrip(_LEAD).rstrip(_TRAIL + ".")
-    if _SMALL_NUMBER.match(nxt):
-        return True
-    # A roman numeral; "I" alone is the English pronoun ("it. I ran").
-    return is_roman(nxt) and (len(nxt) > 1 or nxt in ("V", "X"))
 
 
 def _initials(core: str, prev: str, nxt: str, rules: Rules | None) -> str | None:
@@ -335,9 +321,18 @@ def _ordinal(core: str, prev: str, nxt: str, rules: Rules, first: bool) -> str |
 
 
 def _abbreviation(
-    core: str, prev: str, nxt: str, prev_word: str, rules: Rules, reach: int
+    core: str,
+    prev: str,
+    nxt: str,
+    prev_word: str,
+    rules: Rules,
+    reach: int,
+    detached: bool = False,
 ) -> tuple[str, bool] | None:
-    """The reading of an abbreviation, and whether its context lets it end a sentence."""
+    """The reading of an abbreviation, and whether its context lets it end a sentence.
+
+    ``detached``: punctuation stands between the word and the next, so a number there is not
+    this word's ("2 v. (761 p.)" is two volumes, "310 p., 8 planschblad" pages)."""
     entry = rules.abbreviations.get(core)
     if entry is None and core[:1].isupper():
         entry = rules.abbreviations.get(core[0].lower() + core[1:])
@@ -347,13 +342,13 @@ def _abbreviation(
         found = _abbreviation(rest, prev, nxt, prev_word, rules, reach)
         return (f"{head}'{found[0]}", found[1]) if found is not None else None
     if entry is None:
-        return None
+        return _compound(core, rules)
     final = core in rules.final or core.casefold() in rules.final
     if isinstance(entry, str):
         return entry, final
     if entry.before_name and _before_name(nxt, rules):
         return entry.before_name, False  # "Rev. Martin", "U.S. Army": never a sentence end
-    found = _in_context(entry, prev, nxt, prev_word, rules, reach)
+    found = _in_context(entry, prev, "" if detached else nxt, prev_word, rules, reach)
     if found is not None and final and found[0] == entry.plain and found[1] is False:
         return found[0], True  # "U.S. The": a phrase's end
     return found
@@ -370,16 +365,30 @@ def _before_name(nxt: str, rules: Rules) -> bool:
     )
 
 
+def _compound(core: str, rules: Rules) -> tuple[str, bool] | None:
+    """A compound ending in a table's abbreviation: "Storstilsutg." -> "Storstilsutgåva"."""
+    low = core.casefold()
+    for ending, said in rules.endings.items():
+        stem = core[: -len(ending)]
+        if low.endswith(ending) and len(stem) > 2 and stem.isalpha():
+            return stem + said, True
+    return None
+
+
 def _in_context(
     a: Abbr, prev: str, nxt: str, prev_word: str, rules: Rules, reach: int
 ) -> tuple[str, bool] | None:
     nxt = nxt.rstrip(".")  # "s. 45." at a sentence's end
     after_number = bool(_AMOUNT.fullmatch(prev))
     before_range = bool(RANGE.fullmatch(nxt))
-    # "t. II", "cap. III": a roman numeral is a part's number too.
-    before_number = bool(NUMBER.fullmatch(nxt)) or before_range or (
+    # "t. II", "cap. III": a roman numeral is a part's number too; "Call no. 839.73".
+    before_number = bool(NUMBER.fullmatch(nxt) or _DECIMAL.fullmatch(nxt)) or before_range or (
         len(nxt) > 1 and is_roman(nxt)
     )
+    if a.opening and not reach and (not prev_word or prev_word.endswith(".")) and (
+        nxt[:1].islower() or (len(nxt) == 4 and nxt.isdigit())
+    ):
+        return a.opening, False  # "Utg. första gången 1950": "Utgiven ..."
     if a.needs_number and not (after_number or before_number or reach):
         return None
     before_by = nxt.casefold() in rules.by_words

@@ -73,14 +73,14 @@ def needs(*voices: str) -> pytest.MarkDecorator:
 @pytest.mark.parametrize(
     ("identifier", "segment"),
     [
-        ("81001", ("de", "fünfte Auflage.")),
-        ("81002", ("nb", "første utgave.")),
-        ("81003", ("fr", "deuxième édition.")),
-        ("81004", ("fr", "sixième édition.")),
-        ("81005", ("fr", "nouvelle édition augmentée.")),
-        ("81006", ("da", "anden udgave.")),
-        ("81007", ("es", "segunda edición.")),
-        ("81008", ("it", "seconda edizione riveduta.")),
+        ("81001", ("de", "Fünfte Auflage.")),
+        ("81002", ("nb", "Første utgave.")),
+        ("81003", ("fr", "Deuxième édition.")),
+        ("81004", ("fr", "Sixième édition.")),
+        ("81005", ("fr", "Nouvelle édition augmentée.")),
+        ("81006", ("da", "Anden udgave.")),
+        ("81007", ("es", "Segunda edición.")),
+        ("81008", ("it", "Seconda edizione riveduta.")),
     ],
 )
 def test_edition_read_by_its_languages_table(
@@ -101,8 +101,8 @@ def test_summaries_are_not_split_at_abbreviations_and_are_read_out(db: Path) -> 
     assert spoken(db, "81002", "--level", "1")[0] == ("nb", "Min kamp, del to")
     assert spoken(db, "81003", "--level", "3") == [
         ("fr", "Louis quatorze et cetera."),
-        ("fr", "volume trois."),
-        ("fr", "voir page 12."),
+        ("fr", "Volume trois."),
+        ("fr", "Voir page 12."),
     ]
     assert spoken(db, "81003", "--level", "1")[0] == ("fr", "Le siècle de Louis quatorze")
 

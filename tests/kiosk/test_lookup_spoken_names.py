@@ -82,20 +82,21 @@ def test_a_regnal_numeral_in_prose_is_still_a_king(db: Path) -> None:
 
 ABBREVIATED = {
     "92001": [("it", "Abbazia nel secolo XIV."),
-              ("it", "confronta capitolo III, pagina 12 eccetera."),
+              ("it", "Confronta capitolo III, pagina 12 eccetera."),
               ("it", "A cura del dottor Rossi.")],
     "92002": [("es", "La familia Buendía en Macondo, siglo XIX."),
-              ("es", "editado por señor Pérez, doctora López.")],
-    "92003": [("fr", "voir tome deux, chapitre quatre, page 45."), ("fr", "Roman.")],
+              ("es", "Editado por señor Pérez, doctora López.")],
+    "92003": [("fr", "Voir tome deux, chapitre quatre, page 45."), ("fr", "Roman.")],
     # No table: the rule every language shares keeps "Т. 1-2", "гл. 4", "ط. 2" whole; "т. II"
-    # is "т 2" (eSpeak's Russian voice reads "II" in English: "roman two").
-    "92004": [("ru", "Роман. Т 1–2. См. также т 2, гл 4, с 45 и т.д.")],
-    "92005": [("ar", "حكايات شعبية. ط 2. ج 1.")],
-    "92006": [("de", "Erschienen im zwanzigsten Jahrhundert."), ("de", "circa 1000 Seiten.")],
+    # is "т 2" (eSpeak's Russian voice reads "II" in English: "roman two"); the sentences of
+    # a script with other capitals, or none, end at their stops.
+    "92004": [("ru", "Роман."), ("ru", "Т 1–2."), ("ru", "См. также т 2, гл 4, с 45 и т.д.")],
+    "92005": [("ar", "حكايات شعبية."), ("ar", "ط 2."), ("ar", "ج 1.")],
+    "92006": [("de", "Erschienen im zwanzigsten Jahrhundert."), ("de", "Circa 1000 Seiten.")],
     # A year after a short word still starts a sentence.
     "92007": [("sv", "Hon bodde där i ett år."), ("sv", "1945 flyttade hon.")],
     "92008": [("sv", "Hon nämns på sidan 12 och följande."),
-              ("sv", "cirka 200 illustrationer i färg.")],
+              ("sv", "Cirka 200 illustrationer i färg.")],
 }  # fmt: skip
 
 
