@@ -14,7 +14,7 @@ REGNAL_NAMES = frozenset(
         "Benedict Gregory Innocent Clement Boniface Urban Paul Sixtus Julius Pope King Queen "
         "Ramesses Ramses Amenhotep Thutmose Ptolemy Antiochus Mehmed Murad Selim Suleiman Juan "
         "Alfonso Pedro Manuel Felipe Sancho Jaime Juliana Beatrix Wilhelmina Margrethe Harald "
-        "Constantine Darius Xerxes Cyrus Artaxerxes Tiglath-Pileser Sargon Shalmaneser"
+        "Constantine Darius Xerxes Cyrus Artaxerxes Tiglath-Pileser Sargon Shalmaneser Napoléon"
     )
 )
 

@@ -25,7 +25,8 @@ _MALE = frozenset(
         "Clemens Bonifatius Urban Alexander Nikolaj Peter Ivan Ferdinand Napoleon Sigismund "
         "Kristofer Rudolf Otto Leopold Fredrik Frederick Friedrich Konstantin Ramses Amenhotep "
         "Thutmosis Ptolemaios Antiochos Mehmed Murad Selim Süleyman Juan Carlos Alfonso Pedro "
-        "Manuel Henry Charles Jacques Heinrich Ludwig Alfred Haakon Kung Påve Napoléon"
+        "Manuel Henry Charles Jacques Heinrich Ludwig Alfred Haakon Kung Påve Paul Pål "
+        "Benedikt Benedict Sixtus Julius Napoléon"
     )
 )
 

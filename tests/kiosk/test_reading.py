@@ -192,6 +192,7 @@ from kiosk.reading.numbers import en_ordinal, fi_ordinal, roman_value, sv_ordina
         ("sv", "Napoléon I", "Napoléon den förste"),
         ("sv", "Under XX-talet", "Under 1900-talet"),  # eSpeak: "nittonhundratalet"
         ("sv", "II världskriget", "andra världskriget"),
+        ("sv", "Efter II världskriget.", "Efter andra världskriget."),
         ("sv", "I huset", "I huset"),  # the preposition stays a preposition
         ("sv", "Rocky IV är bra", "Rocky fyra är bra"),
         ("en", "the late 20th c. Covers", "the late twentieth century. Covers"),
