@@ -88,9 +88,11 @@ ABBREVIATED = {
               ("es", "Editado por señor Pérez, doctora López.")],
     "92003": [("fr", "Voir tome deux, chapitre quatre, page 45."), ("fr", "Roman.")],
     # No table: the rule every language shares keeps "Т. 1-2", "гл. 4", "ط. 2" whole; "т. II"
-    # is "т 2" (eSpeak's Russian voice reads "II" in English: "roman two"); the sentences of
-    # a script with other capitals, or none, end at their stops.
-    "92004": [("ru", "Роман."), ("ru", "Т 1–2."), ("ru", "См. также т 2, гл 4, с 45 и т.д.")],
+    # is "том 2" (eSpeak's Russian voice reads "II" in English: "roman two", and "См." "es
+    # em", ears3-18); the sentences of a script with other capitals, or none, end at their
+    # stops.
+    "92004": [("ru", "Роман."), ("ru", "Том 1–2."),
+              ("ru", "Смотри также том 2, глава 4, страница 45 и так далее.")],
     "92005": [("ar", "حكايات شعبية."), ("ar", "ط 2."), ("ar", "ج 1.")],
     "92006": [("de", "Erschienen im zwanzigsten Jahrhundert."), ("de", "Circa 1000 Seiten.")],
     # A year after a short word still starts a sentence.

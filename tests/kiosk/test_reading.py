@@ -216,7 +216,7 @@ from kiosk.reading.numbers import en_ordinal, fi_ordinal, roman_value, sv_ordina
         ("tr", "Cilt 2", "Cilt 2"),
         ("fa", "جلد 2", "جلد 2"),
         ("fa", "چاپ 5", "چاپ 5"),
-        ("ru", "Т. 1-2, гл. 4", "Т 1-2, гл 4"),  # ... while "Т." before its number loses its stop
+        ("ru", "Т. 1-2, гл. 4", "Том 1-2, глава 4"),  # ... while "Т." before its number is said
         # Numbers as the cataloguer meant them (outside tester's EARS2-5, -7, -8, -13).
         ("en", "Chapter IV: I, Claudius.", "Chapter four: I, Claudius."),  # the pronoun
         ("sv", "Del I, II och III", "Del ett, två och tre"),
