@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from datetime import UTC, datetime
 
+from catalog.importers import duration
 from catalog.importers.fields import FieldLike, RecordLike, control, sub, subs
 from catalog.punctuation import clean
 
@@ -40,8 +41,6 @@ _TALKING = any_of(TALKING_HINTS)
 _EBOOK = any_of(EBOOK_HINTS)
 _LARGE_PRINT = any_of(LARGE_PRINT_HINTS)
 
-_HOURS = re.compile(r"(\d{1,4})\s{0,3}(?:tim\w{0,6}|h|hrs?|hours?|t|tuntia|std)\b", re.IGNORECASE)
-_MINUTES = re.compile(r"(\d{1,4})\s{0,3}min\w{0,6}\b", re.IGNORECASE)
 _PAGE_WORD = re.compile(
     r"(?:\d|\])\s{0,3}(?:s|p|pp|sidor|sid|sivua|sivu|pages|Seiten|S)\b", re.IGNORECASE
 )
@@ -73,13 +72,9 @@ def uncertain(text: str) -> bool:
 
 
 def playing_minutes(text: str) -> int | None:
-    """Minutes from "9 CD (11 tim.)", "1 mp3-fil (7 h, 32 min)", "ca 8 tuntia"."""
-    text = text[:CAP]
-    hours = _HOURS.search(text)
-    minutes = _MINUTES.search(text)
-    if not hours and not minutes:
-        return None
-    return (int(hours.group(1)) * 60 if hours else 0) + (int(minutes.group(1)) if minutes else 0)
+    """Minutes from "9 CD (11 tim.)", "1 mp3-fil (7 h, 32 min)", "ca 8 tuntia"
+    (:func:`catalog.importers.duration.within`)."""
+    return duration.within(text)
 
 
 def edition(record: RecordLike) -> str | None:
@@ -100,12 +95,9 @@ def pages(extent: str) -> int | None:
 
 
 def from_306(value: str) -> int | None:
-    """Minutes from a 306 playing time, ``hhmmss``."""
-    digits = value.strip()[:6]
-    if len(digits) == 6 and digits.isdigit():
-        h, m, s = int(digits[:2]), int(digits[2:4]), int(digits[4:6])
-        return h * 60 + m + (1 if s >= 30 else 0)
-    return None
+    """Minutes from a 306 playing time: ``hhmmss`` as MARC has it, or the ``h:mm:ss`` and
+    ISO 8601 forms some systems write there (:func:`catalog.importers.duration.clock`)."""
+    return duration.clock(value)
 
 
 def kind(record: RecordLike) -> str:

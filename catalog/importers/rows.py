@@ -20,7 +20,7 @@ from typing import Any
 
 from catalog.errors import InvalidIdentifier
 from catalog.identifiers import identifier_keys, normalise
-from catalog.importers import Entry, Item, LabelEntry, Rejection
+from catalog.importers import Entry, Item, LabelEntry, Rejection, duration
 from catalog.importers.describe import corrected, period, uncertain
 from catalog.punctuation import plain
 from catalog.records import RECORD_KINDS, Label, Record
@@ -244,23 +244,26 @@ def _year(value: Any) -> tuple[int | None, int | None]:
     return _int(value, "year"), None
 
 
-def _minutes(value: Any) -> int | None:
-    """Playing time as minutes, "5:32" (h:mm) or "5 tim 32 min" / "5 h 32 min"."""
+def _minutes(value: Any, notes: list[str]) -> int | None:
+    """Playing time as minutes (:func:`catalog.importers.duration.minutes`: "332", "5:32",
+    "5 tim 32 min", "PT5H32M", "053200"); a form not understood is left out with a note,
+    never read in part ("1 timme 10 minuter" as 10 minutes)."""
     if value is None or value == "":
         return None
     if isinstance(value, int | float):
         return _int(value, "playing time")
-    text = str(value).strip().lower()
+    text = str(value).strip()
     if len(text) > 40:
         raise BadValue(f"playing time: {len(text)} characters is not a playing time")
-    match = re.fullmatch(r"(\d{1,6}):(\d{1,2})(?::\d{1,2})?", text)
-    if match:
-        return int(match.group(1)) * 60 + int(match.group(2))
-    hours = re.search(r"(\d{1,6})\s*(?:h|t|tim|timmar|hours?|hrs?)\b", text)
-    mins = re.search(r"(\d{1,6})\s*(?:m|min|minuter|minutes?)\b", text)
-    if hours or mins:
-        return (int(hours.group(1)) * 60 if hours else 0) + (int(mins.group(1)) if mins else 0)
-    return _int(text, "playing time")
+    if text.isdigit() and len(text) != 6:  # minutes; six digits are MARC's hhmmss
+        return _int(text, "playing time")
+    found = duration.minutes(text)
+    if found is None:
+        notes.append(
+            f"playing time {text!r} not understood, left out (give minutes, 5:32,"
+            " '5 tim 32 min' or PT5H32M)"
+        )
+    return found
 
 
 def _language(value: Any) -> str | None:
@@ -426,7 +429,7 @@ def _row_to_item(row: dict[str, Any], position: str, file: str, names: str) -> I
         publisher=_nfc(row.get("publisher")),
         edition=_nfc(row.get("edition")),
         extent=_nfc(row.get("extent")),
-        playing_time_minutes=_minutes(row.get("playing_time_minutes")),
+        playing_time_minutes=_minutes(row.get("playing_time_minutes"), notes),
         pages=_int(row.get("pages"), "pages"),
         series=_nfc(row.get("series")),
         series_number=_nfc(row.get("series_number")),
