@@ -82,14 +82,26 @@ def edition(record: RecordLike) -> str | None:
     return clean(" ".join(subs(field, "a"))) if field is not None else None
 
 
+# A page count is the numbers just before a page word ("xii, 345, [2] s."), never a number
+# elsewhere in the extent: an LP's "p. 2 s. 12 in. 33 1/3 rpm" has no 33 pages.
+_PAGE_RUN = re.compile(
+    r"((?:\[?\d{1,6}\]?[\s,]{0,3}){1,12})(?:s|p|pp|sidor|sid|sivua|sivu|pages|Seiten|S)\b",
+    re.IGNORECASE,
+)
+# A sound or video carrier: its "s." are sides, its numbers speeds and sizes.
+_NOT_PRINT = re.compile(r"\brpm\b|\bsound\b|\bvideo|\bljud|\bäänilevy|\bstereo", re.IGNORECASE)
+
+
 def pages(extent: str) -> int | None:
     """Page count from 300 $a ("102, [1] s.", "xii, 340 p.", "420 sivua"): the largest
-    unbracketed number, since bracketed counts are unnumbered leaves."""
+    unbracketed number of those before a page word, since bracketed counts are unnumbered
+    leaves.  None for volumes ("3 v.") and for sound and video carriers."""
     extent = extent[:CAP]
-    if not _PAGE_WORD.search(extent) or "v." in extent.split():
+    if not _PAGE_WORD.search(extent) or "v." in extent.split() or _NOT_PRINT.search(extent):
         return None
-    plain = [int(m.group(2)) for m in _NUMBER.finditer(extent) if not m.group(1)]
-    bracketed = [int(m.group(2)) for m in _NUMBER.finditer(extent) if m.group(1)]
+    runs = " ".join(m.group(1) for m in _PAGE_RUN.finditer(extent))
+    plain = [int(m.group(2)) for m in _NUMBER.finditer(runs) if not m.group(1)]
+    bracketed = [int(m.group(2)) for m in _NUMBER.finditer(runs) if m.group(1)]
     found = plain or bracketed
     return max(found) if found else None
 

@@ -461,3 +461,24 @@ def test_talking_book_playing_time_from_306_or_the_extent(
     (entry,) = _entries(list(read_iso2709(_write(tmp_path / "tb.mrc", data))))
     assert entry.record.playing_time_minutes == minutes
     assert any("306 playing time" in n for n in entry.notes) == warned
+
+
+@pytest.mark.parametrize(
+    ("extent", "pages"),
+    [
+        ("xii, 345, [2] s.", 345),
+        ("[8], 120 p.", 120),
+        ("2 vol. (1232 p.)", 1232),
+        ("420 sivua", 420),
+        # Koha marc:7584793, an LP catalogued as a book: was "33 pages".
+        ("p. 2 s. 12 in. 33 1/3 rpm. stereophonic.", None),
+        ("1 sound disc (45 min.) : analog, 33 1/3 rpm ; 12 in.", None),
+        ("3 v.", None),
+    ],
+)
+def test_page_count_is_the_numbers_before_a_page_word(
+    tmp_path: Path, extent: str, pages: int | None
+) -> None:
+    data = make_record("p1", "Book", extra=(field("300", "a", extent),))
+    (entry,) = _entries(list(read_iso2709(_write(tmp_path / "p.mrc", data))))
+    assert entry.record.pages == pages
