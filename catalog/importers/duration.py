@@ -44,9 +44,7 @@ _FILLER = frozenset({
 _CLOCK = re.compile(r"(\d{1,4}):([0-5]?\d)(?::([0-5]\d))?")
 _HHMMSS = re.compile(r"(\d\d)([0-5]\d)([0-5]\d)")
 _NUM = r"(\d{1,4}(?:[.,]\d{1,2})?)"
-_ISO = re.compile(
-    rf"P(?:{_NUM}D)?(?:T(?:{_NUM}H)?(?:{_NUM}M)?(?:{_NUM}S)?)?", re.IGNORECASE
-)
+_ISO = re.compile(rf"P(?:{_NUM}D)?(?:T(?:{_NUM}H)?(?:{_NUM}M)?(?:{_NUM}S)?)?", re.IGNORECASE)
 _TOKEN = re.compile(r"\d{1,6}(?:[.,]\d)?|[^\W\d_]{1,20}|['’′\"″]|[\s.,;:()\[\]-]{1,20}")
 
 
@@ -125,10 +123,12 @@ def minutes(text: str) -> int | None:
     return clock(text) or in_words(text)
 
 
-_HOUR_WORD = "|".join(sorted((w for w in HOURS if w.isalpha() and w not in ("t", "u")),
-                             key=len, reverse=True))
-_MIN_WORD = "|".join(sorted((w for w in MINUTES if w.isalpha() and w != "m"), key=len,
-                            reverse=True))
+_HOUR_WORD = "|".join(
+    sorted((w for w in HOURS if w.isalpha() and w not in ("t", "u")), key=len, reverse=True)
+)
+_MIN_WORD = "|".join(
+    sorted((w for w in MINUTES if w.isalpha() and w != "m"), key=len, reverse=True)
+)
 # A duration inside a longer text (300 $a "1 CD (ca 5 tim., 32 min.)"): hours, minutes or
 # both, each a number and its word.  Finnish "t" (tuntia) counts only before minutes, since
 # "2 t." is also two tomes.
