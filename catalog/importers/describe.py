@@ -66,11 +66,14 @@ _BETWEEN = re.compile(r"\b(?:between|mellan|entre|zwischen)\s", re.IGNORECASE)
 # cataloguer knows the year only roughly ("c1950", no space, is a copyright date).
 _CIRCA = re.compile(
     r"(?<!\w)(?:ca\.?|c:a|c\.|circa|cirka|omkr\.?|omkring|approx\.?|approximately|um|etwa|vers"
-    r"|env\.?|environ|noin|n\.)\s?\[?(1\d{3}|20\d{2})(?!\d)",
+    r"|env\.?|environ|noin|n\.)\s?\[?(1\d{3}|20\d{2})(?!\d)"
+    r"|(?<!\d)(?:1\d{3}|20\d{2})\?",  # "1905?", "[1905?]": a doubtful year is not a certain one
     re.IGNORECASE,
 )
+# A full date in a year cell ("1.1.1990", "24/12/1990"): its year, not its day.
+DATE = re.compile(r"(?<!\d)\d{1,2}[./]\d{1,2}[./]((?:1\d|20)\d\d)(?!\d)")
 # "1920-1922", "[1954-55]", "2003 - 2010": a work issued over several years.
-_RANGE = re.compile(r"(?<![\d.])(1\d{3}|20\d{2})\??\]?\s?[-–—]\s?\[?(\d{4}|\d{2})(?![\d-])")
+_RANGE = re.compile(r"(?<![\d.])(1\d{3}|20\d{2})\??\]?\s?[-–—/]\s?\[?(\d{4}|\d{2})(?![\d-])")
 # "1985-", "[2005- ]": a serial or a series still being published.
 _OPEN = re.compile(r"(?<![\d.])(1\d{3}|20\d{2})\??\]?\s?[-–—]\s{0,3}\]?\.?\s{0,3}$")
 # A year in roman numerals, as old title pages print it: "MCMLXV", "[MDCCC.]".

@@ -22,6 +22,7 @@ from catalog.errors import InvalidIdentifier
 from catalog.identifiers import identifier_keys, normalise
 from catalog.importers import Entry, Item, LabelEntry, Rejection, duration
 from catalog.importers.describe import (
+    DATE,
     approximate,
     corrected,
     last_year,
@@ -252,7 +253,8 @@ def _year(value: Any) -> tuple[int | None, int | None, int | None, bool]:
             return None, None, None, False  # "[between 1900 and 1910]": never a wrong year
         if (roman := roman_year(value)) is not None:
             return roman, None, None, False
-        first = _int(value, "year")
+        dated = DATE.search(value[:200])  # "1.1.1990": the year, never "1"
+        first = int(dated.group(1)) if dated else _int(value, "year")
         last = last_year(value, first) if first else None
         return first, None, last, approximate(value)
     return _int(value, "year"), None, None, False

@@ -34,7 +34,7 @@ def _nordic(
     return f"{count} {noun}"
 
 
-_GERMAN_PARTS = {2: "halb", 3: "Drittel", 4: "Viertel", 5: "Fünftel", 6: "Sechstel",
+_GERMAN_PARTS = {3: "Drittel", 4: "Viertel", 5: "Fünftel", 6: "Sechstel",
                  7: "Siebtel", 8: "Achtel", 9: "Neuntel", 10: "Zehntel"}  # fmt: skip
 _FINNISH_PARTS = {3: "kolmas", 4: "neljäs", 5: "viides", 6: "kuudes", 7: "seitsemäs",
                   8: "kahdeksas", 9: "yhdeksäs", 10: "kymmenes"}  # fmt: skip
@@ -78,7 +78,9 @@ def fraction(core: str, prev: str, lang: str) -> str | None:
         conj = "og"
     elif lang == "de":
         count = "ein" if numerator == 1 else _cardinal(GERMAN, numerator) or str(numerator)
-        said, conj = f"{count} {_GERMAN_PARTS[denominator]}", "und"
+        said = f"{count} {_GERMAN_PARTS[denominator]}" if denominator > 2 else "einhalb"
+        said = said if denominator > 2 or numerator == 1 else f"{count} halbe"
+        conj = "und"
     elif lang == "fi":
         if denominator == 2:
             said = "puoli" if numerator == 1 else f"{_FINNISH_COUNT[numerator]} puolikasta"
