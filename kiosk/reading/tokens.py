@@ -264,7 +264,9 @@ def _short_abbreviation(core: str, nxt: str) -> bool:
     XIV", "Dra.", "Т. 1-2", "гл. 4", "с. 45", "ط. 2"), never a sentence end.  "i ett år.
     1945 flyttade" still ends one: a year starts sentences."""
     stem = core[:-1]
-    if not stem.isalpha() or not (len(stem) <= 3 or (stem.islower() and len(stem) <= 5)):
+    if not core.endswith(".") or not stem.isalpha():
+        return False  # "Том 2", "Deel 2": a whole word, not an abbreviation
+    if not (len(stem) <= 3 or (stem.islower() and len(stem) <= 5)):
         return False
     nxt = nxt.lstrip(_LEAD).rstrip(_TRAIL + ".")
     if _SMALL_NUMBER.match(nxt):
