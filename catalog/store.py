@@ -298,6 +298,18 @@ class Catalog(Writes, HarvestBook):
         return record_from_dict(json.loads(row[0])) if row else None
 
     @_reads
+    def ids_ending(self, suffix: str, limit: int = 2) -> list[str]:
+        """Record ids that end with ``suffix`` (":r1"): the bibliographic record of a MARC
+        holdings record whose 004 came without the 003 its record has.  A scan, so only
+        for that rare case."""
+        with self._lock:
+            rows = self._conn.execute(
+                "SELECT id FROM records WHERE substr(id, -?) = ? LIMIT ?",
+                (len(suffix), suffix, limit),
+            ).fetchall()
+        return [row[0] for row in rows]
+
+    @_reads
     def get_label(self, label_id: str) -> Label | None:
         with self._lock:
             return self._label(label_id)
@@ -422,8 +434,9 @@ class Catalog(Writes, HarvestBook):
             }
 
     def check(self, *, full: bool = False) -> list[str]:
-        """``PRAGMA quick_check`` (or ``integrity_check``), then ISBNs a record lists that
-        lead nowhere (:mod:`catalog.claims`); an empty list means healthy."""
+        """``PRAGMA quick_check`` (or ``integrity_check``), then the ISBNs, barcodes, RFID
+        tags and other keys records claim that lead nowhere (:mod:`catalog.claims`); an
+        empty list means healthy."""
         pragma = "integrity_check" if full else "quick_check"
         with self._lock:
             try:
@@ -431,9 +444,10 @@ class Catalog(Writes, HarvestBook):
                 if rows == ["ok"]:
                     rows = []
                     if unheld := claims.unheld(self._conn):
+                        kinds = ", ".join(f"{n} {kind}" for kind, n in unheld.items())
                         rows.append(
-                            f"{unheld} ISBN(s) that a record lists lead to no record (scanning"
-                            " them finds nothing): import that record's file again"
+                            f"{kinds} that records list lead to no record (scanning them"
+                            " finds nothing): import those records' file again"
                         )
             except sqlite3.DatabaseError as exc:
                 return [str(exc)]

@@ -80,7 +80,9 @@ class _Talkcat(click.Group):
             fail(exc.describe(), exc.exit_code)
 
 
-@click.group(cls=_Talkcat, context_settings={"help_option_names": ["-h", "--help"]})
+# color: not click's ANSI stripping off a pipe (a path shown unlike itself): terminal escapes
+_CONTEXT = {"help_option_names": ["-h", "--help"], "color": True}
+@click.group(cls=_Talkcat, context_settings=_CONTEXT)
 @click.version_option(package_name="talking-catalogue")
 @click.option("-v", "--verbose", count=True, help="More log detail (-vv for debug).")
 def main(verbose: int) -> None:
@@ -147,6 +149,8 @@ def _build_reader(cfg: Any, kiosk_faults: Any) -> Any:
     from hardware.readers.resilient import ReconnectingReader
 
     reader = cfg.drivers["reader"].create()
+    if hasattr(reader, "on_discard"):  # garbled or over-long frames: "could not read"
+        reader.on_discard = kiosk_faults.report_unreadable
     # Reconnect inside, debounce outside: a tag held still stays one scan across a replug.
     reader = ReconnectingReader(
         reader, on_fault=kiosk_faults.report_fault, on_recover=kiosk_faults.report_recovered
@@ -206,6 +210,10 @@ class _FaultRelay:
     def report_recovered(self) -> None:
         if self.kiosk is not None:
             self.kiosk.report_recovered()
+
+    def report_unreadable(self, reason: str, data: bytes) -> None:
+        if self.kiosk is not None:
+            self.kiosk.report_unreadable(reason, data)
 
     def report_audio_fault(self, detail: str) -> None:
         if self.kiosk is not None:  # at start-up there is no kiosk yet: the log has it

@@ -37,6 +37,7 @@ from kiosk.reading.pronounce import (
     MAX_SPOKEN_CHARS,
     lexicon,
     pronounce,
+    pronounce_runs,
     speak_numbers,
     spell_digits,
     split_sentences,
@@ -50,7 +51,7 @@ from kiosk.reading.which_voice import (
     prose_voice,
     voice_for,
 )
-from kiosk.subjects import subject_voices
+from kiosk.subjects import subject_heading, subject_voices
 
 __all__ = [
     "Piece",
@@ -197,9 +198,7 @@ def _segments(speech: Speech, lang: str, phrases_dir: str | None) -> list[tuple[
             merged.append([piece.spoken, piece.lang if not wordless else lang])
     out = []
     for spoken, voice in merged:
-        said = " ".join(pronounce(spoken, voice, phrases_dir).split())
-        if said:
-            out.append((said, voice))
+        out.extend(pronounce_runs(spoken, voice, phrases_dir))
     return out
 
 
@@ -320,7 +319,8 @@ def level_one(
 
     Brief mode says exactly ``phrasing.announce`` plus the kind word ("talbok"), so ``talkcat
     lookup`` and the kiosk agree; verbose mode adds the title's part, the book's number in its
-    series and a warning when the scanned copy is not for loan.
+    series and a warning when the catalogue says the scanned copy cannot be borrowed (lost,
+    missing, withdrawn or not for loan).
     """
     table = _table(lang, phrases_dir)
     title = _title(record, lang, verbose, phrases_dir)
@@ -453,9 +453,8 @@ def level_three(record: Any, lang: str, *, phrases_dir: str | None = None) -> Ut
     for sentence in split_sentences(heard, voice, phrases_dir):
         if budget <= 0:
             break
-        said = " ".join(pronounce(sentence, voice, phrases_dir).split())
-        if said:
-            segments.append((said, voice))
+        for said, run_voice in pronounce_runs(sentence, voice, phrases_dir):
+            segments.append((said, run_voice))
             budget -= len(said)
     return Utterance(
         text=summary,
@@ -479,12 +478,6 @@ def _short_extent(extent: str | None) -> str:
     """ "xiv, 262 p. : ill. ; 26 cm" -> "xiv, 262 p.": size and illustration notes are noise."""
     text = clean(extent)
     return clean(re.split(r"\s[:;+]\s?", text, maxsplit=1)[0]) if text else ""
-
-
-def subject_heading(heading: str) -> str:
-    """ "Gruvarbetare--historia" -> "Gruvarbetare, historia": subdivisions read as a list."""
-    # (?<!\s): a match starts only where a run of spaces does, so a long run is one scan.
-    return clean(re.sub(r"(?<!\s)\s*(?:--|—)\s*", ", ", heading or ""))
 
 
 def _unique(items: Iterable[str]) -> list[str]:

@@ -15,6 +15,7 @@ from importlib import resources
 from typing import Any
 
 from catalog import punctuation
+from catalog.records import NAME_SUFFIXES
 from kiosk import phrase_files
 
 LANGUAGES: tuple[str, ...] = ("sv", "en")
@@ -74,8 +75,6 @@ _HEADING_DATE = re.compile(
     r"\(?(?:(?:b|d|fl|f|född|död|ca|c)\.\s?)?(?:ca\.\s)?\d{3,4}\??"
     r"(?:\s?-\s?(?:\d{3,4}\??)?)?\)?\.?"
 )
-# Words written after the forenames that belong after the surname: "King, Martin Luther, Jr."
-_NAME_SUFFIXES = frozenset({"jr.", "jr", "sr.", "sr", "d.y.", "d.ä.", "junior", "senior"})
 # A title written after a name ("Christina, Queen of Sweden"): not a forename.
 _TITLES = (
     "king queen kung drottning pope påve emperor empress kejsare kejsarinna prince princess "
@@ -115,6 +114,20 @@ def natural_name(name: str) -> str:
     return f"{forenames} {surname}".strip()
 
 
+def personal_heading(text: str) -> bool:
+    """Is ``text`` a person's heading with life dates ("Strindberg, August, 1849-1912",
+    "Gustaf VI Adolf, kung av Sverige, 1882-1973")?  Topical headings ("Art, Modern") have
+    none, so a subject string is turned round only when this says so."""
+    parts = text.split(", ", _HEADING_PARTS)
+    return (
+        2 < len(parts) <= _HEADING_PARTS
+        # forenames ("August"), or a name with its numeration before a title ("kung av ...")
+        and (parts[1][:1].isupper() or any(_is_numeration(w) for w in parts[0].split()[1:]))
+        and not _HEADING_DATE.fullmatch(parts[1][:40])
+        and any(len(p) <= 40 and _HEADING_DATE.fullmatch(p) for p in parts[2:])
+    )
+
+
 def _heading(parts: list[str]) -> tuple[str, str]:
     """The elements of a heading: ``("Surname, Forenames", "Jr.")`` in catalogue order
     without dates, relator terms and titles (see :func:`natural_name`)."""
@@ -132,7 +145,7 @@ def _heading(parts: list[str]) -> tuple[str, str]:
             break  # "Hugo, Victor, 1802-1885. Misérables. Swedish": a work follows the name
         if len(part) <= 40 and _HEADING_DATE.fullmatch(part):
             continue
-        if part.casefold() in _NAME_SUFFIXES or _is_numeration(part):
+        if part.casefold() in NAME_SUFFIXES or _is_numeration(part):
             suffixes.append(part)
         elif len(kept) == 1 or not part[:1].islower():
             kept.append(part)  # the forenames; later a lower-case title or relator goes
@@ -171,19 +184,20 @@ def label(entry: Any, lang: str, phrases_dir: str | None = None) -> Utterance:
 
     Its speech goes through the same reading rules and lexicon as a record's.
     """
-    from kiosk.reading.pronounce import pronounce  # it imports this module
+    from hardware.speech.voices import installed_languages, language_tag
+    from kiosk.reading.pronounce import pronounce_runs  # it imports this module
 
     text = clean(getattr(entry, "text", ""))
-    own_lang = getattr(entry, "lang", None)
-    spoken_lang = own_lang if own_lang in LANGUAGES else lang
+    # "eng", "en" or "sv-FI": the file's own code, read by any installed voice of it.
+    own_lang = language_tag(getattr(entry, "lang", None))
+    spoken_lang = own_lang if own_lang in {*LANGUAGES, *installed_languages()} else lang
     written = phrases(lang, phrases_dir)["label"].format(text=text)
-    said = pronounce(written, spoken_lang, phrases_dir)
     return Utterance(
         text=written,
         lang=spoken_lang,
         item=getattr(entry, "id", None),
         kind="label",
-        segments=((said, spoken_lang),) if said else (),
+        segments=tuple(pronounce_runs(written, spoken_lang, phrases_dir)),
     )
 
 

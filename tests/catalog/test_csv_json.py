@@ -99,6 +99,31 @@ def test_missing_title_column_is_explained(tmp_path: Path) -> None:
     assert len(items) == 1 and "no 'title'" in items[0].reason
 
 
+def test_a_file_without_a_title_column_is_one_whole_file_rejection_that_adds_up(
+    tmp_path: Path,
+) -> None:
+    """hostile3-7: "line 1: ... 1 rejected" for a file of 20 lines: the other lines were in
+    no count.  Now the rejection is of the whole file and says how many rows went unread."""
+    text = "root:*:20228:0:99999:7:::\n" + "".join(f"user{n}:*:1:2::\n" for n in range(19))
+    items = list(read_csv(_write(tmp_path / "shadow.csv", text)))
+    assert len(items) == 1 and isinstance(items[0], Rejection)
+    assert items[0].position == "whole file"
+    assert "The whole file is left out (19 more row(s) not read)" in items[0].reason
+
+
+@pytest.mark.parametrize("codec", ["utf-16-le", "utf-16-be"])
+def test_utf16_without_a_byte_order_mark_is_read_with_a_warning(
+    tmp_path: Path, codec: str
+) -> None:
+    """hostile3-7: read as UTF-8, its NULs split every header ('i\\x00d\\x00') and the
+    delimiter was blamed."""
+    path = _write(tmp_path / "u16.csv", "id,title\n1,Hej på dig\n2,Då\n", encoding=codec)
+    items = list(read_csv(path))
+    notices = [i for i in items if isinstance(i, Notice)]
+    assert len(notices) == 1 and "UTF-16 without a byte-order mark" in notices[0].reason
+    assert [e.record.title for e in _entries(items)] == ["Hej på dig", "Då"]
+
+
 def test_unknown_columns_are_reported_once(tmp_path: Path) -> None:
     items = list(read_csv(_write(tmp_path / "u.csv", "title,colour,id\nA,red,1\nB,blue,2\n")))
     notices = [i for i in items if isinstance(i, Notice)]
@@ -320,6 +345,8 @@ def test_direct_order_file_lists_people_with_commas(tmp_path: Path) -> None:
     [
         '{"id": "h1", "title": "%s"}',
         '{"id": "h1", "title": "a \\\\ b \\" [{ %s", "subjects": [["x"], {"y": "]"}]}',
+        # the long text in an object inside an array inside the item (X11's variant)
+        '{"id": "h1", "copies": [{"note": "%s", "more": [1, {"z": "}]"}]}], "title": "t"}',
         '"%s"',
     ],
 )
@@ -330,7 +357,9 @@ def test_items_after_an_overlong_json_item_still_load(
     import catalog.importers.jsonl as jsonl
 
     monkeypatch.setattr(jsonl, "MAX_JSON_OBJECT", 200_000)
-    items_text = ['{"id": "h0", "title": "zero"}', long_item % ("A" * 700_000)]
+    # Just over the cap: the read buffer grows geometrically, yet stops at the cap (an item
+    # under twice the cap once loaded whole).
+    items_text = ['{"id": "h0", "title": "zero"}', long_item % ("A" * 250_000)]
     items_text += ['{"id": "h2", "title": "two"}', '{"id": "h3", "title": "three"}']
     text = "[" + ",\n".join(items_text) + "]" if layout == "array" else "\n".join(items_text)
     items = list(read_json(_write(tmp_path / "long.json", text)))
@@ -338,6 +367,37 @@ def test_items_after_an_overlong_json_item_still_load(
     (rejected,) = [i for i in items if isinstance(i, Rejection)]
     assert rejected.position == "item 2 (line 2)" and "200,000 characters" in rejected.reason
     assert [i.position for i in items if isinstance(i, Entry)][-1] == "item 4 (line 4)"
+
+
+@pytest.mark.parametrize("after", [3, 40_000], ids=["a few items", "more than the cap"])
+def test_a_json_lines_item_with_a_syntax_error_costs_only_itself(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, after: int
+) -> None:
+    # Found in this round: a missing "}" swallowed the next line (lost without a word), and
+    # with more than MAX_JSON_OBJECT characters after it, every item after it - read as
+    # part of it, then "an item longer than 16,777,216 characters", exit 0.
+    import catalog.importers.jsonl as jsonl
+
+    monkeypatch.setattr(jsonl, "MAX_JSON_OBJECT", 200_000)
+    lines = ['{"id": "h0", "title": "zero"}', '{"id": "h1", "title": "broken"']
+    lines += [f'{{"id": "x{n}", "title": "Number {n}"}}' for n in range(after)]
+    items = list(read_json(_write(tmp_path / "b.jsonl", "\n".join(lines) + "\n")))
+    assert [e.record.id for e in _entries(items)] == ["h0"] + [f"x{n}" for n in range(after)]
+    (rejected,) = [i for i in items if isinstance(i, Rejection)]
+    assert rejected.position == "item 2 (line 2)"
+    assert rejected.reason == "JSON syntax error (line 3): Expecting ',' delimiter"
+
+
+def test_pretty_printed_objects_read_on_after_a_broken_one(tmp_path: Path) -> None:
+    text = (
+        '{\n  "id": "a",\n  "title": "A"\n}\n'
+        '{\n  "id": "b",\n  "title": "B" oops,\n  "subjects": [\n    {"x": 1}\n  ]\n}\n'
+        '{\n  "id": "c",\n  "title": "C"\n}\n'
+    )
+    items = list(read_json(_write(tmp_path / "p.json", text)))
+    assert [e.record.id for e in _entries(items)] == ["a", "c"]
+    (rejected,) = [i for i in items if isinstance(i, Rejection)]
+    assert rejected.position == "item 2 (line 5)" and "(line 7)" in rejected.reason
 
 
 def test_overlong_json_line_broken_inside_a_string_rejects_that_line_only(

@@ -92,6 +92,27 @@ from kiosk.reading.numerals import DANISH, FRENCH, GERMAN, NORWEGIAN, cardinal, 
         ("it", "2. ed.", "seconda edizione."),
         ("it", "2a ed. riv. e ampl.", "seconda edizione riveduta e ampliata."),
         ("it", "Luigi XIV", "Luigi quattordicesimo"),
+        # DNB notes (ears3-45): one sentence, abbreviations said, "d." in the noun's case.
+        ("de", "Enth. Briefe v. 1918 bis 1921 sowie e. Nachw. d. Hrsg.",
+         "Enthält Briefe von neunzehnhundertachtzehn bis neunzehnhunderteinundzwanzig sowie "
+         "ein Nachwort des Herausgebers."),
+        ("de", "Mit 45 Abb. u. 12 Tab. im Anh. Übers. aus d. Engl. von Hans Müller.",
+         "Mit 45 Abbildungen und 12 Tabellen im Anhang. Übersetzung aus dem Englischen von "
+         "Hans Müller."),
+        ("de", "Nachdr. d. Ausg. Leipzig 1880",
+         "Nachdruck der Ausgabe Leipzig achtzehnhundertachtzig"),
+        ("de", "Oberst a.D. Hans Meier", "Oberst außer Dienst Hans Meier"),
+        # Titles before a name and "and following" (ears3-50, -13).
+        ("it", "a cura del dott. Bianchi e dell'avv. Verdi. Trad. it.",
+         "a cura del dottor Bianchi e dell'avvocato Verdi. traduzione italiana."),
+        ("it", "Vedi pagina 12 e segg.", "Vedi pagina 12 e seguenti."),
+        ("es", "El señor López, Ud. y Dña. Ana. Véase pp. 12-15 y sigs.",
+         "El señor López, usted y doña Ana. Véase páginas 12 a 15 y siguientes."),
+        ("fr", "Voir page 45 et suiv.", "Voir page 45 et suivantes."),
+        ("nb", "Norges historie. B. 4", "Norges historie, bind fire"),
+        ("nb", "Se side 45 flg. pga. krigen", "Se side 45 og følgende på grunn av krigen"),
+        ("da", "jævnfør side 12 ff. pga. krigen o.l.",
+         "jævnfør side 12 og følgende på grund af krigen og lignende."),
         ("it", "Vittorio Emanuele II", "Vittorio Emanuele secondo"),
         ("it", "trad. di Mario Rossi", "traduzione di Mario Rossi"),
         ("it", "p. 12", "pagina 12"),
@@ -102,7 +123,16 @@ from kiosk.reading.numerals import DANISH, FRENCH, GERMAN, NORWEGIAN, cardinal, 
         ("ru", "Москва : Изд. АН СССР", "Москва: Изд. АН СССР"),  # the publisher
         # ... and roman numerals, which eSpeak's Russian voice reads in English ("roman two").
         ("ru", "в XIX веке, начало XX века", "в девятнадцатом веке, начало двадцатого века"),
-        ("ru", "См. т. II", "См. т 2"),
+        ("ru", "См. т. II", "Смотри том 2"),
+        # Russian and Polish shorthand eSpeak spells ("См." "es em", "m.in." "em kropka in"),
+        # rulers' numerals it says in English ("Пётр I" "eye") (ears3-18).
+        ("ru", "Роман о войне 1812 г. См. также т. 1, с. 45-67. Написан в 1863-1869 гг. "
+               "В XIX в. Пётр I и Екатерина II.",
+         "Роман о войне 1812 года. Смотри также том 1, страницы 45-67. Написан в 1863-1869 "
+         "годах. В девятнадцатом веке Пётр Первый и Екатерина Вторая."),
+        ("ru", "Том II, с. 5", "Том 2, страница 5"),
+        ("pl", "Wstęp prof. dr hab. J. Kowalskiego. W XIX w. m.in. Napoleon.",
+         "Wstęp profesor doktor habilitowany J Kowalskiego. W 19 wieku między innymi Napoleon."),
     ],
 )  # fmt: skip
 def test_normalisation_table(lang: str, written: str, said: str) -> None:
@@ -150,6 +180,25 @@ def test_french_numbers_count_in_twenties() -> None:
         ("fr", "Louis XIV etc. Vol. III. Cf. p. 12.",
          ["Louis XIV etc.", "Vol. III.", "Cf. p. 12."]),
         ("nb", "Roman, bl.a. om Oslo. Se s. 45.", ["Roman, bl.a. om Oslo.", "Se s. 45."]),
+        ("sv", "Kyrkoh. Pehr Ek och kapt. Lars Berg reste t. Uppsala. Priset var 50 kr. Den",
+         ["Kyrkoh. Pehr Ek och kapt. Lars Berg reste t. Uppsala.", "Priset var 50 kr.", "Den"]),
+        ("de", "Enth. Briefe v. 1918 sowie e. Nachw. d. Hrsg. Mit 45 Abb. im Anh. Übers. aus "
+         "d. Engl. von Dr. M. Müller, Prof. a.D. Ca. 1780 entstand es.",
+         ["Enth. Briefe v. 1918 sowie e. Nachw. d. Hrsg.", "Mit 45 Abb. im Anh.",
+          "Übers. aus d. Engl. von Dr. M. Müller, Prof. a.D.", "Ca. 1780 entstand es."]),
+        ("it", "Curato dall'avv. Verdi. Vedi p. 12 e segg. Poi.",
+         ["Curato dall'avv. Verdi.", "Vedi p. 12 e segg.", "Poi."]),
+        ("es", "Ud. y Dña. Ana. Véase pp. 12 y sigs. Luego.",
+         ["Ud. y Dña. Ana.", "Véase pp. 12 y sigs.", "Luego."]),
+        ("pl", "Wstęp prof. dr hab. J. Kowalskiego. W XIX w. m.in. Napoleon.",
+         ["Wstęp prof. dr hab. J. Kowalskiego.", "W XIX w. m.in. Napoleon."]),
+        # A title or "U.S." before a name never ends one; before "The"/"It" it does (ears3-36).
+        ("en", "The Rev. Martin Luther King spoke with Sen. Kennedy and Gov. Brown. Later.",
+         ["The Rev. Martin Luther King spoke with Sen. Kennedy and Gov. Brown.", "Later."]),
+        ("en", "Lt. Col. Smith met Capt. Cook in the U.S. Army. He left the U.S. The end.",
+         ["Lt. Col. Smith met Capt. Cook in the U.S. Army.", "He left the U.S.", "The end."]),
+        ("en", "No. 3 on the U.S. Billboard chart at 3 p.m. It was sold by Co. Ltd. in Leeds.",
+         ["No. 3 on the U.S. Billboard chart at 3 p.m.", "It was sold by Co. Ltd. in Leeds."]),
     ],
 )  # fmt: skip
 def test_sentences_are_not_split_at_abbreviations(
