@@ -133,6 +133,12 @@ HEADINGS = {
     "Kennedy, John F., 1917-1963": "John F Kennedy",
     "Lagerlöf, Selma, 1858-1940": "Selma Lagerlöf",
     "Sjöwall, Maj, d. 2020": "Maj Sjöwall",
+    # ears3-25: a forename that is also a title word is a forename ("Duke" Ellington)
+    "Ellington, Duke": "Duke Ellington",
+    "Basie, Count, 1904-1984": "Count Basie",
+    "Hines, Earl": "Earl Hines",
+    "Schwartz, Baron": "Baron Schwartz",
+    "Gaga, Lady": "Lady Gaga",
 }
 
 
