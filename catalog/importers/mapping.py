@@ -123,10 +123,18 @@ def _people(record: RecordLike) -> tuple[tuple[str, ...], tuple[str, ...], tuple
     authors: list[str] = []
     narrators: list[str] = []
     corporate: list[str] = []
+    # A talking book's reader named in 511 ("Uppläsare: Reuben Sallmander") and again in a
+    # relator-less 700 is the reader, not a co-author (records3-8); the main entry stays
+    # the author even when the author reads (Astrid Lindgren reads her own book).
+    from_511 = _narrators_from_511(record)
+    readers = {_person_key(n) for n in from_511}
     for field in record.get_fields(*NAME_TAGS):
         entry = _Name(field)
         name, found = entry.name, entry.roles
         if not name:
+            continue
+        if not found and field.tag == "700" and _person_key(name) in readers:
+            narrators.append(name)
             continue
         spoken = False
         if "narrator" in found:
@@ -147,7 +155,7 @@ def _people(record: RecordLike) -> tuple[tuple[str, ...], tuple[str, ...], tuple
         if spoken and entry.corporate:
             corporate.append(name)
     if not narrators:
-        narrators.extend(_narrators_from_511(record))
+        narrators.extend(from_511)
     return (
         tuple(dict.fromkeys(authors)),
         tuple(dict.fromkeys(narrators)),
@@ -183,6 +191,11 @@ def _originals(record: RecordLike) -> tuple[str | None, tuple[str, ...]]:
             ):
                 authors.append(entry.name)
     return title, tuple(dict.fromkeys(authors))
+
+
+def _person_key(name: str) -> frozenset[str]:
+    """"Sallmander, Reuben" and "Reuben Sallmander" are one person: their words, folded."""
+    return frozenset(name[:200].casefold().replace(",", " ").replace(".", " ").split())
 
 
 def _narrators_from_511(record: RecordLike) -> list[str]:
