@@ -37,6 +37,7 @@ from catalog.importers.fields import (
     sub,
     subs,
 )
+from catalog.importers.identity import record_ids
 from catalog.importers.relators import roles
 from catalog.punctuation import clean, nfc
 from catalog.records import Record
@@ -283,31 +284,12 @@ def _identifiers(record: RecordLike, notes: list[str]) -> tuple[list[str], list[
     return isbns, keys
 
 
-def _record_id(record: RecordLike, isbn_keys: list[str]) -> str | None:
-    """Stable id: 003+001 (001 alone is unique only within its source), Koha 999$c, 035, ISBN."""
-    number = control(record, "001").strip()
-    if number:
-        source = control(record, "003").strip() or "marc"
-        return f"{source}:{number}"
-    for field in record.get_fields("999"):
-        biblio = sub(field, "c")
-        if biblio:
-            return f"koha:{biblio.strip()}"
-    for field in record.get_fields("035"):
-        value = sub(field, "a")
-        if value:
-            return f"035:{value.strip()}"
-    if isbn_keys:
-        return f"isbn:{isbn_keys[0]}"
-    return None
-
-
 def map_record(record: RecordLike, position: str, file: str) -> Item:
     """One MARC record (ours or pymarc's) to an ``Entry``, ``Deletion``, ``Holdings`` or
     ``Rejection``; ``position`` and ``file`` say where it came from in what staff read."""
     notes: list[str] = []
     isbns, keys = _identifiers(record, notes)
-    record_id = _record_id(record, isbns)
+    record_id, legacy_id = record_ids(record, isbns)
     leader = str(record.leader)
     if record_id is None:
         return Rejection(
@@ -400,7 +382,8 @@ def map_record(record: RecordLike, position: str, file: str) -> Item:
         available=copies.any_available or not copies.any_copy,
     )
     return Entry(
-        rec, position, tuple(dict.fromkeys(keys)), frozenset(copies.unavailable), tuple(notes)
+        rec, position, tuple(dict.fromkeys(keys)), frozenset(copies.unavailable), tuple(notes),
+        legacy_id,
     )
 
 

@@ -3,17 +3,22 @@ readers, Koha record identity, performers of music, identifiers as cataloguers k
 
 from __future__ import annotations
 
+import io
+import sqlite3
 from pathlib import Path
 
 import pymarc
 from pymarc import Field, Indicators, Subfield
 
+from catalog.harvest import harvest
 from catalog.identifiers import normalise
 from catalog.importing import import_files
 from catalog.records import Record
 from catalog.store import Catalog
 
-from .conftest import field
+from .conftest import field, make_record
+from .harvest_support import FAST
+from .oai_server import OaiServer, Repository, items_from
 
 
 def _marc(
@@ -77,3 +82,82 @@ def test_the_reader_named_in_511_is_not_also_an_author(tmp_path: Path) -> None:
     lindgren = _lookup(db, "TB0002")
     assert lindgren.authors == ("Lindgren, Astrid",)
     assert lindgren.narrators == ("Astrid Lindgren",)
+
+
+# ------------------------------------------------- records3-4: a Koha biblio is 999 $c
+
+
+def _koha(biblio: str, barcodes: tuple[str, ...], rtype: str = "a") -> bytes:
+    """A Koha biblio copy-catalogued from LC: its 001 is LC's number, shared with others."""
+    copies = tuple(field("952", "p", code, "a", "CPL") for code in barcodes)
+    return make_record("12345678", "Pippi Långstrump", rtype=rtype,
+                       extra=(*copies, field("999", "c", biblio, "d", biblio)))  # fmt: skip
+
+
+def _ids(db: Path) -> dict[str, tuple[str, ...]]:
+    with Catalog.open(db, readonly=True) as catalog:
+        return {r.id: r.barcodes for r in catalog.records()}
+
+
+def test_two_koha_biblios_sharing_an_001_stay_two_records(tmp_path: Path) -> None:
+    path = tmp_path / "koha.mrc"
+    path.write_bytes(_koha("101", ("39999000000901",)) + _koha("102", ("39999000000902",), "i"))
+    db = tmp_path / "c.db"
+    report = import_files(db, [path])
+    assert (report.added, report.warnings) == (2, [])
+    assert _ids(db) == {"koha:101": ("39999000000901",), "koha:102": ("39999000000902",)}
+    assert _lookup(db, "39999000000901").kind == "book"
+    assert _lookup(db, "39999000000902").kind == "talking_book"
+
+
+def test_a_catalogue_loaded_under_the_001_rule_is_updated_in_place(tmp_path: Path) -> None:
+    """The upgrade: the row an older importer wrote as marc:12345678 becomes koha:101 (same
+    row, its keys with it); the audiobook it had swallowed comes back as its own record."""
+    db = tmp_path / "c.db"
+    first = tmp_path / "old.mrc"
+    first.write_bytes(_koha("101", ("39999000000901",)))
+    import_files(db, [first])
+    with sqlite3.connect(db) as conn:  # as the 001 rule wrote it
+        conn.execute("UPDATE records SET id = 'marc:12345678'")
+        conn.execute("UPDATE identifiers SET record_id = 'marc:12345678'")
+        (rowid,) = conn.execute("SELECT rowid FROM records").fetchone()
+    conn.close()
+    path = tmp_path / "koha.mrc"
+    path.write_bytes(_koha("101", ("39999000000901",)) + _koha("102", ("39999000000902",), "i"))
+    report = import_files(db, [path])
+    assert (report.added, report.updated, report.warnings) == (1, 1, [])
+    assert _ids(db) == {"koha:101": ("39999000000901",), "koha:102": ("39999000000902",)}
+    with sqlite3.connect(db) as conn:
+        assert conn.execute("SELECT id FROM records WHERE rowid = ?", (rowid,)).fetchone() == (
+            "koha:101",
+        )
+    conn.close()
+
+
+def test_koha_merge_records_over_oai_keeps_the_surviving_book(tmp_path: Path) -> None:
+    """Koha "Merge records": biblio 102 gets 101's items, 101 is deleted.  The harvest must
+    keep 102 with both copies (it used to delete the one record both had become)."""
+    def xml(biblio: str, *barcodes: str) -> bytes:
+        record = next(iter(pymarc.MARCReader(io.BytesIO(_koha(biblio, barcodes)))))
+        return pymarc.record_to_xml(record, namespace=True)
+
+    repository = Repository(items_from([xml("101", "901"), xml("102", "902")], "oai:koha:"))
+    db = tmp_path / "h.db"
+    with OaiServer(repository) as server:
+        assert harvest(db, server.url, retry=FAST).complete
+        assert _ids(db) == {"koha:101": ("901",), "koha:102": ("902",)}
+        repository.put("oai:koha:2", xml("102", "902", "901"))  # numbered as listed
+        repository.delete("oai:koha:1")
+        report = harvest(db, server.url, retry=FAST)
+    assert report.complete and report.deleted == 1
+    assert _ids(db) == {"koha:102": ("902", "901")}
+    assert _lookup(db, "901").id == _lookup(db, "902").id == "koha:102"
+
+
+def test_999_c_without_koha_fields_is_not_the_id(tmp_path: Path) -> None:
+    """SirsiDynix writes the copy number in 999 $c: the record stays its 003+001."""
+    path = tmp_path / "sirsi.mrc"
+    path.write_bytes(make_record("a77", "Bok", extra=(field("999", "c", "1", "i", "3001"),)))
+    db = tmp_path / "c.db"
+    import_files(db, [path])
+    assert list(_ids(db)) == ["marc:a77"]
