@@ -119,8 +119,11 @@ class _Name:
 _UNKNOWN = frozenset({"unknown"})
 
 
-def _people(record: RecordLike) -> tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]:
-    """(authors, narrators, corporate names among them)."""
+def _people(
+    record: RecordLike, music: bool
+) -> tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]:
+    """(authors, narrators - on ``music`` its performers and conductors -, corporate names
+    among them)."""
     authors: list[str] = []
     narrators: list[str] = []
     corporate: list[str] = []
@@ -138,7 +141,7 @@ def _people(record: RecordLike) -> tuple[tuple[str, ...], tuple[str, ...], tuple
             narrators.append(name)
             continue
         spoken = False
-        if "narrator" in found:
+        if "narrator" in found or (music and "performer" in found):
             narrators.append(name)
             spoken = True
         if "author" in found or (
@@ -318,12 +321,12 @@ def map_record(record: RecordLike, position: str, file: str) -> Item:
         )
     copies = read_copies(record, notes)
     keys.extend(copies.keys)
-    authors, narrators, corporate = _people(record)
+    kind = d.kind(record)
+    authors, narrators, corporate = _people(record, kind == "music")
     original_title, original_authors = _originals(record)
     series, series_number = d.series(record)
     f300 = record.get_fields("300")
     extent = clean(" ".join(" ".join(subs(f, "a")) for f in f300)) if f300 else None
-    kind = d.kind(record)
     playing = None
     for field in record.get_fields("306"):
         playing = playing or d.from_306(sub(field, "a") or "")

@@ -15,6 +15,7 @@ from catalog.identifiers import normalise
 from catalog.importing import import_files
 from catalog.records import Record
 from catalog.store import Catalog
+from kiosk import levels
 
 from .conftest import field, make_record
 from .harvest_support import FAST
@@ -161,3 +162,44 @@ def test_999_c_without_koha_fields_is_not_the_id(tmp_path: Path) -> None:
     db = tmp_path / "c.db"
     import_files(db, [path])
     assert list(_ids(db)) == ["marc:a77"]
+
+
+# ------------------------------------- records3-6 / ears3-16: musicians do not read aloud
+
+
+def test_music_performers_and_conductors_are_performed_by_not_read_by(tmp_path: Path) -> None:
+    """Libris 12035894-like: orchestra and chorus 710 $4 prf, conductor 700 $4 cnd; Evergreen
+    jazz: 700 "Roach, Max" $4 prf.  A talking book's reader is still "read by"."""
+    path = _marc(
+        tmp_path / "music.mrc",
+        ("m1", "jm", [
+            field("100", "a", "Powell, Bud.", ind="1 "),
+            _t245("Jazz at Massey Hall", "Bud Powell."),
+            field("700", "a", "Roach, Max,", "4", "prf", ind="1 "),
+            field("700", "a", "Raine, Nic,", "4", "cnd", ind="1 "),
+            field("710", "a", "City of Prague Philharmonic Orchestra,", "4", "prf", ind="2 "),
+            field("020", "a", "9789100563226"),
+        ]),
+        ("t1", "im", [  # spoken word with incidental music: the musician is not a reader
+            field("100", "a", "Kivi, Aleksis.", ind="1 "),
+            _t245("Seitsemän veljestä", "Aleksis Kivi."),
+            field("700", "a", "Vierikko, Vesa,", "e", "lukija", ind="1 "),
+            field("700", "a", "Raine, Nic,", "4", "cnd", ind="1 "),
+            field("952", "p", "TB0004"),
+        ]),
+    )  # fmt: skip
+    db = tmp_path / "c.db"
+    assert import_files(db, [path]).added == 2
+    jazz = _lookup(db, "9789100563226")
+    assert jazz.kind == "music" and jazz.authors == ("Powell, Bud",)
+    assert jazz.narrators == ("Roach, Max", "Raine, Nic", "City of Prague Philharmonic Orchestra")
+    en = " ".join(t for t, _lang in levels.level_two(jazz, "en").segments)
+    sv = " ".join(t for t, _lang in levels.level_two(jazz, "sv").segments)
+    assert "Performed by Max Roach, Nic Raine and City of Prague Philharmonic Orchestra." in en
+    assert "Medverkande: Max Roach, Nic Raine och City of Prague Philharmonic Orchestra." in sv
+    assert "Read by" not in en and "Uppläst" not in sv
+    kivi = _lookup(db, "TB0004")
+    assert kivi.narrators == ("Vierikko, Vesa",)
+    assert "Read by Vesa Vierikko." in " ".join(
+        t for t, _lang in levels.level_two(kivi, "en").segments
+    )
