@@ -314,6 +314,25 @@ def test_direct_order_file_lists_people_with_commas(tmp_path: Path) -> None:
     assert items[3].record.authors == ("Hergé, Leslie Lonsdale-Cooper",)  # not all full names
 
 
+def test_direct_order_file_lists_a_one_word_author_with_the_others(tmp_path: Path) -> None:
+    """goodbooks-10k: "Homer, Robert Fagles, E.V. Rieu" - a person written "Surname, Given"
+    has one comma, so two or more make a list (records3-11); "Jr." and dates are no one."""
+    text = (
+        "title,authors,id\nA,Suzanne Collins,a\nB,Stephen King,b\nC,Tove Jansson,c\n"
+        "I,Dan Brown,i\nJ,Ali Smith,j\nK,Zadie Smith,k\nL,Jo Nesbø,l\nM,Tana French,m\n"
+        'D,"Homer, Robert Fagles, E.V. Rieu, Bernard Knox",d\n'
+        'E,"John Boyne, Unknown, Carlo Collodi",e\nF,"Aesop, Laura Harris, Laura Gibbs",f\n'
+        'G,"King, Martin Luther, Jr.",g\nH,"Lagerlöf, Selma, 1858-1940",h\n'
+    )
+    items = _entries(list(read_csv(_write(tmp_path / "g.csv", text))))
+    authors = {e.record.title: e.record.authors for e in items}
+    assert authors["D"] == ("Homer", "Robert Fagles", "E.V. Rieu", "Bernard Knox")
+    assert authors["E"] == ("John Boyne", "Unknown", "Carlo Collodi")
+    assert authors["F"] == ("Aesop", "Laura Harris", "Laura Gibbs")
+    assert authors["G"] == ("King, Martin Luther, Jr.",)
+    assert authors["H"] == ("Lagerlöf, Selma, 1858-1940",)
+
+
 @pytest.mark.parametrize("layout", ["array", "lines"])
 @pytest.mark.parametrize(
     "long_item",
