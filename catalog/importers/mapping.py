@@ -69,6 +69,9 @@ _AUTHORITY_TAGS = ("400", "410", "411", "430", "450", "451", "455", "663", "664"
 _SEE_ALSO_TAGS = ("500", "510", "511", "530", "550", "551")
 
 _OTHER_IDS = {"1": "upc", "2": "ismn", "3": "ean"}
+_SOURCE_IDS = {"gtin-14": "gtin", "gtin-13": "ean", "ean": "ean", "gtin-12": "upc", "upc": "upc",
+               "ismn": "ismn"}  # fmt: skip
+"""024 7_ by its $2 source code: the numbers of these kinds are printed on the item."""
 _ISBN_JUNK = " .:;,/=+"
 
 
@@ -277,6 +280,8 @@ def _identifiers(record: RecordLike, notes: list[str]) -> tuple[list[str], list[
     keys.extend(isbns)
     for field in record.get_fields("024", "022"):
         kind = "issn" if field.tag == "022" else _OTHER_IDS.get(field.indicator1)
+        if kind is None and field.tag == "024" and field.indicator1 == "7":
+            kind = _SOURCE_IDS.get((sub(field, "2") or "").strip().lower())
         if kind is None:
             continue
         for value in subs(field, "a"):

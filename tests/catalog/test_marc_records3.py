@@ -203,3 +203,27 @@ def test_music_performers_and_conductors_are_performed_by_not_read_by(tmp_path: 
     assert "Read by Vesa Vierikko." in " ".join(
         t for t, _lang in levels.level_two(kivi, "en").segments
     )
+
+
+# ------------------------------------ records3-2, -12: numbers as printed on the item
+
+
+def test_an_old_ismn_and_a_gtin_14_are_found_by_the_printed_barcode(tmp_path: Path) -> None:
+    path = _marc(
+        tmp_path / "ids.mrc",
+        ("t8", "cm", [_t245("Score", "X."), field("024", "a", "M-2306-7118-7", ind="2 ")]),
+        ("g1", "jm", [_t245("Disc", "Y."),
+                      field("024", "a", "00738572132521", "2", "gtin-14", ind="7 ")]),
+        ("g2", "jm", [_t245("Case", "Z."),  # a carton's GTIN: no item carries it
+                      field("024", "a", "10738572132528", "2", "gtin-14", ind="7 ")]),
+    )  # fmt: skip
+    db = tmp_path / "c.db"
+    report = import_files(db, [path])
+    assert report.added == 3
+    assert _lookup(db, "9790230671187").id == "marc:t8"  # the score's 979-0 EAN
+    assert _lookup(db, "979-0-2306-7118-7").id == "marc:t8"
+    assert _lookup(db, "M-2306-7118-7").id == "marc:t8"
+    assert _lookup(db, "0738572132521").id == "marc:g1"  # the EAN-13 on the disc
+    assert _lookup(db, "738572132521").id == "marc:g1"  # its UPC-A
+    (warning,) = [str(w) for w in report.warnings]
+    assert "[marc:g2]" in warning and "024 left out: GTIN-14" in warning
