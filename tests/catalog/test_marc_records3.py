@@ -227,3 +227,26 @@ def test_an_old_ismn_and_a_gtin_14_are_found_by_the_printed_barcode(tmp_path: Pa
     assert _lookup(db, "738572132521").id == "marc:g1"  # its UPC-A
     (warning,) = [str(w) for w in report.warnings]
     assert "[marc:g2]" in warning and "024 left out: GTIN-14" in warning
+
+
+# ----------------------------- records3-9: an 852 is where its 876 items are, not a copy
+
+
+def test_852_with_every_876_item_missing_is_not_on_the_shelf(tmp_path: Path) -> None:
+    location = field("852", "b", "MAIN", "c", "STACKS", "h", "Hc")
+    path = _marc(
+        tmp_path / "alma.mrc",
+        ("990011", "am", [_t245("All missing", "X."), location,
+                          field("876", "p", "31234000999011", "j", "Missing"),
+                          field("876", "p", "31234000999012", "j", "Lost")]),
+        ("990013", "am", [_t245("One on the shelf", "X."), location,
+                          field("876", "p", "31234000999013", "j", "Missing"),
+                          field("876", "p", "31234000999014", "j", "Item in place")]),
+    )  # fmt: skip
+    db = tmp_path / "c.db"
+    import_files(db, [path])
+    gone = _lookup(db, "31234000999011")
+    assert gone.available is False and gone.locations == ()
+    assert gone.barcodes == ("31234000999011", "31234000999012")
+    there = _lookup(db, "31234000999014")
+    assert there.available is True and there.locations == ("MAIN STACKS Hc",)
