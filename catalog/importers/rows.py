@@ -22,7 +22,7 @@ from catalog.errors import InvalidIdentifier
 from catalog.identifiers import identifier_keys, normalise
 from catalog.importers import Entry, Item, LabelEntry, Rejection
 from catalog.importers.describe import corrected, period, uncertain
-from catalog.punctuation import plain
+from catalog.punctuation import plain, title_statement
 from catalog.records import RECORD_KINDS, Label, Record
 
 MAX_DIGITS = 9
@@ -404,6 +404,7 @@ def _row_to_item(row: dict[str, Any], position: str, file: str, names: str) -> I
     title = _nfc(row.get("title"))
     if not title:
         return Rejection(file, position, record_id, "no title (column 'title' / 'titel' is empty)")
+    title, subtitle = title_statement(title, _nfc(row.get("subtitle")))
     if record_id is None:
         why = "no id, ISBN, barcode or RFID: the row could not be found again to update it"
         if notes:  # an identifier was given but is wrong: that is the reason to give
@@ -419,7 +420,7 @@ def _row_to_item(row: dict[str, Any], position: str, file: str, names: str) -> I
     record = Record(
         id=record_id,
         title=title,
-        subtitle=_nfc(row.get("subtitle")),
+        subtitle=subtitle,
         part=_nfc(row.get("part")),
         authors=tuple(_split(row.get("authors"), names=names)),
         narrators=tuple(_split(row.get("narrators"), names=names)),

@@ -432,3 +432,21 @@ def test_one_item_with_many_unknown_keys_is_read_in_linear_work_and_named_briefl
     (notice,) = [i for i in items if isinstance(i, Notice)]
     assert "k0, k1" in notice.reason and "and 199,990 more" in notice.reason
     assert len(notice.reason) < 200
+
+
+def test_a_title_cell_with_the_whole_245_is_cut_at_the_statement_of_responsibility(
+    tmp_path: Path,
+) -> None:
+    """records3-5: Alma Analytics and Sierra export 245 $a$b$c in one "Title" column."""
+    text = (
+        "id,Title,Author,ISBN\n"
+        '991,"Hungerspelen / Suzanne Collins ; översättning: Ylva Stålmarck.",'
+        '"Collins, Suzanne, författare.",9789163869280\n'
+        '992,"Mio, min Mio : en saga / Astrid Lindgren ; ill. Ilon Wikland",x,\n'
+        "993,AC/DC : the story,y,\n"
+    )
+    entries = _entries(list(read_csv(_write(tmp_path / "a.csv", text))))
+    items = {e.record.id: e.record for e in entries}
+    assert (items["991"].title, items["991"].subtitle) == ("Hungerspelen", None)
+    assert (items["992"].title, items["992"].subtitle) == ("Mio, min Mio", "en saga")
+    assert items["993"].title == "AC/DC : the story"
