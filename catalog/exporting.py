@@ -25,7 +25,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import IO, Any
 
-from catalog.records import Label, Record, record_to_dict
+from catalog.records import STILL_PUBLISHED, Label, Record, record_to_dict
 from catalog.spreadsheet import escape_cell
 from catalog.store import Catalog
 from talkcat.errors import InvalidInput, Unavailable
@@ -122,6 +122,10 @@ def _year(record: Record) -> str | int:
     if record.year_span in (10, 100):
         digits = 3 if record.year_span == 10 else 2
         return str(record.year)[:digits] + "-" * (4 - digits)
+    if record.year_end or record.year_circa:  # "ca 1520", "1920-1922"
+        end = "" if record.year_end == STILL_PUBLISHED else record.year_end
+        said = f"{record.year}-{end}" if record.year_end else str(record.year)
+        return f"ca {said}" if record.year_circa else said
     return record.year
 
 
@@ -163,8 +167,8 @@ def export(catalog: Catalog, fmt: str, out: IO[str]) -> int:
             writer.writerow(_csv_row(record, extra))
         else:
             data = {"type": "record", **record_to_dict(record)}
-            if data.pop("year_span", None):
-                data["year"] = _year(record)  # "199-": what the importer reads back
+            if any([data.pop(k, None) for k in ("year_span", "year_end", "year_circa")]):
+                data["year"] = _year(record)  # "199-", "ca 1520": what the importer reads back
             if extra:
                 data["identifiers"] = extra
             out.write(json.dumps(data, ensure_ascii=False) + "\n")

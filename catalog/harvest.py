@@ -26,8 +26,13 @@ Why it works this way:
   other harvested repositories or sets are left alone.
 * **Nothing is lost on a fault.**  A page that cannot be had after the bounded retries stops
   the run with one line; what was committed stays, and the next run resumes there.  A
-  ``resumptionToken`` already seen in this run (pages that loop) stops it too, and the next
-  run starts that harvest again rather than resume at the looping token.
+  ``resumptionToken`` already seen in this run (pages that loop), or :data:`MAX_STALE_PAGES`
+  pages in a row with no record or the records of the page before again (a listing that
+  never ends), stops it too, and the next run starts that harvest again rather than resume
+  at the token that went nowhere.
+* **No password is shown or stored.**  A URL with ``user:password@`` authenticates with
+  them; every line, the report and the harvest state hold it with the password hidden
+  (:mod:`catalog.redact`, :mod:`catalog.harvest_status`).
 """
 
 from __future__ import annotations
@@ -45,18 +50,28 @@ from typing import Any
 from lxml import etree
 
 from catalog.batching import RecordBatch
+from catalog.harvest_status import DEFAULT_MAX_AGE_HOURS, harvest_checks, last_harvest, state_for
 from catalog.importers import Entry, Rejection, marcxml
 from catalog.importing import ImportReport, apply_item
 from catalog.oai import OAI, Client, FetchFailed, OaiError, Retry
+from catalog.redact import redact_url
 from catalog.store import Catalog
 
 log = logging.getLogger(__name__)
 
-__all__ = ["PREFIXES", "HarvestReport", "Retry", "harvest", "harvest_checks", "last_harvest"]
-
-DEFAULT_MAX_AGE_HOURS = 48.0
+__all__ = [
+    "DEFAULT_MAX_AGE_HOURS", "PREFIXES", "HarvestReport", "Retry", "harvest", "harvest_checks",
+    "last_harvest",
+]
 
 PREFIXES = ("marcxml", "marc21")
+MAX_STALE_PAGES = 50
+"""Pages in a row that bring nothing - no record at all, or exactly the records of the page
+before (a repository that ignores the token it gave) - each with a new resumptionToken,
+before a harvest takes the listing for endless.  A real repository can send a few empty
+pages (records it filters out after paging); fifty in a row is a broken one, which would
+otherwise hold the catalogue's import lock for ever.  (Records sent again because they
+changed during the harvest are different records page to page, and do not count.)"""
 MARC = "{http://www.loc.gov/MARC21/slim}"
 
 
@@ -103,61 +118,8 @@ class HarvestReport(ImportReport):
         )
 
 
-def source_key(url: str, set_spec: str | None) -> str:
-    return url if not set_spec else f"{url}#set={set_spec}"
-
-
 def _now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
-
-
-# --------------------------------------------------------------------------- state
-
-
-def last_harvest(catalog: Catalog) -> dict[str, Any] | None:
-    """The newest harvest attempt of any repository: when, where, counts, and whether it
-    finished; plus ``last_success`` (ISO time) of that same repository and set."""
-    attempts = [s for s in catalog.harvest_states() if s.get("last_attempt")]
-    if not attempts:
-        return None
-    newest = max(
-        attempts, key=lambda s: (s["last_attempt"]["time"], s["last_attempt"].get("at", 0.0))
-    )
-    return {**newest["last_attempt"], "last_success": newest.get("last_success")}
-
-
-def harvest_checks(
-    catalog: Catalog, now: datetime | None = None
-) -> list[tuple[str, str, str]]:
-    """``(status, what, fix)`` per harvested repository for ``talkcat doctor``: WARN when its
-    last successful harvest is older than the ``max_age_hours`` its runs were configured with
-    (each run records it, so the check needs no configuration file)."""
-    now = now or datetime.now(UTC)
-    lines = []
-    for state in catalog.harvest_states():
-        where = source_key(state.get("url", "?"), state.get("set"))
-        limit = float(state.get("max_age_hours") or DEFAULT_MAX_AGE_HOURS)
-        fix = (
-            "check the library system's OAI-PMH service and the timer"
-            " (systemctl status talkcat-harvest.timer), then: talkcat harvest --config FILE"
-        )
-        success = state.get("last_success")
-        attempt = state.get("last_attempt") or {}
-        why = f" (last attempt: {attempt['problem']})" if attempt.get("problem") else ""
-        if not success:
-            lines.append(("WARN", f"harvest of {where}: never completed{why}", fix))
-            continue
-        hours = (now - datetime.fromisoformat(success)).total_seconds() / 3600
-        if hours > limit:
-            lines.append((
-                "WARN",
-                f"harvest of {where}: last success {success}, {hours:.0f} h ago"
-                f" (more than {limit:g} h){why}",
-                fix,
-            ))
-        else:
-            lines.append(("OK", f"harvest of {where}: last success {success}{why}", ""))
-    return lines
 
 
 # --------------------------------------------------------------------------- one page
@@ -174,18 +136,26 @@ def _marc_element(rec: etree._Element) -> etree._Element | None:
     return elem
 
 
-def _apply_page(
-    catalog: Catalog, listing: etree._Element, page: int, run: dict[str, Any], source: str,
-    report: HarvestReport, batch: RecordBatch,
-) -> None:
-    """Write one page through the import's write path (:func:`apply_item`, records a batch
-    at a time), inside the caller's transaction."""
-    file = report.files[-1]
+Page = list[tuple[etree._Element, etree._Element | None, str]]
+"""A page's records: ``(record, header, OAI identifier)``."""
+
+
+def _records(listing: etree._Element) -> Page:
     records = []
     for rec in listing.iterfind(f"{OAI}record"):
         header = rec.find(f"{OAI}header")
         oai_id = (header.findtext(f"{OAI}identifier") if header is not None else None) or ""
         records.append((rec, header, oai_id.strip()))
+    return records
+
+
+def _apply_page(
+    catalog: Catalog, records: Page, page: int, run: dict[str, Any], source: str,
+    report: HarvestReport, batch: RecordBatch,
+) -> None:
+    """Write one page through the import's write path (:func:`apply_item`, records a batch
+    at a time), inside the caller's transaction."""
+    file = report.files[-1]
     known = catalog.harvested_ids(source, [oai_id for _rec, _header, oai_id in records])
     mapped: dict[str, str | None] = {}  # this page's changes to ``harvested``
     for number, (rec, header, oai_id) in enumerate(records, 1):
@@ -287,9 +257,9 @@ def harvest(
     (by default a wait that the end of the run cuts short).
     """
     started = time.monotonic()
-    source = source_key(url, set_spec)
-    report = HarvestReport(url=url, set_spec=set_spec)
-    report.files.append(url)
+    shown = redact_url(url)  # what every line and the catalogue hold: no password
+    report = HarvestReport(url=shown, set_spec=set_spec)
+    report.files.append(shown)
     catalog = Catalog.open(db_path)
     stop = threading.Event()
 
@@ -300,11 +270,12 @@ def harvest(
     client = Client(url, retry or Retry(), sleep or wait)
     pages = _Pages(client, stop)
     try:
-        state = catalog.harvest_state(source)
-        state.update(url=url, set=set_spec, prefix=prefix, max_age_hours=max_age_hours)
+        with catalog.transaction():
+            source, state = state_for(catalog, url, set_spec)
+        state.update(url=shown, set=set_spec, prefix=prefix, max_age_hours=max_age_hours)
         run = state.get("run")
         if run is not None and (from_date or full != run.get("full") or prefix != run["prefix"]):
-            log.info("%s: a different harvest was asked for; not resuming the one left", url)
+            log.info("%s: a different harvest was asked for; not resuming the one left", shown)
             run = None
         try:
             identify = client.page({"verb": "Identify"})
@@ -312,9 +283,9 @@ def harvest(
         except (FetchFailed, OaiError) as exc:
             report.reached = getattr(exc, "reached", True)
             report.bad_answer = isinstance(exc, OaiError) or getattr(exc, "malformed", False)
-            report.problem = f"{url}: cannot harvest: {exc}"
+            report.problem = f"{shown}: cannot harvest: {exc}"
             counts = (run or {}).get("counts") or dict.fromkeys(_COUNTS, 0)
-            state["last_attempt"] = _attempt(url, set_spec, run or {"full": full}, report, counts)
+            state["last_attempt"] = _attempt(shown, set_spec, run or {"full": full}, report, counts)
             with catalog.transaction():
                 catalog.save_harvest_state(source, state)
             return report
@@ -384,6 +355,9 @@ def _run(
     # Every token of this run: one that comes again means the pages loop (A -> A, A -> B ->
     # A), and following it would hold the import lock for ever.
     seen: set[str] = {run["token"]} if run["token"] else set()
+    # Pages in a row with no record, or the same records as the page before (a repository
+    # that ignores the token it gave): a listing that never ends.
+    stale, previous = 0, None
     while True:
         before = (report.added, report.updated, report.deleted, len(report.rejected))
         listing = None
@@ -403,6 +377,7 @@ def _run(
                 report.restarted = True
                 run["token"] = None
                 seen = set()  # the same tokens again are the restart, not a loop
+                stale, previous = 0, None
                 # The same pages again: not duplicates.
                 batch = RecordBatch(catalog, report, catalog.written_once())
                 continue
@@ -413,16 +388,30 @@ def _run(
             report.reached = report.pages > 0 or exc.reached
             report.bad_answer = exc.malformed
             report.problem = f"{url}: page {report.pages + 1}: {exc}"
-        token = None
+        token = endless = None
+        records: Page = []
         if listing is not None:
             element = listing.find(f"{OAI}resumptionToken")
             token = (element.text or "").strip() or None if element is not None else None
+            records = _records(listing)
+            ids = [oai_id for _rec, _header, oai_id in records]
+            stale = stale + 1 if not ids or ids == previous else 0
+            previous = ids
         if token is not None and token in seen:
+            endless = (
+                f"the repository sent resumptionToken {token[:200]!r} again: its pages go"
+                " round in a loop"
+            )
+        elif token is not None and stale >= MAX_STALE_PAGES:
+            endless = (
+                f"{stale} pages in a row held no record, or the same records as the page"
+                " before, each with a new resumptionToken: the repository's pages do not end"
+            )
+        if endless is not None:
             report.bad_answer = report.looped = True
             report.problem = (
-                f"{url}: page {report.pages + 1}: the repository sent resumptionToken"
-                f" {token[:200]!r} again: its pages go round in a loop (an OAI-PMH error);"
-                " the pages before it are kept, the next run starts this harvest again"
+                f"{url}: page {report.pages + 1}: {endless} (an OAI-PMH error); the pages"
+                " before it are kept, the next run starts this harvest again"
             )
             token = None
         elif token is not None:
@@ -433,7 +422,7 @@ def _run(
         with catalog.transaction():
             if listing is not None:
                 report.pages += 1
-                _apply_page(catalog, listing, report.pages, run, source, report, batch)
+                _apply_page(catalog, records, report.pages, run, source, report, batch)
                 run["token"] = token
             after = (report.added, report.updated, report.deleted, len(report.rejected))
             for key, old, new in zip(run["counts"], before, after, strict=True):

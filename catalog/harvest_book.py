@@ -55,6 +55,34 @@ class HarvestBook:
             (source, json.dumps(state, ensure_ascii=False)),
         )
 
+    def move_harvest_source(
+        self, old: str, new: str, fix: Callable[[dict[str, Any]], dict[str, Any]]
+    ) -> bool:
+        """Move ``old``'s state (passed through ``fix``) and identifiers to the key ``new``,
+        unless ``new`` has its own state already; either way ``old`` is gone after (inside
+        the caller's transaction).  ``secure_delete`` overwrites the rows taken out, so the
+        old key - a URL with a password - is not left readable in the file's free pages."""
+        with self._lock:
+            row = self._conn.execute(
+                "SELECT state FROM harvest_state WHERE source = ?", (old,)
+            ).fetchone()
+            if row is None:
+                return False
+            (secure,) = self._conn.execute("PRAGMA secure_delete").fetchone()
+            self._conn.execute("PRAGMA secure_delete = ON")
+            exists = self._conn.execute(
+                "SELECT 1 FROM harvest_state WHERE source = ?", (new,)
+            ).fetchone()
+            if not exists:
+                self.save_harvest_state(new, fix(json.loads(row[0])))
+                self._conn.execute(
+                    "UPDATE OR IGNORE harvested SET source = ? WHERE source = ?", (new, old)
+                )
+            self._conn.execute("DELETE FROM harvested WHERE source = ?", (old,))
+            self._conn.execute("DELETE FROM harvest_state WHERE source = ?", (old,))
+            self._conn.execute(f"PRAGMA secure_delete = {int(secure)}")
+        return True
+
     def harvested_ids(self, source: str, oai_ids: list[str]) -> dict[str, str]:
         """Which record each of these OAI identifiers became, in one query per 500."""
         found: dict[str, str] = {}

@@ -22,6 +22,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from catalog.errors import CatalogError
+from catalog.redact import redact_text
 
 LOCK_WAIT_S = 30.0
 """How long a second writer waits for the first before giving up (``--wait`` changes it)."""
@@ -68,7 +69,9 @@ class WriterLock:
         self._fd = fd
         info = {
             "pid": os.getpid(),
-            "command": " ".join([Path(sys.argv[0]).name, *sys.argv[1:]])[:300],
+            # a harvest's URL may carry a password: the next writer is told the command
+            # without it
+            "command": redact_text(" ".join([Path(sys.argv[0]).name, *sys.argv[1:]]))[:300],
             "since": datetime.now(UTC).isoformat(timespec="seconds"),
         }
         with contextlib.suppress(OSError):  # who holds it is a courtesy; the lock is the flock
@@ -98,7 +101,7 @@ def _describe(info: dict[str, object]) -> str:
         return "another process"
     text = f"process {info['pid']}"
     if info.get("command"):
-        text += f" ({info['command']})"
+        text += f" ({redact_text(str(info['command']))})"
     if info.get("since"):
         text += f" since {info['since']}"
     return text

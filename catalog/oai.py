@@ -31,6 +31,7 @@ from oaipmh_scythe.config import HTTPConfig
 
 from catalog.errors import TalkcatError
 from catalog.importers.marcxml import mark_controls
+from catalog.redact import has_password, redact_text, redact_url
 
 log = logging.getLogger(__name__)
 
@@ -104,18 +105,38 @@ def retry_after(value: str | None, default: float, cap: float) -> float:
     return min(default, cap)
 
 
+REDIRECTS = {301, 302, 303, 307, 308}
+
+
 class Client:
-    """One repository's pages.  ``sleep`` is injectable so waits can be observed."""
+    """One repository's pages.  ``sleep`` is injectable so waits can be observed.
+
+    ``url`` may carry ``user:password@`` (HTTP basic auth, as some hosted library systems
+    ask): the credentials are taken out of it and given to the HTTP client as its auth, so
+    they travel only in the ``Authorization`` header; ``self.url``, which every line shows,
+    has the password hidden (:mod:`catalog.redact`).
+    """
 
     def __init__(
         self, url: str, retry: Retry = Retry(), sleep: Callable[[float], None] = time.sleep
     ) -> None:
-        self.url = url
+        self.url = redact_url(url)
         self.retry = retry
         self._sleep = sleep
+        parsed = self._given = httpx2.URL(url)
+        auth = (parsed.username, parsed.password) if has_password(url) else None
+        self._endpoint = str(parsed.copy_with(userinfo=b"")) if auth else url
+        self._has_auth = auth is not None
+        if auth and parsed.scheme == "http":
+            log.warning(
+                "%s: the password goes over plain http:// unencrypted; use the repository's"
+                " https:// address if it has one", self.url,
+            )
         self._scythe = Scythe(
-            url, http_config=HTTPConfig(timeout=retry.timeout, user_agent="talkcat-harvest")
+            self._endpoint,
+            http_config=HTTPConfig(timeout=retry.timeout, user_agent="talkcat-harvest", auth=auth),
         )
+        self._upgraded = False
         self.waited: list[float] = []
 
     def close(self) -> None:
@@ -138,7 +159,7 @@ class Client:
             try:
                 code, response, root, syntax = self._get(query)
             except httpx2.TransportError as exc:
-                problem = f"{type(exc).__name__}: {exc or 'connection failed'}"
+                problem = f"{type(exc).__name__}: {redact_text(str(exc)) or 'connection failed'}"
                 reached = reached or not isinstance(exc, httpx2.ConnectError)
             except TooLarge:
                 raise FetchFailed(
@@ -166,8 +187,22 @@ class Client:
                     problem = f"HTTP {code} {response.reason_phrase}"
                     header = response.headers.get("retry-after")
                     wait = retry_after(header, wait, self.retry.max_wait)
+                elif code in REDIRECTS and self._to_https(response):
+                    return self.page(query)
+                elif code == 401:
+                    raise FetchFailed(
+                        "HTTP 401 Unauthorized: "
+                        + ("the repository refused the user name and password in the URL"
+                           if self._has_auth else
+                           "the repository asks for a user name and password: give them in"
+                           " the URL, https://USER:PASSWORD@host/..."),
+                        True,
+                    )
                 else:
-                    raise FetchFailed(f"HTTP {code} {response.reason_phrase} from {self.url}", True)
+                    raise FetchFailed(
+                        f"HTTP {code} {response.reason_phrase} from {self.url}"
+                        + self._pointing(code, response), True,
+                    )
             if attempt < self.retry.attempts:
                 wait = min(wait, self.retry.max_wait)
                 log.warning(
@@ -177,6 +212,48 @@ class Client:
                 self.waited.append(wait)
                 self._sleep(wait)
         raise FetchFailed(f"{problem} (after {self.retry.attempts} attempts)", reached, malformed)
+
+    def _target(self, response: httpx2.Response) -> httpx2.URL | None:
+        location = response.headers.get("location", "").strip()
+        try:
+            return httpx2.URL(self._endpoint).join(location) if location else None
+        except httpx2.InvalidURL:
+            return None
+
+    def _to_https(self, response: httpx2.Response) -> bool:
+        """A redirect from ``http://`` to ``https://`` on the same host and path (a library
+        system that moved to TLS) is followed, once per run, as a browser or ``curl -L``
+        would - with one warning line asking for the https:// address in the config, since
+        every run would otherwise first knock at the plain one.  Anything else is not
+        followed: the credentials and the harvest's state belong to the configured URL."""
+        target = self._target(response)
+        here = httpx2.URL(self._endpoint)
+        if (
+            self._upgraded or target is None or here.scheme != "http"
+            or target.scheme != "https" or target.host != here.host
+            or target.path.rstrip("/") != here.path.rstrip("/")
+        ):
+            return False
+        self._upgraded = True
+        self._endpoint = str(here.copy_with(scheme="https", port=target.port))
+        log.warning(
+            "%s: the repository redirects to %s; following it - put the https:// address in"
+            " [harvest] url (or on the command line)", self.url,
+            redact_url(str(self._given.copy_with(scheme="https", port=target.port))),
+        )
+        return True
+
+    def _pointing(self, code: int, response: httpx2.Response) -> str:
+        if code not in REDIRECTS:
+            return ""
+        target = self._target(response)
+        if target is None:
+            return " (a redirect that says nowhere: no Location header)"
+        shown = redact_url(str(target.copy_with(query=None)))
+        return (
+            f": it points to {shown} - if that is the repository's address now, harvest"
+            " that URL instead (only http:// to https:// on the same host is followed)"
+        )
 
     def _get(
         self, query: dict[str, str]
@@ -188,7 +265,7 @@ class Client:
         # ``timeout`` bounds each read; a server dripping a byte a second never trips it, so
         # the whole page has the same deadline too.
         deadline = time.monotonic() + self.retry.timeout
-        with self._scythe.client.stream("GET", self.url, params=query) as response:
+        with self._scythe.client.stream("GET", self._endpoint, params=query) as response:
             if response.status_code != 200:  # its body is not wanted: closing drops it
                 return response.status_code, response, None, ""
             parser = _parser()
@@ -215,19 +292,26 @@ class Client:
 def url_problem(url: str) -> str | None:
     """Why ``url`` cannot be an OAI-PMH base URL (one line), or ``None``: checked before any
     connection, so a typo is a usage error (exit 2), not a traceback or five "refused"
-    retries against port 99999."""
+    retries against port 99999.  The URL is quoted with its password hidden."""
+    shown = redact_url(url)
     for index, char in enumerate(url):
         if ord(char) < 33 or ord(char) == 127 or char.isspace():
+            if shown != url:  # where it is would point into the password
+                return f"not a valid URL ({shown!r}: a space or control character in it)"
             return f"not a valid URL ({url!r}: {char!r} at position {index})"
     try:
         parts = urlsplit(url)
         parts.port  # noqa: B018 - raises for a port out of range or not a number
     except ValueError as exc:
-        return f"not a valid URL ({url!r}: {exc})"
+        # "Port could not be cast to integer value as 'pa'": a part of the password
+        reason = str(exc) if shown == url else (
+            "no valid port after the host (a / ? or # in a password is written %2F %3F %23)"
+        )
+        return f"not a valid URL ({shown!r}: {reason})"
     if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
-        return f"must be an http:// or https:// URL, got {url!r}"
+        return f"must be an http:// or https:// URL, got {shown!r}"
     try:
         httpx2.URL(url)
     except httpx2.InvalidURL as exc:
-        return f"not a valid URL ({url!r}: {exc})"
+        return f"not a valid URL ({shown!r}: {redact_text(str(exc))})"
     return None

@@ -14,6 +14,8 @@ import unicodedata
 from dataclasses import dataclass, fields
 from typing import Any
 
+STILL_PUBLISHED = 9999
+"""``Record.year_end`` of a work still being published ("1985-"), as MARC 008 writes it."""
 RECORD_KINDS: tuple[str, ...] = ("book", "talking_book", "ebook", "large_print", "music", "other")
 
 
@@ -40,6 +42,11 @@ class Record:
     year_span: int | None = None
     """10 when ``year`` only starts a decade ("1990-talet", "199-", MARC "199u"), 100 when it
     starts a century ("[19--]", "19uu"); ``None``: the year itself.  "19" is never a year."""
+    year_end: int | None = None
+    """The last year of a work issued over several years ("1920-1922"): said as a range;
+    :data:`STILL_PUBLISHED` for one still being published ("1985-": "från 1985")."""
+    year_circa: bool | None = None
+    """``True`` when the catalogue knows ``year`` only roughly ("ca 1520"): said "cirka"."""
     publisher: str | None = None
     edition: str | None = None
     extent: str | None = None

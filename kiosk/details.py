@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from catalog.records import STILL_PUBLISHED
 from kiosk import phrasing
 from kiosk.phrasing import clean
 from kiosk.reading import rules_for
@@ -50,15 +51,44 @@ def publisher(value: str | None) -> str:
     return "" if key in NO_PUBLISHER or key.strip("[]") in NO_PUBLISHER else name
 
 
+# A shelf mark's "91-958" is a code, not a range: the hyphen is said as a short gap.  An age
+# on a children's shelf ("Barn 5-8 år", "Ages 9-12") is a range.
+_CODE_DASH = re.compile(r"(?<=\d)[-–](?=\d)")
+_AGES = re.compile(
+    r"(?:(?<=ages )|(?<=ålder )|(?<=åldern ))(\d{1,2})[-–](\d{1,2})(?!\d)"
+    r"|(?<![\d-])(\d{1,2})[-–](\d{1,2})(?=\s?(?:år|års|years|yrs|vuotta|v|jahre|ans|anni)\b)",
+    re.IGNORECASE,
+)
+
+
+def shelves(text: str, lang: str) -> str:
+    """A shelf location as said: "91-958" a code, "Barn 5-8 år" "Barn 5 till 8 år"."""
+    rules = rules_for(lang)
+    word = rules.range_word if rules is not None else "–"
+
+    def ages(m: re.Match[str]) -> str:
+        return f"{m.group(1) or m.group(3)} {word} {m.group(2) or m.group(4)}"
+
+    text = _AGES.sub(ages, text)
+    return _CODE_DASH.sub(" ", text)
+
+
 def year(record: Any, lang: str, phrases_dir: str | None) -> str:
     """The year as said in "Utgiven {year}": "2005", or a decade or century the catalogue
-    knows no better ("på 1990-talet", "in the twentieth century") - never "19" or "1990"."""
+    knows no better ("på 1990-talet", "in the twentieth century") - never "19" or "1990" -, a
+    range ("1920 till 1922") or a rough year ("cirka 1520"), never only its first year."""
     first = getattr(record, "year", None)
     span = getattr(record, "year_span", None)
     if not first:
         return ""
     if span not in (10, 100):
-        return str(first)
+        table = phrasing.phrases(lang, phrases_dir)
+        last = getattr(record, "year_end", None)
+        said = table["year_range"].format(first=first, last=last) if last else str(first)
+        if last == STILL_PUBLISHED:  # "1985-": "från 1985"
+            said = table["year_open"].format(year=first)
+        circa = getattr(record, "year_circa", None)
+        return table["year_circa"].format(year=said) if circa else said
     rules = rules_for(lang)
     number = first // 100 + 1
     century = rules.ordinal(number) if rules is not None else str(number)

@@ -37,6 +37,7 @@ from kiosk.reading.pronounce import (
     MAX_SPOKEN_CHARS,
     lexicon,
     pronounce,
+    pronounce_runs,
     speak_numbers,
     spell_digits,
     split_sentences,
@@ -89,8 +90,6 @@ _LIFE_DATES = re.compile(r",?\s*\(?\d{3,4}\s*-\s*(\d{3,4})?\)?\.?$")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 # An initial ("V. ") before another initial or the surname, inside a person's name.
 _INITIAL_GAP = re.compile(r"(?<![^\s.])([A-ZÅÄÖÜÆØÉ])\. (?=[A-ZÅÄÖÜÆØÉ])")
-# A shelf mark's "91-958" is a code, not a range: the hyphen is said as a short gap.
-_CODE_DASH = re.compile(r"(?<=\d)[-–](?=\d)")
 def _extent(value: str | None) -> str:
     """The extent a listener can use: a CIP placeholder with no count at all ("p. cm",
     "v.", "xiv, p.") says nothing and goes; the final full stop is the sentence's."""
@@ -198,9 +197,7 @@ def _segments(speech: Speech, lang: str, phrases_dir: str | None) -> list[tuple[
             merged.append([piece.spoken, piece.lang if not wordless else lang])
     out = []
     for spoken, voice in merged:
-        said = " ".join(pronounce(spoken, voice, phrases_dir).split())
-        if said:
-            out.append((said, voice))
+        out.extend(pronounce_runs(spoken, voice, phrases_dir))
     return out
 
 
@@ -423,7 +420,7 @@ def level_two(record: Any, lang: str, *, phrases_dir: str | None = None) -> Utte
     locations = _unique(clean(s) for s in getattr(record, "locations", ()) or ())
     if locations:
         shelves = sep.join(locations)
-        spoken = as_name(_CODE_DASH.sub(" ", shelves), lang)  # "DESM-RARE 91-958 B35"
+        spoken = as_name(details.shelves(shelves, lang), lang)  # "DESM-RARE 91-958 B35"
         out.append(fill(table["detail_location"], lang, location=Speech.of(shelves, lang, spoken)))
 
     if not out:
@@ -454,9 +451,8 @@ def level_three(record: Any, lang: str, *, phrases_dir: str | None = None) -> Ut
     for sentence in split_sentences(heard, voice, phrases_dir):
         if budget <= 0:
             break
-        said = " ".join(pronounce(sentence, voice, phrases_dir).split())
-        if said:
-            segments.append((said, voice))
+        for said, run_voice in pronounce_runs(sentence, voice, phrases_dir):
+            segments.append((said, run_voice))
             budget -= len(said)
     return Utterance(
         text=summary,

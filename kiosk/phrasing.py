@@ -176,19 +176,20 @@ def label(entry: Any, lang: str, phrases_dir: str | None = None) -> Utterance:
 
     Its speech goes through the same reading rules and lexicon as a record's.
     """
-    from kiosk.reading.pronounce import pronounce  # it imports this module
+    from hardware.speech.voices import installed_languages, language_tag
+    from kiosk.reading.pronounce import pronounce_runs  # it imports this module
 
     text = clean(getattr(entry, "text", ""))
-    own_lang = getattr(entry, "lang", None)
-    spoken_lang = own_lang if own_lang in LANGUAGES else lang
+    # "eng", "en" or "sv-FI": the file's own code, read by any installed voice of it.
+    own_lang = language_tag(getattr(entry, "lang", None))
+    spoken_lang = own_lang if own_lang in {*LANGUAGES, *installed_languages()} else lang
     written = phrases(lang, phrases_dir)["label"].format(text=text)
-    said = pronounce(written, spoken_lang, phrases_dir)
     return Utterance(
         text=written,
         lang=spoken_lang,
         item=getattr(entry, "id", None),
         kind="label",
-        segments=((said, spoken_lang),) if said else (),
+        segments=tuple(pronounce_runs(written, spoken_lang, phrases_dir)),
     )
 
 

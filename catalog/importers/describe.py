@@ -12,6 +12,8 @@ from datetime import UTC, datetime
 
 from catalog.importers.fields import FieldLike, RecordLike, control, sub, subs
 from catalog.punctuation import clean
+from catalog.records import STILL_PUBLISHED
+from catalog.roman import roman_value
 
 CAP = 500
 """Characters of a descriptive field a pattern looks at (300 $a is a line, not a page)."""
@@ -59,6 +61,48 @@ _PERIOD = re.compile(
 _CORRECTED = re.compile(r"i\.\s?e\.,?\s{0,3}\[?(1\d{3}|20\d{2})(?!\d)", re.IGNORECASE)
 # "[between 1900 and 1910]", "mellan 1900 och 1910": no year is known exactly.
 _BETWEEN = re.compile(r"\b(?:between|mellan|entre|zwischen)\s", re.IGNORECASE)
+
+
+# "ca 1520", "[ca. 1950]", "c. 1950", "omkr. 1950", "circa 1950", "um 1950", "vers 1950": the
+# cataloguer knows the year only roughly ("c1950", no space, is a copyright date).
+_CIRCA = re.compile(
+    r"(?<!\w)(?:ca\.?|c:a|c\.|circa|cirka|omkr\.?|omkring|approx\.?|approximately|um|etwa|vers"
+    r"|env\.?|environ|noin|n\.)\s?\[?(1\d{3}|20\d{2})(?!\d)",
+    re.IGNORECASE,
+)
+# "1920-1922", "[1954-55]", "2003 - 2010": a work issued over several years.
+_RANGE = re.compile(r"(?<![\d.])(1\d{3}|20\d{2})\??\]?\s?[-–—]\s?\[?(\d{4}|\d{2})(?![\d-])")
+# "1985-", "[2005- ]": a serial or a series still being published.
+_OPEN = re.compile(r"(?<![\d.])(1\d{3}|20\d{2})\??\]?\s?[-–—]\s{0,3}\]?\.?\s{0,3}$")
+# A year in roman numerals, as old title pages print it: "MCMLXV", "[MDCCC.]".
+_ROMAN_YEAR = re.compile(r"\[?([MDCLXVI]{4,15})\.?\]?")
+
+
+def approximate(text: str) -> bool:
+    """The year is known only roughly: "ca 1520", "[ca. 1950]", "omkr. 1800"."""
+    return _CIRCA.search(text[:CAP]) is not None
+
+
+def last_year(text: str, first: int) -> int | None:
+    """The last year of a work issued over several years ("1920-1922" -> 1922, "1954-55" ->
+    1955) when ``first`` starts the range, :data:`STILL_PUBLISHED` for an open one ("2005-");
+    ``None`` for one year."""
+    match = _RANGE.search(text[:CAP])
+    if match is None or int(match.group(1)) != first:
+        still = _OPEN.search(text[:CAP])
+        return STILL_PUBLISHED if still and int(still.group(1)) == first else None
+    end = match.group(2)
+    last = int(end) if len(end) == 4 else first - first % 100 + int(end)
+    if len(end) == 2 and last <= first:
+        last += 100  # "1999-02"
+    return last if first < last <= first + 200 and _plausible(last) else None
+
+
+def roman_year(text: str) -> int | None:
+    """A year printed in roman numerals: "MCMLXV" -> 1965."""
+    match = _ROMAN_YEAR.fullmatch(text.strip()[:40])
+    found = roman_value(match.group(1)) if match else None
+    return found if found is not None and _plausible(found) else None
 
 
 def corrected(text: str) -> int | None:
@@ -252,6 +296,22 @@ def year(record: RecordLike) -> int | None:
         return None
     found = int(date1)
     return found if _plausible(found) else None
+
+
+def year_detail(record: RecordLike, found: int) -> tuple[int | None, bool]:
+    """How the imprint qualifies the year ``found``: the last year of a range ("1920-1922",
+    or 008 "m19201922") and whether it is approximate ("[ca. 1950]")."""
+    f008 = control(record, "008")
+    values = [v for f in record.get_fields("264", "260") for v in subs(f, "c")]
+    said = next((v for v in values if str(found) in v), "")
+    last = last_year(said, found) if said else None
+    if last is None and f008[6:7] in ("m", "i", "k", "c", "d", "u") and f008[7:11] == str(found):
+        end = f008[11:15]
+        if end == str(STILL_PUBLISHED) and f008[6:7] in ("m", "c"):
+            last = STILL_PUBLISHED  # "c19859999": still being published
+        elif end.isdigit() and found < int(end) <= found + 200 and _plausible(int(end)):
+            last = int(end)
+    return last, approximate(said) if said else False
 
 
 def year_period(record: RecordLike) -> tuple[int, int] | None:

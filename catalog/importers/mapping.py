@@ -357,6 +357,7 @@ def map_record(record: RecordLike, position: str, file: str) -> Item:
     year, span = d.year(record), None
     if year is None and (found := d.year_period(record)) is not None:
         year, span = found  # "199u", "[19--]": a decade or a century, said as one
+    year_end, circa = d.year_detail(record, year) if year and not span else (None, False)
     rec = Record(
         id=record_id,
         title=title_,
@@ -370,6 +371,8 @@ def map_record(record: RecordLike, position: str, file: str) -> Item:
         original_authors=original_authors,
         year=year,
         year_span=span,
+        year_end=year_end,
+        year_circa=True if circa else None,
         publisher=d.publisher(record),
         edition=d.edition(record),
         extent=extent,

@@ -21,7 +21,14 @@ from typing import Any
 from catalog.errors import InvalidIdentifier
 from catalog.identifiers import identifier_keys, normalise
 from catalog.importers import Entry, Item, LabelEntry, Rejection
-from catalog.importers.describe import corrected, period, uncertain
+from catalog.importers.describe import (
+    approximate,
+    corrected,
+    last_year,
+    period,
+    roman_year,
+    uncertain,
+)
 from catalog.punctuation import plain, title_statement
 from catalog.records import RECORD_KINDS, Label, Record
 
@@ -237,17 +244,24 @@ def _int(value: Any, column: str) -> int | None:
 _DIGITS = re.compile(r"-?(\d+)")
 
 
-def _year(value: Any) -> tuple[int | None, int | None]:
-    """A year cell: "1973", "ca 1973" -> (1973, None); a decade or century ("1990-talet",
-    "199-", "[19--]", "1800s") -> its first year and span, never "19" or "1990" as a year."""
+def _year(value: Any) -> tuple[int | None, int | None, int | None, bool]:
+    """A year cell as ``(year, span, last year, approximate)``: "1973" -> (1973, None, None,
+    False); a decade or century ("1990-talet", "199-", "[19--]", "1800s") -> its first year and
+    span, never "19" or "1990" as a year; "1920-1922" -> its last year too; "ca 1520" ->
+    approximate; "MCMLXV" -> 1965."""
     if isinstance(value, str):
         if (found := period(value)) is not None:
-            return found
+            return (*found, None, False)
         if (fixed := corrected(value)) is not None:
-            return fixed, None  # "1968 [i.e. 1969]"
+            return fixed, None, None, False  # "1968 [i.e. 1969]"
         if uncertain(value):
-            return None, None  # "[between 1900 and 1910]": never a wrong exact year
-    return _int(value, "year"), None
+            return None, None, None, False  # "[between 1900 and 1910]": never a wrong year
+        if (roman := roman_year(value)) is not None:
+            return roman, None, None, False
+        first = _int(value, "year")
+        last = last_year(value, first) if first else None
+        return first, None, last, approximate(value)
+    return _int(value, "year"), None, None, False
 
 
 def _minutes(value: Any) -> int | None:
@@ -415,7 +429,7 @@ def _row_to_item(row: dict[str, Any], position: str, file: str, names: str) -> I
     if kind not in RECORD_KINDS:
         notes.append(f"kind {kind_text!r} unknown, read as 'other'")
         kind = "other"
-    year, span = _year(row.get("year"))
+    year, span, year_end, circa = _year(row.get("year"))
     subjects = tuple(_split(row.get("subjects")))
     record = Record(
         id=record_id,
@@ -430,6 +444,8 @@ def _row_to_item(row: dict[str, Any], position: str, file: str, names: str) -> I
         original_authors=tuple(_split(row.get("original_authors"), names=names)),
         year=year if year and 0 < year < 3000 else None,
         year_span=span if year and 0 < year < 3000 else None,
+        year_end=year_end if year and 0 < year < 3000 else None,
+        year_circa=True if circa and year and 0 < year < 3000 else None,
         publisher=_nfc(row.get("publisher")),
         edition=_nfc(row.get("edition")),
         extent=_nfc(row.get("extent")),

@@ -35,10 +35,11 @@ milliseconds, not minutes.
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Callable, Collection
 from functools import cache, partial
 
-from kiosk.reading import lang_de, lang_en, lang_es_it, lang_fi, lang_fr, lang_nb, lang_sv
+from kiosk.reading import lang_de, lang_en, lang_es_it, lang_fi, lang_fr, lang_nb, lang_ru, lang_sv
 from kiosk.reading.tables import Rules, words
 from kiosk.reading.tokens import ends_sentence, table_word, tokens
 
@@ -132,6 +133,17 @@ _STOP_DASH = re.compile(r"\.\s?(?:--|—)\s?")
 _SPACE_BEFORE_PUNCT = re.compile(r"\s(?=[,;:]|\.(?!\S))")
 _ORPHAN_PUNCT = re.compile(r"[,;:](?:\s?[,;:])+")
 
+# Digits of other scripts ("٣٤٥ ص.", "١٩٨٥", "７３５") and a count written against its Chinese
+# unit ("735页"): a voice with a table reads them as the number they are.
+_OTHER_DIGIT = re.compile(r"(?![0-9])\d")
+_HAN_UNIT = re.compile(r"(?<=[0-9])(?=[页頁册冊卷])")
+
+
+def _digits(text: str) -> str:
+    text = _OTHER_DIGIT.sub(lambda m: str(unicodedata.decimal(m.group(), "")), text)
+    return _HAN_UNIT.sub(" ", text)
+
+
 def rules_for(lang: str) -> Rules | None:
     return RULES.get(lang.split("-", 1)[0].lower())
 
@@ -169,6 +181,10 @@ def normalise(text: str, lang: str, protected: Collection[str] = ()) -> str:
         return text
     if text.casefold().strip(" .:;,()[]-") in _SOURCE_PHRASES:
         return ""
+    if rules is not None:
+        text = _digits(text)
+    elif lang.split("-", 1)[0].lower() == "ru":
+        text = lang_ru.editions(text)  # "2-е изд., испр." (no Russian table yet)
     text = _tags(text, rules)
     text = _isbd(text, rules)
     text = _phrases(text, rules)

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from functools import partial
+
 from kiosk.reading.numerals import GERMAN, number_words, ordinal
+from kiosk.reading.numerals import year as year_words
 from kiosk.reading.tables import Abbr, Rules, pairs, words
 
 REGNAL_NAMES = frozenset(
@@ -96,4 +99,7 @@ RULES = Rules(
     drop_words=frozenset({"s.n.", "s.l.", "o.j.", "o.o.", "o.v.", "s.a.", "sic", "?"}),
     final=frozenset(words("usw. etc. u.ä. o.ä. Jh. Jhs.")),
     conjunctions=frozenset(words("und oder bis")),
+    year=partial(year_words, GERMAN, last=1999),  # "neunzehnhundertneununddreißig"
+    decade=lambda n: (said := year_words(GERMAN, n, last=1999)) and f"{said}er",  # "1860er"
+    ordinal_weak_after=frozenset(words("im am vom zum beim dem den des zur einem eines")),
 )

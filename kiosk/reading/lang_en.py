@@ -8,7 +8,7 @@ from kiosk.reading.tables import Abbr, Rules, words
 REGNAL_NAMES = frozenset(
     words(
         "Henry Edward George William Richard Charles James John Elizabeth Mary Anne Victoria "
-        "Louis Philip Philippe Napoleon Peter Ivan Nicholas Alexander Catherine Frederick "
+        "Louis Philip Philippe Napoleon Napoléon Peter Ivan Nicholas Alexander Catherine Frederick "
         "Frederik Friedrich Wilhelm Christian Gustav Gustavus Gustaf Charles Karl Carl Eric Erik "
         "Olaf Olav Haakon Magnus Valdemar Ferdinand Isabella Leopold Rudolf Otto Ludwig Pius Leo "
         "Benedict Gregory Innocent Clement Boniface Urban Paul Sixtus Julius Pope King Queen "
@@ -44,6 +44,9 @@ ABBREVIATIONS: dict[str, Abbr | str] = {
     "sidor": Abbr("pages", after_number="pages", needs_number=True),
     "sivua": Abbr("pages", after_number="pages", needs_number=True),
     "с.": Abbr("pages", after_number="pages", needs_number=True),
+    "ص.": Abbr("pages", after_number="pages", needs_number=True),  # Arabic "345 ص."
+    "页": Abbr("pages", after_number="pages", needs_number=True),  # Chinese "735页"
+    "頁": Abbr("pages", after_number="pages", needs_number=True),
     "bl.": Abbr("leaves", after_number="leaves", needs_number=True),
     "lehteä": Abbr("leaves", after_number="leaves", needs_number=True),
     "т.": Abbr("volumes", after_number="volumes", after_one="volume", needs_number=True),
@@ -153,7 +156,8 @@ ABBREVIATIONS: dict[str, Abbr | str] = {
     "d.": Abbr("died", before_year="died", after_name="died", needs_number=True),
     "fl.": Abbr("flourished", needs_number=True),
     "ca.": "circa",
-    "c.": Abbr("circa", needs_number=True),
+    "c.": Abbr("circa", after_ordinal="century", needs_number=True),  # "the late 20th c."
+    "cent.": Abbr("century", after_ordinal="century"),
     "approx.": "approximately",
     "Dr.": "Doctor",
     "Mr.": "Mister",

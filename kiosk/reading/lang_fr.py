@@ -79,4 +79,5 @@ RULES = Rules(
     drop_words=frozenset({"s.n.", "s.l.", "s.d.", "s.l.n.d.", "sic", "?"}),
     final=frozenset(words("etc. augm. corr. rev.")),
     conjunctions=frozenset(words("et ou à")),
+    roman_ordinal_suffixes=frozenset(words("e ème eme er re ère")),
 )

@@ -6,7 +6,10 @@ they share their regnal names and their shape; only the words differ.
 
 from __future__ import annotations
 
+from functools import partial
+
 from kiosk.reading.numerals import DANISH, NORWEGIAN, Numerals, number_words, ordinal
+from kiosk.reading.numerals import year as year_words
 from kiosk.reading.tables import Abbr, Rules, pairs, words
 
 REGNAL_NAMES = frozenset(
@@ -69,6 +72,8 @@ def _rules(
         drop_words=frozenset({"s.n.", "s.l.", "u.å.", "u.st.", "s.a.", "sic", "?"}),
         final=frozenset(words("osv. m.m. m.fl. mv.")),
         conjunctions=frozenset(words("og eller til")),
+        century_endings=frozenset(words("tallet tallets")),
+        year=partial(year_words, table),  # 1866: "atten hundre og sekstiseks"
     )
 
 

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+from functools import partial
+
 from kiosk.reading.numbers import sv_cardinal, sv_ordinal
+from kiosk.reading.numerals import SWEDISH
+from kiosk.reading.numerals import year as year_words
 from kiosk.reading.tables import Abbr, Rules, words
 
 # Regnal names after which a roman numeral is "den tolfte"; women's names take "den första".
@@ -21,7 +25,7 @@ _MALE = frozenset(
         "Clemens Bonifatius Urban Alexander Nikolaj Peter Ivan Ferdinand Napoleon Sigismund "
         "Kristofer Rudolf Otto Leopold Fredrik Frederick Friedrich Konstantin Ramses Amenhotep "
         "Thutmosis Ptolemaios Antiochos Mehmed Murad Selim Süleyman Juan Carlos Alfonso Pedro "
-        "Manuel Henry Charles Jacques Heinrich Ludwig Alfred Haakon Kung Påve"
+        "Manuel Henry Charles Jacques Heinrich Ludwig Alfred Haakon Kung Påve Napoléon"
     )
 )
 
@@ -53,6 +57,9 @@ ABBREVIATIONS: dict[str, Abbr | str] = {
     "s.": Abbr("sidor", before_number="sidan", before_range="sidorna", after_number="sidor",
                after_one="sida"),
     "с.": Abbr("sidor", after_number="sidor", needs_number=True),
+    "ص.": Abbr("sidor", after_number="sidor", needs_number=True),  # Arabic "345 ص."
+    "页": Abbr("sidor", after_number="sidor", needs_number=True),  # Chinese "735页"
+    "頁": Abbr("sidor", after_number="sidor", needs_number=True),
     "т.": Abbr("volymer", after_number="volymer", after_one="volym", needs_number=True),
     "sivua": Abbr("sidor", after_number="sidor", needs_number=True),
     "lehteä": Abbr("blad", after_number="blad", needs_number=True),
@@ -232,6 +239,9 @@ RULES = Rules(
         )
     ),
     conjunctions=frozenset(words("och eller samt till")),
+    century_endings=frozenset(words("talet talets")),
+    year=partial(year_words, SWEDISH),  # 1718: "sjuttonhundraarton", "1800-talet"
+    roman_before_noun=True,
     phrases={
         # English and Finnish extents of a record from another agency, as a Swede says them.
         "sound disc": ("ljudskiva", "ljudskivor"), "sound discs": ("ljudskivor", "ljudskivor"),

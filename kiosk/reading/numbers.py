@@ -10,32 +10,12 @@ numerals.
 
 from __future__ import annotations
 
-import re
-
+# The one roman parser, shared with the importers (a year "MCMLXV").
+from catalog.roman import roman_value as roman_value
 from kiosk.reading.numerals import ENGLISH, FINNISH, SWEDISH, cardinal, ordinal
 
 MAX_WORDS = 999
 """Beyond this the digits are left to the engine: no edition or king is numbered higher."""
-
-# --------------------------------------------------------------------------- roman numerals
-
-ROMAN = re.compile(r"M{0,3}(?:CM|CD|D?C{0,3})(?:XC|XL|L?X{0,3})(?:IX|IV|V?I{0,3})")
-"""A well-formed roman numeral (bounded repeats only: linear on any input)."""
-
-_ROMAN_VALUES = {"I": 1, "V": 5, "X": 10, "L": 50, "C": 100, "D": 500, "M": 1000}
-
-
-def roman_value(text: str) -> int | None:
-    """``"XII"`` -> 12; ``None`` unless ``text`` is a whole, well-formed numeral."""
-    if not text or len(text) > 15 or not ROMAN.fullmatch(text):
-        return None
-    total = 0
-    for i, ch in enumerate(text):
-        value = _ROMAN_VALUES[ch]
-        following = _ROMAN_VALUES[text[i + 1]] if i + 1 < len(text) else 0
-        total += -value if value < following else value
-    return total or None
-
 
 # --------------------------------------------------------------------------- Swedish, English,
 # Finnish: the number words are tables of :mod:`kiosk.reading.numerals`, as every language's.

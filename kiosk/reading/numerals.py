@@ -134,6 +134,18 @@ def ordinal(table: Numerals, n: int) -> str | None:
     return said
 
 
+def year(table: Numerals, n: int, last: int = 1899) -> str | None:
+    """A year by its hundreds, as it is said: "sjuttonhundraarton", "attenhundre og
+    sekstiseks", "achtzehnhundertsechsundsechzig".  eSpeak NG's Swedish, Norwegian and Danish
+    voices read 1100-1899 as a count ("ett tusen sjuhundra arton"), its German voice every
+    year ("eintausend neunhundert ..."); ``None`` outside 1100-``last``."""
+    if not 1100 <= n <= last:
+        return None
+    century, rest = divmod(n, 100)
+    head = _hundreds(table, century)
+    return table.hundred_rest.format(hundreds=head, rest=cardinal(table, rest)) if rest else head
+
+
 def number_words(table: Numerals) -> dict[str, Callable[[int], str | None]]:
     """``cardinal`` and ``ordinal`` of a reading table (:class:`kiosk.reading.tables.Rules`)."""
     return {"cardinal": partial(cardinal, table), "ordinal": partial(ordinal, table)}

@@ -20,6 +20,8 @@ from hardware.speech.text import MAX_UTTERANCE_CHARS
 from kiosk import phrase_files, phrasing
 from kiosk.phrasing import LANGUAGES
 from kiosk.reading import normalise, sentence_rule
+from kiosk.reading.letters import fold_marks
+from kiosk.reading.which_voice import script_runs
 
 MAX_SPOKEN_CHARS = 4 * MAX_UTTERANCE_CHARS
 """Text beyond this is never read: the speech engine says at most ``MAX_UTTERANCE_CHARS``
@@ -110,7 +112,8 @@ def speak_numbers(text: str, lang: str, phrases_dir: str | None = None) -> str:
 
 
 def pronounce(text: str, lang: str, phrases_dir: str | None = None) -> str:
-    """The spoken form of ``text`` in ``lang``: reading rules, then lexicon, then numbers.
+    """The spoken form of ``text`` in ``lang``: reading rules, then lexicon, then the marks
+    of romanised names the voice cannot say (``kiosk.reading.letters``), then numbers.
 
     The reading rules (``kiosk.reading``: abbreviations, ordinals, initials, tags, roman
     numerals, years) leave every word the lexicon lists alone, so staff's pronunciation wins.
@@ -129,7 +132,18 @@ def pronounce(text: str, lang: str, phrases_dir: str | None = None) -> str:
     # An abbreviation that ends a sentence reaches the lexicon with its stop doubled
     # ("m.fl.." -> "med flera."); a reading that brings its own stop leaves one.
     text = _DOUBLE_STOP.sub(".", text)
-    return speak_numbers(text, lang, phrases_dir)
+    return speak_numbers(fold_marks(text, lang), lang, phrases_dir)
+
+
+def pronounce_runs(text: str, voice: str, phrases_dir: str | None = None) -> list[tuple[str, str]]:
+    """``(said, voice)`` for each run of ``text`` in one script (``which_voice.script_runs``),
+    each pronounced by its own language's rules; empty runs left out."""
+    out = []
+    for run, lang in script_runs(text, voice):
+        said = " ".join(pronounce(run, lang, phrases_dir).split())
+        if said:
+            out.append((said, lang))
+    return out
 
 
 @cache

@@ -107,6 +107,14 @@ class Rules:
     extent "1 sound disc" is "1 ljudskiva" to a Swedish visitor."""
     conjunctions: frozenset[str] = frozenset()
     """"och", "and", "ja": "Del I och II" carries the part number on to the second numeral."""
+    century_endings: frozenset[str] = frozenset()
+    """Swedish "talet": "XX-talet" is the century written "1900-talet"."""
+    roman_before_noun: bool = False
+    """Swedish "II världskriget": a roman numeral before a definite noun is its ordinal."""
+    roman_ordinal_suffixes: frozenset[str] = frozenset()
+    """French "e", "ème": "XIXe siècle" is "dix-neuvième siècle"."""
+    ordinal_weak_after: frozenset[str] = frozenset()
+    """German "im", "am", "zum": "im 19. Jahrhundert" is "neunzehnten" (the weak ending)."""
 
 
 NON_FINAL = frozenset(

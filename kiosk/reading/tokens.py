@@ -25,44 +25,21 @@ import re
 from collections.abc import Collection
 from dataclasses import dataclass
 
-from kiosk.reading.numbers import MAX_WORDS, roman_value
+from kiosk.reading import numeric
+from kiosk.reading.numeric import NUMBER, RANGE, is_roman, number_words
 from kiosk.reading.tables import NON_FINAL, Abbr, Rules
 
 _LEAD = "([{\"'«“‘„"
 _TRAIL = ",;:)]}\"'»”’!?"
-_NUMBER = re.compile(r"\d{1,9}")
 _AMOUNT = re.compile(r"\d{1,3}(?:,\d{3}){1,3}|\d{1,9}")  # "8,370 ft."
-_RANGE = re.compile(r"(\d{1,4})[-–—](\d{1,4})|(\d{4})/(\d{2}|\d{4})")
-_ROMAN_RANGE = re.compile(r"([IVXLC]{1,8})[-–—]([IVXLC]{1,8})")
-_OPEN_RANGE = re.compile(r"(\d{4})[-–—]")
 _ORDINAL_DOT = re.compile(r"(\d{1,3})\.")
 _ORDINAL_SUFFIX = re.compile(r"(\d{1,3})([:a-zA-Zèªº]{1,3})")  # "3:e", "2nd", "2e", "2ème"
 _INITIALS = re.compile(r"((?:[A-ZÅÄÖÜÆØÉ]\.-?){1,4})([A-ZÅÄÖÜÆØ][\w'-]{0,40})?")
 # "Louis-P.", "Jean-F.": a hyphenated given name ending in an initial.
 _NAME_INITIAL = re.compile(r"([A-ZÅÄÖÜÆØÉ][\w']{1,30})-([A-ZÅÄÖÜÆØÉ])\.")
 _LINKS = frozenset({"&", "-", "–", "—", "+"})
-_NUMBER_SIGN = re.compile(r"#(\d{1,4})")  # "(Harry Potter, #1)": the number in a series
-_DECADE = re.compile(r"(\d{4})'?s")
 ORDINAL_REACH = 5
 """An ordinal's reach: it and the four words after it ("2. utök. och omarb. uppl.")."""
-# Words after which a range counts pages, not years: "(p. 1001-1010)".
-_PAGE_WORDS = frozenset(
-    {"p", "pp", "pg", "s", "ss", "sid", "sidorna", "sidor", "sidan", "page", "pages", "sivut",
-     "sivu", "sivuilla", "с"}
-)  # fmt: skip
-# Words before a number that is a code with a hyphen in it, not a range.
-_CODE_WORDS = frozenset({"issn", "isbn", "ismn", "tel", "tel.", "telefon", "phone", "puh."})
-# Words that count what a number before them measures: "1808 p.", "(1162 min.)", "1036
-# leaves", "2000 cm": a count, never a year ("eighteen oh eight pages").
-_UNIT_WORDS = _PAGE_WORDS | frozenset(
-    {"leaves", "leaf", "bl", "blad", "lehteä", "lehtiä", "min", "mins", "minutes", "minute",
-     "minuter", "minuten", "minuuttia", "tim", "timmar", "hours", "hrs", "hr", "sec",
-     "seconds", "sek", "v", "vol", "vols", "volume", "volumes", "band", "bd", "bde", "bände",
-     "т", "nid", "cm", "mm", "km", "ft", "kg", "col", "cols", "columns", "sp", "plates", "pl",
-     "maps", "ill", "illus", "illustrations", "photos", "figures", "fig", "figs", "tables",
-     "sheets", "frames", "slides", "words", "copies", "items", "entries", "kr", "pagine",
-     "páginas", "str", "стр"}
-)  # fmt: skip
 
 
 @dataclass
@@ -71,6 +48,7 @@ class _Walk:
 
     reach: int = 0  # words left in which an ordinal's noun may come
     numeral: bool = False  # the last word was a part's number, or "och" after one
+    linked: bool = False  # ... and it was "och": "Del I och II", not "Chapter IV: I, Claudius"
     ended: bool = False  # the previous word's full stop ended a sentence
 
 
@@ -91,9 +69,10 @@ def split(word: str) -> tuple[str, str, str]:
 
 
 def walk(
-    words: list[str], rules: Rules | None, protected: Collection[str]
+    words: list[str], rules: Rules | None, protected: Collection[str], before: str = ""
 ) -> list[tuple[str, bool]]:
-    """Each word as said, with whether its full stop ends a sentence.
+    """Each word as said, with whether its full stop ends a sentence; ``before``: the word
+    before ``words`` when they are a window into a longer text.
 
     A word the lexicon lists (``protected``) stays as written for the lexicon to say; when its
     full stop ends a sentence a second one follows it ("m.fl.." -> "med flera."), so the
@@ -107,7 +86,7 @@ def walk(
         nxt = parts[i + 1][1] if i + 1 < len(parts) else ""
         # A word followed by its own punctuation ("övers.:") cannot also end a sentence.
         edge: bool | None = None if trail else i + 1 == len(parts)
-        prev_word = words[i - 1] if i else ""
+        prev_word = words[i - 1] if i else before
         if core in protected:
             _plain, reach, ends = _word(core, prev, nxt, edge, prev_word, rules, (), state)
             if core.endswith(".") and not table_word(core, rules):
@@ -134,7 +113,7 @@ def tokens(text: str, rules: Rules | None, protected: Collection[str]) -> str:
         and len(words) >= 3
         and said[-3].endswith(".")
         and split(words[-2])[1].rstrip(".").casefold() in rules.part_words
-        and (_NUMBER.fullmatch(words[-1].rstrip(".")) or _is_roman(words[-1].rstrip(".")))
+        and (NUMBER.fullmatch(words[-1].rstrip(".")) or is_roman(words[-1].rstrip(".")))
     ):
         # A title ending in its part ("Min kamp. D. 2", "Sagan om ringen. Del 2"): the
         # part belongs to the title, "Min kamp, del to", not a sentence of its own.
@@ -153,6 +132,8 @@ def ends_sentence(
         # capital or a digit ends the sentence unless the next word makes it an ordinal.
         if rules is not None and rules.ordinal_dot_before_capital and len(core) <= 2:
             return False  # German "5. Auflage", "am 5. Mai": an ordinal
+        if rules is not None and rules.ordinal_dot and not before.strip() and _capital(nxt):
+            return len(core) > 3  # a text's opening "11. Albert ... painos": an ordinal
         return rules is None or nxt.rstrip(".").casefold() not in rules.ordinal_dot_words
     context = before.split()[-ORDINAL_REACH:]
     if not any(ch.isdigit() for ch in before[-40:]):
@@ -164,7 +145,9 @@ def ends_sentence(
         ):
             return False  # an initial before a name: "Astrid A. Lindgren"
     words = [*context, word, nxt] if nxt else [*context, word]
-    return walk(words, rules, protected)[len(context)][1]
+    earlier = before.split()
+    outside = earlier[-len(context) - 1] if len(earlier) > len(context) else ""
+    return walk(words, rules, protected, outside)[len(context)][1]
 
 
 def table_word(core: str, rules: Rules | None) -> bool:
@@ -195,6 +178,7 @@ def _word(
     """
     reach = max(0, state.reach - 1)
     numeral, state.numeral = state.numeral, False
+    linked, state.linked = state.linked, False
     if not core:
         return core, reach, False
     if core in protected:
@@ -208,7 +192,10 @@ def _word(
             core = core[:-1]  # "гл. 4", "ط. 2": no stop for the voice to fall at
         return core, reach, ends
     if numeral and (core in rules.conjunctions or core in _LINKS):
-        state.numeral = True  # "Del I och II", "Kap. 3 & 4": the part's number goes on
+        state.numeral = state.linked = True  # "Del I och II", "Kap. 3 & 4": the number goes on
+    # A part's number goes on past "och" or a comma ("Del I, II"), never straight on to the
+    # next word: the "I" of "Chapter IV: I, Claudius" is the pronoun.
+    numeral = numeral and (linked or prev_word.endswith(","))
     if core.isalpha() and core.islower() and not reach:
         # Most words: only a dotless abbreviation ("cm", "jfr", a field's final "ed") applies.
         found = _abbreviation(core, prev, nxt, prev_word, rules, reach)
@@ -218,19 +205,19 @@ def _word(
     if core[:1].isdigit() and isinstance(rules.abbreviations.get(core), str):
         # "1er" / "1re": the table knows the gender.
         return str(rules.abbreviations[core]), ORDINAL_REACH, False
-    ordinal = _ordinal(core, nxt, rules)
+    ordinal = _ordinal(core, prev, nxt, rules, first=not prev_word)
     if ordinal is not None:
         return ordinal, ORDINAL_REACH, False
-    roman = _roman(core, prev, nxt, rules, numeral)
-    if roman is not None:
+    said = numeric.roman(core, prev, nxt, rules, numeral)
+    if said is not None:
         state.numeral = prev not in rules.regnal_names
-        return roman, reach, False
-    number = _number(core, prev, nxt, rules, numeral)
-    if number is not None:
-        state.numeral = bool(_NUMBER.fullmatch(core)) and number != core
-        return number, reach, False
+        return said, reach, False
+    said = numeric.number(core, prev, nxt, rules, numeral)
+    if said is not None:
+        state.numeral = bool(NUMBER.fullmatch(core)) and said != core
+        return said, reach, False
     # "Henry V. The king": a king's numeral ending a sentence, not "volumes".
-    regnal = prev in rules.regnal_names and _is_roman(core[:-1])
+    regnal = prev in rules.regnal_names and is_roman(core[:-1])
     found = None if regnal else _abbreviation(core, prev, nxt, prev_word, rules, reach)
     if found is None and last is not False and core.isalpha() and core.islower():
         # A field's final full stop is gone ("2nd ed", "7. uppl"): the word ends a phrase.
@@ -238,14 +225,14 @@ def _word(
     if found is not None:
         abbr, may_end = found
         final = core in rules.final or core.casefold() in rules.final
-        follows = (_capital(nxt) and not _is_roman(nxt)) or (final and nxt[:1].isdigit())
+        follows = (_capital(nxt) and not is_roman(nxt)) or (final and nxt[:1].isdigit())
         if reach and nxt.rstrip(".").casefold() in rules.ordinal_dot_words:
             follows = False  # "2., überarb. und erw. Aufl.": German capitalises the noun
         ends = core.endswith(".") and (last is True or (last is False and may_end and follows))
         return (abbr + "." if ends else abbr), reach, ends
     if len(core) > 1 and core.endswith("."):
         # "1939." ends a sentence: the full stop is punctuation, the word is "1939".
-        state.numeral = numeral
+        state.numeral = state.linked = numeral
         said, reach, _ends = _word(core[:-1], prev, nxt, last, prev_word, rules, protected, state)
         ends = _plain_stop(core, nxt, last)
         return (said + "." if ends else said), reach, ends
@@ -277,13 +264,15 @@ def _short_abbreviation(core: str, nxt: str) -> bool:
     XIV", "Dra.", "Т. 1-2", "гл. 4", "с. 45", "ط. 2"), never a sentence end.  "i ett år.
     1945 flyttade" still ends one: a year starts sentences."""
     stem = core[:-1]
-    if not stem.isalpha() or not (len(stem) <= 3 or (stem.islower() and len(stem) <= 5)):
+    if not core.endswith(".") or not stem.isalpha():
+        return False  # "Том 2", "Deel 2": a whole word, not an abbreviation
+    if not (len(stem) <= 3 or (stem.islower() and len(stem) <= 5)):
         return False
     nxt = nxt.lstrip(_LEAD).rstrip(_TRAIL + ".")
     if _SMALL_NUMBER.match(nxt):
         return True
     # A roman numeral; "I" alone is the English pronoun ("it. I ran").
-    return _is_roman(nxt) and (len(nxt) > 1 or nxt in ("V", "X"))
+    return is_roman(nxt) and (len(nxt) > 1 or nxt in ("V", "X"))
 
 
 def _initials(core: str, prev: str, nxt: str, rules: Rules | None) -> str | None:
@@ -300,7 +289,7 @@ def _initials(core: str, prev: str, nxt: str, rules: Rules | None) -> str | None
         if named and _capital(nxt.lstrip(_LEAD)):
             return f"{named.group(1)}-{named.group(2)}"
         return None
-    if rules is not None and _is_roman(core.rstrip(".")) and (
+    if rules is not None and is_roman(core.rstrip(".")) and (
         prev in rules.regnal_names or prev.rstrip(".").casefold() in rules.part_words
     ):
         return None
@@ -313,110 +302,26 @@ def _initials(core: str, prev: str, nxt: str, rules: Rules | None) -> str | None
     return None
 
 
-def _ordinal(core: str, nxt: str, rules: Rules) -> str | None:
+def _ordinal(core: str, prev: str, nxt: str, rules: Rules, first: bool) -> str | None:
+    """ "3. uppl.", "2nd ed.", German "5. Auflage" ("im 19. Jahrhundert": "neunzehnten"), and
+    a text's opening "11." before a word where an ordinal is written with a dot (the Fennica
+    edition "11. Albert Edelfeltin kuvittama ... painos", "1. Mosebok")."""
     match = _ORDINAL_DOT.fullmatch(core)
     if match:
         lower_word = nxt[:1].islower() and nxt[:1].isalpha()
         if rules.ordinal_dot_before_capital and _capital(nxt) and len(match.group(1)) <= 2:
-            return _words(int(match.group(1)), rules.ordinal)  # German "5. Auflage"
-        if (rules.ordinal_dot and lower_word) or nxt.rstrip(
-            "."
-        ).casefold() in rules.ordinal_dot_words:
-            return _words(int(match.group(1)), rules.ordinal)
+            said = number_words(int(match.group(1)), rules.ordinal)  # German "5. Auflage"
+            weak = said is not None and prev.casefold() in rules.ordinal_weak_after
+            return f"{said}n" if weak else said
+        if (
+            (rules.ordinal_dot and (lower_word or (first and _capital(nxt))))
+            or nxt.rstrip(".").casefold() in rules.ordinal_dot_words
+        ):
+            return number_words(int(match.group(1)), rules.ordinal)
     match = _ORDINAL_SUFFIX.fullmatch(core)
     if match and match.group(2).lower() in rules.ordinal_suffixes:
-        return _words(int(match.group(1)), rules.ordinal)
+        return number_words(int(match.group(1)), rules.ordinal)
     return None
-
-
-def _words(n: int, say: object) -> str | None:
-    if not 0 < n <= MAX_WORDS or not callable(say):
-        return None
-    return str(say(n))
-
-
-def _is_roman(word: str) -> bool:
-    return word.isalpha() and word.isupper() and roman_value(word) is not None
-
-
-def _roman(core: str, prev: str, nxt: str, rules: Rules, numeral: bool) -> str | None:
-    genitive = core.endswith(":s")  # "Erik XIV:s" -> "Erik den fjortondes"
-    if genitive:
-        core = core[:-2]
-    part = prev.rstrip(".").casefold() in rules.part_words
-    match = _ROMAN_RANGE.fullmatch(core)
-    if match and (part or numeral):
-        # "Kap. I–III": a range of parts.
-        first, second = roman_value(match.group(1)), roman_value(match.group(2))
-        if first and second and first < second:
-            return f"{_words(first, rules.cardinal)} {rules.range_word} " + str(
-                _words(second, rules.cardinal)
-            )
-        return None
-    if not core.isupper() or not core.isalpha():
-        return None
-    n = roman_value(core)
-    if n is None:
-        return None
-    if prev in rules.regnal_names:
-        return rules.regnal(prev, n) + ("s" if genitive else "")
-    if genitive:
-        return None
-    if part or (numeral and (len(core) > 1 or not nxt[:1].islower())):
-        return _words(n, rules.cardinal)  # "Del III", "Del I och II" (not "and I think")
-    # "World War II", "Rocky IV": a capitalised title word, not shouted text ("VI SOM ...").
-    if (
-        len(core) >= 2
-        and set(core) <= set("IVX")
-        and prev[:1].isupper()
-        and not prev.isupper()
-        and not nxt.isupper()
-    ):
-        return _words(n, rules.cardinal)
-    return None
-
-
-def _number(core: str, prev: str, nxt: str, rules: Rules, numeral: bool = False) -> str | None:
-    """Ranges, open ranges, part numbers and (English) years: never a count before its unit
-    ("1808 p.", "1001-1010 pages"), which the engine reads as the number it is."""
-    counted = nxt.rstrip(".").casefold() in _UNIT_WORDS
-    match = _RANGE.fullmatch(core)
-    if match:
-        first, second = match.group(1) or match.group(3), match.group(2) or match.group(4)
-        if len(first) == 4 and len(second) == 2:  # "1939-45"
-            second = str(int(first[:2] + second) + (100 if second < first[2:] else 0))
-        if len(first) == len(second) == 4 and int(second) < int(first):
-            return None  # not a range: a code or identifier
-        if first[:1] == "0" or prev.casefold().rstrip(":") in _CODE_WORDS:
-            return None  # "ISSN 0346-6159", "090-16 33 00": a number, not a range
-        if counted or prev.rstrip(".").casefold() in _PAGE_WORDS:  # "p. 1001-1010": pages
-            return f"{first} {rules.range_word} {second}"
-        return f"{_year(first, rules)} {rules.range_word} {_year(second, rules)}"
-    match = _OPEN_RANGE.fullmatch(core)
-    if match:
-        return rules.open_range.format(year=_year(match.group(1), rules))
-    if _NUMBER.fullmatch(core):
-        if (numeral or prev.rstrip(".").casefold() in rules.part_words) and len(core) <= 3:
-            return _words(int(core), rules.cardinal)
-        if len(core) == 4 and not counted and prev.rstrip(".").casefold() not in _PAGE_WORDS:
-            said = _year(core, rules)
-            return said if said != core else None
-        return None
-    match = _NUMBER_SIGN.fullmatch(core)
-    if match:
-        return (
-            f"{rules.number_word} {_words(int(match.group(1)), rules.cardinal) or match.group(1)}"
-        )
-    match = _DECADE.fullmatch(core)
-    if match and rules.decade is not None:
-        return rules.decade(int(match.group(1)))
-    return None
-
-
-def _year(digits: str, rules: Rules) -> str:
-    if rules.year is None or len(digits) != 4:
-        return digits
-    return rules.year(int(digits)) or digits
 
 
 def _abbreviation(
@@ -438,10 +343,10 @@ def _in_context(
 ) -> tuple[str, bool] | None:
     nxt = nxt.rstrip(".")  # "s. 45." at a sentence's end
     after_number = bool(_AMOUNT.fullmatch(prev))
-    before_range = bool(_RANGE.fullmatch(nxt))
+    before_range = bool(RANGE.fullmatch(nxt))
     # "t. II", "cap. III": a roman numeral is a part's number too.
-    before_number = bool(_NUMBER.fullmatch(nxt)) or before_range or (
-        len(nxt) > 1 and _is_roman(nxt)
+    before_number = bool(NUMBER.fullmatch(nxt)) or before_range or (
+        len(nxt) > 1 and is_roman(nxt)
     )
     if a.needs_number and not (after_number or before_number or reach):
         return None

@@ -13,7 +13,9 @@ Run on its own (the benchmark does): ``python -m tests.catalog.oai_server FILE.x
 from __future__ import annotations
 
 import argparse
+import base64
 import bisect
+import ssl
 import sys
 import threading
 from collections.abc import Callable, Iterable, Sequence
@@ -191,6 +193,11 @@ class OaiServer:
     batch: int = 10
     requests: list[dict[str, str]] = field(default_factory=list)
     faults: list[Fault] = field(default_factory=list)
+    tls: ssl.SSLContext | None = None
+    """When set, the server speaks HTTPS with this (server-side) context."""
+    credentials: tuple[str, str] | None = None
+    """When set, every request must carry them as HTTP basic auth (a hosted Koha behind a
+    password) or is answered 401."""
     _http: ThreadingHTTPServer | None = None
     _thread: threading.Thread | None = None
 
@@ -198,7 +205,7 @@ class OaiServer:
     def url(self) -> str:
         assert self._http is not None
         host, port = self._http.server_address[:2]
-        return f"http://{host}:{port}/oai"
+        return f"{'https' if self.tls else 'http'}://{host}:{port}/oai"
 
     def start(self) -> OaiServer:
         registry = MetadataRegistry()
@@ -213,6 +220,8 @@ class OaiServer:
 
         self._http = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self._http.daemon_threads = True
+        if self.tls is not None:
+            self._http.socket = self.tls.wrap_socket(self._http.socket, server_side=True)
         self.repository.base_url = self.url
         self._thread = threading.Thread(target=self._http.serve_forever, daemon=True)
         self._thread.start()
@@ -255,6 +264,9 @@ class _Handler(BaseHTTPRequestHandler):
         query = dict(parse_qsl(urlsplit(self.path).query, keep_blank_values=True))
         owner = self.server_owner
         owner.requests.append(query)
+        if owner.credentials is not None and not self.authorized(owner.credentials):
+            self.send_body(b"<html>401</html>", 401, {"WWW-Authenticate": 'Basic realm="oai"'})
+            return
         action = owner._fault_for(query)
         if action is not None and action(self, query):
             return
@@ -270,6 +282,10 @@ class _Handler(BaseHTTPRequestHandler):
             self.send_header(key, value)
         self.end_headers()
         self.wfile.write(body)
+
+    def authorized(self, credentials: tuple[str, str]) -> bool:
+        expected = base64.b64encode(":".join(credentials).encode()).decode()
+        return self.headers.get("Authorization", "") == f"Basic {expected}"
 
     def answer(self, query: dict[str, str]) -> bytes:
         return self.server_oai.handleRequest(query)
@@ -332,6 +348,17 @@ def oai_error(code: str, text: str = "") -> Action:
             f'<error code="{code}">{text or code}</error></OAI-PMH>'
         ).encode()
         handler.send_body(body)
+        return True
+
+    return act
+
+
+def redirect(to: str, code: int = 302) -> Action:
+    """``code`` with ``Location: to`` + the request's path and query (``to`` is a scheme
+    and host, as a web server's "moved" rule writes it)."""
+
+    def act(handler: _Handler, _query: dict[str, str]) -> bool:
+        handler.send_body(b"<html>moved</html>", code, {"Location": to + handler.path})
         return True
 
     return act

@@ -87,10 +87,11 @@ ABBREVIATED = {
     "92002": [("es", "La familia Buendía en Macondo, siglo XIX."),
               ("es", "editado por señor Pérez, doctora López.")],
     "92003": [("fr", "voir tome deux, chapitre quatre, page 45."), ("fr", "Roman.")],
-    # No table: the rule every language shares keeps "Т. 1-2", "гл. 4", "ط. 2" whole.
-    "92004": [("ru", "Роман. Т 1 – 2. См. также т II, гл 4, с 45 и т.д.")],
+    # No table: the rule every language shares keeps "Т. 1-2", "гл. 4", "ط. 2" whole; "т. II"
+    # is "т 2" (eSpeak's Russian voice reads "II" in English: "roman two").
+    "92004": [("ru", "Роман. Т 1 – 2. См. также т 2, гл 4, с 45 и т.д.")],
     "92005": [("ar", "حكايات شعبية. ط 2. ج 1.")],
-    "92006": [("de", "Erschienen im zwanzigste Jahrhundert."), ("de", "circa 1000 Seiten.")],
+    "92006": [("de", "Erschienen im zwanzigsten Jahrhundert."), ("de", "circa 1000 Seiten.")],
     # A year after a short word still starts a sentence.
     "92007": [("sv", "Hon bodde där i ett år."), ("sv", "1945 flyttade hon.")],
     "92008": [("sv", "Hon nämns på sidan 12 och följande."),
@@ -106,7 +107,7 @@ def test_an_abbreviation_before_its_number_never_ends_a_sentence(
 
 
 YEARS = ["Utgiven 1969 av Bonnier.", "Utgiven 1960 av Bonnier.",
-         "Utgiven på 1600-talet av Bonnier.", "Utgiven på 1990-talet av Bonnier.",
+         "Utgiven på sextonhundratalet av Bonnier.", "Utgiven på 1990-talet av Bonnier.",
          "Förlag: Bonnier."]  # fmt: skip
 
 

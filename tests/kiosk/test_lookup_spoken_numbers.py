@@ -182,3 +182,101 @@ def test_a_legacy_irish_record_is_read_by_the_irish_voice(tmp_path: Path) -> Non
     old = spoken(db, "95001", "--level", "1", "--lang", "sv")
     assert old == spoken(db, "95002", "--level", "1", "--lang", "sv")
     assert old[0][0] == "ga"
+
+
+# --------------------------------------------------------------------------- years
+
+PUBLISHED = {
+    # year as catalogued: (Swedish visitor hears, English visitor hears) at level two
+    "ca 1520": ("Utgiven cirka femtonhundratjugo.", "Published about fifteen twenty."),
+    "[ca. 1950]": ("Utgiven cirka 1950.", "Published about nineteen fifty."),
+    "1920-1922": ("Utgiven 1920 till 1922.", "Published nineteen twenty to nineteen twenty-two."),
+    "2003-2010": ("Utgiven 2003 till 2010.", "Published 2003 to twenty ten."),
+    "[1954-55]": ("Utgiven 1954 till 1955.", "Published nineteen fifty-four to nineteen fifty-"
+                  "five."),
+    "MCMLXV": ("Utgiven 1965.", "Published nineteen sixty-five."),
+    "2005-": ("Utgiven från 2005.", "Published from 2005."),
+    "1718": ("Utgiven sjuttonhundraarton.", "Published seventeen eighteen."),
+    "[18--?]": ("Utgiven på artonhundratalet.", "Published in the nineteenth century."),
+    "17th cent.": ("Utgiven på sextonhundratalet.", "Published in the seventeenth century."),
+    "1968 [i.e. 1969]": ("Utgiven 1969.", "Published nineteen sixty-nine."),
+}
+
+
+@pytest.fixture(scope="module")
+def years(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    records = [{"barcode": f"9500{i}", "title": "Bok", "language": "swe", "year": year}
+               for i, year in enumerate(PUBLISHED)]  # fmt: skip
+    return build_catalogue(tmp_path_factory.mktemp("years"), records)
+
+
+@pytest.mark.parametrize("year", list(PUBLISHED))
+def test_a_year_is_said_as_the_cataloguer_wrote_it(years: Path, year: str) -> None:
+    barcode = f"9500{list(PUBLISHED).index(year)}"
+    swedish, english = PUBLISHED[year]
+    assert swedish in [text for _l, text in spoken(years, barcode, "--level", "2")]
+    assert english in [text for _l, text in spoken(years, barcode, "--level", "2", "--lang", "en")]
+
+
+@pytest.mark.parametrize("fmt", ["jsonl", "csv"])
+def test_an_approximate_year_and_a_range_survive_export_and_import(
+    years: Path, tmp_path: Path, fmt: str
+) -> None:
+    out = tmp_path / f"export.{fmt}"
+    exported = CliRunner().invoke(
+        main, ["export", "--db", str(years), "--format", fmt, "--output", str(out)]
+    )
+    assert exported.exit_code == 0, exported.output
+    again = tmp_path / "again.db"
+    result = CliRunner().invoke(main, ["import", str(out), "--db", str(again)])
+    assert result.exit_code == 0, result.output
+    for i, year in enumerate(PUBLISHED):
+        swedish, _english = PUBLISHED[year]
+        assert swedish in [text for _l, text in spoken(again, f"9500{i}", "--level", "2")]
+
+
+IMPRINTS = [
+    # 008 type and dates, 260 $c: what a Swedish visitor hears
+    ("s1950    ", "[ca. 1950]", "Utgiven cirka 1950."),
+    ("m19201922", "1920-1922.", "Utgiven 1920 till 1922."),
+    ("m19201922", "[1920]", "Utgiven 1920 till 1922."),
+    ("c19859999", "1985-", "Utgiven från 1985."),  # still being published
+    ("s1950    ", "c1950.", "Utgiven 1950."),  # a copyright date is exact
+]
+
+
+@pytest.mark.parametrize(("dates", "imprint", "heard"), IMPRINTS)
+def test_marc_imprint_years(tmp_path: Path, dates: str, imprint: str, heard: str) -> None:
+    fields = (f'<datafield tag="260" ind1=" " ind2=" "><subfield code="c">{imprint}</subfield>'
+              "</datafield>")  # fmt: skip
+    source = tmp_path / "dated.xml"
+    marcxml = MARCXML.replace("120101s2012    xxu           000 0 eng d",
+                              f"120101{dates}xxu           000 0 swe d")  # fmt: skip
+    source.write_text(marcxml.format(fields=fields), encoding="utf-8")
+    db = tmp_path / "dated.db"
+    result = CliRunner().invoke(main, ["import", str(source), "--db", str(db)])
+    assert result.exit_code == 0, result.output
+    assert heard in [text for _l, text in spoken(db, "9781412980319", "--level", "2")]
+
+
+# --------------------------------------------------------------------------- shelves, scripts
+
+
+def test_an_age_on_a_shelf_is_a_range_a_shelf_mark_a_code(tmp_path: Path) -> None:
+    db = build_catalogue(tmp_path, [{"barcode": "96001", "title": "Bok", "language": "swe",
+                                     "locations": "Barn 5-8 år; Hc.01 91-958"}])  # fmt: skip
+    assert spoken(db, "96001", "--level", "2")[-1] == (
+        "sv", "Står på hyllan Barn 5 till 8 år, Hc.01 91 958."
+    )
+
+
+def test_other_scripts_digits_in_an_extent_are_counted_in_the_visitors_words(
+    tmp_path: Path,
+) -> None:
+    db = build_catalogue(tmp_path, [
+        {"barcode": "96002", "title": "ألف ليلة وليلة", "language": "ara", "extent": "٣٤٥ ص."},
+        {"barcode": "96003", "title": "战争与和平", "language": "chi", "extent": "735页"},
+    ])  # fmt: skip
+    assert ("sv", "Omfång: 345 sidor.") in spoken(db, "96002", "--level", "2")
+    assert ("en", "Extent: 345 pages.") in spoken(db, "96002", "--level", "2", "--lang", "en")
+    assert ("sv", "Omfång: 735 sidor.") in spoken(db, "96003", "--level", "2")

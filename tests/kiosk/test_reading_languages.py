@@ -33,7 +33,12 @@ from kiosk.reading.numerals import DANISH, FRENCH, GERMAN, NORWEGIAN, cardinal, 
         ("de", "Übers. von Eva Maria", "übersetzt von Eva Maria"),
         ("de", "Ludwig XIV", "Ludwig der vierzehnte"),
         ("de", "Teil III", "Teil drei"),
-        ("de", "1939-1945", "1939 bis 1945"),
+        # eSpeak's German voice reads every year as a count ("eintausend neunhundert ...").
+        ("de", "1939-1945", "neunzehnhundertneununddreißig bis neunzehnhundertfünfundvierzig"),
+        ("de", "in den 1860er Jahren", "in den achtzehnhundertsechziger Jahren"),
+        ("de", "im 19. Jahrhundert", "im neunzehnten Jahrhundert"),  # dative: weak ending
+        ("de", "am 5. Mai", "am fünften Mai"),
+        ("de", "Der 2. Band", "Der zweite Band"),
         ("de", "Berlin [o.J.]", "Berlin"),
         # Norwegian (bokmål).
         ("nb", "1. utg.", "første utgave."),
@@ -43,6 +48,8 @@ from kiosk.reading.numerals import DANISH, FRENCH, GERMAN, NORWEGIAN, cardinal, 
         ("sv", "Sagan om ringen. Del 2", "Sagan om ringen, Del två"),
         ("sv", "Han dog 1990. Del 2 handlar om", "Han dog 1990. Del två handlar om"),
         ("nb", "Olav V", "Olav den femte"),
+        ("nb", "Ibsen 1866", "Ibsen atten hundre og sekstiseks"),
+        ("da", "i 1866", "i atten hundrede og seksogtres"),
         ("nb", "s. 45", "side 45"),
         ("nb", "312 s.", "312 sider."),
         ("nb", "overs. av Kari Risvik", "oversatt av Kari Risvik"),
@@ -63,6 +70,10 @@ from kiosk.reading.numerals import DANISH, FRENCH, GERMAN, NORWEGIAN, cardinal, 
         ("fr", "Napoléon Ier", "Napoléon premier"),
         ("fr", "Napoléon 1er, empereur", "Napoléon premier, empereur"),
         ("fr", "François I", "François premier"),
+        ("fr", "au XXe siècle", "au vingtième siècle"),
+        ("fr", "XIXe siècle", "dix-neuvième siècle"),
+        ("fr", "la Ve République", "la cinquième République"),
+        ("fr", "Le livre. Ce livre.", "Le livre. Ce livre."),  # articles are no numerals
         ("fr", "Louis XIV etc. Vol. III. Cf. p. 12.",
          "Louis quatorze et cetera. volume trois. voir page 12."),
         ("fr", "93 p. : ill.", "93 pages: illustrations."),
@@ -84,6 +95,14 @@ from kiosk.reading.numerals import DANISH, FRENCH, GERMAN, NORWEGIAN, cardinal, 
         ("it", "Vittorio Emanuele II", "Vittorio Emanuele secondo"),
         ("it", "trad. di Mario Rossi", "traduzione di Mario Rossi"),
         ("it", "p. 12", "pagina 12"),
+        # Russian: no table, but an edition's ordinal in its gender ("2-е" is "два е" to eSpeak).
+        ("ru", "2-е изд., испр. и доп.", "второе издание, исправленное и дополненное"),
+        ("ru", "Изд. 21-е, перераб.", "издание двадцать первое, переработанное"),
+        ("ru", "3-й том, 2-я часть", "третий том, вторая часть"),
+        ("ru", "Москва : Изд. АН СССР", "Москва: Изд. АН СССР"),  # the publisher
+        # ... and roman numerals, which eSpeak's Russian voice reads in English ("roman two").
+        ("ru", "в XIX веке, начало XX века", "в девятнадцатом веке, начало двадцатого века"),
+        ("ru", "См. т. II", "См. т 2"),
     ],
 )  # fmt: skip
 def test_normalisation_table(lang: str, written: str, said: str) -> None:

@@ -10,19 +10,26 @@ import socket
 import subprocess
 import threading
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
 from catalog.harvest import Retry, harvest
-from catalog.identifiers import normalise
 from catalog.importing import import_files
 from catalog.oai import MAX_PAGE_MB
 from catalog.store import Catalog
 from kiosk.cli import main
-from tests.catalog.harvest_support import FAST, LIBRIS, list_requests, marcxml
+from tests.catalog.harvest_support import (
+    FAST,
+    LIBRIS,
+    NEW_ISBN,
+    list_requests,
+    marcxml,
+    still_there,
+    token_request,
+    two_attempts,
+)
 from tests.catalog.oai_server import (
     Action,
     OaiServer,
@@ -39,39 +46,6 @@ from tests.catalog.oai_server import (
 )
 from tests.reliability.rig import TOVE, TOVE_ISBN, KioskRig, PushReader
 from tests.support import ROOT, TALKCAT, talkcat_env
-
-NEW_ISBN = "9780140449136"
-
-
-def token_request(query: dict[str, str]) -> bool:
-    return "resumptionToken" in query
-
-
-@pytest.fixture
-def server() -> Iterator[OaiServer]:
-    with OaiServer(Repository(items_from(marc_records(LIBRIS))), batch=10) as running:
-        yield running
-
-
-@pytest.fixture
-def loaded(tmp_path: Path) -> Path:
-    """A catalogue that already holds something the repository does not send."""
-    db = tmp_path / "c.db"
-    source = tmp_path / "mine.xml"
-    source.write_bytes(
-        b'<collection xmlns="http://www.loc.gov/MARC21/slim">'
-        + marcxml("mine-1", "Already here", isbns=(NEW_ISBN,))
-        + b"</collection>"
-    )
-    assert import_files(db, [source]).added == 1
-    return db
-
-
-def still_there(db: Path, count: int) -> None:
-    with Catalog.open(db, readonly=True) as catalog:
-        assert catalog.check(full=True) == []
-        assert catalog.lookup(normalise(NEW_ISBN)).title == "Already here"
-        assert catalog.stats()["records"] == count
 
 
 def wait_for_records(db: Path, count: int, child: subprocess.Popen | None = None) -> None:
@@ -137,12 +111,6 @@ def test_a_malformed_page_is_fetched_again(server: OaiServer, loaded: Path) -> N
     report = harvest(loaded, server.url, retry=FAST)
     assert report.complete and report.added == 28 and report.pages == 3
     still_there(loaded, 29)
-
-
-def two_attempts(tmp_path: Path) -> str:
-    config = tmp_path / "k.toml"
-    config.write_text("[harvest]\nattempts = 2\n", "utf-8")
-    return str(config)
 
 
 def test_a_page_malformed_every_time_is_exit_2_and_loses_nothing(
