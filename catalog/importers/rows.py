@@ -21,6 +21,7 @@ from typing import Any
 from catalog.errors import InvalidIdentifier
 from catalog.identifiers import identifier_keys, normalise
 from catalog.importers import Entry, Item, LabelEntry, Rejection
+from catalog.importers.cells import several_people
 from catalog.importers.describe import (
     approximate,
     corrected,
@@ -174,18 +175,12 @@ def _split(value: Any, *, names: str | None = None) -> list[str]:
     parts = [p for p in (x.strip() for x in _LIST_SEP.split(text)) if p]
     if names == DIRECT and len(parts) == 1 and not _LIST_SEP.search(text) and "," in text:
         pieces = [p.strip() for p in parts[0].split(",")]
-        # Full names each, or three or more pieces: "Surname, Given" has one comma, so
-        # "Homer, Robert Fagles, E.V. Rieu" is Homer and his translators (not "Jr.", dates).
-        if all(" " in p for p in pieces) or (
-            len(pieces) > 2 and all(p and not _NOT_A_PERSON.search(p) for p in pieces)
-        ):
+        if all(" " in p for p in pieces) or several_people(pieces):
             parts = pieces
     return parts
 
 
 _LIST_SEP = re.compile(r"[;|\n]")
-_NOT_A_PERSON = re.compile(r"\d|^(?:[JS]r\.?|Junior|Senior|d\.[yä]\.)$", re.IGNORECASE)
-"""A piece of a heading that is not a person: a date or a suffix ("Jr.")."""
 
 
 def people_convention(cells: Iterable[str]) -> str:
