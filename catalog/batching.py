@@ -3,7 +3,8 @@
 ``talkcat import`` hands records over one by one in file order; writing them one by one took
 three statements per record.  :class:`RecordBatch` keeps up to :data:`BATCH_ROWS` of them and
 writes them together (:func:`catalog.writes.put_many`), then counts each as added or updated
-and gives the duplicate warning with both places, exactly as one-by-one writing did; and the
+(a record written twice in one import counts once: it is one record) and gives the duplicate
+warning with both places, exactly as one-by-one writing did; and the
 warning for a key (ISBN, barcode, RFID tag...) that two records claim, naming the key and the
 other record (its place in this import, or that it was in the catalogue before).  Anything
 else that touches the catalogue (a deletion, holdings, a label, the end of a file) flushes the
@@ -74,15 +75,15 @@ class RecordBatch:
             rows, where, results, strict=True
         ):
             record_id = prepared[0]
-            if added:
+            report.warnings.extend(Rejection(file, position, record_id, n) for n in notes)
+            first = self._seen.check(rowid, file, position)
+            if first is not None:  # one record written twice: counted once, and warned of
+                reason = duplicate_reason(first, file)
+                report.warnings.append(Rejection(file, position, record_id, reason))
+            elif added:
                 report.added += 1
             else:
                 report.updated += 1
-            report.warnings.extend(Rejection(file, position, record_id, n) for n in notes)
-            first = self._seen.check(rowid, file, position)
-            if first is not None:
-                reason = duplicate_reason(first, file)
-                report.warnings.append(Rejection(file, position, record_id, reason))
         if shared:
             self._warn_shared(rows, where, shared)
 

@@ -27,14 +27,6 @@ CREATE TABLE IF NOT EXISTS claims (
 CREATE INDEX IF NOT EXISTS claims_by_record ON claims(record_id);
 """
 
-_ORPHANS = """
-SELECT count(*) FROM (
-    SELECT DISTINCT c.key FROM claims AS c
-    WHERE NOT EXISTS (SELECT 1 FROM identifiers AS i WHERE i.key = c.key)
-)
-"""
-
-
 def any_claims(conn: sqlite3.Connection) -> bool:
     return conn.execute("SELECT EXISTS (SELECT 1 FROM claims)").fetchone()[0] == 1
 
@@ -82,15 +74,30 @@ def fall_back(conn: sqlite3.Connection) -> int:
     return int(moved)
 
 
-def unheld(conn: sqlite3.Connection) -> int:
-    """Keys a record claims that lead nowhere (for ``catalog check``): from ``claims``, and
-    the ISBNs each record lists (a catalogue written before this table)."""
-    listed = conn.execute(
-        "SELECT count(DISTINCT j.value) FROM records AS r,"
-        " json_each(r.data, '$.isbns') AS j"
-        " WHERE NOT EXISTS (SELECT 1 FROM identifiers AS i WHERE i.key = j.value)"
-    ).fetchone()[0]
-    return int(listed) + int(conn.execute(_ORPHANS).fetchone()[0])
+_UNHELD = """
+SELECT u.rank, count(*) FROM (
+    SELECT k.key, min(k.rank) AS rank FROM (
+        SELECT j.value AS key, 0 AS rank FROM records AS r, json_each(r.data, '$.isbns') AS j
+        UNION ALL
+        SELECT j.value, 1 FROM records AS r, json_each(r.data, '$.barcodes') AS j
+        UNION ALL
+        SELECT j.value, 2 FROM records AS r, json_each(r.data, '$.rfids') AS j
+        UNION ALL
+        SELECT c.key, 3 FROM claims AS c
+    ) AS k
+    WHERE NOT EXISTS (SELECT 1 FROM identifiers AS i WHERE i.key = k.key)
+    GROUP BY k.key
+) AS u GROUP BY u.rank ORDER BY u.rank
+"""
+UNHELD_KINDS = ("ISBN(s)", "barcode(s)", "RFID tag(s)", "other identifier(s) (EAN, ISSN...)")
+
+
+def unheld(conn: sqlite3.Connection) -> dict[str, int]:
+    """Keys a record claims that lead nowhere (for ``catalog check``), by kind: every key
+    kind a staff member scans - the ISBNs, barcodes and RFID tags each record lists (also a
+    catalogue written before this table), and every other key ``claims`` keeps (EAN...).
+    Each key counted once, under the first kind that lists it; empty when all is well."""
+    return {UNHELD_KINDS[rank]: int(count) for rank, count in conn.execute(_UNHELD)}
 
 
 def migrate(conn: sqlite3.Connection) -> None:

@@ -289,7 +289,8 @@ def upgrade_command(db: Path) -> None:
 @DB_OPTION
 @click.option("--full", is_flag=True, help="PRAGMA integrity_check instead of quick_check.")
 def check_command(db: Path, full: bool) -> None:
-    """Check the catalogue file's integrity (PRAGMA quick_check, or integrity_check)."""
+    """Check the catalogue file's integrity (PRAGMA quick_check, or integrity_check), and
+    that every ISBN, barcode, RFID tag and other identifier a record claims leads to a record."""
     with _open_readonly(db) as catalog:
         problems = catalog.check(full=full)
     if problems:
@@ -361,7 +362,11 @@ def catalogue_check(db: Path) -> Iterator[tuple[str, str, str]]:
     harvests: list[tuple[str, str, str]] = []
     try:
         with Catalog.open(db, readonly=True) as catalog:
-            stats = f", {catalog.stats()}"
+            figures = catalog.stats()
+            last = figures["last_import"]
+            stats = (f"; records {figures['records']:,}, identifiers {figures['identifiers']:,},"
+                     f" labels {figures['labels']:,}, last import "
+                     + (last["time"] if last else "never"))
             harvests = harvest_checks(catalog)
     except (CatalogError, sqlite3.Error):
         stats = ""

@@ -46,6 +46,7 @@ from catalog.importers import (
     csv_json,
     iso2709,
     marcxml,
+    text,
 )
 from catalog.lock import LOCK_WAIT_S, WriterLock
 from catalog.spill import Spilled
@@ -136,6 +137,10 @@ def detect_format(path: Path) -> str:
 
 
 def _items(path: Path, fmt: str, handle: BinaryIO) -> Iterator[Item | _Prepared]:
+    head = handle.read(16)
+    handle.seek(0)
+    if (why := text.packed(head, path.name)) is not None:
+        return iter([Rejection(str(path), "whole file", None, why)])
     if fmt == "marc":
         if path.stat().st_size >= PARALLEL_MIN_BYTES:
             return _parallel_iso2709(path, handle)
@@ -306,16 +311,20 @@ def import_files(
     Returns the report; nothing is saved when ``strict`` and something was rejected (the
     report then has ``committed=False``).  With ``replace``, a damaged catalogue file is
     rebuilt in a fresh file and swapped in (:mod:`catalog.damage`; ``report.kept`` names
-    where the damaged file went).  Raises ``FileNotFoundError`` for a missing input file
-    before anything is written, ``CatalogError`` when the catalogue cannot be opened (another
-    writer holding it for more than ``wait`` seconds: the message names it) or written (disk
-    full: the message says nothing was saved).
+    where the damaged file went).  Raises ``FileNotFoundError`` for an input file missing or
+    not a regular file (a FIFO, a device) before anything is written, ``CatalogError`` when
+    the catalogue cannot be opened (another writer holding it for more than ``wait`` seconds:
+    the message names it) or written (disk full: the message says nothing was saved).
     """
     started = time.monotonic()
     files = [Path(p) for p in paths]
     for path in files:
-        if not path.is_file():
+        if not path.exists():
             raise FileNotFoundError(f"{path}: no such file to import")
+        if not path.is_file():  # a FIFO or a device would be read for ever, or block
+            raise FileNotFoundError(
+                f"{path}: not a regular file (a folder, a device or a pipe): import a file"
+            )
     db = Path(db_path)
     lock = Catalog.lock_for_writing(db, wait)
     try:

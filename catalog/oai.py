@@ -30,7 +30,7 @@ from oaipmh_scythe import Scythe
 from oaipmh_scythe.config import HTTPConfig
 
 from catalog.errors import TalkcatError
-from catalog.importers.marcxml import mark_controls
+from catalog.importers.xml_stream import ControlMarker
 from catalog.redact import has_password, redact_text, redact_url
 
 log = logging.getLogger(__name__)
@@ -269,6 +269,7 @@ class Client:
             if response.status_code != 200:  # its body is not wanted: closing drops it
                 return response.status_code, response, None, ""
             parser = _parser()
+            marker = ControlMarker()
             size = 0
             try:
                 for chunk in response.iter_bytes():
@@ -282,7 +283,9 @@ class Client:
                         )
                     # a raw ESC in one record must not fail the page: marcxml reads
                     # it back in that record, as a file's
-                    parser.feed(mark_controls(chunk))
+                    parser.feed(marker.feed(chunk))
+                if tail := marker.flush():  # a reference cut at the page's last byte
+                    parser.feed(tail)
                 root = parser.close()
             except etree.XMLSyntaxError as exc:
                 return 200, response, None, one_line(exc)

@@ -422,8 +422,9 @@ class Catalog(Writes, HarvestBook):
             }
 
     def check(self, *, full: bool = False) -> list[str]:
-        """``PRAGMA quick_check`` (or ``integrity_check``), then ISBNs a record lists that
-        lead nowhere (:mod:`catalog.claims`); an empty list means healthy."""
+        """``PRAGMA quick_check`` (or ``integrity_check``), then the ISBNs, barcodes, RFID
+        tags and other keys records claim that lead nowhere (:mod:`catalog.claims`); an
+        empty list means healthy."""
         pragma = "integrity_check" if full else "quick_check"
         with self._lock:
             try:
@@ -431,9 +432,10 @@ class Catalog(Writes, HarvestBook):
                 if rows == ["ok"]:
                     rows = []
                     if unheld := claims.unheld(self._conn):
+                        kinds = ", ".join(f"{n} {kind}" for kind, n in unheld.items())
                         rows.append(
-                            f"{unheld} ISBN(s) that a record lists lead to no record (scanning"
-                            " them finds nothing): import that record's file again"
+                            f"{kinds} that records list lead to no record (scanning them"
+                            " finds nothing): import those records' file again"
                         )
             except sqlite3.DatabaseError as exc:
                 return [str(exc)]

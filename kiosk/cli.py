@@ -80,7 +80,9 @@ class _Talkcat(click.Group):
             fail(exc.describe(), exc.exit_code)
 
 
-@click.group(cls=_Talkcat, context_settings={"help_option_names": ["-h", "--help"]})
+# color: not click's ANSI stripping off a pipe (a path shown unlike itself): terminal escapes
+_CONTEXT = {"help_option_names": ["-h", "--help"], "color": True}
+@click.group(cls=_Talkcat, context_settings=_CONTEXT)
 @click.version_option(package_name="talking-catalogue")
 @click.option("-v", "--verbose", count=True, help="More log detail (-vv for debug).")
 def main(verbose: int) -> None:

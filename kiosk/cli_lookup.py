@@ -50,7 +50,8 @@ from talkcat.errors import EXIT_NOT_FOUND
     "--config",
     "config_path",
     type=click.Path(dir_okay=False),
-    help="kiosk.toml: with [availability], the copies' state on the next line.",
+    help="kiosk.toml: its phrases, what it says for a library card ([privacy]), and with"
+    " [availability] the copies' state on the next line.",
 )
 def lookup(
     identifier: str,
@@ -64,16 +65,28 @@ def lookup(
     """Print exactly the sentence the kiosk would speak for IDENTIFIER.
 
     With --spoken, print what the speech engine will be given - a tool for chasing a
-    mispronunciation.  With --config and [availability], the state of the copies follows on
-    the next line when the library system answers in time.  Exit 0 found, 1 not in the
-    catalogue, 2 not a valid identifier (the message says why), 3 the catalogue cannot be
-    opened.
+    mispronunciation.  With --config, the kiosk's phrases are used, a library card matching
+    [privacy] patron_pattern gets the kiosk's library-card sentence (never its number), and
+    with [availability] the state of the copies follows on the next line when the library
+    system answers in time.  Exit 0 found, 1 not in the catalogue (or a library card), 2 not
+    a valid identifier (the message says why), 3 the catalogue cannot be opened.
     """
     from catalog.identifiers import normalise
     from catalog.records import Record
     from catalog.store import Catalog
     from kiosk import levels, phrasing
 
+    if config_path:
+        from kiosk import config
+        from kiosk.privacy import PatronFilter
+
+        cfg = config.load(config_path)
+        phrases_dir = phrases_dir or cfg.phrases_dir  # the kiosk's own phrases
+        if PatronFilter(cfg.patron_pattern).matches(identifier.strip()):
+            # What the kiosk says for a visitor's own card - and, as there, never its number.
+            card = levels.message("patron_card", lang, phrases_dir=phrases_dir)
+            _echo_utterances([card], spoken)
+            sys.exit(EXIT_NOT_FOUND)
     try:
         key = normalise(identifier)
     except InvalidIdentifier as exc:

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import logging
 import os
+import re
 import string
 import tomllib
 from collections.abc import Mapping
@@ -54,12 +55,29 @@ def placeholders(template: str) -> set[str]:
     return {name for _, name, _, _ in string.Formatter().parse(template) if name}
 
 
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+
+
+def control_problem(text: str) -> str | None:
+    """Why ``text`` may not be spoken: a control character (NUL, ESC...), which no word
+    holds and which the speech engine would be given as it is ("THE [31m")."""
+    found = _CONTROL.search(text)
+    if found is None:
+        return None
+    return (
+        f"contains a control character (\\u{ord(found.group()):04x} at position"
+        f" {found.start() + 1}); write the text without it"
+    )
+
+
 def template_problem(template: object, allowed: set[str]) -> str | None:
     """Why ``template`` may not be used in place of a built-in with ``allowed`` placeholders."""
     if not isinstance(template, str):
         return f"must be text in quotes, not {type(template).__name__} {template!r}"[:200]
     if len(template) > MAX_TEXT:
         return f"is {len(template)} characters long; at most {MAX_TEXT}"
+    if (control := control_problem(template)) is not None:
+        return control
     try:
         fields = list(string.Formatter().parse(template))
     except ValueError as exc:  # a lone "{" or "}"
@@ -127,6 +145,8 @@ def check_lexicon_file(path: Path) -> dict[str, str]:
                             f"{type(said).__name__}")
         elif not word.strip() or len(word) > MAX_TEXT or len(said) > MAX_TEXT:
             problems.append(f"{path}: words.{word[:60]}: empty or longer than {MAX_TEXT}")
+        elif (control := control_problem(word) or control_problem(said)) is not None:
+            problems.append(f"{path}: words.{word[:60]}: {control}")
     if problems:
         raise PhraseFileError(problems)
     return dict(words)

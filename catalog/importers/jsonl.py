@@ -4,7 +4,10 @@ The keys are the CSV columns (:mod:`catalog.importers.rows`).  One bad item - a 
 in JSON Lines, a number too large for a float (``1e400``), ``NaN``/``Infinity``, nesting
 deep enough to reach the recursion limit, an item over :data:`MAX_JSON_OBJECT` characters
 (skipped chunk by chunk), a lone surrogate - is rejected with its reason; the items after it
-still load.  An array with a syntax error cannot be resynchronised: what came before loads.
+still load.  A syntax error in JSON Lines (or in a file of concatenated objects) costs its
+item only: reading goes on at the next line that starts with ``{``, and more text is read for
+an item only while it may be cut off, never to look for the end of a broken one.  An array
+with a syntax error cannot be resynchronised: what came before loads.
 """
 
 from __future__ import annotations
@@ -153,6 +156,13 @@ def _problem(value: Any, encoding: str) -> str | None:
     return None
 
 
+def _may_be_cut(exc: json.JSONDecodeError, buf: str) -> bool:
+    """Could more of the file make this decode?  Only when the error lies at the end of what
+    was read, or in a string not closed in it; an error earlier is the item's own (a missing
+    ``}``), and reading on for it would take the next items for part of it."""
+    return exc.pos >= len(buf) - 10 or exc.msg.startswith("Unterminated string")
+
+
 def iter_json_values(text: io.TextIOBase) -> Iterator[tuple[int, Any | ValueError]]:
     """Stream the values of a top-level JSON array, or of concatenated/line-separated JSON
     objects, as ``(line, value)``; a syntax error yields a ``ValueError`` and ends the stream
@@ -168,8 +178,10 @@ def iter_json_values(text: io.TextIOBase) -> Iterator[tuple[int, Any | ValueErro
         # Read as much again as is waiting: a value that is still incomplete is decoded again
         # from its start after each fill, so growing the buffer geometrically keeps one large
         # item linear (64 KiB steps made a 25 MB item quadratic: minutes for one line).
+        # Never past MAX_JSON_OBJECT: the buffer starts at the item being read, so one item
+        # longer than that is found too long (and skipped) rather than held whole.
         nonlocal buf, eof
-        chunk = text.read(min(max(1 << 16, len(buf)), MAX_JSON_OBJECT))
+        chunk = text.read(min(max(1 << 16, len(buf)), MAX_JSON_OBJECT - len(buf)))
         if not chunk:
             eof = True
             return False
@@ -200,6 +212,22 @@ def iter_json_values(text: io.TextIOBase) -> Iterator[tuple[int, Any | ValueErro
             line += buf[: found[0]].count("\n")
             buf = buf[found[0] :]
         return closed
+
+    def skip_broken_item() -> None:
+        """Drop the item at the start of ``buf`` that cannot be decoded: read on at the next
+        line that starts with ``{`` - the next JSON Lines item, or the next object of a file
+        of pretty-printed ones (whose inner lines are indented) - so no item after it is
+        lost, nor read from the middle of the broken one."""
+        nonlocal buf, line
+        while (found := buf.find("\n{")) == -1:
+            line += buf[:-1].count("\n")
+            buf = buf[-1:]  # a line end that the next block may follow with "{"
+            if not fill():
+                line += buf.count("\n")
+                buf = ""
+                return
+        line += buf[: found + 1].count("\n")
+        buf = buf[found + 1 :]
 
     while True:
         # skip whitespace (and, inside an array, commas)
@@ -236,23 +264,22 @@ def iter_json_values(text: io.TextIOBase) -> Iterator[tuple[int, Any | ValueErro
                 )
                 break
             except json.JSONDecodeError as exc:
-                if not eof and len(buf) < MAX_JSON_OBJECT and fill():
+                cut = _may_be_cut(exc, buf)
+                if cut and not eof and len(buf) < MAX_JSON_OBJECT and fill():
                     continue
                 where = line + buf[: exc.pos].count("\n")
-                if len(buf) >= MAX_JSON_OBJECT:
+                if cut and len(buf) >= MAX_JSON_OBJECT:
                     closed = yield from skip_long_value()
                     if not closed and in_array:
                         return
                     value = None
                     end = -1
                     break
-                yield where, ValueError(f"JSON syntax error: {exc.msg}")
+                at = f" (line {where})" if where != line else ""
+                yield line, ValueError(f"JSON syntax error{at}: {exc.msg}")
                 if in_array:
                     return
-                nl = buf.find("\n", exc.pos if exc.pos < len(buf) else 0)
-                skip = buf[: nl + 1] if nl != -1 else buf
-                line += skip.count("\n")
-                buf = buf[len(skip) :]
+                skip_broken_item()
                 value = None
                 end = -1
                 break

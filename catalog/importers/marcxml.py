@@ -5,15 +5,18 @@ the leader, control fields and subfields of the ``<record>`` being read and hand
 when it ends.  Everything else (a million elements that are not records, text between
 them) is dropped as it arrives, and no record may hold more than a MARC record can
 (:data:`MAX_RECORD_CHARS`; ISO 2709 stops at 99,999 bytes), so memory stays flat whatever
-the file holds.  :func:`item_from_element` maps one ``<record>`` element of an OAI-PMH
-response exactly as a file's record is mapped (same record, same rejections, same notes).
+the file holds.  Broken XML (a file cut short, an unclosed tag, garbage after a record)
+costs the record it is in, never the rest: a fresh parser reads on from the next
+``<record>`` (:mod:`catalog.importers.xml_stream`), as the MARC21 reader resynchronises at
+the next record, and the damage is a rejection with its record and line.
+:func:`item_from_element` maps one ``<record>`` element of an OAI-PMH response exactly as a
+file's record is mapped (same record, same rejections, same notes).
 """
 
 from __future__ import annotations
 
 import logging
 import re
-import xml.etree.ElementTree as ET
 from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
@@ -22,6 +25,8 @@ from typing import Any, BinaryIO
 from catalog.importers import Entry, Item, Rejection
 from catalog.importers.fields import MarcField, MarcRecord
 from catalog.importers.mapping import map_record
+from catalog.importers.text import binary
+from catalog.importers.xml_stream import MARK, ControlMarker, Reader, Source, mark_controls
 from catalog.punctuation import nfc
 
 log = logging.getLogger(__name__)
@@ -32,27 +37,9 @@ MAX_RECORD_CHARS = 200_000
 MAX_FIELD_CHARS = 9_999
 """Characters kept of one subfield or control field (an ISO 2709 field's own limit)."""
 
-_BLOCK = 1 << 16
-
-_CONTROLS = re.compile(rb"[\x01-\x08\x0b\x0c\x0e-\x1f]")
-"""C0 control characters XML does not allow (ESC from a bad MARC-8 conversion, in Koha and
-Evergreen exports): one would stop the parser and lose every record after it.  Before
-parsing, each becomes the Unicode noncharacter U+FDD0 + its code (never found in text
-interchanged, allowed by XML), and the collector turns it back, so the record is read as its
-ISO 2709 twin is - the usual cleaning of control sequences applies - and gets a note.  Only
-in a byte-oriented encoding (UTF-8 and the like), where these bytes are characters."""
+__all__ = ["ControlMarker", "item_from_element", "mark_controls", "read_marcxml"]
 _MARKED = re.compile("[\ufdd0-\ufdef]")
-_UNMARK = {0xFDD0 + code: code for code in range(0x20)}
-
-
-def _mark(found: re.Match[bytes]) -> bytes:
-    return chr(0xFDD0 + found[0][0]).encode()
-
-
-def mark_controls(data: bytes) -> bytes:
-    """UTF-8 XML (an OAI-PMH page) with its XML-illegal control characters marked, so it
-    parses and :func:`item_from_element` reads them back in their record."""
-    return _CONTROLS.sub(_mark, data)
+_UNMARK = {MARK + code: code for code in range(0x20)}
 
 
 def _unmark(text: str) -> tuple[str, int]:
@@ -67,6 +54,12 @@ _TOO_BIG = (
 )
 
 
+_UNCLOSED = (
+    "no </record> before the next <record>: the file is damaged here; this record was not"
+    " read, the records after it were"
+)
+
+
 def _local(tag: str) -> str:
     return tag.rsplit("}", 1)[-1]
 
@@ -77,6 +70,7 @@ class _Collector:
     def __init__(self) -> None:
         self.ready: list[tuple[int, MarcRecord | None, str | None, bool, int]] = []
         self.number = 0
+        self.unclosed = 0
         self._in_record = False
         self._depth = 0
         self._reset()
@@ -99,6 +93,13 @@ class _Collector:
 
     def start(self, tag: str, attrib: dict[str, str]) -> None:
         name = _local(tag)
+        if self._in_record and name == "record" and (self._leader or self._fields):
+            # MARC records never nest (an OAI-PMH <record> around a MARC one holds no
+            # fields): the record being read has lost its </record>.  Rejected alone, or
+            # every record after it would be read into it.
+            self.ready.append((self.number, None, _UNCLOSED, False, 0))
+            self._in_record = False
+            self.unclosed += 1
         if not self._in_record:
             if name == "record":
                 self._in_record = True
@@ -178,43 +179,20 @@ class _Collector:
         if name in ("leader", "controlfield", "subfield"):
             self._text = None
 
-    def close(self) -> None:
-        """Nothing to hand back: records are taken from :attr:`ready` as they end."""
+    def abandon(self) -> str | None:
+        """The XML broke inside the record being read: drop it; its 001, if read yet."""
+        self._in_record = False
+        control = next((f.data for f in self._fields if f.tag == "001" and f.data), None)
+        self._reset()
+        return control
 
 
 def read_marcxml(path: Path, stream: BinaryIO | None = None) -> Iterator[Item]:
     """Entries from a MARCXML file (any wrapper: ``<collection>``, OAI-PMH...), streamed."""
-    file = str(path)
-    collector = _Collector()
-    parser = ET.XMLParser(target=collector)
-    own = stream is None
-    handle = stream if stream is not None else open(path, "rb")  # noqa: SIM115
-    strip: bool | None = None
-    try:
-        while True:
-            block = handle.read(_BLOCK)
-            if strip is None:
-                strip = not block.startswith((b"\xff\xfe", b"\xfe\xff")) and b"\0" not in block[:4]
-            if block:
-                parser.feed(mark_controls(block) if strip else block)
-            else:
-                parser.close()
-            yield from _drain(collector, file)
-            if not block:
-                return
-    except ET.ParseError as exc:
-        yield from _drain(collector, file)
-        line, column = exc.position
-        where = "in" if collector.in_record else "after"
-        yield Rejection(
-            file,
-            f"line {line}, column {column} ({where} record {collector.number})",
-            None,
-            f"XML is not well-formed ({exc}); the rest of the file was not read",
-        )
-    finally:
-        if own:
-            handle.close()
+    with binary(path, stream) as handle:
+        collector = _Collector()
+        file = str(path)
+        yield from Reader(file, Source(handle), collector, lambda: _drain(collector, file)).items()
 
 
 def _drain(collector: _Collector, file: str) -> Iterator[Item]:

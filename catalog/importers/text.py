@@ -90,3 +90,37 @@ def open_text(
     # a bad line can be told from one that merely contains U+FFFD.
     text = io.TextIOWrapper(handle, encoding=encoding, errors=ESCAPE, newline="")
     return text, head.decode(encoding, errors="replace")
+
+
+_PACKED = (
+    (b"\x1f\x8b", "gzip-compressed", "gunzip FILE"),
+    (b"BZh", "bzip2-compressed", "bunzip2 FILE"),
+    (b"\xfd7zXZ\x00", "xz-compressed", "unxz FILE"),
+    (b"(\xb5/\xfd", "zstd-compressed", "unzstd FILE"),
+    (b"7z\xbc\xaf'\x1c", "a 7-Zip archive", "7z x FILE"),
+    (b"PK\x03\x04", "a ZIP archive", "unzip FILE, or open it and extract"),
+)
+_WORKBOOKS = {".xlsx", ".xlsm", ".ods", ".numbers"}
+
+
+def packed(head: bytes, name: str) -> str | None:
+    """Why a file that starts with ``head`` is a compressed file or archive, not an export
+    (and how to get the export out), or ``None``.  Read as what its name says, it would be
+    one "not UTF-8" or a rejection per byte pattern, never the real reason."""
+    suffix = Path(name).suffix.lower()
+    for magic, what, how in _PACKED:
+        if not head.startswith(magic):
+            continue
+        if magic == b"BZh" and not (head[3:4].isdigit() and head[4:10] == b"1AY&SY"):
+            continue  # a text file that merely starts with "BZh"
+        if magic == b"PK\x03\x04" and suffix in _WORKBOOKS:
+            return (
+                "a spreadsheet workbook, not a CSV file: open it and save it as 'CSV UTF-8'"
+                " (File > Save as), then import that file"
+            )
+        return (
+            f"the file is {what}, not an export: unpack it first"
+            f" ({how.replace('FILE', Path(name).name)}) and import the"
+            " file inside"
+        )
+    return None

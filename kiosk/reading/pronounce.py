@@ -94,10 +94,12 @@ def speak_numbers(text: str, lang: str, phrases_dir: str | None = None) -> str:
     """Make numbers in ``text`` say what they mean: identifiers digit by digit, ranges."""
     # Ranges first: "1926-1927" is two years, while "978-0-14-118234-6" (no lone pair of
     # numbers: a hyphen follows) is left for the identifier rule.
-    # A voice without a phrase table still hears two numbers, not "1 8 4 1 1 8 6 7": a
-    # spaced dash is a range every eSpeak NG voice reads as a short pause.
+    # A voice without a phrase table still hears two numbers, not "1 8 4 1 1 8 6 7": an en
+    # dash joins them, which every eSpeak NG voice reads as two numbers in one breath.  A
+    # *spaced* dash made each voice break the clause - a sentence-length pause inside
+    # "vuosina 1973-1988" (Finnish, Russian, Italian, Polish, ... all alike).
     template = (
-        _table(lang, phrases_dir)["number_range"] if lang in LANGUAGES else "{first} – {last}"
+        _table(lang, phrases_dir)["number_range"] if lang in LANGUAGES else "{first}–{last}"
     )
 
     def range_(m: re.Match[str]) -> str:
@@ -136,14 +138,13 @@ def pronounce(text: str, lang: str, phrases_dir: str | None = None) -> str:
 
 
 def pronounce_runs(text: str, voice: str, phrases_dir: str | None = None) -> list[tuple[str, str]]:
-    """``(said, voice)`` for each run of ``text`` in one script (``which_voice.script_runs``),
-    each pronounced by its own language's rules; empty runs left out."""
-    out = []
-    for run, lang in script_runs(text, voice):
-        said = " ".join(pronounce(run, lang, phrases_dir).split())
-        if said:
-            out.append((said, lang))
-    return out
+    """``text`` as said in ``voice`` (:func:`pronounce`), then cut where its script changes,
+    each run with the voice that reads it (``which_voice.script_runs``); the reading rules
+    see the whole text first, so "٣٤٥ ص." in a Swedish extent is still "345 sidor"."""
+    said = " ".join(pronounce(text, voice, phrases_dir).split())
+    if not said:
+        return []
+    return [(run.strip(), lang) for run, lang in script_runs(said, voice) if run.strip()]
 
 
 @cache

@@ -339,6 +339,8 @@ def test_direct_order_file_lists_a_one_word_author_with_the_others(tmp_path: Pat
     [
         '{"id": "h1", "title": "%s"}',
         '{"id": "h1", "title": "a \\\\ b \\" [{ %s", "subjects": [["x"], {"y": "]"}]}',
+        # the long text in an object inside an array inside the item (X11's variant)
+        '{"id": "h1", "copies": [{"note": "%s", "more": [1, {"z": "}]"}]}], "title": "t"}',
         '"%s"',
     ],
 )
@@ -357,6 +359,51 @@ def test_items_after_an_overlong_json_item_still_load(
     (rejected,) = [i for i in items if isinstance(i, Rejection)]
     assert rejected.position == "item 2 (line 2)" and "200,000 characters" in rejected.reason
     assert [i.position for i in items if isinstance(i, Entry)][-1] == "item 4 (line 4)"
+
+
+@pytest.mark.parametrize("after", [3, 40_000], ids=["a few items", "more than the cap"])
+def test_a_json_lines_item_with_a_syntax_error_costs_only_itself(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, after: int
+) -> None:
+    # Found in this round: a missing "}" swallowed the next line (lost without a word), and
+    # with more than MAX_JSON_OBJECT characters after it, every item after it - read as
+    # part of it, then "an item longer than 16,777,216 characters", exit 0.
+    import catalog.importers.jsonl as jsonl
+
+    monkeypatch.setattr(jsonl, "MAX_JSON_OBJECT", 200_000)
+    lines = ['{"id": "h0", "title": "zero"}', '{"id": "h1", "title": "broken"']
+    lines += [f'{{"id": "x{n}", "title": "Number {n}"}}' for n in range(after)]
+    items = list(read_json(_write(tmp_path / "b.jsonl", "\n".join(lines) + "\n")))
+    assert [e.record.id for e in _entries(items)] == ["h0"] + [f"x{n}" for n in range(after)]
+    (rejected,) = [i for i in items if isinstance(i, Rejection)]
+    assert rejected.position == "item 2 (line 2)"
+    assert rejected.reason == "JSON syntax error (line 3): Expecting ',' delimiter"
+
+
+def test_pretty_printed_objects_read_on_after_a_broken_one(tmp_path: Path) -> None:
+    text = (
+        '{\n  "id": "a",\n  "title": "A"\n}\n'
+        '{\n  "id": "b",\n  "title": "B" oops,\n  "subjects": [\n    {"x": 1}\n  ]\n}\n'
+        '{\n  "id": "c",\n  "title": "C"\n}\n'
+    )
+    items = list(read_json(_write(tmp_path / "p.json", text)))
+    assert [e.record.id for e in _entries(items)] == ["a", "c"]
+    (rejected,) = [i for i in items if isinstance(i, Rejection)]
+    assert rejected.position == "item 2 (line 5)" and "(line 7)" in rejected.reason
+
+
+def test_an_item_just_over_the_cap_is_refused_not_held(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The read buffer grows geometrically; it must still stop at the cap, not at twice it.
+    import catalog.importers.jsonl as jsonl
+
+    monkeypatch.setattr(jsonl, "MAX_JSON_OBJECT", 200_000)
+    text = '{"id": "h1", "title": "' + "A" * 250_000 + '"}\n{"id": "h2", "title": "two"}\n'
+    items = list(read_json(_write(tmp_path / "over.jsonl", text)))
+    assert [e.record.id for e in _entries(items)] == ["h2"]
+    (rejected,) = [i for i in items if isinstance(i, Rejection)]
+    assert "longer than 200,000 characters" in rejected.reason
 
 
 def test_overlong_json_line_broken_inside_a_string_rejects_that_line_only(

@@ -229,6 +229,9 @@ def test_same_id_twice_in_one_file_is_a_warning_with_both_places(
         first, second = "record 1 ", "record 3003 "
     db = tmp_path / "c.db"
     report = import_files(db, [path])
+    records = 2 if fmt in ("csv", "jsonl") else 3002
+    # One record written twice is one record: not "1 added, 1 updated" (an outside tester).
+    assert (report.added, report.updated) == (records, 0)
     dup = [w for w in report.warnings if "same id" in w.reason]
     assert len(dup) == 1, report.warnings
     assert dup[0].position.startswith(second.strip()) and first.strip() in dup[0].reason
@@ -237,3 +240,4 @@ def test_same_id_twice_in_one_file_is_a_warning_with_both_places(
         assert kept is not None and kept.title == "Second A"
     again = import_files(db, [path])  # a re-import updates; only in-file repeats are warned
     assert len([w for w in again.warnings if "same id" in w.reason]) == 1
+    assert (again.added, again.updated) == (0, records)

@@ -296,9 +296,39 @@ def test_catalog_check_names_an_isbn_that_leads_nowhere(tmp_path: Path) -> None:
         conn.execute("DELETE FROM identifiers")
     conn.close()
     problems = checked(db)
-    assert len(problems) == 1 and "1 ISBN(s) that a record lists lead to no record" in problems[0]
+    assert len(problems) == 1 and "1 ISBN(s) that records list lead to no record" in problems[0]
     result = CliRunner().invoke(main, ["catalog", "check", "--db", str(db)])
     assert result.exit_code != 0 and "lead to no record" in result.output
+
+
+def test_catalog_check_names_every_kind_of_key_that_leads_nowhere(tmp_path: Path) -> None:
+    """A staff member scans barcodes and RFID tags as much as ISBNs: a lost one of any kind
+    finds nothing at the kiosk, so `catalog check` counts each kind, and any other key a
+    record claimed (an EAN) too - never one key twice."""
+    source = tmp_path / "c.csv"
+    source.write_text(
+        "id,title,isbn,barcode,rfid\n"
+        f"a,A,{ISBN},30011,E0040150A1B2C3D4\n"
+        "b,B,,30012,\n",
+        encoding="utf-8",
+    )
+    db = tmp_path / "c.db"
+    import_files(db, [source])
+    assert checked(db) == []
+    with sqlite3.connect(db) as conn:
+        conn.execute("DELETE FROM identifiers WHERE record_id = 'a'")
+        conn.execute("DELETE FROM identifiers WHERE key = '30012'")
+        claim = "INSERT INTO claims (key, record_id, available) VALUES (?, 'b', 1)"
+        conn.execute(claim, ("4006381333931",))  # an EAN
+        conn.execute(claim, (ISBN,))  # listed by a as well: counted once, as an ISBN
+    conn.close()
+    (problem,) = checked(db)
+    assert problem.startswith(
+        "1 ISBN(s), 2 barcode(s), 1 RFID tag(s), 1 other identifier(s) (EAN, ISSN...) that"
+        " records list lead to no record"
+    ), problem
+    result = CliRunner().invoke(main, ["catalog", "check", "--db", str(db)])
+    assert result.exit_code == 3 and "2 barcode(s)" in result.stderr
 
 
 def test_upgrading_to_version_6_gives_a_lost_isbn_back(tmp_path: Path) -> None:

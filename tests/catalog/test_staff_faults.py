@@ -326,3 +326,55 @@ def test_the_report_is_a_csv_even_of_hostile_reasons(tmp_path: Path) -> None:
     assert code == 1 and "Traceback" not in err
     rows = list(csv.DictReader(report.open(encoding="utf-8")))
     assert {r["position"] for r in rows} == {"line 2", "line 3"}
+
+
+# --------------------------------------------------------------------------- bad import files
+
+
+def _bad_file(tmp_path: Path, kind: str) -> Path:
+    import gzip
+    import os
+    import zipfile
+
+    if kind == "fifo":
+        os.mkfifo(tmp_path / "pipe.mrc")
+        return tmp_path / "pipe.mrc"
+    if kind == "/dev/zero":
+        return Path("/dev/zero")
+    if kind == "symlink to /dev/zero":
+        (tmp_path / "zero.csv").symlink_to("/dev/zero")
+        return tmp_path / "zero.csv"
+    if kind in ("gzip .mrc.gz", "gzip named .csv", "gzip named .mrc"):
+        name = {"gzip .mrc.gz": "c.mrc.gz", "gzip named .csv": "c.csv",
+                "gzip named .mrc": "c.mrc"}[kind]
+        (tmp_path / name).write_bytes(gzip.compress(LIBRIS.read_bytes()))
+        return tmp_path / name
+    with zipfile.ZipFile(tmp_path / "books.xlsx", "w") as book:
+        book.writestr("xl/workbook.xml", "<workbook/>")
+    return tmp_path / "books.xlsx"
+
+
+@pytest.mark.parametrize(
+    ("kind", "said", "code"),
+    [
+        ("fifo", "not a regular file", 2),
+        ("/dev/zero", "not a regular file", 2),
+        ("symlink to /dev/zero", "not a regular file", 2),
+        ("gzip .mrc.gz", "gzip-compressed, not an export: unpack it first (gunzip c.mrc.gz)", 1),
+        ("gzip named .csv", "gzip-compressed", 1),
+        ("gzip named .mrc", "gzip-compressed", 1),
+        ("workbook", "a spreadsheet workbook, not a CSV file: open it and save it as", 1),
+    ],
+)
+def test_an_import_file_that_is_no_export_says_what_it_is(
+    db: Path, tmp_path: Path, kind: str, said: str, code: int
+) -> None:
+    # Found by an outside tester: a FIFO was "no such file", a gzip file "not UTF-8".
+    path = _bad_file(tmp_path, kind)
+    result = CliRunner().invoke(main, ["import", str(path), "--db", str(db)])
+    one_clear_line(result.exit_code, result.stdout, result.stderr)
+    assert result.exit_code == code and said in result.stderr, result.stderr
+    assert "no such file" not in result.stderr and "not UTF-8" not in result.stderr
+    if code == 1:  # read, refused whole: one rejection, nothing else said about it
+        assert result.stderr.count("rejected:") == 1 and "1 rejected" in result.stdout
+    assert _count(db) == 28

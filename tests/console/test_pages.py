@@ -202,6 +202,20 @@ def test_a_broken_template_is_refused_with_the_reason_and_never_saved(client, si
     assert not_toml.status_code == 400 and "not valid TOML" in not_toml.text
 
 
+def test_an_unknown_phrase_file_is_a_400_on_the_phrases_page(client, site) -> None:
+    # An outside tester saw this 400 under the heading "Not found".
+    login(client)
+    csrf = csrf_of(client.get("/phrases?lang=en").text)
+    for lang, kind in [("../../..", "phrases"), ("de", "phrases"), ("en", "nonsense")]:
+        response = client.post("/phrases", data={
+            "csrf": csrf, "kind": kind, "lang": lang, "text": "[phrases]\n", "action": "save",
+        })
+        assert response.status_code == 400
+        heading = re.search(r"<h1>(.*?)</h1>", response.text, re.S).group(1)
+        assert heading.strip() == "Phrases" and "Not found" not in heading
+        assert "Unknown phrase file." in response.text
+
+
 def test_a_good_template_is_saved_and_heard(client, site) -> None:
     login(client)
     text = '[phrases]\nannounce = "{title}, written by {authors}"\n'

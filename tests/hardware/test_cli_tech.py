@@ -225,3 +225,15 @@ def test_a_reader_without_a_device_warns_with_the_fix(monkeypatch, tmp_path):
     (tmp_path / "usb-Scanner-event-kbd").write_text("")
     found = [c for c in HidReader.check(str(tmp_path / "*kbd*")) if "input device " in c.what]
     assert found[0].status == "OK" and "usb-Scanner-event-kbd" in found[0].what
+
+
+def test_doctor_describes_a_catalogue_in_words(runner, tmp_path, quiet_devices):
+    """A technician reads counts, not a Python dict ("{'path': ..., 'by_kind': {}}")."""
+    source = tmp_path / "books.csv"
+    source.write_text("isbn,title\n9789100563226,En bok\n", encoding="utf-8")
+    db = tmp_path / "catalogue.db"
+    assert runner.invoke(main, ["import", str(source), "--db", str(db)]).exit_code == 0
+    result = runner.invoke(main, ["doctor", "--db", str(db)])
+    line = next(x for x in result.output.splitlines() if x.startswith(f"OK    catalogue {db}"))
+    assert "; records 1, identifiers 1, labels 0, last import 20" in line, line
+    assert "{" not in line and "'" not in line, line

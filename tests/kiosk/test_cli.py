@@ -71,3 +71,38 @@ def test_a_missing_catalogue_is_a_message_not_a_traceback(tmp_path) -> None:
     result = CliRunner().invoke(main, ["search", "Pippi", "--db", str(tmp_path / "none.db")])
     assert result.exit_code == 3, result.output
     assert "Traceback" not in result.output
+
+
+@pytest.mark.parametrize(
+    "scanned", ["20000000000018", "*20000000000018*", "]C020000000000018", "2000 0000 0000 18"]
+)
+def test_lookup_with_the_kiosk_config_says_what_the_kiosk_says_for_a_library_card(
+    tmp_path, scanned: str
+) -> None:
+    # Found by an outside tester: lookup said "not in the catalogue" where the kiosk says
+    # "this is a library card".  As at the kiosk, the number is never printed.
+    from tests.support import FIXTURES
+
+    db = tmp_path / "c.db"
+    assert CliRunner().invoke(main, ["import", str(FIXTURES / "libris_bib_28.mrc"),
+                                     "--db", str(db)]).exit_code == 0
+    phrases = tmp_path / "phrases"
+    phrases.mkdir()
+    (phrases / "en.toml").write_text(
+        '[phrases]\npatron_card = "That is your library card. Scan a book."\n', "utf-8"
+    )
+    config = tmp_path / "kiosk.toml"
+    config.write_text(
+        f'[kiosk]\nphrases_dir = "{phrases}"\n[privacy]\npatron_pattern = "^2\\\\d{{13}}$"\n',
+        "utf-8",
+    )
+    for lang, said in [("sv", "Det här är ett lånekort, inte en bok."),
+                       ("en", "That is your library card. Scan a book.")]:
+        result = CliRunner().invoke(
+            main, ["lookup", scanned, "--db", str(db), "--config", str(config), "--lang", lang]
+        )
+        assert result.exit_code == 1, result.output
+        assert result.stdout == said + "\n"
+        assert "0000000" not in result.stdout + result.stderr
+    without = CliRunner().invoke(main, ["lookup", "20000000000018", "--db", str(db)])
+    assert "lånekort" not in without.stdout  # no config, no pattern: an unknown number

@@ -103,6 +103,8 @@ BROKEN_PHRASES = [
     ("conversion", '[phrases]\nannounce = "{title!r}"\n', "format spec or conversion"),
     ("lone brace", '[phrases]\nannounce = "{title"\n', "not a valid template"),
     ("unknown key", '[phrases]\nanounce = "{title}"\n', "phrases.anounce: unknown phrase"),
+    ("control character", '[phrases]\nannounce = "{title}\\u001b[2J"\n',
+     "phrases.announce: contains a control character (\\u001b at position 8)"),
 ]
 
 
@@ -148,6 +150,29 @@ def test_a_broken_lexicon_is_refused(tmp_path) -> None:
         f"{folder / 'lexicon-en.toml'}: words.vol: must be text in quotes, not int"
     ]
     assert phrase_files.staff_words("en", str(folder)) == {}
+
+
+@pytest.mark.parametrize(
+    ("entry", "key", "shown"),
+    [
+        ('"the" = "THE\\u0000\\u001b[31m"', "words.the", "\\u0000 at position 4"),
+        ('"bd\\u001b" = "band"', "words.bd\x1b", "\\u001b at position 3"),
+        ('"bd." = "band\\u0007"', "words.bd.", "\\u0007 at position 5"),
+    ],
+)
+def test_a_lexicon_entry_with_a_control_character_is_refused(tmp_path, entry, key, shown) -> None:
+    # Found by an outside tester: `config check` said OK and the voice was given "THE [31m".
+    folder = tmp_path / "phrases"
+    folder.mkdir()
+    (folder / "lexicon-en.toml").write_text(f"[words]\n{entry}\n", "utf-8")
+    (problem,) = phrase_files.problems(str(folder))
+    assert problem.startswith(f"{folder / 'lexicon-en.toml'}: {key}: contains a control")
+    assert shown in problem
+    assert phrase_files.staff_words("en", str(folder)) == {}
+    toml = tmp_path / "kiosk.toml"
+    toml.write_text(f'[kiosk]\nphrases_dir = "{folder}"\n', encoding="utf-8")
+    code, out = check(toml)
+    assert code == 2 and "contains a control character" in out and "\x1b" not in out
 
 
 # ------------------------------------------------------------------ files written by run

@@ -89,7 +89,7 @@ ABBREVIATED = {
     "92003": [("fr", "voir tome deux, chapitre quatre, page 45."), ("fr", "Roman.")],
     # No table: the rule every language shares keeps "Т. 1-2", "гл. 4", "ط. 2" whole; "т. II"
     # is "т 2" (eSpeak's Russian voice reads "II" in English: "roman two").
-    "92004": [("ru", "Роман. Т 1 – 2. См. также т 2, гл 4, с 45 и т.д.")],
+    "92004": [("ru", "Роман. Т 1–2. См. также т 2, гл 4, с 45 и т.д.")],
     "92005": [("ar", "حكايات شعبية. ط 2. ج 1.")],
     "92006": [("de", "Erschienen im zwanzigsten Jahrhundert."), ("de", "circa 1000 Seiten.")],
     # A year after a short word still starts a sentence.

@@ -322,3 +322,35 @@ def test_a_megabyte_of_hostile_text_is_read_in_linear_time(hostile: str) -> None
 )
 def test_romanisation_marks_no_voice_can_say_are_folded(lang: str, written: str, said: str) -> None:
     assert levels.pronounce(written, lang) == said
+
+
+def _clauses(text: str, lang: str) -> list[str]:
+    """What eSpeak NG itself makes of ``text``: one phoneme string per clause it speaks."""
+    import ctypes
+
+    from hardware.speech.backend import EspeakNG
+
+    engine = EspeakNG.instance()
+    lib = engine._lib
+    lib.espeak_TextToPhonemes.argtypes = (ctypes.POINTER(ctypes.c_void_p), ctypes.c_int,
+                                          ctypes.c_int)
+    lib.espeak_TextToPhonemes.restype = ctypes.c_char_p
+    out = []
+    with engine._lock:  # the process's one eSpeak NG: its next synthesis sets its own voice
+        lib.espeak_SetVoiceByName(lang.encode())
+        buffer = ctypes.create_string_buffer(text.encode() + b"\0")
+        pointer = ctypes.c_void_p(ctypes.addressof(buffer))
+        while pointer.value:
+            out.append((lib.espeak_TextToPhonemes(ctypes.byref(pointer), 1, 0x02) or b"").decode())
+        engine._voice = ""
+    return out
+
+
+@pytest.mark.parametrize("lang", ["fi", "ru", "it", "pl", "nl", "tr"])
+def test_a_range_in_a_voice_without_a_table_is_said_in_one_breath(lang: str) -> None:
+    """EARS3-20: "vuosina 1973-1988" was rewritten "1973 – 1988", and the spaced dash made
+    every such voice break the clause: a sentence-length pause inside the range."""
+    said = levels.pronounce("vuosina 1973-1988 oli", lang)
+    assert said == "vuosina 1973–1988 oli"
+    assert len(_clauses(said, lang)) == 1, _clauses(said, lang)
+    assert len(_clauses("vuosina 1973 – 1988 oli", lang)) == 2  # what the old reading gave

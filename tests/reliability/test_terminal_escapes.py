@@ -87,3 +87,20 @@ def test_export_to_a_pipe_stays_byte_exact_for_reimport(hostile: Path, tmp_path:
     assert result.returncode == 0, result.stderr
     titles = {json.loads(line).get("title") for line in result.stdout.splitlines() if line}
     assert "Boken om c1_csi \x9b31m slut" in titles  # data, not a message: unchanged
+
+
+def test_a_path_with_a_colour_sequence_is_shown_as_it_is_escaped(tmp_path: Path) -> None:
+    # Found by an outside tester: click removed the CSI from every line it printed to a pipe,
+    # so the catalogue "/tmp/x/d.db" was named although the file is "d\x1b[31m.db".
+    db = tmp_path / "d\x1b[31m.db"
+    source = tmp_path / "a\x1b[2J.csv"
+    source.write_text("id,title\nx1,Boken\n", encoding="utf-8")
+    result = talkcat("import", str(source), "--db", str(db))
+    assert result.returncode == 0, result.stderr
+    assert db.exists()
+    assert "d\\u001b[31m.db: 1 added" in result.stdout
+    assert_no_raw_controls(result.stdout + result.stderr)
+    found = talkcat("search", "boken", "--db", str(db))
+    missing = talkcat("search", "nothing", "--db", str(db))
+    assert "x1\tBoken" in found.stdout
+    assert "d\\u001b[31m.db" in missing.stderr  # the one-line error names the real file
