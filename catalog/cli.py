@@ -18,7 +18,15 @@ from pathlib import Path
 
 import click
 
-from catalog.damage import advice, damaged, is_damage, rebuild_advice
+from catalog.damage import (
+    advice,
+    damaged,
+    forget_damage,
+    is_damage,
+    known_damage,
+    rebuild_advice,
+    remember_damage,
+)
 from catalog.errors import CatalogError, NothingFound
 from catalog.exporting import SafeWriter, atomic_output, check_output, export
 from catalog.harvest import harvest_checks, last_harvest
@@ -44,7 +52,11 @@ DB_OPTION = click.option(
 
 
 @contextmanager
-def _open_readonly(db: Path) -> Iterator[Catalog]:
+def _open_readonly(db: Path, *, known: bool = True) -> Iterator[Catalog]:
+    """The catalogue to read; exit 3 when it was found damaged before (``known``)."""
+    damage = known_damage(db) if known else None
+    if damage is not None:
+        raise damage
     catalog = Catalog.open(db, readonly=True)
     try:
         yield catalog
@@ -108,7 +120,7 @@ def import_command(
     the catalogue cannot be opened.
     """
     if report_path is not None:
-        check_output(report_path, "--report")
+        check_output(report_path, "--report", catalogue=db, inputs=files)
     total = sum(f.stat().st_size for f in files)
     bar = None
     if sys.stderr.isatty():
@@ -209,7 +221,7 @@ def export_command(db: Path, fmt: str, output: Path | None) -> None:
     """Write every record and label as CSV or JSON Lines (UTF-8), in the column set
     `talkcat import` reads - so staff can check, edit and re-import their data."""
     if output is not None:
-        check_output(output, "--output")
+        check_output(output, "--output", catalogue=db)
     with _open_readonly(db) as catalog:
         if output is None:
             # Data for another program: past the terminal filter (kiosk.terminal), as is.
@@ -291,12 +303,13 @@ def upgrade_command(db: Path) -> None:
 def check_command(db: Path, full: bool) -> None:
     """Check the catalogue file's integrity (PRAGMA quick_check, or integrity_check), and
     that every ISBN, barcode, RFID tag and other identifier a record claims leads to a record."""
-    with _open_readonly(db) as catalog:
+    with _open_readonly(db, known=False) as catalog:
         problems = catalog.check(full=full)
     if problems:
         for line in problems:
             click.echo(f"{db}: {line}", err=True)
         raise damaged(db, f"{len(problems)} problem(s) found")
+    forget_damage(db)
     click.echo(f"{db}: ok")
 
 
@@ -356,6 +369,7 @@ def catalogue_check(db: Path) -> Iterator[tuple[str, str, str]]:
         yield ("FAIL", f"catalogue {db}: {exc}", fix)
         return
     if result != "ok":
+        remember_damage(db, f"quick_check: {result}")
         yield ("FAIL", f"catalogue {db}: damaged ({result})", rebuild_advice(db))
         return
     stats = ""

@@ -25,6 +25,7 @@ import click
 
 from catalog.cli import _write_report
 from catalog.errors import NothingFound
+from catalog.exporting import check_output
 from catalog.harvest import PREFIXES, HarvestReport, Retry, harvest
 from catalog.oai import url_problem
 from talkcat.errors import InvalidInput, TalkcatError, Unavailable
@@ -128,6 +129,8 @@ def harvest_command(
         raise click.BadParameter(f"{from_date!r}: expected YYYY-MM-DD", param_hint="--from")
     if report_path is not None and not report_path.parent.is_dir():
         raise click.BadParameter(f"{report_path.parent}: no such folder", param_hint="--report")
+    if report_path is not None:
+        check_output(report_path, "--report", catalogue=Path(db_path))
     retry = Retry(attempts=settings["attempts"], timeout=float(settings["timeout"]))
     saved: list[HarvestReport] = []
     try:

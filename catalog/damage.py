@@ -55,8 +55,55 @@ def advice(path: Path) -> str:
 
 
 def damaged(path: Path, detail: str) -> CatalogError:
-    """The one line every command gives for a damaged catalogue (exit 3)."""
+    """The one line every command gives for a damaged catalogue (exit 3); the damage is
+    remembered beside the file (:func:`remember_damage`)."""
+    remember_damage(path, detail)
     return CatalogError(f"{path}: the catalogue is damaged ({detail}); {rebuild_advice(path)}")
+
+
+# A small write touches a few pages and a count reads an index, so either can succeed on a
+# file whose other pages are garbage - "1 added", exit 0, into a file `lookup` refuses
+# (hostile3-5).  Reading every page first (quick_check) costs minutes on a large catalogue on
+# a busy machine, so damage found once - by any command, the kiosk's start-up check or the
+# doctor - is written down beside the file, and the commands that write or report on the
+# catalogue read that note: one stat.  It names the file's inode, so a new file at the path
+# (a rebuild, a restored copy moved in) is not blamed; `catalog check` writes or clears it.
+
+DAMAGE_NOTE = ".damage-found"
+
+
+def _note(path: Path) -> Path:
+    return Path(f"{path}{DAMAGE_NOTE}")
+
+
+def remember_damage(path: Path, detail: str) -> None:
+    """Note that the catalogue at ``path`` is damaged (best effort: a read-only folder)."""
+    try:
+        inode = path.stat().st_ino
+        found = datetime.now(UTC).isoformat(timespec="seconds")
+        _note(path).write_text(f"{inode}\t{found}\t{' '.join(detail.split())[:300]}\n")
+    except OSError as exc:
+        log.debug("%s: could not note the damage: %s", path, exc)
+
+
+def forget_damage(path: Path) -> None:
+    """The file at ``path`` was checked or rebuilt and is healthy."""
+    with contextlib.suppress(OSError):
+        _note(path).unlink(missing_ok=True)
+
+
+def known_damage(path: Path) -> CatalogError | None:
+    """The error for a catalogue found damaged before and not rebuilt since, or None."""
+    try:
+        inode, found, detail = _note(path).read_text().rstrip("\n").split("\t", 2)
+        if int(inode) != path.stat().st_ino:
+            return None  # another file is at the path now
+    except (OSError, ValueError):
+        return None
+    return CatalogError(
+        f"{path}: the catalogue is damaged (found {found}: {detail}); {rebuild_advice(path)}"
+        f" - if it was repaired since, `talkcat catalog check --db {path}` clears this"
+    )
 
 
 def is_damage(exc: BaseException | None) -> bool:

@@ -25,6 +25,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import IO, Any
 
+from catalog.damage import DAMAGE_NOTE
 from catalog.records import STILL_PUBLISHED, Label, Record, record_to_dict
 from catalog.spreadsheet import escape_cell
 from catalog.store import Catalog
@@ -53,12 +54,44 @@ class SafeWriter:
 # --------------------------------------------------------------------------- paths
 
 
-def check_output(path: Path, what: str) -> None:
+#: The files SQLite and the writer lock keep beside a catalogue ``c.db``: ``c.db-wal`` ...
+CATALOGUE_SIBLINGS = ("", "-wal", "-shm", "-journal", ".lock", DAMAGE_NOTE)
+
+
+def _same_file(a: Path, b: Path) -> bool:
+    """One file under two names: the same real path, or (a hard link) the same inode."""
+    if os.path.realpath(a) == os.path.realpath(b):
+        return True
+    try:
+        return os.path.samefile(a, b)
+    except OSError:  # one of them does not exist (yet): different files
+        return False
+
+
+def check_output(
+    path: Path, what: str, *, catalogue: Path | None = None, inputs: tuple[Path, ...] = ()
+) -> None:
     """Raise ``InvalidInput`` (exit 2) when ``path`` cannot be written - before any work.
 
     The folder must exist and take a new file (tried for real: permission bits say little to
-    root or on a read-only mount); an existing device or pipe is written as it is.
+    root or on a read-only mount); an existing device or pipe is written as it is.  An output
+    that is the ``catalogue`` (or one of its -wal/-shm/.lock files) or one of the ``inputs``
+    is refused: it would be renamed over the very data it reports on (hostile3-12).
     """
+    if catalogue is not None:
+        for suffix in CATALOGUE_SIBLINGS:
+            if _same_file(path, Path(f"{catalogue}{suffix}")):
+                which = "the catalogue itself" if not suffix else f"the catalogue's {suffix} file"
+                raise InvalidInput(
+                    f"{what} {path}: is {which} ({catalogue}{suffix}); writing there would"
+                    " destroy the catalogue - give another file name"
+                )
+    for source in inputs:
+        if _same_file(path, source):
+            raise InvalidInput(
+                f"{what} {path}: is the input file {source}; writing there would replace it"
+                " - give another file name"
+            )
     if path.is_dir():
         raise InvalidInput(f"{what} {path}: is a folder; give a file name")
     if path.exists() and not path.is_file():

@@ -50,10 +50,11 @@ from typing import Any
 from lxml import etree
 
 from catalog.batching import RecordBatch
+from catalog.damage import known_damage
 from catalog.harvest_status import DEFAULT_MAX_AGE_HOURS, harvest_checks, last_harvest, state_for
 from catalog.importers import Entry, Rejection, marcxml
 from catalog.importing import ImportReport, apply_item
-from catalog.oai import OAI, Client, FetchFailed, OaiError, Retry
+from catalog.oai import OAI, Client, FetchFailed, OaiError, Retry, resume_point
 from catalog.redact import redact_url
 from catalog.store import Catalog
 
@@ -96,6 +97,8 @@ class HarvestReport(ImportReport):
     removed: int = 0
     looped: bool = False
     """The pages went round in a loop: the next run starts again instead of resuming."""
+    kept_all: bool = False
+    """A ``--full`` run got no record at all, so it removed nothing (hostile3-9)."""
 
     def summary(self) -> str:
         removed = f", {self.removed} removed by --full" if self.removed else ""
@@ -107,6 +110,8 @@ class HarvestReport(ImportReport):
         state = (
             ""
             if self.complete
+            else " - NOTHING REMOVED"
+            if self.kept_all
             else " - STOPPED EARLY, the next run starts this harvest again"
             if self.looped
             else " - STOPPED EARLY, the next run resumes from here"
@@ -260,6 +265,9 @@ def harvest(
     shown = redact_url(url)  # what every line and the catalogue hold: no password
     report = HarvestReport(url=shown, set_spec=set_spec)
     report.files.append(shown)
+    known = known_damage(Path(db_path))
+    if known is not None:
+        raise known
     catalog = Catalog.open(db_path)
     stop = threading.Event()
 
@@ -314,6 +322,35 @@ def harvest(
 _COUNTS = ("added", "updated", "deleted", "rejected")
 
 
+def _resume_from(run: dict[str, Any], response_date: str | None, report: HarvestReport) -> None:
+    """Keep the first page's ``responseDate`` as the next run's ``from``, if believable."""
+    if "next_from" not in run:
+        started = datetime.fromisoformat(run["started"])
+        run["next_from"], warning = resume_point(response_date, started)
+        if warning is not None:
+            log.warning("%s: %s", report.url, warning)
+            report.warnings.append(Rejection(report.url, "responseDate", None, warning))
+
+
+def _refuse_emptying(
+    catalog: Catalog, source: str, run: dict[str, Any], report: HarvestReport
+) -> bool:
+    """A full run that got no record at all would remove every record of the repository:
+    refuse (exit 2, the catalogue kept) - an empty answer is far likelier a wrong set or URL,
+    or a library system rebuilding its index, than a library without books."""
+    doomed = catalog.emptied_by(source, run["id"])
+    if not doomed:
+        return False
+    report.kept_all = report.bad_answer = True
+    report.nothing_new = False
+    report.problem = (
+        f"{report.url}: --full: the repository sent no records at all, so nothing was"
+        f" removed ({doomed} records kept) - check the URL and [harvest] set; a harvest"
+        " without --full still follows its changes"
+    )
+    return True
+
+
 def _attempt(
     url: str, set_spec: str | None, run: dict[str, Any], report: HarvestReport,
     counts: dict[str, int], complete: bool = False,
@@ -363,14 +400,14 @@ def _run(
         listing = None
         try:
             root = pages.get(_query(run, set_spec, granularity))
-            run.setdefault("next_from", root.findtext(f"{OAI}responseDate"))
+            _resume_from(run, root.findtext(f"{OAI}responseDate"), report)
             listing = root.find(f"{OAI}ListRecords")
             if listing is None:
                 raise OaiError("badAnswer", "the answer has neither ListRecords nor an error")
         except OaiError as exc:
             if exc.code == "noRecordsMatch" and not run["token"]:
                 report.nothing_new = True
-                run.setdefault("next_from", exc.response_date)
+                _resume_from(run, exc.response_date, report)
             elif exc.code == "badResumptionToken" and run["token"] and not report.restarted:
                 log.warning("%s: resumption token refused (%s); starting again from %s",
                             url, exc, run["from"] or "the beginning")
@@ -424,6 +461,8 @@ def _run(
                 report.pages += 1
                 _apply_page(catalog, records, report.pages, run, source, report, batch)
                 run["token"] = token
+            if finished and run["full"]:
+                finished = not _refuse_emptying(catalog, source, run, report)
             after = (report.added, report.updated, report.deleted, len(report.rejected))
             for key, old, new in zip(run["counts"], before, after, strict=True):
                 run["counts"][key] += new - old
@@ -435,7 +474,7 @@ def _run(
                 state["run"] = None
             else:
                 # After a loop the run is not resumed at its token: that would loop again.
-                state["run"] = None if report.looped else run
+                state["run"] = None if report.looped or report.kept_all else run
             state["last_attempt"] = _attempt(url, set_spec, run, report, run["counts"], finished)
             catalog.save_harvest_state(source, state)
         if progress is not None:

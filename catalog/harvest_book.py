@@ -22,6 +22,13 @@ from catalog.errors import translates_sqlite_errors
 _IN_CHUNK = 500
 """OAI identifiers per ``IN (...)`` query: well under SQLite's 999-parameter floor."""
 
+_GONE = (
+    "SELECT id FROM records WHERE id NOT IN"
+    " (SELECT record_id FROM harvested WHERE source = ? AND run = ?)"
+    " AND id NOT IN (SELECT record_id FROM harvested WHERE source <> ?)"
+)
+"""The records a full run (source, run) did not see, that no other source holds."""
+
 
 @translates_sqlite_errors
 class HarvestBook:
@@ -114,19 +121,27 @@ class HarvestBook:
             [(source, k, v, run) for k, v in mapped.items() if v is not None],
         )
 
+    def emptied_by(self, source: str, run: int) -> int:
+        """How many records a full ``run`` of ``source`` that saw no record at all would
+        remove (0 when it saw one): a repository answering "no records" by mistake (a renamed
+        set, an index being rebuilt) must not empty the catalogue (hostile3-9)."""
+        with self._lock:
+            seen = self._conn.execute(
+                "SELECT 1 FROM harvested WHERE source = ? AND run = ? LIMIT 1", (source, run)
+            ).fetchone()
+            if seen:
+                return 0
+            return int(
+                self._conn.execute(
+                    f"SELECT count(*) FROM ({_GONE})", (source, run, source)
+                ).fetchone()[0]
+            )
+
     def remove_unharvested(self, source: str, run: int) -> int:
         """After a full run of ``source``: remove the records it no longer has (not seen in
         ``run``, and not harvested from another repository or set); return how many.  Shelf
         labels, which no repository holds, are not records and stay."""
-        gone = [
-            r[0]
-            for r in self._conn.execute(
-                "SELECT id FROM records WHERE id NOT IN"
-                " (SELECT record_id FROM harvested WHERE source = ? AND run = ?)"
-                " AND id NOT IN (SELECT record_id FROM harvested WHERE source <> ?)",
-                (source, run, source),
-            ).fetchall()
-        ]
+        gone = [r[0] for r in self._conn.execute(_GONE, (source, run, source)).fetchall()]
         for record_id in gone:
             self.delete_record(record_id)
         self._conn.execute("DELETE FROM harvested WHERE source = ? AND run <> ?", (source, run))

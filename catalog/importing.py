@@ -33,7 +33,15 @@ from typing import BinaryIO, NamedTuple
 
 from catalog import lifeline
 from catalog.batching import RecordBatch
-from catalog.damage import damage_of, damaged, is_damage, is_sqlite, rebuild
+from catalog.damage import (
+    damage_of,
+    damaged,
+    forget_damage,
+    is_damage,
+    is_sqlite,
+    known_damage,
+    rebuild,
+)
 from catalog.errors import CatalogError
 from catalog.importers import (
     Deletion,
@@ -268,13 +276,26 @@ def _apply_holdings(
     this import or an earlier one): barcodes become keys, locations are added."""
     file = report.files[-1]
     record = catalog.get(item.record_id)
+    why = ""
+    source, _colon, bib = item.record_id.partition(":")
+    if record is None and source == "marc":
+        # 004 without 003: the record whose own 001 it names, whatever its 003 ("SE-TEST:r1").
+        found = catalog.ids_ending(f":{bib}")
+        record = catalog.get(found[0]) if len(found) == 1 else None
+        why = (
+            f"holdings for record {bib!r} (004, with no 003 to say whose): the catalogue has"
+            f" {' and '.join(found)}; give the holdings record its bibliographic record's 003"
+            if found
+            else ""
+        )
     if record is None:
         report.rejected.append(
             Rejection(
                 file,
                 item.position,
                 item.record_id,
-                "holdings for a record that is not in the catalogue: import the"
+                why
+                or "holdings for a record that is not in the catalogue: import the"
                 " bibliographic records first (same command, earlier in the list)",
             )
         )
@@ -292,7 +313,7 @@ def _apply_holdings(
     report.updated += 1
     if catalog.last_moved:
         data = {"barcodes": list(merged.barcodes), "rfids": list(merged.rfids)}
-        batch.warn_moved(item.position, item.record_id, data, catalog.last_moved)
+        batch.warn_moved(item.position, record.id, data, catalog.last_moved)
     for note in item.notes:
         report.warnings.append(Rejection(file, item.position, item.record_id, note))
 
@@ -326,6 +347,9 @@ def import_files(
                 f"{path}: not a regular file (a folder, a device or a pipe): import a file"
             )
     db = Path(db_path)
+    known = None if replace else known_damage(db)
+    if known is not None:
+        raise known
     lock = Catalog.lock_for_writing(db, wait)
     try:
 
@@ -345,6 +369,8 @@ def import_files(
             log.warning("%s is damaged (%s): building the new catalogue beside it", db, damage)
             report, kept = rebuild(db, lambda fresh: _committed(into(fresh, False)))
             report.kept = kept
+        if replace and report.committed:
+            forget_damage(db)
     finally:
         lock.release()
     report.seconds = time.monotonic() - started

@@ -318,3 +318,50 @@ def url_problem(url: str) -> str | None:
     except httpx2.InvalidURL as exc:
         return f"not a valid URL ({shown!r}: {redact_text(str(exc))})"
     return None
+
+
+CLOCK_SKEW_S = 3600.0
+"""How far ahead of this machine a repository's clock may be before its date is not
+believed."""
+
+FALLBACK_MARGIN_S = 86400.0
+"""A repository date that cannot be believed is replaced by this machine's time at the start
+of the run less this margin: records changed meanwhile come again (harmless: an update),
+none are missed."""
+
+
+def resume_point(response_date: str | None, started: datetime) -> tuple[str | None, str | None]:
+    """The ``from`` of the next run, from the repository's ``responseDate``; and a warning
+    when it could not be believed (hostile3-6).
+
+    A date that is not an OAI UTC datestamp (``YYYY-MM-DD`` or ``YYYY-MM-DDThh:mm:ssZ``) or
+    lies in the future would be sent back as ``from`` on every later run (``badArgument``
+    each night, or ``noRecordsMatch`` for ever: the catalogue silently stops following the
+    library system); this machine's clock at the start of the run, less a day, is used
+    instead.
+    """
+    fallback = datetime.fromtimestamp(started.timestamp() - FALLBACK_MARGIN_S, UTC)
+    instead = fallback.strftime("%Y-%m-%dT%H:%M:%SZ")
+    if response_date is None:
+        return None, None
+    text = response_date.strip()
+    when = None
+    for layout in ("%Y-%m-%dT%H:%M:%SZ", "%Y-%m-%d"):
+        try:
+            when = datetime.strptime(text, layout).replace(tzinfo=UTC)
+            break
+        except ValueError:
+            continue
+    shown = repr(text[:40])
+    if when is None:
+        return instead, (
+            f"the repository's responseDate {shown} is not an OAI-PMH date; the next run asks"
+            f" for changes since {instead} (this machine's clock less a day) instead"
+        )
+    if when.timestamp() > time.time() + CLOCK_SKEW_S:
+        return instead, (
+            f"the repository's responseDate {shown} lies in the future (its clock is wrong);"
+            f" the next run asks for changes since {instead} (this machine's clock less a"
+            " day) instead - check the library system's clock"
+        )
+    return text, None

@@ -18,6 +18,11 @@ STILL_PUBLISHED = 9999
 """``Record.year_end`` of a work still being published ("1985-"), as MARC 008 writes it."""
 RECORD_KINDS: tuple[str, ...] = ("book", "talking_book", "ebook", "large_print", "music", "other")
 
+NAME_SUFFIXES = frozenset({"jr.", "jr", "sr.", "sr", "d.y.", "d.ä.", "junior", "senior"})
+"""Words a personal heading writes after the forenames that belong after the surname ("King,
+Martin Luther, Jr." is "Martin Luther King Jr."): MARC keeps them in 100/600/700 $c, among
+titles ("kung av Sverige") that the name is said without; importers keep these in the name."""
+
 
 @dataclass(frozen=True)
 class Record:

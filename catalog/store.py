@@ -298,6 +298,18 @@ class Catalog(Writes, HarvestBook):
         return record_from_dict(json.loads(row[0])) if row else None
 
     @_reads
+    def ids_ending(self, suffix: str, limit: int = 2) -> list[str]:
+        """Record ids that end with ``suffix`` (":r1"): the bibliographic record of a MARC
+        holdings record whose 004 came without the 003 its record has.  A scan, so only
+        for that rare case."""
+        with self._lock:
+            rows = self._conn.execute(
+                "SELECT id FROM records WHERE substr(id, -?) = ? LIMIT ?",
+                (len(suffix), suffix, limit),
+            ).fetchall()
+        return [row[0] for row in rows]
+
+    @_reads
     def get_label(self, label_id: str) -> Label | None:
         with self._lock:
             return self._label(label_id)

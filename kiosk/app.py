@@ -110,6 +110,9 @@ class Kiosk:
     def report_recovered(self) -> None:
         self.loop.report_recovered()
 
+    def report_unreadable(self, reason: str, _data: bytes = b"") -> None:
+        self.loop.report_unreadable(reason)
+
     def report_audio_fault(self, detail: str) -> None:
         self.loop.report_audio_fault(detail)
 

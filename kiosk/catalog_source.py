@@ -12,7 +12,7 @@ import threading
 from pathlib import Path
 from typing import Any
 
-from catalog.damage import advice
+from catalog.damage import advice, remember_damage
 from catalog.errors import CatalogError
 from catalog.identifiers import Identifier
 from catalog.records import Label, Record
@@ -114,6 +114,8 @@ class CatalogSource:
         try:
             with Catalog.open(self.path, readonly=True) as catalog:  # type: ignore[arg-type]
                 problems = catalog.check()
+            if problems:  # damage, not a busy file: noted for the staff commands
+                remember_damage(Path(self.path), "; ".join(p[:100] for p in problems[:3]))
         except CatalogError as exc:
             problems = [str(exc)]
         except Exception as exc:  # a check must never take the kiosk down

@@ -149,6 +149,8 @@ def _build_reader(cfg: Any, kiosk_faults: Any) -> Any:
     from hardware.readers.resilient import ReconnectingReader
 
     reader = cfg.drivers["reader"].create()
+    if hasattr(reader, "on_discard"):  # garbled or over-long frames: "could not read"
+        reader.on_discard = kiosk_faults.report_unreadable
     # Reconnect inside, debounce outside: a tag held still stays one scan across a replug.
     reader = ReconnectingReader(
         reader, on_fault=kiosk_faults.report_fault, on_recover=kiosk_faults.report_recovered
@@ -208,6 +210,10 @@ class _FaultRelay:
     def report_recovered(self) -> None:
         if self.kiosk is not None:
             self.kiosk.report_recovered()
+
+    def report_unreadable(self, reason: str, data: bytes) -> None:
+        if self.kiosk is not None:
+            self.kiosk.report_unreadable(reason, data)
 
     def report_audio_fault(self, detail: str) -> None:
         if self.kiosk is not None:  # at start-up there is no kiosk yet: the log has it

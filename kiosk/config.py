@@ -35,6 +35,7 @@ from kiosk import config_rules, phrase_files
 from kiosk.config_rules import DriverChoice
 from kiosk.errors import ConfigError
 from kiosk.phrasing import DEFAULT_LANGUAGE, LANGUAGES
+from kiosk.privacy import pattern_problem
 from kiosk.small_files import NotASmallFile, read_small_text
 
 MAX_CONFIG_BYTES = 1_000_000
@@ -70,7 +71,7 @@ def _regex(value: Any) -> str | None:
         re.compile(value)
     except re.error as exc:
         return f"not a valid regular expression: {exc}"
-    return None
+    return pattern_problem(value)
 
 
 def _rgb(value: Any) -> str | None:
@@ -409,6 +410,7 @@ def load(
     if thorough:
         phrases_dir = settled["kiosk"]["phrases_dir"]
         problems += [f"{source}: {p}" for p in phrase_files.problems(phrases_dir)]
+        problems += config_rules.writable_in(settled["kiosk"], source)
     if problems:
         raise ConfigError(problems)
     return _settle(settled, drivers, source)

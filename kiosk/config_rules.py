@@ -11,9 +11,12 @@ mistake never hides another's.
 from __future__ import annotations
 
 import difflib
+import errno
+import tempfile
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
 from hardware import registry
@@ -55,10 +58,12 @@ def contrast_problems(screen: Mapping[str, Any], source: str) -> list[str]:
     ]
 
 
-def writable_problems(cfg: Any) -> list[str]:
+def writable_problems(cfg: Any, *, create: bool = True) -> list[str]:
     """Files ``run`` will append to that it could not: checked before any device is opened.
 
     The transcript creates its folder; the log does not (as the logging module would not).
+    ``create=False`` (``config check``, often run as another user than the kiosk) leaves
+    nothing behind: a new file or folder made by root would lock the kiosk's user out.
     """
     problems = []
     for key, path, make_folder in (("kiosk.transcript", cfg.transcript, True),
@@ -67,6 +72,9 @@ def writable_problems(cfg: Any) -> list[str]:
             continue
         target = Path(path)
         try:
+            if not create:
+                _probe(target, make_folder)
+                continue
             if make_folder:
                 target.parent.mkdir(parents=True, exist_ok=True)
             with open(target, "a", encoding="utf-8"):
@@ -75,6 +83,30 @@ def writable_problems(cfg: Any) -> list[str]:
             reason = exc.strerror or type(exc).__name__
             problems.append(f"{cfg.source}: {key}: {target}: cannot be written: {reason}")
     return problems
+
+
+def writable_in(kiosk: Mapping[str, Any], source: str) -> list[str]:
+    """:func:`writable_problems` of a ``[kiosk]`` section not yet settled, changing nothing:
+    for ``config check``, which must name what ``run`` would refuse (hostile3-4)."""
+    paths = SimpleNamespace(transcript=kiosk["transcript"], log=kiosk["log"], source=source)
+    return writable_problems(paths, create=False)
+
+
+def _probe(target: Path, make_folder: bool) -> None:
+    """Raise ``OSError`` when ``target`` could not be appended to, changing nothing: an
+    existing file is opened for appending (nothing written); otherwise a scratch file is
+    made and removed in the nearest folder that exists (the folder itself when it may not
+    be made)."""
+    if target.exists():
+        with open(target, "a", encoding="utf-8"):
+            return
+    folder = target.parent
+    while make_folder and not folder.exists() and folder != folder.parent:
+        folder = folder.parent
+    if not folder.is_dir():
+        raise FileNotFoundError(errno.ENOENT, "no such folder", str(target.parent))
+    with tempfile.NamedTemporaryFile(dir=folder, prefix=".talkcat-check-"):
+        pass
 
 
 def choose_driver(

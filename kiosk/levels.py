@@ -50,7 +50,7 @@ from kiosk.reading.which_voice import (
     prose_voice,
     voice_for,
 )
-from kiosk.subjects import subject_voices
+from kiosk.subjects import subject_heading, subject_voices
 
 __all__ = [
     "Piece",
@@ -318,7 +318,8 @@ def level_one(
 
     Brief mode says exactly ``phrasing.announce`` plus the kind word ("talbok"), so ``talkcat
     lookup`` and the kiosk agree; verbose mode adds the title's part, the book's number in its
-    series and a warning when the scanned copy is not for loan.
+    series and a warning when the catalogue says the scanned copy cannot be borrowed (lost,
+    missing, withdrawn or not for loan).
     """
     table = _table(lang, phrases_dir)
     title = _title(record, lang, verbose, phrases_dir)
@@ -476,12 +477,6 @@ def _short_extent(extent: str | None) -> str:
     """ "xiv, 262 p. : ill. ; 26 cm" -> "xiv, 262 p.": size and illustration notes are noise."""
     text = clean(extent)
     return clean(re.split(r"\s[:;+]\s?", text, maxsplit=1)[0]) if text else ""
-
-
-def subject_heading(heading: str) -> str:
-    """ "Gruvarbetare--historia" -> "Gruvarbetare, historia": subdivisions read as a list."""
-    # (?<!\s): a match starts only where a run of spaces does, so a long run is one scan.
-    return clean(re.sub(r"(?<!\s)\s*(?:--|—)\s*", ", ", heading or ""))
 
 
 def _unique(items: Iterable[str]) -> list[str]:

@@ -69,6 +69,8 @@ class EventLoop:
         self.screen = screen
         self.ready = threading.Event()
         self.stop_event: threading.Event | None = None
+        self._unreadable_lock = threading.Lock()
+        self._unreadable_waiting = False
 
     # ------------------------------------------------------------------ from other threads
 
@@ -78,6 +80,16 @@ class EventLoop:
 
     def report_recovered(self) -> None:
         self.events.put(Marker("recovered"))
+
+    def report_unreadable(self, reason: str) -> None:
+        """For the reader: a frame it had to throw away (garbled, over-long) - a visitor's
+        scan all the same, answered with "could not read" (hostile3-11).  One waits at a
+        time: markers are never dropped, so a reader sending noise must not pile them up."""
+        with self._unreadable_lock:
+            if self._unreadable_waiting:
+                return
+            self._unreadable_waiting = True
+        self.events.put(Marker("unreadable", reason))
 
     def report_audio_fault(self, detail: str) -> None:
         """For the audio output: called from its thread when the sound device is lost."""
@@ -98,6 +110,9 @@ class EventLoop:
         if isinstance(event, Marker) and event.name == "ready":
             self._on_ready()
         else:
+            if isinstance(event, Marker) and event.name == "unreadable":
+                with self._unreadable_lock:
+                    self._unreadable_waiting = False
             self.visit.handle(event)
 
     def _on_ready(self) -> None:

@@ -15,6 +15,7 @@ from importlib import resources
 from typing import Any
 
 from catalog import punctuation
+from catalog.records import NAME_SUFFIXES
 from kiosk import phrase_files
 
 LANGUAGES: tuple[str, ...] = ("sv", "en")
@@ -74,8 +75,6 @@ _HEADING_DATE = re.compile(
     r"\(?(?:(?:b|d|fl|f|född|död|ca|c)\.\s?)?(?:ca\.\s)?\d{3,4}\??"
     r"(?:\s?-\s?(?:\d{3,4}\??)?)?\)?\.?"
 )
-# Words written after the forenames that belong after the surname: "King, Martin Luther, Jr."
-_NAME_SUFFIXES = frozenset({"jr.", "jr", "sr.", "sr", "d.y.", "d.ä.", "junior", "senior"})
 # A title written after a name ("Christina, Queen of Sweden"): not a forename, when it
 # names its realm or is written in lower case (see :func:`_heading`).
 _TITLES = (
@@ -116,6 +115,20 @@ def natural_name(name: str) -> str:
     return f"{forenames} {surname}".strip()
 
 
+def personal_heading(text: str) -> bool:
+    """Is ``text`` a person's heading with life dates ("Strindberg, August, 1849-1912",
+    "Gustaf VI Adolf, kung av Sverige, 1882-1973")?  Topical headings ("Art, Modern") have
+    none, so a subject string is turned round only when this says so."""
+    parts = text.split(", ", _HEADING_PARTS)
+    return (
+        2 < len(parts) <= _HEADING_PARTS
+        # forenames ("August"), or a name with its numeration before a title ("kung av ...")
+        and (parts[1][:1].isupper() or any(_is_numeration(w) for w in parts[0].split()[1:]))
+        and not _HEADING_DATE.fullmatch(parts[1][:40])
+        and any(len(p) <= 40 and _HEADING_DATE.fullmatch(p) for p in parts[2:])
+    )
+
+
 def _heading(parts: list[str]) -> tuple[str, str]:
     """The elements of a heading: ``("Surname, Forenames", "Jr.")`` in catalogue order
     without dates, relator terms and titles (see :func:`natural_name`)."""
@@ -137,7 +150,7 @@ def _heading(parts: list[str]) -> tuple[str, str]:
             break  # "Hugo, Victor, 1802-1885. Misérables. Swedish": a work follows the name
         if len(part) <= 40 and _HEADING_DATE.fullmatch(part):
             continue
-        if part.casefold() in _NAME_SUFFIXES or _is_numeration(part):
+        if part.casefold() in NAME_SUFFIXES or _is_numeration(part):
             suffixes.append(part)
         elif len(kept) == 1 or not part[:1].islower():
             kept.append(part)  # the forenames; later a lower-case title or relator goes

@@ -17,9 +17,25 @@ The framing word ("Ämnen:") stays in the visitor's language: :func:`kiosk.level
 
 from __future__ import annotations
 
+import re
 from collections.abc import Collection, Sequence
 
 from hardware.speech.voices import language_tag, voice_language
+from kiosk.phrasing import clean, natural_name, personal_heading
+
+# (?<!\s): a match starts only where a run of spaces does, so a long run is one scan.
+_SUBDIVISION = re.compile(r"(?<!\s)\s*(?:--|—)\s*")
+
+
+def subject_heading(heading: str) -> str:
+    """ "Gruvarbetare--historia" -> "Gruvarbetare, historia": subdivisions read as a list;
+    a person ("Strindberg, August, 1849-1912--kritik", as a CSV export writes a 600) said
+    as a name: "August Strindberg, kritik".  (MARC 600s are stored said: catalog.importers
+    .headings.)"""
+    parts = _SUBDIVISION.split(heading or "")
+    if personal_heading(parts[0]):
+        parts[0] = natural_name(parts[0])
+    return clean(", ".join(parts))
 
 
 def subject_voices(

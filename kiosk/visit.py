@@ -449,6 +449,9 @@ class Visit:
             self.say(self.message("reader_fault"), remember=False)
         elif marker.name == "recovered":
             log.warning("reader is back")
+        elif marker.name == "unreadable":  # a scan the reader could not make sense of
+            self.idle.touch()
+            self._invalid_feedback()
         elif marker.name == "audio-fault":
             # Plays silently (the device is gone) but reaches the transcript and the screen,
             # which is where staff look; the ERROR log line says the same.

@@ -277,3 +277,29 @@ def test_a_demo_cache_left_by_an_older_version_does_not_stop_the_demo(tmp_path: 
     with Catalog.open(db, readonly=True) as catalog:
         assert catalog.stats()["records"] > 0
     assert demo_catalogue(cache) == db  # built once per schema, then reused
+
+
+def test_garbled_and_over_long_frames_are_answered_could_not_read(
+    catalogue: Path, pty_pair, tmp_path: Path
+) -> None:
+    """hostile3-11: a frame the reader throws away (not UTF-8: a wrong baud rate; longer than
+    max_frame) was only logged - the visitor heard nothing and could not know to scan again."""
+    master, port = pty_pair
+    transcript = tmp_path / "t.jsonl"
+    config = tmp_path / "kiosk.toml"
+    config.write_text("[kiosk]\nerror_interval = 0\n", encoding="utf-8")  # every one spoken
+    proc = start_kiosk(catalogue, f"serial:{port}", transcript, "--config", str(config))
+    try:
+        wait_ready(transcript, proc)
+        os.write(master, b"\x00\xff\xfe garbage\r\n")
+        wait_for_events(transcript, lambda ev: len(speaks(ev)) >= 1, proc=proc)
+        os.write(master, b"A" * 1000 + b"\r\n")
+        wait_for_events(transcript, lambda ev: len(speaks(ev)) >= 2, proc=proc)
+        os.write(master, b"91-0-056322-6\r\n")
+        events = wait_for_events(transcript, lambda ev: len(speaks(ev)) >= 3, proc=proc)
+    finally:
+        code, _seconds = stop_kiosk(proc)
+    log = proc.stderr.read() if proc.stderr else ""
+    assert [e["text"] for e in speaks(events)] == [INVALID, INVALID, TOVE], log
+    assert "frame discarded: not UTF-8" in log and "longer than max_frame" in log
+    assert code == 0, log

@@ -60,9 +60,11 @@ _GONE = re.compile("withdrawn|lost|gallrad|förlorad|missing|saknas")
 def read_copies(record: RecordLike, notes: list[str]) -> Copies:
     """Copies from Koha 952, MARC 852/876 and Evergreen 949; problems go to ``notes``."""
     copies = Copies()
-    for f in record.get_fields("952"):  # Koha: $0 withdrawn, $1 lost
+    for f in record.get_fields("952"):  # Koha: $0 withdrawn, $1 lost, $7 not for loan
         get = firsts(f).get
-        gone = _flag(get("0")) or _flag(get("1"))
+        # A negative $7 is "on order" in Koha's default values: not on the shelf either.
+        # ($q, a loan's due date, is a snapshot already stale: loans come live over SIP2.)
+        gone = _flag(get("0")) or _flag(get("1")) or _flag(get("7"))
         copies.add(get("p"), [get("a"), get("c"), get("o")], not gone, notes)
     items = record.get_fields("876")
     shelf: list[str | None] = []

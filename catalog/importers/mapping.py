@@ -11,6 +11,7 @@ How cataloguers really write, and what the visitor must hear of it:
   title (240, 130, 730, 740 $a) - a record is never refused for having its title elsewhere;
 * who is "by" is decided by the relators (:mod:`.relators`): a translator, illustrator,
   editor or writer of a preface is not the author, in any of the languages they are written;
+  an added name with no relator (AACR2) by what 245 $c says they did (:mod:`.credits`);
 * corporate and meeting names (110/111/710/711) are kept as written and listed in
   ``Record.corporate``, so nothing turns "Brookings Institution" round like a person;
 * cataloguers' notes ("[from old catalog]", "[sic]") and brackets are not part of a name or
@@ -23,11 +24,14 @@ How cataloguers really write, and what the visitor must hear of it:
 
 from __future__ import annotations
 
+import re
+
 from catalog.errors import InvalidIdentifier
 from catalog.identifiers import identifier_keys
 from catalog.importers import Deletion, Entry, Holdings, Item, Rejection
 from catalog.importers import describe as d
 from catalog.importers.copies import Copies, read_copies
+from catalog.importers.credits import added_authors
 from catalog.importers.fields import (
     FieldLike,
     MarcField,
@@ -37,10 +41,11 @@ from catalog.importers.fields import (
     sub,
     subs,
 )
+from catalog.importers.headings import office_holder, person_subject
 from catalog.importers.identity import record_ids
 from catalog.importers.relators import roles
 from catalog.punctuation import clean, nfc
-from catalog.records import Record
+from catalog.records import NAME_SUFFIXES, Record
 
 __all__ = [
     "Copies",
@@ -94,6 +99,7 @@ class _Name:
         units: list[str] = []
         codes: list[str] = []
         terms: list[str] = []
+        suffix = ""
         work = False
         for code, value in field.subfields:
             if not value.strip():
@@ -109,12 +115,20 @@ class _Name:
                 terms.append(value)
             elif code == "t":
                 work = True
+            elif code == "c" and not suffix:
+                # "King, Martin Luther, $c Jr.": kept; a title ("kung av Sverige") is not.
+                said = clean(value, True) or ""
+                suffix = said if said.casefold() in NAME_SUFFIXES else ""
         self.corporate = tag in CORPORATE_TAGS
         parts = [first, *(units if self.corporate else units[:1])] if units else [first]
         if len(parts) == 1:
             self.name = clean(first, True)
+        elif self.corporate and first and (held := office_holder(first, units)):
+            self.name = held
         else:
             self.name = clean(" ".join(clean(p, True) or "" for p in parts if p))
+        if suffix and self.name and not self.corporate:
+            self.name = f"{self.name}, {suffix}"
         self.roles = roles(codes, terms)
         self.work = work
 
@@ -124,9 +138,10 @@ _UNKNOWN = frozenset({"unknown"})
 
 def _people(
     record: RecordLike, music: bool
-) -> tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]:
+) -> tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...], frozenset[str]]:
     """(authors, narrators - on ``music`` its performers and conductors -, corporate names
-    among them)."""
+    among them, the $6 link numbers of the relator-less 700s that are authors: their 880
+    partners are too)."""
     authors: list[str] = []
     narrators: list[str] = []
     corporate: list[str] = []
@@ -135,8 +150,18 @@ def _people(
     # the author even when the author reads (Astrid Lindgren reads her own book).
     from_511 = _narrators_from_511(record)
     readers = {_person_key(n) for n in from_511}
-    for field in record.get_fields(*NAME_TAGS):
-        entry = _Name(field)
+    fields = record.get_fields(*NAME_TAGS)
+    entries = [_Name(field) for field in fields]
+    # A 700 with no relator: who it is decides (:mod:`.credits`), not "an added author".
+    added = added_authors(
+        " ; ".join(c for f in record.get_fields("245") for c in subs(f, "c")),
+        [
+            (f.tag, str(f.indicator1), e.name, e.roles, e.work)
+            for f, e in zip(fields, entries, strict=True)
+        ],
+    )
+    links: list[str] = []
+    for i, (field, entry) in enumerate(zip(fields, entries, strict=True)):
         name, found = entry.name, entry.roles
         if not name:
             continue
@@ -148,17 +173,19 @@ def _people(
             narrators.append(name)
             spoken = True
         if "author" in found or (
-            # No relator: the main entry is the author; an added person is a co-author.
+            # No relator: the main entry is the author, an added name as decided above.
             # Only relators nobody knows: still the main entry's author (local shorthand).
             # (A name-title entry, $t, is a work inside this one, not its author.)
             not entry.work
             and (
-                (not found and field.tag in (*MAIN_ENTRY_TAGS, "700"))
+                (not found and (field.tag in MAIN_ENTRY_TAGS or i in added))
                 or (found == _UNKNOWN and field.tag in MAIN_ENTRY_TAGS)
             )
         ):
             authors.append(name)
             spoken = True
+            if i in added:
+                links.append((sub(field, "6") or "")[4:6])
         if spoken and entry.corporate:
             corporate.append(name)
     if not narrators:
@@ -167,6 +194,7 @@ def _people(
         tuple(dict.fromkeys(authors)),
         tuple(dict.fromkeys(narrators)),
         tuple(dict.fromkeys(corporate)),
+        frozenset(link for link in links if link),
     )
 
 
@@ -180,21 +208,29 @@ class _Linked:
         self.subfields = field.subfields
 
 
-def _originals(record: RecordLike) -> tuple[str | None, tuple[str, ...]]:
+def _originals(
+    record: RecordLike, added: frozenset[str]
+) -> tuple[str | None, tuple[str, ...]]:
     """The title and authors in their original script: the 880 partners (linked by $6) of
     245 and of the name fields that make an author, as LC, Libris and Fennica catalogue
-    books in Cyrillic, Arabic, Hebrew or Chinese script (245 holds the romanisation)."""
+    books in Cyrillic, Arabic, Hebrew or Chinese script (245 holds the romanisation).
+    A relator-less 700's partner is an author when the 700 is (``added``: link numbers)."""
     title: str | None = None
     authors: list[str] = []
     for field in record.get_fields("880"):
-        tag = (sub(field, "6") or "")[:3]
+        link = sub(field, "6") or ""
+        tag = link[:3]
         if tag == "245":
             title = title or clean(sub(field, "a"), notes=True)
         elif tag in NAME_TAGS:
             entry = _Name(_Linked(tag, field))
             if entry.name and (
                 "author" in entry.roles
-                or (not entry.roles and not entry.work and tag in (*MAIN_ENTRY_TAGS, "700"))
+                or (
+                    not entry.roles
+                    and not entry.work
+                    and (tag in MAIN_ENTRY_TAGS or (tag == "700" and link[4:6] in added))
+                )
             ):
                 authors.append(entry.name)
     return title, tuple(dict.fromkeys(authors))
@@ -233,6 +269,8 @@ def _title(record: RecordLike) -> tuple[str, str | None, str | None] | None:
         for source in record.get_fields(tag):
             title = clean(sub(source, code), notes=True)
             if title:
+                if not part and tag != "245":  # "130 $a Bible. $p New Testament. $l Swedish."
+                    part = ", ".join(c for c in (clean(v, True) for v in subs(source, "np")) if c)
                 return title, subtitle, part or None
     title = subtitle or part
     if title:
@@ -267,14 +305,40 @@ def _isbn_text(value: str) -> str:
     return value.rstrip(_ISBN_JUNK)
 
 
+_NUMBER = re.compile(r"[\dXx-]{10,17}")
+_ADD_ON = re.compile(r"(97[89][\d-]{10,14})\s+\d\d(?:\d{3})?")
+
+
+def _isbn_values(value: str) -> list[str]:
+    """The ISBNs of one 020 $a as older records write them: "9789100123451 ; 9129657318"
+    (two in one subfield) or "9789100123451 51995" (the EAN-5 price add-on printed beside
+    the barcode, which is not part of the ISBN)."""
+    out: list[str] = []
+    for part in value[:200].split(";"):
+        text = _isbn_text(part)
+        if not text:
+            continue
+        add_on = _ADD_ON.fullmatch(text)
+        words = text.split()
+        if add_on is not None:
+            out.append(add_on.group(1))
+        elif len(words) > 1 and all(
+            _NUMBER.fullmatch(w) and len(w.replace("-", "")) in (10, 13) for w in words
+        ):
+            out.extend(words)
+        else:
+            out.append(text)
+    return out
+
+
 def _identifiers(record: RecordLike, notes: list[str]) -> tuple[list[str], list[str]]:
     """(ISBN keys, every standard-number key) from 020, 022 and 024."""
     isbns: list[str] = []
     keys: list[str] = []
     for field in record.get_fields("020"):
-        for value in subs(field, "a"):
+        for value in (v for a in subs(field, "a") for v in _isbn_values(a)):
             try:
-                isbns.extend(identifier_keys(nfc(_isbn_text(value)), "isbn"))
+                isbns.extend(identifier_keys(nfc(value), "isbn"))
             except InvalidIdentifier as exc:
                 notes.append(f"020 left out: {exc}")
     keys.extend(isbns)
@@ -327,8 +391,8 @@ def map_record(record: RecordLike, position: str, file: str) -> Item:
     copies = read_copies(record, notes)
     keys.extend(copies.keys)
     kind = d.kind(record)
-    authors, narrators, corporate = _people(record, kind == "music")
-    original_title, original_authors = _originals(record)
+    authors, narrators, corporate, added = _people(record, kind == "music")
+    original_title, original_authors = _originals(record, added)
     series, series_number = d.series(record)
     f300 = record.get_fields("300")
     extent = clean(" ".join(" ".join(subs(f, "a")) for f in f300)) if f300 else None
@@ -349,7 +413,8 @@ def map_record(record: RecordLike, position: str, file: str) -> Item:
     subjects = dict.fromkeys(
         (heading, d.subject_language(f))
         for f in subject_fields
-        if (heading := clean(sub(f, "a"), notes=True))
+        # A person the book is about is said as a name (:mod:`.headings`).
+        if (heading := person_subject(f) if f.tag == "600" else clean(sub(f, "a"), notes=True))
     )
     subject_languages = tuple(code for _heading, code in subjects)
     genres = [clean(sub(f, "a"), notes=True) for f in record.get_fields("655")]

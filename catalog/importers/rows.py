@@ -30,6 +30,7 @@ from catalog.importers.describe import (
     roman_year,
     uncertain,
 )
+from catalog.importers.headings import looks_corporate
 from catalog.punctuation import plain, title_statement
 from catalog.records import RECORD_KINDS, Label, Record
 
@@ -426,14 +427,20 @@ def _row_to_item(row: dict[str, Any], position: str, file: str, names: str) -> I
         kind = "other"
     year, span, year_end, circa = _year(row.get("year"))
     subjects = tuple(_split(row.get("subjects")))
+    authors = _split(row.get("authors"), names=names)
+    narrators = _split(row.get("narrators"), names=names)
+    # An organisation in an author cell is said as written, never turned round like a person.
+    corporate = _split(row.get("corporate"), names=names)
+    corporate += [n for n in (*authors, *narrators) if n not in corporate and looks_corporate(n)]
+    authors += [n for n in corporate if n not in authors and n not in narrators]
     record = Record(
         id=record_id,
         title=title,
         subtitle=subtitle,
         part=_nfc(row.get("part")),
-        authors=tuple(_split(row.get("authors"), names=names)),
-        narrators=tuple(_split(row.get("narrators"), names=names)),
-        corporate=tuple(_split(row.get("corporate"), names=names)),
+        authors=tuple(authors),
+        narrators=tuple(narrators),
+        corporate=tuple(corporate),
         language=_language(row.get("language")),
         original_title=_nfc(row.get("original_title")),
         original_authors=tuple(_split(row.get("original_authors"), names=names)),

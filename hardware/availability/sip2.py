@@ -104,6 +104,10 @@ class Sip2Availability:
             port = int(port_text) if port_text.isdigit() else port
         if not 0 < port < 65536:
             raise AvailabilityError(f"[availability] port {port} is not a TCP port")
+        if not host.strip():
+            raise AvailabilityError(
+                "[availability] host is empty: give the library system's SIP2 host name"
+            )
         self.host = host
         self.port = port
         self.user = user

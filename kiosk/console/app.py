@@ -30,7 +30,15 @@ from catalog.errors import CatalogError
 from kiosk.catalog_source import CatalogSource
 from kiosk.console import monitor
 from kiosk.console.imports import ImportJobs
-from kiosk.console.security import COOKIE, LoginGate, SecurityHeaders, Session, Sessions, csrf_ok
+from kiosk.console.security import (
+    COOKIE,
+    LoginGate,
+    SecurityHeaders,
+    Session,
+    Sessions,
+    client_address,
+    csrf_ok,
+)
 from kiosk.console.speech import SpeechRenderer
 from kiosk.console.state import CatalogueFigures, Health, ScansToday, Settings, missing_counts
 
@@ -201,7 +209,11 @@ async def login_form(console: Console, request: Request) -> Response:
 async def login_post(console: Console, request: Request) -> Response:
     password = request.state.form.get("password")
     password = password if isinstance(password, str) else ""
-    result = await run_in_threadpool(console.gate.attempt, password)
+    client = client_address(
+        request.client.host if request.client else None,
+        request.headers.get("x-forwarded-for"),
+    )
+    result = await run_in_threadpool(console.gate.attempt, password, client)
     if result == "ok":
         old: Session = request.state.session
         console.sessions.end(old.token)
@@ -210,7 +222,7 @@ async def login_post(console: Console, request: Request) -> Response:
         log.info("console: staff logged in")
         return RedirectResponse("/", status_code=303)
     if result == "locked":
-        wait = max(1, round(console.gate.seconds_locked()))
+        wait = max(1, round(console.gate.seconds_locked(client)))
         error = f"Too many wrong passwords. The console is locked for {wait} seconds."
         response = console.render(request, "login.html", 429, title="Log in", error=error)
         response.headers["Retry-After"] = str(wait)

@@ -13,6 +13,7 @@ kiosk's staff PIN does: three wrong in a row lock it for a minute, doubling each
 from __future__ import annotations
 
 import hmac
+import logging
 import secrets
 import threading
 import time
@@ -22,6 +23,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from kiosk.staff import StaffGate
+
+log = logging.getLogger(__name__)
 
 COOKIE = "talkcat_console"
 MAX_SESSIONS = 2000
@@ -96,25 +99,60 @@ def csrf_ok(session: Session | None, given: str | None) -> bool:
     return hmac.compare_digest(session.csrf.encode(), given.encode())
 
 
-class LoginGate:
-    """The staff password, checked with the kiosk PIN's hash and lockout rules.
+LOOPBACK = frozenset({"127.0.0.1", "::1"})
+MAX_CLIENTS = 1024
+"""Client addresses whose wrong attempts are remembered; the oldest is forgotten first."""
 
-    One gate for the whole console (not per address): a lockout that an attacker could dodge
-    by changing address would not be a lockout, and there is only one staff password.
+
+def client_address(peer: str | None, forwarded_for: str | None) -> str:
+    """Who is logging in: the peer, or - when the peer is the documented reverse proxy on
+    this machine - the last address of ``X-Forwarded-For``, the one the proxy itself saw
+    (earlier entries are whatever the client chose to send)."""
+    peer = peer or "unknown"
+    if peer in LOOPBACK and forwarded_for:
+        last = forwarded_for.rsplit(",", 1)[-1].strip()
+        if last:
+            return last[:64]
+    return peer
+
+
+class LoginGate:
+    """The staff password, checked with the kiosk PIN's hash and lockout rules, per client.
+
+    A lockout for everyone let anyone who reaches the port keep staff out for ever with one
+    wrong password a minute (hostile3-13), so each client address has its own count and
+    lockout.  Guessing stays slow: one attempt at a time for the whole console (the hash is
+    scrypt), and an address that is locked stays locked whatever password it sends.
     """
 
     def __init__(self, password_hash: str, clock: Callable[[], float] = time.monotonic) -> None:
-        self._gate = StaffGate(pin_hash=password_hash, clock=clock, secret="console password")
+        self._hash = password_hash
+        self._clock = clock
+        self._gates: OrderedDict[str, StaffGate] = OrderedDict()
         self._lock = threading.Lock()
 
-    def attempt(self, password: str) -> str:
+    def _gate(self, client: str) -> StaffGate:
+        gate = self._gates.pop(client, None)
+        if gate is None:
+            gate = StaffGate(pin_hash=self._hash, clock=self._clock, secret="console password")
+            while len(self._gates) >= MAX_CLIENTS:
+                self._gates.popitem(last=False)
+        self._gates[client] = gate  # newest last
+        return gate
+
+    def attempt(self, password: str, client: str = "unknown") -> str:
         """``"ok"``, ``"wrong"`` or ``"locked"`` (one attempt at a time: the hash is slow)."""
         with self._lock:
-            return self._gate.try_pin(password)
+            result = self._gate(client).try_pin(password)
+        if result != "ok":
+            log.info("console login from %s: %s", client, result)
+        return result
 
-    def seconds_locked(self) -> float:
-        until = getattr(self._gate, "_locked_until", float("-inf"))
-        return max(0.0, until - self._gate.clock())
+    def seconds_locked(self, client: str = "unknown") -> float:
+        with self._lock:
+            gate = self._gates.get(client)
+        until = getattr(gate, "_locked_until", float("-inf"))
+        return max(0.0, until - self._clock())
 
 
 class SecurityHeaders:

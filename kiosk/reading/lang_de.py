@@ -18,6 +18,13 @@ REGNAL_NAMES = frozenset(
     )
 )
 
+_LANGUAGES = {
+    "Engl": "Englisch", "Amerik": "Amerikanisch", "Franz": "Französisch", "Ital": "Italienisch",
+    "Russ": "Russisch", "Schwed": "Schwedisch", "Span": "Spanisch", "Lat": "Lateinisch",
+    "Dän": "Dänisch", "Norw": "Norwegisch", "Niederl": "Niederländisch", "Poln": "Polnisch",
+}  # fmt: skip
+"""Languages a DNB note translates from ("Übers. aus d. Engl." "aus dem Englischen")."""
+
 _PAGES = Abbr("Seiten", before_number="Seite", before_range="Seiten", after_number="Seiten",
               after_one="Seite")  # fmt: skip
 _EDITION = Abbr("Auflage", after_ordinal="Auflage")
@@ -28,9 +35,7 @@ ABBREVIATIONS: dict[str, Abbr | str] = {
     "Aufl.": _EDITION,
     "Aufl": Abbr("Auflage", after_ordinal="Auflage", needs_number=True),
     "Ausg.": Abbr("Ausgabe", after_ordinal="Ausgabe"),
-    "Hrsg.": Abbr("Herausgeber", before_by="herausgegeben", after_name="Herausgeber"),
     "hrsg.": Abbr("herausgegeben", before_by="herausgegeben"),
-    "Übers.": Abbr("Übersetzung", before_by="übersetzt"),
     "übers.": Abbr("übersetzt", before_by="übersetzt"),
     "Ill.": Abbr("Illustrationen", before_by="illustriert", list_only=True),
     "ill.": Abbr("Illustrationen", before_by="illustriert", list_only=True),
@@ -64,7 +69,20 @@ ABBREVIATIONS: dict[str, Abbr | str] = {
         "| u.ä. = und Ähnliches | o.ä. = oder Ähnliches | etc. = et cetera "
         "| Chr. = Christus | Dr. = Doktor | Prof. = Professor | St. = Sankt "
         "| & = und"
+        # DNB notes ("Enth. Briefe v. 1918 bis 1921 sowie e. Nachw. d. Hrsg."): each stop
+        # before a capital was a sentence end and eSpeak NG read the stubs.
+        "| Enth. = Enthält | enth. = enthält | v. = von | e. = ein | d. = der | u. = und "
+        "| Nachw. = Nachwort | Tab. = Tabellen | Anh. = Anhang | Nachdr. = Nachdruck "
+        "| Beil. = Beilage | Erg. = Ergänzung "
+        "| Orig. = Original | Ausz. = Auszug | Abt. = Abteilung | Slg. = Sammlung"
     ),
+    **{f"{lang}.": Abbr(name, after_article=f"{name}en") for lang, name in _LANGUAGES.items()},
+    "Hrsg.": Abbr("Herausgeber", before_by="herausgegeben", after_name="Herausgeber",
+                  after_article="Herausgebers"),
+    "Hg.": Abbr("Herausgeber", after_article="Herausgebers"),
+    "Verf.": Abbr("Verfasser", after_article="Verfassers"),
+    "Übers.": Abbr("Übersetzung", before_by="übersetzt", after_article="Übersetzers"),
+    "a.D.": Abbr("außer Dienst", before_name="außer Dienst"),  # "Oberst a.D. Meier"
 }  # fmt: skip
 
 
@@ -97,7 +115,20 @@ RULES = Rules(
     and_others="und andere",
     number_word="Nummer",
     drop_words=frozenset({"s.n.", "s.l.", "o.j.", "o.o.", "o.v.", "s.a.", "sic", "?"}),
-    final=frozenset(words("usw. etc. u.ä. o.ä. Jh. Jhs.")),
+    # A noun that ends a note ("im Anh. Übers. aus ..."), "a.D." before "Ca. 1780".
+    final=frozenset(words("usw. etc. u.ä. o.ä. Jh. Jhs. a.D. Anh. Tab. Abb. Nachw. Reg. Taf.")),
+    sentence_starters=frozenset(
+        words(
+            "der die das ein eine er sie es wir ich man ca im in am an auf aus bei mit nach "
+            "von vor zu zum zur dies diese dieser dann danach später heute so und aber als"
+        )
+    ),
+    articles=frozenset(words("des dem d.")),  # "d." as the splitter sees it
+    phrases={
+        # "d." takes its case from the noun after it, which the table then inflects.
+        **{f"d. {noun}": (f"des {noun}",) * 2 for noun in words("Hrsg Hg Verf Übers")},
+        **{f"aus d. {lang}": (f"aus dem {lang}",) * 2 for lang in _LANGUAGES},
+    },
     conjunctions=frozenset(words("und oder bis")),
     year=partial(year_words, GERMAN, last=1999),  # "neunzehnhundertneununddreißig"
     decade=lambda n: (said := year_words(GERMAN, n, last=1999)) and f"{said}er",  # "1860er"

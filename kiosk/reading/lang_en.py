@@ -14,7 +14,7 @@ REGNAL_NAMES = frozenset(
         "Benedict Gregory Innocent Clement Boniface Urban Paul Sixtus Julius Pope King Queen "
         "Ramesses Ramses Amenhotep Thutmose Ptolemy Antiochus Mehmed Murad Selim Suleiman Juan "
         "Alfonso Pedro Manuel Felipe Sancho Jaime Juliana Beatrix Wilhelmina Margrethe Harald "
-        "Constantine Darius Xerxes Cyrus Artaxerxes Tiglath-Pileser Sargon Shalmaneser"
+        "Constantine Darius Xerxes Cyrus Artaxerxes Tiglath-Pileser Sargon Shalmaneser Napoléon"
     )
 )
 
@@ -79,8 +79,8 @@ ABBREVIATIONS: dict[str, Abbr | str] = {
     # Written as one word, the way eSpeak NG spells it: "U S A." would end in what it takes
     # for an initial, and the sentence's pause after it would be lost.
     "U.S.A.": "USA",
-    "U.S.": "US",
-    "U.K.": "UK",
+    "U.S.": Abbr("US", before_name="US"),  # "the U.S. Army", "on the U.S. Billboard chart"
+    "U.K.": Abbr("UK", before_name="UK"),
     "D.C.": "DC",
     "Pt.": "part",
     "bk.": "book",
@@ -91,6 +91,7 @@ ABBREVIATIONS: dict[str, Abbr | str] = {
     "illus.": Abbr("illustrations", before_by="illustrated"),
     "ills.": "illustrations",
     "col.": "colour",
+    "Col.": Abbr("colour", before_name="Colonel"),
     "ports.": Abbr("portraits", list_only=True),
     "port.": Abbr("portrait", list_only=True),
     "facsims.": "facsimiles",
@@ -127,7 +128,7 @@ ABBREVIATIONS: dict[str, Abbr | str] = {
     "eds.": Abbr("editors", before_by="edited"),
     "edn.": "edition",
     "rev.": Abbr("revised", before_by="revised"),
-    "Rev.": Abbr("revised", before_by="revised"),
+    "Rev.": Abbr("revised", before_by="revised", before_name="Reverend"),
     "enl.": "enlarged",
     "corr.": "corrected",
     "expanded": "expanded",
@@ -159,6 +160,14 @@ ABBREVIATIONS: dict[str, Abbr | str] = {
     "c.": Abbr("circa", after_ordinal="century", needs_number=True),  # "the late 20th c."
     "cent.": Abbr("century", after_ordinal="century"),
     "approx.": "approximately",
+    # Titles of address: eSpeak NG says "Lt" as letters, "Capt" as a word, and the stop
+    # before the name was a sentence end ("Lt. | Col. Smith").
+    "Lt.": "Lieutenant", "Lieut.": "Lieutenant", "Capt.": "Captain", "Cpt.": "Captain",
+    "Gen.": "General", "Maj.": "Major", "Sgt.": "Sergeant",
+    "Cpl.": "Corporal", "Pvt.": "Private", "Adm.": "Admiral", "Cmdr.": "Commander",
+    "Comdr.": "Commander", "Brig.": "Brigadier", "Sen.": "Senator", "Gov.": "Governor",
+    "Rep.": "Representative", "Pres.": "President", "Hon.": "Honourable", "Supt.": "Superintendent",
+    "Msgr.": "Monsignor", "Fr.": Abbr("Father", before_name="Father"), "Rt.": "Right",
     "Dr.": "Doctor",
     "Mr.": "Mister",
     "Mrs.": "Missis",
@@ -254,6 +263,13 @@ RULES = Rules(
         )
     ),
     conjunctions=frozenset(words("and or to")),
+    sentence_starters=frozenset(
+        words(
+            "the a an it its he she they we i you his her their our this that these those "
+            "there then in on at after before when while as for from with by but and so now "
+            "later today one some all many most each both such if although during since"
+        )
+    ),
     phrases={
         # Swedish and Finnish extents ("1 ljudskiva", "2 CD-skivor") as an English listener
         # says them.

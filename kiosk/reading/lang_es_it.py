@@ -78,7 +78,7 @@ def _rules(lang: str, ordinals: tuple[str, ...], abbreviations: dict[str, Abbr |
         and_others=table["and_others"],
         number_word=table["number_word"],
         drop_words=frozenset({"s.n.", "s.l.", "s.a.", "s.f.", "s.d.", "sic", "?"}),
-        final=frozenset(words("etc. ecc.")),
+        final=frozenset(words("etc. ecc. sigs. ss. segg. sgg.")),
     )
 
 
@@ -87,14 +87,16 @@ SPANISH_RULES = _rules(
     {
         **_shorthand(
             "páginas página edición editado traducción traducido ilustraciones ilustrado tomo",
-            pages="p. pág. págs.", number="t.",
+            pages="p. pp. pág. págs.", number="t.",
         ),
         **pairs(
             "vol. = volumen | reimpr. = reimpresión | corr. = corregida | aum. = aumentada "
             "| rev. = revisada | act. = actualizada | cap. = capítulo | núm. = número "
             "| n.º = número | pról. = prólogo | aprox. = aproximadamente | etc. = etcétera "
             "| Dr. = doctor | Dra. = doctora | Sr. = señor | Sra. = señora | Srta. = señorita "
-            "| & = y"
+            "| Dña. = doña | Ud. = usted | Uds. = ustedes | Vd. = usted | Vds. = ustedes "
+            "| Lic. = licenciado | Ing. = ingeniero | Sto. = santo | Sta. = santa "
+            "| sigs. = siguientes | ss. = siguientes | & = y"
         ),
         # "s. XIX": the century before its numeral ("siglo XIX").
         "s.": Abbr("siglo", needs_number=True),
@@ -117,7 +119,9 @@ ITALIAN_RULES = _rules(
             "| ampl. = ampliata | aggiorn. = aggiornata | cap. = capitolo | ecc. = eccetera "
             "| etc. = eccetera | pref. = prefazione | introd. = introduzione | dott. = dottor "
             "| prof. = professor | sig. = signor | sec. = secolo | pag. = pagina "
-            "| cfr. = confronta | & = e"
+            "| cfr. = confronta | & = e | avv. = avvocato | ing. = ingegner | on. = onorevole "
+            "| sig.ra = signora | dott.ssa = dottoressa | prof.ssa = professoressa "
+            "| mons. = monsignor | segg. = seguenti | sgg. = seguenti | it. = italiana"
         ),
     },
     regnal_names="Luigi Carlo Vittorio Emanuele Umberto Ferdinando Francesco Enrico Filippo "

@@ -50,6 +50,7 @@ ABBREVIATIONS: dict[str, Abbr | str] = {
         "| av. = avant | apr. = après | J.-C. = Jésus-Christ | St = Saint | Ste = Sainte "
         "| Mme = Madame | Mlle = Mademoiselle | Mgr = Monseigneur | impr. = imprimerie "
         "| libr. = librairie | Libr. = librairie | & = et "
+        "| suiv. = suivantes | sqq. = et suivantes | MM. = Messieurs "
         # The first is the one ordinal with a gender: "1er" premier, "1re" première.
         "| 1er = premier | 1re = première | 1ère = première | Ier = premier | Ire = première"
     ),
@@ -77,7 +78,7 @@ RULES = Rules(
     and_others="et autres",
     number_word="numéro",
     drop_words=frozenset({"s.n.", "s.l.", "s.d.", "s.l.n.d.", "sic", "?"}),
-    final=frozenset(words("etc. augm. corr. rev.")),
+    final=frozenset(words("etc. augm. corr. rev. suiv. sqq.")),
     conjunctions=frozenset(words("et ou à")),
     roman_ordinal_suffixes=frozenset(words("e ème eme er re ère")),
 )

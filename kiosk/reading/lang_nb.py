@@ -70,7 +70,7 @@ def _rules(
         and_others="med flere",
         number_word="nummer",
         drop_words=frozenset({"s.n.", "s.l.", "u.å.", "u.st.", "s.a.", "sic", "?"}),
-        final=frozenset(words("osv. m.m. m.fl. mv.")),
+        final=frozenset(words("osv. m.m. m.fl. mv. flg. ff. o.l.")),
         conjunctions=frozenset(words("og eller til")),
         century_endings=frozenset(words("tallet tallets")),
         year=partial(year_words, table),  # 1866: "atten hundre og sekstiseks"
@@ -87,8 +87,10 @@ NORWEGIAN_ABBREVIATIONS: dict[str, Abbr | str] = {
         "| m.fl. = med flere | mv. = med videre | dvs. = det vil si | bd. = bind | nr. = nummer "
         "| kap. = kapittel | årg. = årgang | jf. = jevnfør | evt. = eventuelt "
         "| inkl. = inklusive | f.Kr. = før Kristus | e.Kr. = etter Kristus | St. = Sankt "
-        "| forl. = forlag | Forl. = forlag | & = og"
+        "| forl. = forlag | Forl. = forlag | & = og "
+        "| flg. = og følgende | ff. = og følgende | pga. = på grunn av | o.l. = og lignende"
     ),
+    "B.": Abbr("bind", needs_number=True),  # "Norges historie. B. 4"
 }
 
 DANISH_ABBREVIATIONS: dict[str, Abbr | str] = {
@@ -101,15 +103,17 @@ DANISH_ABBREVIATIONS: dict[str, Abbr | str] = {
         "| m.fl. = med flere | dvs. = det vil sige | bd. = bind | nr. = nummer "
         "| kap. = kapitel | årg. = årgang | jf. = jævnfør | evt. = eventuelt "
         "| inkl. = inklusive | f.Kr. = før Kristus | e.Kr. = efter Kristus | Kbh. = København "
-        "| forl. = forlag | Forl. = forlag | & = og"
+        "| forl. = forlag | Forl. = forlag | & = og "
+        "| ff. = og følgende | flg. = og følgende | pga. = på grund af | o.l. = og lignende"
     ),
+    "B.": Abbr("bind", needs_number=True),
 }
 
 NORWEGIAN_RULES = _rules(
     "nb", NORWEGIAN, NORWEGIAN_ABBREVIATIONS,
-    part_words="del d bind bd bok nr nummer hefte kapittel kap årgang sesong",
+    part_words="del d b bind bd bok nr nummer hefte kapittel kap årgang sesong",
 )  # fmt: skip
 DANISH_RULES = _rules(
     "da", DANISH, DANISH_ABBREVIATIONS,
-    part_words="del d bind bd bog nr nummer hæfte kapitel kap årgang sæson",
+    part_words="del d b bind bd bog nr nummer hæfte kapitel kap årgang sæson",
 )  # fmt: skip

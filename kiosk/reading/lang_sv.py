@@ -25,7 +25,8 @@ _MALE = frozenset(
         "Clemens Bonifatius Urban Alexander Nikolaj Peter Ivan Ferdinand Napoleon Sigismund "
         "Kristofer Rudolf Otto Leopold Fredrik Frederick Friedrich Konstantin Ramses Amenhotep "
         "Thutmosis Ptolemaios Antiochos Mehmed Murad Selim Süleyman Juan Carlos Alfonso Pedro "
-        "Manuel Henry Charles Jacques Heinrich Ludwig Alfred Haakon Kung Påve Napoléon"
+        "Manuel Henry Charles Jacques Heinrich Ludwig Alfred Haakon Kung Påve Paul Pål "
+        "Benedikt Benedict Sixtus Julius Napoléon"
     )
 )
 
@@ -141,13 +142,26 @@ ABBREVIATIONS: dict[str, Abbr | str] = {
     "komm.": "kommentarer",
     "sammanst.": Abbr("sammanställd", before_by="sammanställd"),
     "uppl.läsare": "uppläsare",
-    "f.": Abbr("född", before_year="född", needs_number=True),
+    "f.": Abbr("född", before_year="född", after_number="och följande", needs_number=True),
+    # Titles before a name (ears3-37): "Kyrkoh. Pehr Ek och kapt. Lars Berg" was three
+    # sentences.
+    "kyrkoh.": "kyrkoherde", "kh.": "kyrkoherde", "kapt.": "kapten", "löjtn.": "löjtnant",
+    "överstelöjtn.": "överstelöjtnant", "past.": "pastor", "hr": "herr", "hr.": "herr",
+    "ing.": "ingenjör", "dir.": "direktör", "doc.": "docent", "fil.dr": "filosofie doktor",
+    "fil.kand.": "filosofie kandidat", "fil.mag.": "filosofie magister",
+    "med.dr": "medicine doktor", "tf.": "tillförordnad", "t.f.": "tillförordnad",
     "dr.": "doktor",
     "Dr.": "doktor",
     "prof.": "professor",
     "Prof.": "professor",
     # General prose.
     "ca": Abbr("cirka", needs_number=True),
+    # eSpeak NG spells these ("120 kr" is "K R", "etc." "e t c") or says a stub ("inkl").
+    "kr": Abbr("kronor", after_one="krona", needs_number=True),
+    "kr.": Abbr("kronor", after_one="krona", needs_number=True),
+    "inkl.": "inklusive", "inkl": "inklusive", "exkl.": "exklusive", "exkl": "exklusive",
+    "enl.": "enligt", "ev.": "eventuellt", "ang.": "angående", "etc.": "etcetera",
+    "t.": Abbr("till", before_number="del"),  # "reste t. Uppsala", "T. 2"
     "ca.": "cirka",
     "c:a": "cirka",
     "t.ex.": "till exempel",

@@ -49,6 +49,11 @@ class Abbr:
     after_proper: str | None = None  # "James St. in" -> "Street" (a name, then no name)
     before_language: str | None = None  # "övers. fr. engelskan" -> "från"
     after_edition: str | None = None  # "rev. ed. by" -> "edition" (not "edited")
+    after_article: str | None = None  # German "des Hrsg." -> "Herausgebers"
+    before_name: str | None = None
+    """Before a capitalised word that does not start a sentence (``Rules.sentence_starters``):
+    a title or an adjective of a name ("Rev. Martin" -> "Reverend", "U.S. Army"), whose full
+    stop then never ends the sentence."""
     needs_number: bool = False
     list_only: bool = False
     """A word of prose too ("ill.", "ports.", "red."): an abbreviation only in a catalogue
@@ -114,6 +119,12 @@ class Rules:
     roman_ordinal_suffixes: frozenset[str] = frozenset()
     """French "e", "ème": "XIXe siècle" is "dix-neuvième siècle"."""
     ordinal_weak_after: frozenset[str] = frozenset()
+    articles: frozenset[str] = frozenset()
+    """German "des", "dem": the abbreviated noun after one is inflected ("d. Hrsg." -> "des
+    Herausgebers", "aus d. Engl." -> "aus dem Englischen")."""
+    sentence_starters: frozenset[str] = frozenset()
+    """Capitalised words that begin a sentence after an abbreviation ("U.S. The", "p.m. It"),
+    not a name it is said before ("U.S. Army", "Rev. Martin"); casefolded."""
     """German "im", "am", "zum": "im 19. Jahrhundert" is "neunzehnten" (the weak ending)."""
 
 

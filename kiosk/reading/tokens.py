@@ -37,6 +37,7 @@ _ORDINAL_SUFFIX = re.compile(r"(\d{1,3})([:a-zA-Zèªº]{1,3})")  # "3:e", "2nd"
 _INITIALS = re.compile(r"((?:[A-ZÅÄÖÜÆØÉ]\.-?){1,4})([A-ZÅÄÖÜÆØ][\w'-]{0,40})?")
 # "Louis-P.", "Jean-F.": a hyphenated given name ending in an initial.
 _NAME_INITIAL = re.compile(r"([A-ZÅÄÖÜÆØÉ][\w']{1,30})-([A-ZÅÄÖÜÆØÉ])\.")
+_ABBR_RANGE = re.compile(r"(\w[\w.:]{0,12}\.)[-–](\d{1,4})")  # "f.Kr.-14"
 _LINKS = frozenset({"&", "-", "–", "—", "+"})
 ORDINAL_REACH = 5
 """An ordinal's reach: it and the four words after it ("2. utök. och omarb. uppl.")."""
@@ -216,6 +217,11 @@ def _word(
     if said is not None:
         state.numeral = bool(NUMBER.fullmatch(core)) and said != core
         return said, reach, False
+    joined = _ABBR_RANGE.fullmatch(core)
+    if joined and isinstance(rules.abbreviations.get(joined.group(1)), str):
+        # "63 f.Kr.-14 e.Kr.": a range from an era's abbreviation, "före Kristus till 14".
+        tail, reach, _ends = _word(joined.group(2), core, nxt, last, core, rules, protected, state)
+        return f"{rules.abbreviations[joined.group(1)]} {rules.range_word} {tail}", reach, False
     # "Henry V. The king": a king's numeral ending a sentence, not "volumes".
     regnal = prev in rules.regnal_names and is_roman(core[:-1])
     found = None if regnal else _abbreviation(core, prev, nxt, prev_word, rules, reach)
@@ -226,6 +232,8 @@ def _word(
         abbr, may_end = found
         final = core in rules.final or core.casefold() in rules.final
         follows = (_capital(nxt) and not is_roman(nxt)) or (final and nxt[:1].isdigit())
+        if final and nxt in rules.final:
+            follows = False  # "Smith & Co. Ltd.": one name
         if reach and nxt.rstrip(".").casefold() in rules.ordinal_dot_words:
             follows = False  # "2., überarb. und erw. Aufl.": German capitalises the noun
         ends = core.endswith(".") and (last is True or (last is False and may_end and follows))
@@ -234,7 +242,9 @@ def _word(
         # "1939." ends a sentence: the full stop is punctuation, the word is "1939".
         state.numeral = state.linked = numeral
         said, reach, _ends = _word(core[:-1], prev, nxt, last, prev_word, rules, protected, state)
-        ends = _plain_stop(core, nxt, last)
+        ends = _plain_stop(core, nxt, last) or (
+            last is False and core in rules.final and (_capital(nxt) or nxt[:1].isdigit())
+        )  # "at 3 p.m. It cost": a phrase's end the table does not read out
         return (said + "." if ends else said), reach, ends
     return core, reach, False
 
@@ -331,11 +341,33 @@ def _abbreviation(
     entry = rules.abbreviations.get(core)
     if entry is None and core[:1].isupper():
         entry = rules.abbreviations.get(core[0].lower() + core[1:])
+    if entry is None and "'" in core[1:-1]:
+        # Italian and French elision: "dell'avv. Verdi", "l'éd.".
+        head, _apostrophe, rest = core.rpartition("'")
+        found = _abbreviation(rest, prev, nxt, prev_word, rules, reach)
+        return (f"{head}'{found[0]}", found[1]) if found is not None else None
     if entry is None:
         return None
+    final = core in rules.final or core.casefold() in rules.final
     if isinstance(entry, str):
-        return entry, core in rules.final or core.casefold() in rules.final
-    return _in_context(entry, prev, nxt, prev_word, rules, reach)
+        return entry, final
+    if entry.before_name and _before_name(nxt, rules):
+        return entry.before_name, False  # "Rev. Martin", "U.S. Army": never a sentence end
+    found = _in_context(entry, prev, nxt, prev_word, rules, reach)
+    if found is not None and final and found[0] == entry.plain and found[1] is False:
+        return found[0], True  # "U.S. The": a phrase's end
+    return found
+
+
+def _before_name(nxt: str, rules: Rules) -> bool:
+    """Is ``nxt`` a name a title is said before ("Martin", "Army"), not the first word of the
+    next sentence ("The", "It") or a roman numeral?"""
+    nxt = nxt.lstrip(_LEAD)
+    return (
+        _capital(nxt)
+        and not is_roman(nxt.rstrip(_TRAIL + "."))
+        and nxt.rstrip(_TRAIL + ".").casefold() not in rules.sentence_starters
+    )
 
 
 def _in_context(
@@ -374,6 +406,9 @@ def _in_context(
         return a.after_number or a.plain, True
     if before_by and a.before_by:
         return a.before_by, False
+    if a.after_article and prev.casefold() in rules.articles:
+        # "sowie e. Nachw. d. Hrsg. Mit 45 Abb.": the noun ends its phrase before "Mit".
+        return a.after_article, nxt.casefold() in rules.sentence_starters
     if a.after_name and prev_word.endswith(","):
         return a.after_name, True
     if a.after_proper and _capital(prev) and prev_word[-1:].isalpha() and not _capital(nxt):

@@ -224,3 +224,51 @@ def test_every_advice_for_a_damaged_catalogue_works_when_followed(
     ran = _follow(text, LIBRIS)
     assert ran, f"{tool} gave no command to run: {text}"
     assert healthy_count(db) == 28, ran
+
+
+def test_damage_found_once_stops_small_writes_and_reports(db: Path, tmp_path: Path) -> None:
+    """hostile3-5: a small import said "1 added", exit 0, and ``catalog stats``/``search``
+    answered, on a file ``catalog check`` and ``lookup`` call damaged - the few pages they
+    touch were whole.  Damage found once is noted beside the file and every staff command
+    that writes or reports on it says so (exit 3) until the advised rebuild."""
+    with db.open("r+b") as handle:  # as the tester did: 4 kB of garbage over page 4
+        handle.seek(4096 * 3)
+        handle.write(b"\xde\xad" * 2048)
+    small = tmp_path / "up2.csv"
+    small.write_text("id,title\nz9,Another\n", encoding="utf-8")
+    code, _out, err = run("catalog", "check", "--db", str(db))
+    assert code == 3 and "the catalogue is damaged" in err
+    for args in (
+        ["import", str(small), "--db", str(db)],
+        ["catalog", "stats", "--db", str(db)],
+        ["search", "programming", "--db", str(db)],
+        ["export", "--db", str(db)],
+        ["harvest", "http://127.0.0.1:9/oai", "--db", str(db)],
+    ):
+        code, out, err = run(*args)
+        last = err.strip().splitlines()[-1]
+        assert code == 3 and "added" not in out, (args, out, err)
+        assert last.startswith("talkcat: ") and "the catalogue is damaged" in last, (args, err)
+        assert f"`talkcat import FILE... --db {db} --replace`" in last
+    code, out, _ = run("import", str(LIBRIS), str(FENNICA), "--db", str(db), "--replace")
+    assert code == 0, out
+    assert run("catalog", "stats", "--db", str(db))[0] == 0
+    assert run("import", str(small), "--db", str(db))[0] == 0
+    assert healthy_count(db) == 28 + 124 + 1
+
+
+def test_a_damage_note_never_blames_another_file_at_the_path(db: Path, tmp_path: Path) -> None:
+    good = tmp_path / "good.db"
+    shutil.copy(db, good)
+    scribble_every_page(db)
+    assert run("catalog", "check", "--db", str(db))[0] == 3
+    os.replace(good, db)  # a healthy copy moved in: a new file
+    assert run("catalog", "stats", "--db", str(db))[0] == 0
+    shutil.copy(db, good)
+    scribble_every_page(db)
+    assert run("catalog", "check", "--db", str(db))[0] == 3
+    shutil.copyfile(good, db)  # restored in place (same inode): `catalog check` clears it
+    assert run("catalog", "stats", "--db", str(db))[0] == 3
+    code, out, _ = run("catalog", "check", "--db", str(db))
+    assert code == 0 and out.strip().endswith(": ok")
+    assert run("catalog", "stats", "--db", str(db))[0] == 0

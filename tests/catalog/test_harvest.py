@@ -29,7 +29,14 @@ from catalog.store import Catalog
 from kiosk.cli import main
 from tests.catalog.conftest import field, make_record
 from tests.catalog.harvest_support import FAST, LIBRIS, list_requests, marcxml
-from tests.catalog.oai_server import OaiServer, Repository, items_from, marc_records, status
+from tests.catalog.oai_server import (
+    OaiServer,
+    Repository,
+    items_from,
+    marc_records,
+    oai_error,
+    status,
+)
 from tests.support import ROOT
 
 TOVE_ISBN = "9789100563226"
@@ -129,6 +136,71 @@ def test_full_removes_what_the_repository_no_longer_has(server: OaiServer, tmp_p
     with Catalog.open(db, readonly=True) as catalog:
         assert catalog.stats()["records"] == 27
         assert catalog.lookup(normalise("9780140449136")) is None
+
+
+def test_full_against_a_repository_with_no_records_removes_nothing(
+    server: OaiServer, tmp_path: Path
+) -> None:
+    """hostile3-9: ``noRecordsMatch`` (a renamed set, an index being rebuilt) to ``--full``
+    removed all 28 records, exit 0, "nothing new"; and an answer of only empty pages."""
+    db = tmp_path / "c.db"
+    harvest(db, server.url, retry=FAST)
+    server.add_fault(lambda q: q.get("verb") == "ListRecords", oai_error("noRecordsMatch"))
+    result = CliRunner().invoke(main, ["harvest", server.url, "--db", str(db), "--full"])
+    assert result.exit_code == 2, result.output
+    last = result.stderr.strip().splitlines()[-1]
+    assert last.startswith("talkcat: ") and "no records at all" in last
+    assert "nothing was removed (28 records kept)" in last and "nothing new" not in result.output
+    with Catalog.open(db, readonly=True) as catalog:
+        assert catalog.stats()["records"] == 28
+    for n in range(1, 29):
+        server.repository.forget(f"oai:test:{n}")
+    report = harvest(db, server.url, full=True, retry=FAST)
+    assert report.kept_all and not report.complete and report.removed == 0
+    assert "NOTHING REMOVED" in report.summary()
+    with Catalog.open(db, readonly=True) as catalog:
+        assert catalog.stats()["records"] == 28
+    server.repository.put("oai:test:1", marc_records(LIBRIS)[0])  # one record: --full works
+    report = harvest(db, server.url, full=True, retry=FAST)
+    assert report.complete and report.removed == 27
+
+
+def _response_date(stamp: str) -> Any:
+    """An answer as the repository gives it, but with this ``responseDate``."""
+
+    def act(handler: Any, query: dict[str, str]) -> bool:
+        body = re.sub(
+            rb"<responseDate>[^<]*</responseDate>",
+            b"<responseDate>" + stamp.encode() + b"</responseDate>",
+            handler.answer(query),
+        )
+        handler.send_body(body)
+        return True
+
+    return act
+
+
+@pytest.mark.parametrize("stamp", ["9999-12-31T23:59:59Z", "not-a-date", "2026-13-45"])
+def test_a_repository_date_that_cannot_be_believed_is_never_the_next_from(
+    server: OaiServer, tmp_path: Path, stamp: str
+) -> None:
+    """hostile3-6: a clock run ahead or garbage in ``responseDate`` became the next run's
+    ``from`` (``from=9999-12-31``: "nothing new" every night, exit 0)."""
+    db = tmp_path / "c.db"
+    listing = lambda q: q.get("verb") == "ListRecords"  # noqa: E731
+    server.add_fault(listing, _response_date(stamp), times=10)
+    started = datetime.now(UTC)
+    report = harvest(db, server.url, retry=FAST)
+    assert report.complete and report.added == 28
+    assert [w.position for w in report.warnings] == ["responseDate"]
+    assert repr(stamp) in report.warnings[0].reason
+    server.requests.clear()
+    again = CliRunner().invoke(main, ["harvest", server.url, "--db", str(db)])
+    assert again.exit_code == 0, again.output
+    since = list_requests(server)[0]["from"]
+    assert stamp not in since
+    sent = datetime.fromisoformat(since.replace("Z", "+00:00"))
+    assert started - timedelta(days=1, minutes=5) <= sent <= started
 
 
 def test_rejections_and_report_as_import(tmp_path: Path) -> None:

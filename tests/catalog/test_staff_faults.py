@@ -328,6 +328,41 @@ def test_the_report_is_a_csv_even_of_hostile_reasons(tmp_path: Path) -> None:
     assert {r["position"] for r in rows} == {"line 2", "line 3"}
 
 
+# --------------------------------------------------------------------------- output over data
+
+
+def test_an_output_naming_the_catalogue_or_an_input_is_refused_before_any_work(
+    db: Path, tmp_path: Path
+) -> None:
+    """hostile3-12: ``--report``/``--output`` renamed over the catalogue destroyed it, exit 0."""
+    before = db.read_bytes()
+    source = tmp_path / "mine.csv"
+    source.write_text("id,title\nz1,Kept\n", encoding="utf-8")
+    link = tmp_path / "link.csv"
+    link.symlink_to(db)
+    hard = tmp_path / "hard.db"
+    hard.hardlink_to(db)
+    attempts = [
+        (["import", str(source), "--db", str(db), "--report", str(db)], "the catalogue itself"),
+        (["import", str(source), "--db", str(db), "--report", str(link)], "the catalogue itself"),
+        (["import", str(source), "--db", str(db), "--report", str(hard)], "the catalogue itself"),
+        (["import", str(source), "--db", str(db), "--report", f"{db}-wal"], "-wal file"),
+        (["import", str(source), "--db", str(db), "--report", f"{db}.lock"], ".lock file"),
+        (["import", str(source), "--db", str(db), "--report", str(source)], "the input file"),
+        (["export", "--db", str(db), "--output", str(db)], "the catalogue itself"),
+        (["export", "--db", str(db), "--output", f"{db}-shm"], "-shm file"),
+        (["harvest", "http://127.0.0.1:9/", "--db", str(db), "--report", str(db)],
+         "the catalogue itself"),
+    ]  # fmt: skip
+    for args, said in attempts:
+        code, out, err = run(*args)
+        one_clear_line(code, out, err)
+        assert code == 2 and said in err and "give another file name" in err, (args, err)
+        assert "added" not in out and "rows written" not in err  # refused before the work
+    assert db.read_bytes() == before and _count(db) == 28
+    assert source.read_text(encoding="utf-8") == "id,title\nz1,Kept\n"
+
+
 # --------------------------------------------------------------------------- bad import files
 
 

@@ -124,6 +124,38 @@ def test_wrong_passwords_lock_like_the_staff_pin(site, caplog) -> None:
     assert not any("PIN" in line for line in logged)
 
 
+def _logged_in(response: object) -> bool:
+    """The login redirected to the dashboard (the test client follows redirects)."""
+    return response.status_code == 200 and response.url.path == "/"  # type: ignore[attr-defined]
+
+
+def test_a_lockout_keeps_out_only_the_client_that_earned_it(site) -> None:
+    """hostile3-13: the lockout was global, so anyone reaching the port (behind the proxy,
+    every client is 127.0.0.1) kept staff out with one wrong password a minute.  Behind the
+    proxy the client is the last X-Forwarded-For address - the one the proxy saw."""
+    from starlette.testclient import TestClient
+
+    from kiosk.console.app import Console, create_app
+    from kiosk.console.command import settings_from
+
+    console = Console(settings_from(None, str(site["config"]), None))
+    app = create_app(console)
+    with TestClient(app, base_url="http://127.0.0.1", client=("127.0.0.1", 50001)) as proxy:
+        attacker = {"X-Forwarded-For": "10.9.9.9"}
+        staff = {"X-Forwarded-For": "10.9.9.9, 10.1.1.20"}  # a spoofed first entry: ignored
+        proxy.headers.update(attacker)
+        assert [login(proxy, "guess").status_code for _ in range(4)] == [401, 401, 429, 429]
+        assert login(proxy).status_code == 429  # the locked client: even the right password
+        proxy.cookies.clear()
+        proxy.headers.update(staff)
+        assert _logged_in(login(proxy, PASSWORD))
+    with TestClient(app, base_url="http://127.0.0.1", client=("10.7.7.7", 50002)) as direct:
+        direct.headers.update({"X-Forwarded-For": "10.1.1.20"})  # not from the proxy: ignored
+        assert [login(direct, "guess").status_code for _ in range(3)] == [401, 401, 429]
+    with TestClient(app, base_url="http://127.0.0.1", client=("10.7.7.8", 50003)) as other:
+        assert _logged_in(login(other))
+
+
 def test_catalogue_text_is_escaped_everywhere(client) -> None:
     login(client)
     escaped = "&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt; &amp; Co"

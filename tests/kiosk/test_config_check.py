@@ -257,3 +257,60 @@ def test_driver_numbers_outside_their_bounds_are_refused(tmp_path, section, text
     path.write_text(f"[{section}]\n{text}", encoding="utf-8")
     code, out = check(path)
     assert code == 2 and reason in out, out
+
+
+@pytest.mark.parametrize(
+    "pattern", [r"^(a|a)+$", r"(a+)+", r"(?:\d*)*", r"^(ab|a)*$", r"(\d+-?)+$", r"(x+x+)+y"]
+)
+def test_a_patron_pattern_that_can_backtrack_for_ever_is_refused(tmp_path, pattern) -> None:
+    """hostile3-3: ``^(a|a)+$`` passed, and one scan of 50 a's froze the kiosk past SIGTERM."""
+    path = tmp_path / "kiosk.toml"
+    path.write_text(f"[privacy]\npatron_pattern = '{pattern}'\n", encoding="utf-8")
+    code, out = check(path)
+    assert code == 2 and "privacy.patron_pattern:" in out and "exponential time" in out, out
+
+
+@pytest.mark.parametrize(
+    "pattern", [r"^2\d{13}$", r"(\d|-)+", r"(\d{4}-?)+", r"^(2\d{13}|P\d{6})$", r"[0-9-]+"]
+)
+def test_ordinary_patron_patterns_pass(tmp_path, pattern) -> None:
+    path = tmp_path / "kiosk.toml"
+    path.write_text(f"[privacy]\npatron_pattern = '{pattern}'\n", encoding="utf-8")
+    assert check(path) == (0, f"{path}: OK\n")
+
+
+def test_the_patron_pattern_never_sees_more_than_a_card_length() -> None:
+    """The work of one scan is bounded whatever the pattern: longer forms are not tried."""
+    from kiosk.privacy import MAX_CARD_LENGTH, PatronFilter
+
+    cards = PatronFilter(r"a+")
+    assert cards.matches("a" * MAX_CARD_LENGTH)
+    assert not cards.matches("a" * (MAX_CARD_LENGTH + 1))
+
+
+def test_check_names_what_run_refuses_all_at_once_and_leaves_nothing(tmp_path) -> None:
+    """hostile3-4: an unwritable transcript/log and an empty SIP2 host passed `config check`
+    (run refused the first two, neither the host); nothing is created by the check."""
+    plain = tmp_path / "plain.txt"  # a file where a folder should be: even root cannot write
+    plain.write_text("x", encoding="utf-8")
+    fresh = tmp_path / "new-folder" / "deeper"
+    path = tmp_path / "kiosk.toml"
+    path.write_text(
+        '[availability]\ndriver = "sip2"\nhost = ""\nport = 6001\n'
+        f'[kiosk]\ntranscript = "{plain / "t.jsonl"}"\nlog = "{tmp_path / "no" / "l.log"}"\n'
+        '[privacy]\npatron_pattern = "["\n',
+        encoding="utf-8",
+    )
+    code, out = check(path)
+    assert code == 2
+    for expected in (
+        "privacy.patron_pattern: not a valid regular expression",
+        "[availability] host is empty",
+        f"kiosk.transcript: {plain / 't.jsonl'}: cannot be written",
+        f"kiosk.log: {tmp_path / 'no' / 'l.log'}: cannot be written",
+    ):
+        assert expected in out, (expected, out)
+    path.write_text(f'[kiosk]\ntranscript = "{fresh / "t.jsonl"}"\n', encoding="utf-8")
+    assert check(path) == (0, f"{path}: OK\n")
+    assert not fresh.parent.exists()  # run makes the folder; the check makes nothing
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["kiosk.toml", "plain.txt"]

@@ -334,7 +334,10 @@ def test_verbose_mentions_title_part_and_unavailable_copy() -> None:
         id="v", title="Vägkartan", part="Norra Sverige", available=False, language="swe"
     )
     verbose = levels.level_one(record, "sv")
-    assert verbose.text == "Vägkartan. Norra Sverige. Exemplaret är inte till utlån."
+    # Lost, missing, withdrawn or not for loan: words true of each ("not for loan" is not).
+    assert verbose.text == (
+        "Vägkartan. Norra Sverige. Enligt katalogen kan exemplaret inte lånas. Fråga personalen."
+    )
     assert levels.level_one(record, "sv", verbose=False).text == "Vägkartan"
 
 

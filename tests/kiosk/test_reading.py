@@ -134,7 +134,7 @@ from kiosk.reading.numbers import en_ordinal, fi_ordinal, roman_value, sv_ordina
         ("sv", "Se fig. 2 och Omkr. 1950 i Bd. 1", "Se figur 2 och omkring 1950 i band ett"),
         ("sv", "Pt. 2", "del två"),
         ("sv", "moster m.fl. Se s. 45", "moster med flera. Se sidan 45"),
-        ("sv", "Strindberg etc. 1900-talet", "Strindberg etc. 1900-talet"),
+        ("sv", "Strindberg etc. 1900-talet", "Strindberg etcetera. 1900-talet"),
         ("fi", "Mannerheim ym. 2. painos.", "Mannerheim ynnä muuta. Toinen painos."),
         ("en", "Smith, Jr. Dr. Smith", "Smith, Junior. Doctor Smith"),
         ("en", "Smith, Jr. and Dr. Jones", "Smith, Junior and Doctor Jones"),
@@ -203,12 +203,32 @@ from kiosk.reading.numbers import en_ordinal, fi_ordinal, roman_value, sv_ordina
         ("sv", "Under 1800-talets slut", "Under artonhundratalets slut"),
         ("sv", "1990-talet", "1990-talet"),  # said right by eSpeak: "nittonhundranittiotalet"
         ("sv", "1066", "1066"),  # "tusensextiosex"
-        ("sv", "1500 kr", "1500 kr"),  # a count
+        ("sv", "1500 kr", "1500 kronor"),  # a count; eSpeak alone says "K R"
         ("sv", "Ring 08-123 45 67 i dag", "Ring 08-123 45 67 i dag"),  # a phone number
         # Digits of other scripts and a Chinese unit in an extent, to a Latin-script voice.
         ("sv", "٣٤٥ ص.", "345 sidor."),
         ("en", "٣٤٥ ص.", "345 pages."),
         ("sv", "735页", "735 sidor"),
+        # English titles of address before a name (ears3-36): eSpeak says "Lt" as letters and
+        # "Rev." was "revised", "Col." "colour".
+        ("en", "The Rev. Martin Luther King", "The Reverend Martin Luther King"),
+        ("en", "Lt. Col. Smith met Gen. Lee and Capt. Cook",
+         "Lieutenant Colonel Smith met General Lee and Captain Cook"),
+        ("en", "Sen. Kennedy and Gov. Brown", "Senator Kennedy and Governor Brown"),
+        ("en", "the U.S. Army", "the US Army"),
+        ("en", "Smith & Co. Ltd. London", "Smith and Company Limited. London"),
+        # Swedish shorthand eSpeak spells or stubs, titles before a name (ears3-37, -23).
+        ("sv", "Boken kostar 120 kr. inkl. moms, resp. 90 kr. exkl. moms.",
+         "Boken kostar 120 kronor inklusive moms, respektive 90 kronor exklusive moms."),
+        ("sv", "Augustus levde 63 f.Kr.-14 e.Kr. enl. källorna.",
+         "Augustus levde 63 före Kristus till 14 efter Kristus enligt källorna."),
+        ("sv", "tf. landshövding ang. valet samt ev. rättelser",
+         "tillförordnad landshövding angående valet samt eventuellt rättelser"),
+        ("sv", "Kyrkoh. Pehr Ek och kapt. Lars Berg reste t. Uppsala.",
+         "kyrkoherde Pehr Ek och kapten Lars Berg reste till Uppsala."),
+        ("sv", "krig etc. Den", "krig etcetera. Den"),
+        ("sv", "Se kap. 4, s. 45 f.", "Se kapitel fyra, sidan 45 och följande."),
+        ("sv", "Tove Jansson, f. 1914", "Tove Jansson, född 1914"),
         # A text's opening ordinal before a capital (a Fennica edition statement).
         ("fi", "11. Albert Edelfeltin kuvittama suomenkielinen painos",
          "yhdestoista Albert Edelfeltin kuvittama suomenkielinen painos"),

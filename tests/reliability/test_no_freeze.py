@@ -23,6 +23,7 @@ import pytest
 from catalog import punctuation
 from catalog.importers import describe
 from catalog.importers.fields import MarcField, MarcRecord
+from catalog.importers.headings import looks_corporate
 from catalog.importers.mapping import map_record
 from catalog.records import Record
 from hardware.speech import text as speech_text
@@ -134,8 +135,11 @@ def _mapped(text: str) -> Any:
     fields = [MarcField("001", data="x"), MarcField("008", data=text)]
     for tag, code in (("020", "a"), ("100", "a"), ("100", "e"), ("245", "a"), ("245", "c"),
                       ("260", "c"), ("300", "a"), ("500", "a"), ("511", "a"), ("520", "a"),
-                      ("700", "4"), ("876", "j")):  # fmt: skip
+                      ("700", "4"), ("876", "j"), ("600", "a"), ("700", "a"),
+                      ("110", "b")):  # fmt: skip
         fields.append(MarcField(tag, "1", " ", [(code, text)]))
+    # A relator-less added name judged against the statement of responsibility (credits.py).
+    fields.append(MarcField("700", "1", " ", [("a", f"{text[:50]}, {text}")]))
     return map_record(MarcRecord("00000nam a2200000 a 4500", fields), "record 1", "f.xml")
 
 
@@ -160,6 +164,8 @@ CLEANERS: dict[str, Callable[[str], Any]] = {
     "levels.level_two": _record_details,
     "levels.level_three": _record_summary,
     "levels.subject_heading": levels.subject_heading,
+    "phrasing.personal_heading": phrasing.personal_heading,
+    "headings.looks_corporate": looks_corporate,
     "browse subject key": browse._subject_key,
     "browse person key": browse._person_key,
     "speech.clean_text": speech_text.clean_text,
