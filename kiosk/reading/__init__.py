@@ -39,7 +39,17 @@ import unicodedata
 from collections.abc import Callable, Collection
 from functools import cache, partial
 
-from kiosk.reading import lang_de, lang_en, lang_es_it, lang_fi, lang_fr, lang_nb, lang_ru, lang_sv
+from kiosk.reading import (
+    lang_de,
+    lang_en,
+    lang_es_it,
+    lang_fi,
+    lang_fr,
+    lang_nb,
+    lang_pl,
+    lang_ru,
+    lang_sv,
+)
 from kiosk.reading.tables import Rules, words
 from kiosk.reading.tokens import ends_sentence, table_word, tokens
 
@@ -184,7 +194,10 @@ def normalise(text: str, lang: str, protected: Collection[str] = ()) -> str:
     if rules is not None:
         text = _digits(text)
     elif lang.split("-", 1)[0].lower() == "ru":
-        text = lang_ru.editions(text)  # "2-е изд., испр." (no Russian table yet)
+        # "2-е изд., испр.", "См. т. 1", "1812 г.", "Пётр I" (no Russian table yet).
+        text = lang_ru.editions(lang_ru.shorthand(text))
+    elif lang.split("-", 1)[0].lower() == "pl":
+        text = lang_pl.shorthand(text)
     text = _tags(text, rules)
     text = _isbd(text, rules)
     text = _phrases(text, rules)

@@ -103,3 +103,58 @@ def editions(text: str) -> str:
         return _EDITION_WORDS[word] if edition else match.group(0)
 
     return _EDITION.sub(say_word, text)
+
+
+# Shorthand of Russian notes eSpeak NG reads as letters ("См." "es em", "г." "ge"), each with
+# a full stop that made a pause.  A stop stays only where it ends a sentence.
+_END = r"(?=\s+[\"«(]?[A-ZА-ЯЁ0-9]|\s*$)"
+_SHORTHAND = re.compile(
+    r"(?<![\w.])(?:(См|см|[гГ]л|т\.д|т\.п)\.|([тТ])\.\s(?=[\dIVXLC])|([сС])\.\s(?=(\d+[-–]\d)?))"
+    r"|(?<=\d)\s?(гг|г)\.(" + _END + r")?|(?<=[IVXLC])\s(в)\."
+)
+# A ruler's numeral: "Пётр I" "Пётр Первый", "Екатерина II" "Екатерина Вторая".
+_REGNAL = re.compile(r"(?<!\w)([А-ЯЁ][а-яё]{2,20})\s([IVX]{1,5})(?![\w-])")
+_PART_WORDS = frozenset(words("Том Часть Глава Книга Выпуск Раздел Серия Тетрадь Вып"))
+
+
+_SEE = {"См": "Смотри", "см": "смотри", "Гл": "Глава", "гл": "глава", "т.д": "так далее",
+        "т.п": "тому подобное"}  # fmt: skip
+
+
+def shorthand(text: str) -> str:
+    """ "См. также т. 1, с. 45-67" -> "Смотри также том 1, страницы 45-67", "в 1812 г." ->
+    "в 1812 году", "В XIX в." -> "В XIX веке", "Пётр I" -> "Пётр Первый"."""
+
+    def end_here(at: int) -> bool:
+        return re.match(_END, text[at : at + 4]) is not None
+
+    def say(match: re.Match[str]) -> str:
+        see, volume, page, many, year, end, century = match.groups()
+        before = text[max(0, match.start() - 12) : match.start()].split()
+        after_in = len(before) >= 2 and before[-2].casefold() == "в"  # "в 1812 г."
+        if see:
+            return _SEE[see] + ("." if see[0] == "т" and end_here(match.end()) else "")
+        if volume:
+            return "Том " if volume == "Т" else "том "
+        if page:
+            said = "страницы " if many else "страница "
+            return said.capitalize() if page == "С" else said
+        if year:
+            if year == "гг":
+                said = "годах" if after_in else "годы"
+            else:
+                said = "году" if after_in else "года"
+            return f" {said}" + ("." if end is not None else "")
+        if century:
+            return " веке" if after_in else " века"
+        return match.group(0)
+
+    def regnal(match: re.Match[str]) -> str:
+        name, numeral = match.groups()
+        n = roman_value(numeral)
+        if name in _PART_WORDS or n is None:
+            return match.group(0)
+        said = ordinal(n, "я" if name[-1] in "ая" else "й")
+        return f"{name} {said[:1].upper()}{said[1:]}" if said else match.group(0)
+
+    return _REGNAL.sub(regnal, _SHORTHAND.sub(say, text))

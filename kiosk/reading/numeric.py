@@ -92,8 +92,8 @@ def roman(core: str, prev: str, nxt: str, rules: Rules, numeral: bool) -> str | 
         and set(core) <= set("IVX")
         and core != "VI"  # "VI barnen": the pronoun "vi" in capitals
         and nxt[:1].islower()
-        and len(nxt) >= 4
-        and nxt.endswith(_DEFINITE)
+        and len(nxt.rstrip(".")) >= 4
+        and nxt.rstrip(".").endswith(_DEFINITE)  # "II världskriget."
     ):
         return number_words(n, rules.ordinal)  # "II världskriget": "andra världskriget"
     # "World War II", "Rocky IV": a capitalised title word, not shouted text ("VI SOM ...").

@@ -132,7 +132,7 @@ NON_FINAL = frozenset(
     words(
         "fig. figs. vol. vols. pt. pts. no. nos. nr. p. pp. s. ss. ch. chap. cap. kap. bd. "
         "dr. mr. mrs. ms. prof. st. mt. ca. c:a cf. vgl. jfr. ibid. op. cit. ed. eds. tr. "
-        "ill. ser. suppl. sect. art."
+        "ill. ser. suppl. sect. art. hab."
     )
 )
 """Abbreviations that never end a sentence in any language, before a number or a name

@@ -99,6 +99,31 @@ def test_missing_title_column_is_explained(tmp_path: Path) -> None:
     assert len(items) == 1 and "no 'title'" in items[0].reason
 
 
+def test_a_file_without_a_title_column_is_one_whole_file_rejection_that_adds_up(
+    tmp_path: Path,
+) -> None:
+    """hostile3-7: "line 1: ... 1 rejected" for a file of 20 lines: the other lines were in
+    no count.  Now the rejection is of the whole file and says how many rows went unread."""
+    text = "root:*:20228:0:99999:7:::\n" + "".join(f"user{n}:*:1:2::\n" for n in range(19))
+    items = list(read_csv(_write(tmp_path / "shadow.csv", text)))
+    assert len(items) == 1 and isinstance(items[0], Rejection)
+    assert items[0].position == "whole file"
+    assert "The whole file is left out (19 more row(s) not read)" in items[0].reason
+
+
+@pytest.mark.parametrize("codec", ["utf-16-le", "utf-16-be"])
+def test_utf16_without_a_byte_order_mark_is_read_with_a_warning(
+    tmp_path: Path, codec: str
+) -> None:
+    """hostile3-7: read as UTF-8, its NULs split every header ('i\\x00d\\x00') and the
+    delimiter was blamed."""
+    path = _write(tmp_path / "u16.csv", "id,title\n1,Hej på dig\n2,Då\n", encoding=codec)
+    items = list(read_csv(path))
+    notices = [i for i in items if isinstance(i, Notice)]
+    assert len(notices) == 1 and "UTF-16 without a byte-order mark" in notices[0].reason
+    assert [e.record.title for e in _entries(items)] == ["Hej på dig", "Då"]
+
+
 def test_unknown_columns_are_reported_once(tmp_path: Path) -> None:
     items = list(read_csv(_write(tmp_path / "u.csv", "title,colour,id\nA,red,1\nB,blue,2\n")))
     notices = [i for i in items if isinstance(i, Notice)]

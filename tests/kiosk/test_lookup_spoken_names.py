@@ -88,8 +88,9 @@ ABBREVIATED = {
               ("es", "editado por señor Pérez, doctora López.")],
     "92003": [("fr", "voir tome deux, chapitre quatre, page 45."), ("fr", "Roman.")],
     # No table: the rule every language shares keeps "Т. 1-2", "гл. 4", "ط. 2" whole; "т. II"
-    # is "т 2" (eSpeak's Russian voice reads "II" in English: "roman two").
-    "92004": [("ru", "Роман. Т 1–2. См. также т 2, гл 4, с 45 и т.д.")],
+    # is "том 2" (eSpeak's Russian voice reads "II" in English: "roman two", and "См." "es
+    # em", ears3-18).
+    "92004": [("ru", "Роман. Том 1–2. Смотри также том 2, глава 4, страница 45 и так далее.")],
     "92005": [("ar", "حكايات شعبية. ط 2. ج 1.")],
     "92006": [("de", "Erschienen im zwanzigsten Jahrhundert."), ("de", "circa 1000 Seiten.")],
     # A year after a short word still starts a sentence.

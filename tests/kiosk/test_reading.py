@@ -184,7 +184,7 @@ from kiosk.reading.numbers import en_ordinal, fi_ordinal, roman_value, sv_ordina
         ("tr", "Cilt 2", "Cilt 2"),
         ("fa", "جلد 2", "جلد 2"),
         ("fa", "چاپ 5", "چاپ 5"),
-        ("ru", "Т. 1-2, гл. 4", "Т 1-2, гл 4"),  # ... while "Т." before its number loses its stop
+        ("ru", "Т. 1-2, гл. 4", "Том 1-2, глава 4"),  # ... while "Т." before its number is said
         # Numbers as the cataloguer meant them (outside tester's EARS2-5, -7, -8, -13).
         ("en", "Chapter IV: I, Claudius.", "Chapter four: I, Claudius."),  # the pronoun
         ("sv", "Del I, II och III", "Del ett, två och tre"),
@@ -192,6 +192,7 @@ from kiosk.reading.numbers import en_ordinal, fi_ordinal, roman_value, sv_ordina
         ("sv", "Napoléon I", "Napoléon den förste"),
         ("sv", "Under XX-talet", "Under 1900-talet"),  # eSpeak: "nittonhundratalet"
         ("sv", "II världskriget", "andra världskriget"),
+        ("sv", "Efter II världskriget.", "Efter andra världskriget."),
         ("sv", "I huset", "I huset"),  # the preposition stays a preposition
         ("sv", "Rocky IV är bra", "Rocky fyra är bra"),
         ("en", "the late 20th c. Covers", "the late twentieth century. Covers"),

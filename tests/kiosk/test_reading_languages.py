@@ -123,7 +123,16 @@ from kiosk.reading.numerals import DANISH, FRENCH, GERMAN, NORWEGIAN, cardinal, 
         ("ru", "Москва : Изд. АН СССР", "Москва: Изд. АН СССР"),  # the publisher
         # ... and roman numerals, which eSpeak's Russian voice reads in English ("roman two").
         ("ru", "в XIX веке, начало XX века", "в девятнадцатом веке, начало двадцатого века"),
-        ("ru", "См. т. II", "См. т 2"),
+        ("ru", "См. т. II", "Смотри том 2"),
+        # Russian and Polish shorthand eSpeak spells ("См." "es em", "m.in." "em kropka in"),
+        # rulers' numerals it says in English ("Пётр I" "eye") (ears3-18).
+        ("ru", "Роман о войне 1812 г. См. также т. 1, с. 45-67. Написан в 1863-1869 гг. "
+               "В XIX в. Пётр I и Екатерина II.",
+         "Роман о войне 1812 года. Смотри также том 1, страницы 45-67. Написан в 1863-1869 "
+         "годах. В девятнадцатом веке Пётр Первый и Екатерина Вторая."),
+        ("ru", "Том II, с. 5", "Том 2, страница 5"),
+        ("pl", "Wstęp prof. dr hab. J. Kowalskiego. W XIX w. m.in. Napoleon.",
+         "Wstęp profesor doktor habilitowany J Kowalskiego. W 19 wieku między innymi Napoleon."),
     ],
 )  # fmt: skip
 def test_normalisation_table(lang: str, written: str, said: str) -> None:
@@ -181,6 +190,8 @@ def test_french_numbers_count_in_twenties() -> None:
          ["Curato dall'avv. Verdi.", "Vedi p. 12 e segg.", "Poi."]),
         ("es", "Ud. y Dña. Ana. Véase pp. 12 y sigs. Luego.",
          ["Ud. y Dña. Ana.", "Véase pp. 12 y sigs.", "Luego."]),
+        ("pl", "Wstęp prof. dr hab. J. Kowalskiego. W XIX w. m.in. Napoleon.",
+         ["Wstęp prof. dr hab. J. Kowalskiego.", "W XIX w. m.in. Napoleon."]),
         # A title or "U.S." before a name never ends one; before "The"/"It" it does (ears3-36).
         ("en", "The Rev. Martin Luther King spoke with Sen. Kennedy and Gov. Brown. Later.",
          ["The Rev. Martin Luther King spoke with Sen. Kennedy and Gov. Brown.", "Later."]),
