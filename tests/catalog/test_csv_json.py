@@ -339,6 +339,25 @@ def test_direct_order_file_lists_people_with_commas(tmp_path: Path) -> None:
     assert items[3].record.authors == ("Hergé, Leslie Lonsdale-Cooper",)  # not all full names
 
 
+def test_direct_order_file_lists_a_one_word_author_with_the_others(tmp_path: Path) -> None:
+    """goodbooks-10k: "Homer, Robert Fagles, E.V. Rieu" - a person written "Surname, Given"
+    has one comma, so two or more make a list (records3-11); "Jr." and dates are no one."""
+    text = (
+        "title,authors,id\nA,Suzanne Collins,a\nB,Stephen King,b\nC,Tove Jansson,c\n"
+        "I,Dan Brown,i\nJ,Ali Smith,j\nK,Zadie Smith,k\nL,Jo Nesbø,l\nM,Tana French,m\n"
+        'D,"Homer, Robert Fagles, E.V. Rieu, Bernard Knox",d\n'
+        'E,"John Boyne, Unknown, Carlo Collodi",e\nF,"Aesop, Laura Harris, Laura Gibbs",f\n'
+        'G,"King, Martin Luther, Jr.",g\nH,"Lagerlöf, Selma, 1858-1940",h\n'
+    )
+    items = _entries(list(read_csv(_write(tmp_path / "g.csv", text))))
+    authors = {e.record.title: e.record.authors for e in items}
+    assert authors["D"] == ("Homer", "Robert Fagles", "E.V. Rieu", "Bernard Knox")
+    assert authors["E"] == ("John Boyne", "Unknown", "Carlo Collodi")
+    assert authors["F"] == ("Aesop", "Laura Harris", "Laura Gibbs")
+    assert authors["G"] == ("King, Martin Luther, Jr.",)
+    assert authors["H"] == ("Lagerlöf, Selma, 1858-1940",)
+
+
 @pytest.mark.parametrize("layout", ["array", "lines"])
 @pytest.mark.parametrize(
     "long_item",
@@ -518,3 +537,21 @@ def test_playing_time_not_understood_is_left_out_with_a_warning(
     assert entry.record.playing_time_minutes is None and entry.record.title == "T"
     (note,) = entry.notes
     assert "playing time" in note and cell in note
+
+
+def test_a_title_cell_with_the_whole_245_is_cut_at_the_statement_of_responsibility(
+    tmp_path: Path,
+) -> None:
+    """records3-5: Alma Analytics and Sierra export 245 $a$b$c in one "Title" column."""
+    text = (
+        "id,Title,Author,ISBN\n"
+        '991,"Hungerspelen / Suzanne Collins ; översättning: Ylva Stålmarck.",'
+        '"Collins, Suzanne, författare.",9789163869280\n'
+        '992,"Mio, min Mio : en saga / Astrid Lindgren ; ill. Ilon Wikland",x,\n'
+        "993,AC/DC : the story,y,\n"
+    )
+    entries = _entries(list(read_csv(_write(tmp_path / "a.csv", text))))
+    items = {e.record.id: e.record for e in entries}
+    assert (items["991"].title, items["991"].subtitle) == ("Hungerspelen", None)
+    assert (items["992"].title, items["992"].subtitle) == ("Mio, min Mio", "en saga")
+    assert items["993"].title == "AC/DC : the story"
