@@ -133,3 +133,9 @@ def series(record: Any) -> tuple[str, str]:
         if not number or own == number:
             raw, number = head, own
     return clean(raw), number
+
+
+def narrators_key(record: Any) -> str:
+    """The phrase for the people whose voices are heard: a talking book is "read by" them,
+    a music recording "performed by" them - an orchestra or a drummer does not read aloud."""
+    return "detail_performers" if getattr(record, "kind", None) == "music" else "detail_narrators"

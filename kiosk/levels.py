@@ -360,7 +360,7 @@ def level_two(record: Any, lang: str, *, phrases_dir: str | None = None) -> Utte
     corporate = getattr(record, "corporate", ()) or ()
     narrators = _names(getattr(record, "narrators", ()) or (), lang, phrases_dir, corporate)
     if narrators:
-        out.append(fill(table["detail_narrators"], lang, names=narrators))
+        out.append(fill(table[details.narrators_key(record)], lang, names=narrators))
 
     minutes = getattr(record, "playing_time_minutes", None)
     pages = getattr(record, "pages", None)

@@ -201,12 +201,14 @@ def read_csv(path: Path, stream: BinaryIO | None = None) -> Iterator[Item]:
         headers = header[1]
         mapped, unknown = canonical(headers)
         if "title" not in mapped and "text" not in mapped:
+            unread = sum(1 for _ in _csv_rows(lines, delimiter, 10**6, file))
             yield Rejection(
                 file,
-                "line 1",
+                "whole file",
                 None,
-                f"no 'title' (or 'titel') column among the headers {headers!r};"
-                f" is the delimiter {delimiter!r} right?",
+                f"no 'title' (or 'titel') column among the headers {headers!r} on line 1;"
+                f" is the delimiter {delimiter!r} right? The whole file is left out"
+                f" ({unread} more row(s) not read)",
             )
             return
         if unknown:

@@ -21,6 +21,7 @@ from typing import Any
 from catalog.errors import InvalidIdentifier
 from catalog.identifiers import identifier_keys, normalise
 from catalog.importers import Entry, Item, LabelEntry, Rejection
+from catalog.importers.cells import several_people
 from catalog.importers.describe import (
     approximate,
     corrected,
@@ -30,7 +31,7 @@ from catalog.importers.describe import (
     uncertain,
 )
 from catalog.importers.headings import looks_corporate
-from catalog.punctuation import plain
+from catalog.punctuation import plain, title_statement
 from catalog.records import RECORD_KINDS, Label, Record
 
 MAX_DIGITS = 9
@@ -175,7 +176,7 @@ def _split(value: Any, *, names: str | None = None) -> list[str]:
     parts = [p for p in (x.strip() for x in _LIST_SEP.split(text)) if p]
     if names == DIRECT and len(parts) == 1 and not _LIST_SEP.search(text) and "," in text:
         pieces = [p.strip() for p in parts[0].split(",")]
-        if all(" " in p for p in pieces):
+        if all(" " in p for p in pieces) or several_people(pieces):
             parts = pieces
     return parts
 
@@ -413,6 +414,7 @@ def _row_to_item(row: dict[str, Any], position: str, file: str, names: str) -> I
     title = _nfc(row.get("title"))
     if not title:
         return Rejection(file, position, record_id, "no title (column 'title' / 'titel' is empty)")
+    title, subtitle = title_statement(title, _nfc(row.get("subtitle")))
     if record_id is None:
         why = "no id, ISBN, barcode or RFID: the row could not be found again to update it"
         if notes:  # an identifier was given but is wrong: that is the reason to give
@@ -434,7 +436,7 @@ def _row_to_item(row: dict[str, Any], position: str, file: str, names: str) -> I
     record = Record(
         id=record_id,
         title=title,
-        subtitle=_nfc(row.get("subtitle")),
+        subtitle=subtitle,
         part=_nfc(row.get("part")),
         authors=tuple(authors),
         narrators=tuple(narrators),

@@ -1,6 +1,7 @@
 """Reading staff's text files (CSV, JSON): which encoding, said once per file.
 
-UTF-8 with or without BOM, and UTF-16 with BOM (Excel's "Unicode text").  When the start of
+UTF-8 with or without BOM, and UTF-16 with BOM (Excel's "Unicode text") or, with a warning,
+without one.  When the start of
 the file is not UTF-8 but is valid Windows-1252 (Excel's default "CSV" on Swedish Windows), it
 is read as Windows-1252 and a warning says so; a file that is neither is refused with a
 message saying how to re-save it.
@@ -42,6 +43,12 @@ def detect_encoding(head: bytes) -> tuple[str, str | None]:
         return "utf-8-sig", None
     if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         return "utf-16", None
+    bare = _utf16_without_bom(head)
+    if bare is not None:
+        return bare, (
+            f"the file is UTF-16 without a byte-order mark; read as {bare.upper()}."
+            " Re-save it as 'CSV UTF-8' to be sure"
+        )
     try:
         head.decode("utf-8")
         return "utf-8", None
@@ -60,6 +67,23 @@ def detect_encoding(head: bytes) -> tuple[str, str | None]:
         f"the file is not UTF-8 (first bad byte at {bad_at}); read as Windows-1252."
         " Re-save it as 'CSV UTF-8' to be sure of the letters å, ä, ö"
     )
+
+
+def _utf16_without_bom(head: bytes) -> str | None:
+    """``utf-16-le``/``-be`` when every other byte of the start is NUL (the Latin letters of
+    a header saved as UTF-16 without a BOM), else ``None``: read as UTF-8, its NULs split
+    every name ("i\\x00d\\x00") and the import blamed the delimiter (hostile3-7)."""
+    sample = head[:512]
+    sample = sample[: len(sample) - len(sample) % 2]
+    if len(sample) < 4:
+        return None
+    evens, odds = sample[0::2], sample[1::2]
+    half = len(evens)
+    if odds.count(0) >= 0.9 * half and evens.count(0) <= 0.1 * half:
+        return "utf-16-le"
+    if evens.count(0) >= 0.9 * half and odds.count(0) <= 0.1 * half:
+        return "utf-16-be"
+    return None
 
 
 @contextmanager

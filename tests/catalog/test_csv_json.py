@@ -99,6 +99,31 @@ def test_missing_title_column_is_explained(tmp_path: Path) -> None:
     assert len(items) == 1 and "no 'title'" in items[0].reason
 
 
+def test_a_file_without_a_title_column_is_one_whole_file_rejection_that_adds_up(
+    tmp_path: Path,
+) -> None:
+    """hostile3-7: "line 1: ... 1 rejected" for a file of 20 lines: the other lines were in
+    no count.  Now the rejection is of the whole file and says how many rows went unread."""
+    text = "root:*:20228:0:99999:7:::\n" + "".join(f"user{n}:*:1:2::\n" for n in range(19))
+    items = list(read_csv(_write(tmp_path / "shadow.csv", text)))
+    assert len(items) == 1 and isinstance(items[0], Rejection)
+    assert items[0].position == "whole file"
+    assert "The whole file is left out (19 more row(s) not read)" in items[0].reason
+
+
+@pytest.mark.parametrize("codec", ["utf-16-le", "utf-16-be"])
+def test_utf16_without_a_byte_order_mark_is_read_with_a_warning(
+    tmp_path: Path, codec: str
+) -> None:
+    """hostile3-7: read as UTF-8, its NULs split every header ('i\\x00d\\x00') and the
+    delimiter was blamed."""
+    path = _write(tmp_path / "u16.csv", "id,title\n1,Hej på dig\n2,Då\n", encoding=codec)
+    items = list(read_csv(path))
+    notices = [i for i in items if isinstance(i, Notice)]
+    assert len(notices) == 1 and "UTF-16 without a byte-order mark" in notices[0].reason
+    assert [e.record.title for e in _entries(items)] == ["Hej på dig", "Då"]
+
+
 def test_unknown_columns_are_reported_once(tmp_path: Path) -> None:
     items = list(read_csv(_write(tmp_path / "u.csv", "title,colour,id\nA,red,1\nB,blue,2\n")))
     notices = [i for i in items if isinstance(i, Notice)]
@@ -314,6 +339,25 @@ def test_direct_order_file_lists_people_with_commas(tmp_path: Path) -> None:
     assert items[3].record.authors == ("Hergé, Leslie Lonsdale-Cooper",)  # not all full names
 
 
+def test_direct_order_file_lists_a_one_word_author_with_the_others(tmp_path: Path) -> None:
+    """goodbooks-10k: "Homer, Robert Fagles, E.V. Rieu" - a person written "Surname, Given"
+    has one comma, so two or more make a list (records3-11); "Jr." and dates are no one."""
+    text = (
+        "title,authors,id\nA,Suzanne Collins,a\nB,Stephen King,b\nC,Tove Jansson,c\n"
+        "I,Dan Brown,i\nJ,Ali Smith,j\nK,Zadie Smith,k\nL,Jo Nesbø,l\nM,Tana French,m\n"
+        'D,"Homer, Robert Fagles, E.V. Rieu, Bernard Knox",d\n'
+        'E,"John Boyne, Unknown, Carlo Collodi",e\nF,"Aesop, Laura Harris, Laura Gibbs",f\n'
+        'G,"King, Martin Luther, Jr.",g\nH,"Lagerlöf, Selma, 1858-1940",h\n'
+    )
+    items = _entries(list(read_csv(_write(tmp_path / "g.csv", text))))
+    authors = {e.record.title: e.record.authors for e in items}
+    assert authors["D"] == ("Homer", "Robert Fagles", "E.V. Rieu", "Bernard Knox")
+    assert authors["E"] == ("John Boyne", "Unknown", "Carlo Collodi")
+    assert authors["F"] == ("Aesop", "Laura Harris", "Laura Gibbs")
+    assert authors["G"] == ("King, Martin Luther, Jr.",)
+    assert authors["H"] == ("Lagerlöf, Selma, 1858-1940",)
+
+
 @pytest.mark.parametrize("layout", ["array", "lines"])
 @pytest.mark.parametrize(
     "long_item",
@@ -448,3 +492,21 @@ def test_one_item_with_many_unknown_keys_is_read_in_linear_work_and_named_briefl
     (notice,) = [i for i in items if isinstance(i, Notice)]
     assert "k0, k1" in notice.reason and "and 199,990 more" in notice.reason
     assert len(notice.reason) < 200
+
+
+def test_a_title_cell_with_the_whole_245_is_cut_at_the_statement_of_responsibility(
+    tmp_path: Path,
+) -> None:
+    """records3-5: Alma Analytics and Sierra export 245 $a$b$c in one "Title" column."""
+    text = (
+        "id,Title,Author,ISBN\n"
+        '991,"Hungerspelen / Suzanne Collins ; översättning: Ylva Stålmarck.",'
+        '"Collins, Suzanne, författare.",9789163869280\n'
+        '992,"Mio, min Mio : en saga / Astrid Lindgren ; ill. Ilon Wikland",x,\n'
+        "993,AC/DC : the story,y,\n"
+    )
+    entries = _entries(list(read_csv(_write(tmp_path / "a.csv", text))))
+    items = {e.record.id: e.record for e in entries}
+    assert (items["991"].title, items["991"].subtitle) == ("Hungerspelen", None)
+    assert (items["992"].title, items["992"].subtitle) == ("Mio, min Mio", "en saga")
+    assert items["993"].title == "AC/DC : the story"

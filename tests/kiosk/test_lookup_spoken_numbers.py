@@ -133,6 +133,12 @@ HEADINGS = {
     "Kennedy, John F., 1917-1963": "John F Kennedy",
     "Lagerlöf, Selma, 1858-1940": "Selma Lagerlöf",
     "Sjöwall, Maj, d. 2020": "Maj Sjöwall",
+    # ears3-25: a forename that is also a title word is a forename ("Duke" Ellington)
+    "Ellington, Duke": "Duke Ellington",
+    "Basie, Count, 1904-1984": "Count Basie",
+    "Hines, Earl": "Earl Hines",
+    "Schwartz, Baron": "Baron Schwartz",
+    "Gaga, Lady": "Lady Gaga",
 }
 
 
@@ -165,6 +171,17 @@ def test_issn_and_phone_numbers_are_not_ranges(tmp_path: Path) -> None:
     assert " to 6159" not in english and " to 5678" not in english
     assert "1001 to 1010" in english  # a range is still a range
     assert " till " not in said(spoken(db, "94002", "--level", "3"))
+
+
+def test_a_legacy_irish_record_is_read_by_the_irish_voice(tmp_path: Path) -> None:
+    """records3-3: 008 "iri" (discontinued, now "gle") in records catalogued before 1999."""
+    db = build_catalogue(tmp_path, [
+        {"barcode": "95001", "title": "Scéalta", "language": "iri"},
+        {"barcode": "95002", "title": "Scéalta", "language": "gle"},
+    ])  # fmt: skip
+    old = spoken(db, "95001", "--level", "1", "--lang", "sv")
+    assert old == spoken(db, "95002", "--level", "1", "--lang", "sv")
+    assert old[0][0] == "ga"
 
 
 # --------------------------------------------------------------------------- years
