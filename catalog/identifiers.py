@@ -22,7 +22,8 @@ How a bare string (no symbology) is read, in order:
 * 15 or 18 digits starting with a valid EAN-13: that EAN with its add-on dropped;
 * 10 characters ending in ``X``: an ISBN-10 (check enforced); 10 digits: an ISBN-10 when its
   check digit fits, otherwise a library barcode (ten-digit library barcodes are common);
-* ``NNNN-NNNX``: an ISSN (check enforced); ``M`` + 9 digits: an ISMN-10 (check enforced);
+* ``NNNN-NNNX``: an ISSN (check enforced); ``M`` + 9 digits, hyphens allowed as printed on
+  scores ("M-2306-7118-7"): an ISMN-10 (check enforced);
 * 12 digits with a valid UPC-A check digit: a UPC-A; 8 characters with a valid ISSN check: an
   ISSN; everything else (letters and digits): a library barcode, kept as is (upper-cased).
 
@@ -274,8 +275,8 @@ def _bare(text: str) -> Identifier:
         # way this is a standard number, not a library barcode.
         hyphenated = True
         squeezed = squeezed.replace("-", "")
-    if _ISMN10.fullmatch(squeezed):
-        return _from_ismn10(squeezed)
+    if squeezed[:1] == "M" and _ISMN10.fullmatch(ismn := squeezed.replace("-", "")):
+        return _from_ismn10(ismn)  # "M-2306-7118-7", as printed on scores before 2008
 
     if _all_digits(squeezed):
         n = len(squeezed)
@@ -378,6 +379,11 @@ def identifier_keys(stored: str, kind: str | None = None) -> list[str]:
     if kind == "upc":
         digits = _SEPARATORS.sub("", _strip_controls(stored))
         return [normalise(digits, "]E0").value]
+    if kind == "gtin":  # 024 7_ $2 gtin-14 (Libris, discs): indicator 0 is the item's EAN-13
+        digits = _SEPARATORS.sub("", _strip_controls(stored))
+        if len(digits) != 14 or not digits.isdigit() or digits[0] != "0":
+            raise InvalidIdentifier(f"GTIN-14 {stored!r}: not the code printed on one item")
+        return identifier_keys(digits[1:], "ean")
     if kind == "ean":
         cleaned = _strip_controls(stored)
         qualified = _QUALIFIED.match(cleaned)

@@ -169,6 +169,7 @@ class _Prepared(NamedTuple):
     unavailable: tuple[str, ...]
     notes: tuple[str, ...]
     position: str
+    replaces: str | None = None
 
 
 def _compact(item: Item) -> Item | _Prepared:
@@ -179,6 +180,7 @@ def _compact(item: Item) -> Item | _Prepared:
             tuple(item.unavailable),
             tuple(item.notes),
             item.position,
+            item.replaces,
         )
     return item
 
@@ -239,6 +241,9 @@ def apply_item(
     into ``batch`` (written a few hundred at a time); anything else flushes it first, so the
     order of the source is kept.  The caller settles ``batch`` (:meth:`RecordBatch.settle`)
     before it commits."""
+    if isinstance(item, (_Prepared, Entry)) and item.replaces:
+        new = item.record.id if isinstance(item, Entry) else item.prepared[0]
+        catalog.adopt_legacy_id(item.replaces, new)  # catalog.importers.identity
     if type(item) is _Prepared:  # a worker's finished row
         batch.add(item.prepared, item.keys, frozenset(item.unavailable), item.notes, item.position)
     elif isinstance(item, Entry):  # an entry parsed here: stored alike, counted alike

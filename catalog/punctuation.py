@@ -233,3 +233,23 @@ def _paragraphs(text: str) -> list[str]:
     if current:
         found.append(" ".join(current))
     return found
+
+
+def title_statement(text: str, subtitle: str | None) -> tuple[str, str | None]:
+    """A spreadsheet's title cell holding the whole 245 as ISBD writes it (Alma Analytics
+    "Title", Sierra "TITLE"): "Hungerspelen / Suzanne Collins ; översättning: Ylva Stålmarck."
+    -> ("Hungerspelen", subtitle).  The statement of responsibility after " / " is not the
+    title (the MARC path reads 245 $a and $b only), and " : " before it starts the subtitle
+    when the row has none.  A title without " / " is left as it is ("AC/DC", "Re: Joyce")."""
+    head, slash, _responsibility = text[:_TITLE_CHARS].partition(" / ")
+    if not slash or not head.strip():
+        return text, subtitle
+    if not subtitle:
+        title, colon, rest = head.partition(" : ")
+        if colon and title.strip() and rest.strip():
+            return title.strip(), rest.strip()
+    return head.strip(), subtitle
+
+
+_TITLE_CHARS = 2000
+"""Characters of a title cell looked at for " / " (a 245 is a line or two)."""

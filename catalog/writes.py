@@ -165,6 +165,24 @@ class Writes:
         )
         return existed is None
 
+    def adopt_legacy_id(self, old: str, new: str) -> bool:
+        """Rename the row of record ``old`` to ``new`` (its keys and claims with it) when
+        there is no ``new`` yet: a record whose id rule changed (a Koha biblio was its 001,
+        is its biblionumber) is updated in place by the next import or harvest, not added
+        beside its old copy (:mod:`catalog.importers.identity`).  ``True`` if renamed."""
+        c = self._conn
+        if c.execute("SELECT 1 FROM records WHERE id = ?", (new,)).fetchone() is not None:
+            return False
+        if c.execute("UPDATE records SET id = ? WHERE id = ?", (new, old)).rowcount == 0:
+            return False
+        c.execute(
+            "UPDATE identifiers SET record_id = ? WHERE record_id = ? AND target = 'record'",
+            (new, old),
+        )
+        if claims.any_claims(c):
+            c.execute("UPDATE OR REPLACE claims SET record_id = ? WHERE record_id = ?", (new, old))
+        return True
+
     def connection_for_writes(self) -> sqlite3.Connection:
         """This writer's connection, for :func:`put_many` inside :meth:`transaction`."""
         return self._conn

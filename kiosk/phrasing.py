@@ -75,7 +75,8 @@ _HEADING_DATE = re.compile(
     r"\(?(?:(?:b|d|fl|f|född|död|ca|c)\.\s?)?(?:ca\.\s)?\d{3,4}\??"
     r"(?:\s?-\s?(?:\d{3,4}\??)?)?\)?\.?"
 )
-# A title written after a name ("Christina, Queen of Sweden"): not a forename.
+# A title written after a name ("Christina, Queen of Sweden"): not a forename, when it
+# names its realm or is written in lower case (see :func:`_heading`).
 _TITLES = (
     "king queen kung drottning pope påve emperor empress kejsare kejsarinna prince princess "
     "prins prinsessa duke duchess hertig hertiginna tsar czar sultan shah earl lord lady count "
@@ -135,8 +136,12 @@ def _heading(parts: list[str]) -> tuple[str, str]:
     words = head.split()
     if len(words) >= 2 and any(_is_numeration(w) for w in words[1:]):
         return head, ""  # "Karl XII", "John Paul II": the rest are titles and dates
-    if parts[1].split(" ", 1)[0].casefold() in _TITLE_WORDS:
-        return head, ""  # "Christina, Queen of Sweden, 1626-1689"
+    title, _space, domain = parts[1].partition(" ")
+    if title.casefold() in _TITLE_WORDS and (domain or title[:1].islower()):
+        # "Christina, Queen of Sweden, 1626-1689", "Oscar, kung": a title with its realm.
+        # A lone capitalised "Duke", "Count", "Earl", "Baron", "Lady" is a forename:
+        # "Ellington, Duke" is Duke Ellington (MARC keeps a real title in $c).
+        return head, ""
     kept = [head]
     suffixes: list[str] = []
     for part in parts[1:]:

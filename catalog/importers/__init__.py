@@ -52,7 +52,9 @@ class Entry:
     """A record ready to store.  ``unavailable``: keys of withdrawn/lost copies.
 
     ``notes`` are problems that did not stop the record loading (an ISBN with a wrong check
-    digit was left out...); the import reports them as warnings.
+    digit was left out...); the import reports them as warnings.  ``replaces``: the id an
+    older version of the importer gave this record (:mod:`catalog.importers.identity`); a
+    catalogue row still under it becomes this record's row.
     """
 
     record: Record
@@ -60,6 +62,7 @@ class Entry:
     keys: tuple[str, ...] = ()
     unavailable: frozenset[str] = frozenset()
     notes: tuple[str, ...] = field(default=())
+    replaces: str | None = None
 
 
 @dataclass(frozen=True)

@@ -66,13 +66,20 @@ def read_copies(record: RecordLike, notes: list[str]) -> Copies:
         # ($q, a loan's due date, is a snapshot already stale: loans come live over SIP2.)
         gone = _flag(get("0")) or _flag(get("1")) or _flag(get("7"))
         copies.add(get("p"), [get("a"), get("c"), get("o")], not gone, notes)
+    items = record.get_fields("876")
+    shelf: list[str | None] = []
     for f in record.get_fields("852"):  # MARC holdings location (+ $p piece designation)
         where = [sub(f, "b"), sub(f, "c"), *subs(f, "hijk")]
+        if items and not sub(f, "p"):
+            # Alma/Evergreen: the location of the items listed in 876, not a copy itself - all
+            # of them lost or missing, nothing is on this shelf (records3-9).
+            shelf = shelf or where
+            continue
         copies.add(sub(f, "p"), where, True, notes)
-    for f in record.get_fields("876"):  # item information: $p barcode, $j status
+    for f in items:  # item information: $p barcode, $j status, $l (temporary) location
         status = (sub(f, "j") or "")[:200].lower()
         gone = _GONE.search(status) is not None
-        copies.add(sub(f, "p"), [sub(f, "l")], not gone, notes)
+        copies.add(sub(f, "p"), [sub(f, "l")] if sub(f, "l") else shelf, not gone, notes)
     for f in record.get_fields("949"):  # Evergreen: $i barcode
         copies.add(sub(f, "i"), [sub(f, "l"), sub(f, "a")], True, notes)
     return copies

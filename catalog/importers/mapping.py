@@ -42,6 +42,7 @@ from catalog.importers.fields import (
     subs,
 )
 from catalog.importers.headings import office_holder, person_subject
+from catalog.importers.identity import record_ids
 from catalog.importers.relators import roles
 from catalog.punctuation import clean, nfc
 from catalog.records import NAME_SUFFIXES, Record
@@ -73,6 +74,9 @@ _AUTHORITY_TAGS = ("400", "410", "411", "430", "450", "451", "455", "663", "664"
 _SEE_ALSO_TAGS = ("500", "510", "511", "530", "550", "551")
 
 _OTHER_IDS = {"1": "upc", "2": "ismn", "3": "ean"}
+_SOURCE_IDS = {"gtin-14": "gtin", "gtin-13": "ean", "ean": "ean", "gtin-12": "upc", "upc": "upc",
+               "ismn": "ismn"}  # fmt: skip
+"""024 7_ by its $2 source code: the numbers of these kinds are printed on the item."""
 _ISBN_JUNK = " .:;,/=+"
 
 
@@ -133,13 +137,19 @@ _UNKNOWN = frozenset({"unknown"})
 
 
 def _people(
-    record: RecordLike,
+    record: RecordLike, music: bool
 ) -> tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...], frozenset[str]]:
-    """(authors, narrators, corporate names among them, the $6 link numbers of the
-    relator-less 700s that are authors: their 880 partners are too)."""
+    """(authors, narrators - on ``music`` its performers and conductors -, corporate names
+    among them, the $6 link numbers of the relator-less 700s that are authors: their 880
+    partners are too)."""
     authors: list[str] = []
     narrators: list[str] = []
     corporate: list[str] = []
+    # A talking book's reader named in 511 ("Uppläsare: Reuben Sallmander") and again in a
+    # relator-less 700 is the reader, not a co-author (records3-8); the main entry stays
+    # the author even when the author reads (Astrid Lindgren reads her own book).
+    from_511 = _narrators_from_511(record)
+    readers = {_person_key(n) for n in from_511}
     fields = record.get_fields(*NAME_TAGS)
     entries = [_Name(field) for field in fields]
     # A 700 with no relator: who it is decides (:mod:`.credits`), not "an added author".
@@ -155,8 +165,11 @@ def _people(
         name, found = entry.name, entry.roles
         if not name:
             continue
+        if not found and field.tag == "700" and _person_key(name) in readers:
+            narrators.append(name)
+            continue
         spoken = False
-        if "narrator" in found:
+        if "narrator" in found or (music and "performer" in found):
             narrators.append(name)
             spoken = True
         if "author" in found or (
@@ -176,7 +189,7 @@ def _people(
         if spoken and entry.corporate:
             corporate.append(name)
     if not narrators:
-        narrators.extend(_narrators_from_511(record))
+        narrators.extend(from_511)
     return (
         tuple(dict.fromkeys(authors)),
         tuple(dict.fromkeys(narrators)),
@@ -221,6 +234,11 @@ def _originals(
             ):
                 authors.append(entry.name)
     return title, tuple(dict.fromkeys(authors))
+
+
+def _person_key(name: str) -> frozenset[str]:
+    """"Sallmander, Reuben" and "Reuben Sallmander" are one person: their words, folded."""
+    return frozenset(name[:200].casefold().replace(",", " ").replace(".", " ").split())
 
 
 def _narrators_from_511(record: RecordLike) -> list[str]:
@@ -326,6 +344,8 @@ def _identifiers(record: RecordLike, notes: list[str]) -> tuple[list[str], list[
     keys.extend(isbns)
     for field in record.get_fields("024", "022"):
         kind = "issn" if field.tag == "022" else _OTHER_IDS.get(field.indicator1)
+        if kind is None and field.tag == "024" and field.indicator1 == "7":
+            kind = _SOURCE_IDS.get((sub(field, "2") or "").strip().lower())
         if kind is None:
             continue
         for value in subs(field, "a"):
@@ -336,31 +356,12 @@ def _identifiers(record: RecordLike, notes: list[str]) -> tuple[list[str], list[
     return isbns, keys
 
 
-def _record_id(record: RecordLike, isbn_keys: list[str]) -> str | None:
-    """Stable id: 003+001 (001 alone is unique only within its source), Koha 999$c, 035, ISBN."""
-    number = control(record, "001").strip()
-    if number:
-        source = control(record, "003").strip() or "marc"
-        return f"{source}:{number}"
-    for field in record.get_fields("999"):
-        biblio = sub(field, "c")
-        if biblio:
-            return f"koha:{biblio.strip()}"
-    for field in record.get_fields("035"):
-        value = sub(field, "a")
-        if value:
-            return f"035:{value.strip()}"
-    if isbn_keys:
-        return f"isbn:{isbn_keys[0]}"
-    return None
-
-
 def map_record(record: RecordLike, position: str, file: str) -> Item:
     """One MARC record (ours or pymarc's) to an ``Entry``, ``Deletion``, ``Holdings`` or
     ``Rejection``; ``position`` and ``file`` say where it came from in what staff read."""
     notes: list[str] = []
     isbns, keys = _identifiers(record, notes)
-    record_id = _record_id(record, isbns)
+    record_id, legacy_id = record_ids(record, isbns)
     leader = str(record.leader)
     if record_id is None:
         return Rejection(
@@ -389,15 +390,18 @@ def map_record(record: RecordLike, position: str, file: str) -> Item:
         )
     copies = read_copies(record, notes)
     keys.extend(copies.keys)
-    authors, narrators, corporate, added = _people(record)
+    kind = d.kind(record)
+    authors, narrators, corporate, added = _people(record, kind == "music")
     original_title, original_authors = _originals(record, added)
     series, series_number = d.series(record)
     f300 = record.get_fields("300")
     extent = clean(" ".join(" ".join(subs(f, "a")) for f in f300)) if f300 else None
-    kind = d.kind(record)
     playing = None
-    for field in record.get_fields("306"):
-        playing = playing or d.from_306(sub(field, "a") or "")
+    for value in (v for f in record.get_fields("306") for v in subs(f, "a")):
+        found = d.from_306(value)
+        if found is None and value.strip():
+            notes.append(f"306 playing time {value.strip()[:40]!r} not understood, left out")
+        playing = playing or found
     if playing is None and extent and kind in ("talking_book", "music"):
         playing = d.playing_minutes(extent)
     pages = d.pages(extent) if extent and kind != "talking_book" else None
@@ -457,7 +461,8 @@ def map_record(record: RecordLike, position: str, file: str) -> Item:
         available=copies.any_available or not copies.any_copy,
     )
     return Entry(
-        rec, position, tuple(dict.fromkeys(keys)), frozenset(copies.unavailable), tuple(notes)
+        rec, position, tuple(dict.fromkeys(keys)), frozenset(copies.unavailable), tuple(notes),
+        legacy_id,
     )
 
 

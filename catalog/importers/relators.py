@@ -57,7 +57,20 @@ AUTHOR_CODES = frozenset({"aut", "cre", "cmp", "lyr", "lbt", "aus", "tau", "ant"
 """Codes of people who made the work itself: spoken as "by"."""
 
 NARRATOR_CODES = frozenset({"nrt", "spk", "prf", "stl", "vac"})
-"""Codes of people whose voice the visitor hears in a talking book."""
+"""Codes of people whose voice the visitor hears in a talking book (on a music recording:
+the performers, "prf")."""
+
+PERFORMER_CODES = frozenset({"cnd", "itr", "voc", "sng", "mus"})
+"""Conductors, instrumentalists, singers, musicians: the performers of a music recording,
+said with ``prf`` ("Performed by"); on anything else they are not said (role "performer")."""
+
+PERFORMER_TERMS = frozenset(
+    (
+        "conductor", "instrumentalist", "musician", "singer", "vocalist", "dirigent",
+        "musiker", "sångare", "sångerska", "kapellimestari", "muusikko", "laulaja", "sänger",
+        "sängerin", "chef d'orchestre", "chanteur", "chanteuse", "musicien", "musicienne",
+    )
+)  # fmt: skip
 
 AUTHOR_TERMS = frozenset(
     (
@@ -129,7 +142,8 @@ def _terms(text: str) -> list[str]:
 
 
 def term_role(term: str) -> str:
-    """``"author"``, ``"narrator"``, ``"other"`` or ``"unknown"`` for one normalised term.
+    """``"author"``, ``"narrator"``, ``"performer"``, ``"other"`` or ``"unknown"`` for one
+    normalised term.
 
     A relator code written as a term ("aut", "trl", "ill") counts as that code.
     """
@@ -139,6 +153,8 @@ def term_role(term: str) -> str:
         return "author"
     if term in NARRATOR_TERMS or term in NARRATOR_CODES:
         return "narrator"
+    if term in PERFORMER_TERMS or term in PERFORMER_CODES:
+        return "performer"
     if term in MARC_RELATOR_CODES or term in OTHER_TERMS:
         return "other"
     return "unknown"
@@ -169,6 +185,8 @@ def _roles(codes: tuple[str, ...], terms: tuple[str, ...]) -> frozenset[str]:
             found.add("author")
         elif code in NARRATOR_CODES:
             found.add("narrator")
+        elif code in PERFORMER_CODES:
+            found.add("performer")
         elif code in MARC_RELATOR_CODES:
             found.add("other")
         elif code:

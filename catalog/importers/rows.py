@@ -20,8 +20,10 @@ from typing import Any
 
 from catalog.errors import InvalidIdentifier
 from catalog.identifiers import identifier_keys, normalise
-from catalog.importers import Entry, Item, LabelEntry, Rejection
+from catalog.importers import Entry, Item, LabelEntry, Rejection, duration
+from catalog.importers.cells import several_people
 from catalog.importers.describe import (
+    DATE,
     approximate,
     corrected,
     last_year,
@@ -30,7 +32,7 @@ from catalog.importers.describe import (
     uncertain,
 )
 from catalog.importers.headings import looks_corporate
-from catalog.punctuation import plain
+from catalog.punctuation import plain, title_statement
 from catalog.records import RECORD_KINDS, Label, Record
 
 MAX_DIGITS = 9
@@ -175,7 +177,7 @@ def _split(value: Any, *, names: str | None = None) -> list[str]:
     parts = [p for p in (x.strip() for x in _LIST_SEP.split(text)) if p]
     if names == DIRECT and len(parts) == 1 and not _LIST_SEP.search(text) and "," in text:
         pieces = [p.strip() for p in parts[0].split(",")]
-        if all(" " in p for p in pieces):
+        if all(" " in p for p in pieces) or several_people(pieces):
             parts = pieces
     return parts
 
@@ -253,29 +255,33 @@ def _year(value: Any) -> tuple[int | None, int | None, int | None, bool]:
             return None, None, None, False  # "[between 1900 and 1910]": never a wrong year
         if (roman := roman_year(value)) is not None:
             return roman, None, None, False
-        first = _int(value, "year")
+        dated = DATE.search(value[:200])  # "1.1.1990": the year, never "1"
+        first = int(dated.group(1)) if dated else _int(value, "year")
         last = last_year(value, first) if first else None
         return first, None, last, approximate(value)
     return _int(value, "year"), None, None, False
 
 
-def _minutes(value: Any) -> int | None:
-    """Playing time as minutes, "5:32" (h:mm) or "5 tim 32 min" / "5 h 32 min"."""
+def _minutes(value: Any, notes: list[str]) -> int | None:
+    """Playing time as minutes (:func:`catalog.importers.duration.minutes`: "332", "5:32",
+    "5 tim 32 min", "PT5H32M", "053200"); a form not understood is left out with a note,
+    never read in part ("1 timme 10 minuter" as 10 minutes)."""
     if value is None or value == "":
         return None
     if isinstance(value, int | float):
         return _int(value, "playing time")
-    text = str(value).strip().lower()
+    text = str(value).strip()
     if len(text) > 40:
         raise BadValue(f"playing time: {len(text)} characters is not a playing time")
-    match = re.fullmatch(r"(\d{1,6}):(\d{1,2})(?::\d{1,2})?", text)
-    if match:
-        return int(match.group(1)) * 60 + int(match.group(2))
-    hours = re.search(r"(\d{1,6})\s*(?:h|t|tim|timmar|hours?|hrs?)\b", text)
-    mins = re.search(r"(\d{1,6})\s*(?:m|min|minuter|minutes?)\b", text)
-    if hours or mins:
-        return (int(hours.group(1)) * 60 if hours else 0) + (int(mins.group(1)) if mins else 0)
-    return _int(text, "playing time")
+    if text.isdigit() and len(text) != 6:  # minutes; six digits are MARC's hhmmss
+        return _int(text, "playing time")
+    found = duration.minutes(text)
+    if found is None:
+        notes.append(
+            f"playing time {text!r} not understood, left out (give minutes, 5:32,"
+            " '5 tim 32 min' or PT5H32M)"
+        )
+    return found
 
 
 def _language(value: Any) -> str | None:
@@ -413,6 +419,7 @@ def _row_to_item(row: dict[str, Any], position: str, file: str, names: str) -> I
     title = _nfc(row.get("title"))
     if not title:
         return Rejection(file, position, record_id, "no title (column 'title' / 'titel' is empty)")
+    title, subtitle = title_statement(title, _nfc(row.get("subtitle")))
     if record_id is None:
         why = "no id, ISBN, barcode or RFID: the row could not be found again to update it"
         if notes:  # an identifier was given but is wrong: that is the reason to give
@@ -434,7 +441,7 @@ def _row_to_item(row: dict[str, Any], position: str, file: str, names: str) -> I
     record = Record(
         id=record_id,
         title=title,
-        subtitle=_nfc(row.get("subtitle")),
+        subtitle=subtitle,
         part=_nfc(row.get("part")),
         authors=tuple(authors),
         narrators=tuple(narrators),
@@ -449,7 +456,7 @@ def _row_to_item(row: dict[str, Any], position: str, file: str, names: str) -> I
         publisher=_nfc(row.get("publisher")),
         edition=_nfc(row.get("edition")),
         extent=_nfc(row.get("extent")),
-        playing_time_minutes=_minutes(row.get("playing_time_minutes")),
+        playing_time_minutes=_minutes(row.get("playing_time_minutes"), notes),
         pages=_int(row.get("pages"), "pages"),
         series=_nfc(row.get("series")),
         series_number=_nfc(row.get("series_number")),

@@ -44,8 +44,22 @@ MARC_LANGUAGES: dict[str, str] = {
     "snd": "sd", "chi": "cmn", "zho": "cmn", "yue": "yue", "jpn": "ja", "kor": "ko",
     "vie": "vi", "tha": "th", "bur": "my", "mya": "my", "ind": "id", "may": "ms", "msa": "ms",
     "mao": "mi", "mri": "mi", "haw": "haw",
+    # successors of discontinued codes not listed above
+    "glg": "gl", "grn": "gn", "ina": "ia", "fry": "fy", "oci": "oc", "khm": "km", "mlg": "mg",
+    "glv": "gv", "smo": "sm", "ssw": "ss", "sna": "sn", "sot": "st", "tgk": "tg", "tgl": "tl",
 }  # fmt: skip
 """MARC language code -> eSpeak NG language tag (a language eSpeak NG may or may not have)."""
+
+DISCONTINUED: dict[str, str] = {
+    "ajm": "spa", "cam": "khm", "esk": "esx", "esp": "epo", "eth": "gez", "far": "fao",
+    "fri": "fry", "gae": "gla", "gag": "glg", "gua": "grn", "int": "ina", "iri": "gle",
+    "kus": "kos", "lan": "oci", "lap": "smi", "max": "glv", "mla": "mlg", "mol": "rum",
+    "sao": "smo", "scc": "srp", "scr": "hrv", "sho": "sna", "snh": "sin", "sso": "sot",
+    "swz": "ssw", "tag": "tgl", "taj": "tgk", "tar": "tat", "tru": "chk", "tsw": "tsn",
+}  # fmt: skip
+"""The MARC Code List for Languages' discontinued codes (Library of Congress) -> the code that
+replaced each: still valid in the records catalogued before the change, so a legacy Irish
+record (``iri``) is read by the Irish voice, an Esperanto one (``esp``) by the Esperanto one."""
 
 NO_LANGUAGE = frozenset({"und", "mul", "zxx", "mis", "|||", "   ", "xxx", "n/a"})
 """MARC's "undetermined", "multiple", "no linguistic content", "miscellaneous" and blanks."""
@@ -61,6 +75,7 @@ def language_tag(code: str | None) -> str | None:
     if not raw or raw in NO_LANGUAGE:
         return None
     base = raw.split("-", 1)[0]
+    base = DISCONTINUED.get(base, base)
     if base in MARC_LANGUAGES:
         return MARC_LANGUAGES[base]
     if len(base) == 2 and base.isalpha():

@@ -40,7 +40,7 @@ from kiosk.reading.stops import short_abbreviation as _short_abbreviation
 from kiosk.reading.tables import Abbr, Rules
 
 _DECIMAL = re.compile(r"\d{1,9}[.,]\d{1,9}")  # "Call no. 839.73", "Kl. 14.30"
-_AMOUNT = re.compile(r"\d{1,3}(?:,\d{3}){1,3}|\d{1,9}")  # "8,370 ft."
+_AMOUNT = re.compile(r"\d{1,3}(?:,\d{3}){1,3}|\d{1,9}(?:[,.]\d{1,2})?")  # "8,370 ft.", "3,5 kg"
 _ORDINAL_DOT = re.compile(r"(\d{1,3})\.")
 _ORDINAL_SUFFIX = re.compile(r"(\d{1,3})([:a-zA-Zèªº]{1,3})")  # "3:e", "2nd", "2e", "2ème"
 _INITIALS = re.compile(r"((?:[A-ZÅÄÖÜÆØÉ]\.-?){1,4})([A-ZÅÄÖÜÆØ][\w'-]{0,40})?")

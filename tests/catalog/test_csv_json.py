@@ -339,6 +339,25 @@ def test_direct_order_file_lists_people_with_commas(tmp_path: Path) -> None:
     assert items[3].record.authors == ("Hergé, Leslie Lonsdale-Cooper",)  # not all full names
 
 
+def test_direct_order_file_lists_a_one_word_author_with_the_others(tmp_path: Path) -> None:
+    """goodbooks-10k: "Homer, Robert Fagles, E.V. Rieu" - a person written "Surname, Given"
+    has one comma, so two or more make a list (records3-11); "Jr." and dates are no one."""
+    text = (
+        "title,authors,id\nA,Suzanne Collins,a\nB,Stephen King,b\nC,Tove Jansson,c\n"
+        "I,Dan Brown,i\nJ,Ali Smith,j\nK,Zadie Smith,k\nL,Jo Nesbø,l\nM,Tana French,m\n"
+        'D,"Homer, Robert Fagles, E.V. Rieu, Bernard Knox",d\n'
+        'E,"John Boyne, Unknown, Carlo Collodi",e\nF,"Aesop, Laura Harris, Laura Gibbs",f\n'
+        'G,"King, Martin Luther, Jr.",g\nH,"Lagerlöf, Selma, 1858-1940",h\n'
+    )
+    items = _entries(list(read_csv(_write(tmp_path / "g.csv", text))))
+    authors = {e.record.title: e.record.authors for e in items}
+    assert authors["D"] == ("Homer", "Robert Fagles", "E.V. Rieu", "Bernard Knox")
+    assert authors["E"] == ("John Boyne", "Unknown", "Carlo Collodi")
+    assert authors["F"] == ("Aesop", "Laura Harris", "Laura Gibbs")
+    assert authors["G"] == ("King, Martin Luther, Jr.",)
+    assert authors["H"] == ("Lagerlöf, Selma, 1858-1940",)
+
+
 @pytest.mark.parametrize("layout", ["array", "lines"])
 @pytest.mark.parametrize(
     "long_item",
@@ -473,3 +492,66 @@ def test_one_item_with_many_unknown_keys_is_read_in_linear_work_and_named_briefl
     (notice,) = [i for i in items if isinstance(i, Notice)]
     assert "k0, k1" in notice.reason and "and 199,990 more" in notice.reason
     assert len(notice.reason) < 200
+
+
+@pytest.mark.parametrize(
+    ("cell", "minutes"),
+    [
+        ("5:32", 332),
+        ("1:30:00", 90),
+        ("332", 332),
+        ("1 timme", 60),  # was "en minut": the hours word was not known, its digit kept
+        ("1 timme 10 minuter", 70),  # was 10: the hours dropped
+        ("1 time og 10 minutter", 70),
+        ("2 tuntia", 120),  # was 2
+        ("5 t 32 min", 332),
+        ("2 Stunden 5 Minuten", 125),
+        ("1 uur en 10 minuten", 70),
+        ("2 heures 30 minutes", 150),
+        ("ca. 11 hr.", 660),
+        ("1,5 timmar", 90),
+        ("1h30", 90),
+        ("72'", 72),
+        ("PT5H32M", 332),  # ISO 8601 (ONIX, Legimus): was 32
+        ("PT90M", 90),
+        ("053200", 332),  # MARC 306 hhmmss in a spreadsheet
+    ],
+)
+def test_playing_time_in_every_written_form_is_the_whole_duration(
+    tmp_path: Path, cell: str, minutes: int
+) -> None:
+    # Found by an outside tester: a talking book of 70 minutes was said to last 10.
+    text = f'id,title,kind,playing_time\nv1,T,talbok,"{cell}"\n'
+    (entry,) = _entries(list(read_csv(_write(tmp_path / "p.csv", text))))
+    assert entry.record.playing_time_minutes == minutes and entry.notes == ()
+
+
+@pytest.mark.parametrize(
+    "cell", ["2 dagar", "en timme och tio minuter", "1.30 h", "5:75", "1 min 1 min"]
+)
+def test_playing_time_not_understood_is_left_out_with_a_warning(
+    tmp_path: Path, cell: str
+) -> None:
+    text = f'id,title,kind,playing_time\nv1,T,talbok,"{cell}"\n'
+    (entry,) = _entries(list(read_csv(_write(tmp_path / "p.csv", text))))
+    assert entry.record.playing_time_minutes is None and entry.record.title == "T"
+    (note,) = entry.notes
+    assert "playing time" in note and cell in note
+
+
+def test_a_title_cell_with_the_whole_245_is_cut_at_the_statement_of_responsibility(
+    tmp_path: Path,
+) -> None:
+    """records3-5: Alma Analytics and Sierra export 245 $a$b$c in one "Title" column."""
+    text = (
+        "id,Title,Author,ISBN\n"
+        '991,"Hungerspelen / Suzanne Collins ; översättning: Ylva Stålmarck.",'
+        '"Collins, Suzanne, författare.",9789163869280\n'
+        '992,"Mio, min Mio : en saga / Astrid Lindgren ; ill. Ilon Wikland",x,\n'
+        "993,AC/DC : the story,y,\n"
+    )
+    entries = _entries(list(read_csv(_write(tmp_path / "a.csv", text))))
+    items = {e.record.id: e.record for e in entries}
+    assert (items["991"].title, items["991"].subtitle) == ("Hungerspelen", None)
+    assert (items["992"].title, items["992"].subtitle) == ("Mio, min Mio", "en saga")
+    assert items["993"].title == "AC/DC : the story"

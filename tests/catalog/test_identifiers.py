@@ -83,6 +83,9 @@ def test_issn_forms_meet() -> None:
 def test_ismn_10_and_13_meet() -> None:
     assert normalise("M230671187") == Identifier("ismn", "9790230671187")
     assert normalise("979-0-2306-7118-7") == Identifier("ismn", "9790230671187")
+    # records3-2: the old form as printed on scores and keyed by cataloguers, hyphens and all
+    assert normalise("M-2306-7118-7") == Identifier("ismn", "9790230671187")
+    assert identifier_keys("M-2306-7118-7", "ismn") == ["9790230671187"]
     with pytest.raises(InvalidIdentifier, match="ISMN"):
         normalise("M230671188")
 

@@ -133,6 +133,12 @@ HEADINGS = {
     "Kennedy, John F., 1917-1963": "John F Kennedy",
     "Lagerlöf, Selma, 1858-1940": "Selma Lagerlöf",
     "Sjöwall, Maj, d. 2020": "Maj Sjöwall",
+    # ears3-25: a forename that is also a title word is a forename ("Duke" Ellington)
+    "Ellington, Duke": "Duke Ellington",
+    "Basie, Count, 1904-1984": "Count Basie",
+    "Hines, Earl": "Earl Hines",
+    "Schwartz, Baron": "Baron Schwartz",
+    "Gaga, Lady": "Lady Gaga",
 }
 
 
@@ -167,6 +173,17 @@ def test_issn_and_phone_numbers_are_not_ranges(tmp_path: Path) -> None:
     assert " till " not in said(spoken(db, "94002", "--level", "3"))
 
 
+def test_a_legacy_irish_record_is_read_by_the_irish_voice(tmp_path: Path) -> None:
+    """records3-3: 008 "iri" (discontinued, now "gle") in records catalogued before 1999."""
+    db = build_catalogue(tmp_path, [
+        {"barcode": "95001", "title": "Scéalta", "language": "iri"},
+        {"barcode": "95002", "title": "Scéalta", "language": "gle"},
+    ])  # fmt: skip
+    old = spoken(db, "95001", "--level", "1", "--lang", "sv")
+    assert old == spoken(db, "95002", "--level", "1", "--lang", "sv")
+    assert old[0][0] == "ga"
+
+
 # --------------------------------------------------------------------------- years
 
 PUBLISHED = {
@@ -183,6 +200,13 @@ PUBLISHED = {
     "[18--?]": ("Utgiven på artonhundratalet.", "Published in the nineteenth century."),
     "17th cent.": ("Utgiven på sextonhundratalet.", "Published in the seventeenth century."),
     "1968 [i.e. 1969]": ("Utgiven 1969.", "Published nineteen sixty-nine."),
+    # ears3-42: a full date was "Published 1."; a doubtful year was said as certain.
+    "1.1.1990": ("Utgiven 1990.", "Published nineteen ninety."),
+    "24/12/1890": ("Utgiven artonhundranittio.", "Published eighteen ninety."),
+    "1905?": ("Utgiven cirka 1905.", "Published about nineteen oh five."),
+    "[1905?]": ("Utgiven cirka 1905.", "Published about nineteen oh five."),
+    "1984/85": ("Utgiven 1984 till 1985.", "Published nineteen eighty-four to nineteen eighty-"
+                "five."),
 }
 
 

@@ -220,7 +220,7 @@ def test_swedish_phrase_ends_before_i_and_time_phone_and_published_said_in_full(
     assert summary(db, "81011") == [
         "Han möter bland annat Gandalf, Aragorn med flera.",
         "I del två skiljs de åt.",
-        "Klockan 14.30 den 3 maj.",
+        "Klockan 14:30 den 3 maj.",
         "Utgiven första gången 1950.",
         "Telefon 090-16 33 00.",
     ]

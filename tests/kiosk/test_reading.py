@@ -188,7 +188,7 @@ from kiosk.reading.numbers import en_ordinal, fi_ordinal, roman_value, sv_ordina
         ("sv", "Se bokus.com. Där", "Se bokus.com. Där"),
         ("en", "Dewey 823.914. Tel. +46 90", "Dewey 823.914. Telephone +46 90"),
         ("en", "Call no. 839.73 LIN.", "Call number 839.73 LIN."),
-        ("sv", "Kl. 14.30 den 3 maj.", "Klockan 14.30 den 3 maj."),
+        ("sv", "Kl. 14.30 den 3 maj.", "Klockan 14:30 den 3 maj."),
         ("sv", "Tel. 090-16 33 00", "Telefon 090-16 33 00"),
         ("sv", "Om kungar, fr.o.m. Gustav Vasa t.o.m. Karl XII.",
          "Om kungar, från och med Gustav Vasa till och med Karl den tolfte."),
@@ -249,6 +249,8 @@ from kiosk.reading.numbers import en_ordinal, fi_ordinal, roman_value, sv_ordina
          "Lieutenant Colonel Smith met General Lee and Captain Cook"),
         ("en", "Sen. Kennedy and Gov. Brown", "Senator Kennedy and Governor Brown"),
         ("en", "the U.S. Army", "the US Army"),
+        ("en", "translated from the Fr. by Fr. Brown",
+         "translated from the French by Father Brown"),
         ("en", "Smith & Co. Ltd. London", "Smith and Company Limited. London"),
         # Swedish shorthand eSpeak spells or stubs, titles before a name (ears3-37, -23).
         ("sv", "Boken kostar 120 kr. inkl. moms, resp. 90 kr. exkl. moms.",
@@ -265,6 +267,21 @@ from kiosk.reading.numbers import en_ordinal, fi_ordinal, roman_value, sv_ordina
         # A text's opening ordinal before a capital (a Fennica edition statement).
         ("fi", "11. Albert Edelfeltin kuvittama suomenkielinen painos",
          "Yhdestoista Albert Edelfeltin kuvittama suomenkielinen painos"),
+        # Fractions, decimal commas and clock times (ears3-27, -28): eSpeak reads the
+        # punctuation ("ett snedstreck tre", "tre punkt fem", "nitton punkt trettio").
+        ("sv", "Omkr. 1/3 av befolkningen", "Omkring en tredjedel av befolkningen"),
+        ("sv", "2/3 av boken", "Två tredjedelar av boken"),
+        ("en", "33 1/3 rpm", "33 and a third rpm"),
+        ("en", "3/4 of the book", "Three quarters of the book"),
+        ("de", "2 1/2 Stunden", "2 und einhalb Stunden"),
+        ("fi", "1/3 kirjasta", "Kolmasosa kirjasta"),
+        ("sv", "väger 3,5 kg.", "väger 3 komma 5 kilo."),
+        ("sv", "8,370 fot", "8,370 fot"),  # maybe an English thousand: not a decimal
+        ("sv", "Kl 19.30 den 1 maj", "Kl 19:30 den 1 maj"),
+        ("sv", "Del 3/2012", "Del 3/2012"),  # not a fraction
+        # A "range" whose end is below its start is a code (ears3-8), pages excepted.
+        ("en", "Book 500-8 of NBS", "Book 500-8 of NBS"),
+        ("en", "pages 345-67", "pages 345 to 67"),
     ],
 )
 def test_normalisation_table(lang: str, written: str, said: str) -> None:

@@ -57,7 +57,7 @@ from kiosk.reading.numerals import DANISH, FRENCH, GERMAN, NORWEGIAN, cardinal, 
         ("nb", "overs. av Kari Risvik", "oversatt av Kari Risvik"),
         ("nb", "21. oppl.", "Tjueførste opplag."),
         ("nb", "3 b.", "3 bind."),
-        ("nb", "Kl. 14.30", "Klokken 14.30"),
+        ("nb", "Kl. 14.30", "Klokken 14:30"),
         # Danish.
         ("da", "2. udg.", "Anden udgave."),
         ("da", "bl.a. København, s. 45", "blandt andet København, side 45"),
