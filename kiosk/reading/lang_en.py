@@ -167,7 +167,7 @@ ABBREVIATIONS: dict[str, Abbr | str] = {
     "Cpl.": "Corporal", "Pvt.": "Private", "Adm.": "Admiral", "Cmdr.": "Commander",
     "Comdr.": "Commander", "Brig.": "Brigadier", "Sen.": "Senator", "Gov.": "Governor",
     "Rep.": "Representative", "Pres.": "President", "Hon.": "Honourable", "Supt.": "Superintendent",
-    "Msgr.": "Monsignor", "Fr.": Abbr("Father", before_name="Father"), "Rt.": "Right",
+    "Msgr.": "Monsignor", "Fr.": Abbr("French", before_name="Father"), "Rt.": "Right",
     "Dr.": "Doctor",
     "Mr.": "Mister",
     "Mrs.": "Missis",

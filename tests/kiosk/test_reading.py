@@ -217,6 +217,8 @@ from kiosk.reading.numbers import en_ordinal, fi_ordinal, roman_value, sv_ordina
          "Lieutenant Colonel Smith met General Lee and Captain Cook"),
         ("en", "Sen. Kennedy and Gov. Brown", "Senator Kennedy and Governor Brown"),
         ("en", "the U.S. Army", "the US Army"),
+        ("en", "translated from the Fr. by Fr. Brown",
+         "translated from the French by Father Brown"),
         ("en", "Smith & Co. Ltd. London", "Smith and Company Limited. London"),
         # Swedish shorthand eSpeak spells or stubs, titles before a name (ears3-37, -23).
         ("sv", "Boken kostar 120 kr. inkl. moms, resp. 90 kr. exkl. moms.",
