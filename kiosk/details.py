@@ -110,15 +110,29 @@ _PART_WORD = re.compile(
 _PART_AFTER = re.compile(r"(\d{1,4})(?::[ae]|st|nd|rd|th|e)?(?:\s(?:delen|del|part|bandet|osa))?")
 
 
+# A year and a number in that year's run ("1990,7", "2001, 7", "2011:14", "3/2012"), as
+# yearbooks and report series number their issues: never a decimal or a fraction.
+_YEAR_AND_NUMBER = re.compile(
+    r"(1[5-9]\d\d|20\d\d)\s?[,:]\s?(\d{1,4})|(\d{1,4})\s?[/:]\s?(1[5-9]\d\d|20\d\d)"
+)
+
+
 def series_number(value: str | None) -> str:
     """The number of a book in its series, without the catalogue's part word: "pt. 1" -> "1",
-    "3:e delen" -> "3" (the phrase says "del {number}": "del tre", not "del tredje delen")."""
+    "3:e delen" -> "3" (the phrase says "del {number}": "del tre", not "del tredje delen");
+    a year's issue "1990,7" -> "7, 1990" ("del sju, nittonhundranittio", not "1990 punkt 7")."""
     number = clean(value)
     match = _PART_WORD.match(number)
     if match:
         number = number[match.end() :].strip() or number
     after = _PART_AFTER.fullmatch(number)
-    return after.group(1) if after else number
+    if after:
+        return after.group(1)
+    dated = _YEAR_AND_NUMBER.fullmatch(number)
+    if dated:
+        year, issue = dated.group(1) or dated.group(4), dated.group(2) or dated.group(3)
+        return f"{int(issue)}, {year}"
+    return number
 
 
 def series(record: Any) -> tuple[str, str]:

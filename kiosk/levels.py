@@ -43,6 +43,7 @@ from kiosk.reading.pronounce import (
     split_sentences,
 )
 from kiosk.reading.which_voice import (
+    edition_voice,
     guess_language,
     in_own_script,
     names_voice,
@@ -389,7 +390,7 @@ def level_two(record: Any, lang: str, *, phrases_dir: str | None = None) -> Utte
     if edition:
         # The edition statement is transcribed from the book: its language's reading rules
         # ("3. uppl.", "2nd ed.", "4. p.") and voice.
-        said = Speech.of(edition, voice_for(record, lang, edition))
+        said = Speech.of(edition, edition_voice(record, lang, edition))
         out.append(fill(table["detail_edition"], lang, edition=said))
 
     series, number = details.series(record)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from datetime import UTC, datetime
 
+from catalog.importers import duration
 from catalog.importers.fields import FieldLike, RecordLike, control, sub, subs
 from catalog.punctuation import clean
 from catalog.records import STILL_PUBLISHED
@@ -42,8 +43,6 @@ _TALKING = any_of(TALKING_HINTS)
 _EBOOK = any_of(EBOOK_HINTS)
 _LARGE_PRINT = any_of(LARGE_PRINT_HINTS)
 
-_HOURS = re.compile(r"(\d{1,4})\s{0,3}(?:tim\w{0,6}|h|hrs?|hours?|t|tuntia|std)\b", re.IGNORECASE)
-_MINUTES = re.compile(r"(\d{1,4})\s{0,3}min\w{0,6}\b", re.IGNORECASE)
 _PAGE_WORD = re.compile(
     r"(?:\d|\])\s{0,3}(?:s|p|pp|sidor|sid|sivua|sivu|pages|Seiten|S)\b", re.IGNORECASE
 )
@@ -67,11 +66,14 @@ _BETWEEN = re.compile(r"\b(?:between|mellan|entre|zwischen)\s", re.IGNORECASE)
 # cataloguer knows the year only roughly ("c1950", no space, is a copyright date).
 _CIRCA = re.compile(
     r"(?<!\w)(?:ca\.?|c:a|c\.|circa|cirka|omkr\.?|omkring|approx\.?|approximately|um|etwa|vers"
-    r"|env\.?|environ|noin|n\.)\s?\[?(1\d{3}|20\d{2})(?!\d)",
+    r"|env\.?|environ|noin|n\.)\s?\[?(1\d{3}|20\d{2})(?!\d)"
+    r"|(?<!\d)(?:1\d{3}|20\d{2})\?",  # "1905?", "[1905?]": a doubtful year is not a certain one
     re.IGNORECASE,
 )
+# A full date in a year cell ("1.1.1990", "24/12/1990"): its year, not its day.
+DATE = re.compile(r"(?<!\d)\d{1,2}[./]\d{1,2}[./]((?:1\d|20)\d\d)(?!\d)")
 # "1920-1922", "[1954-55]", "2003 - 2010": a work issued over several years.
-_RANGE = re.compile(r"(?<![\d.])(1\d{3}|20\d{2})\??\]?\s?[-–—]\s?\[?(\d{4}|\d{2})(?![\d-])")
+_RANGE = re.compile(r"(?<![\d.])(1\d{3}|20\d{2})\??\]?\s?[-–—/]\s?\[?(\d{4}|\d{2})(?![\d-])")
 # "1985-", "[2005- ]": a serial or a series still being published.
 _OPEN = re.compile(r"(?<![\d.])(1\d{3}|20\d{2})\??\]?\s?[-–—]\s{0,3}\]?\.?\s{0,3}$")
 # A year in roman numerals, as old title pages print it: "MCMLXV", "[MDCCC.]".
@@ -117,13 +119,9 @@ def uncertain(text: str) -> bool:
 
 
 def playing_minutes(text: str) -> int | None:
-    """Minutes from "9 CD (11 tim.)", "1 mp3-fil (7 h, 32 min)", "ca 8 tuntia"."""
-    text = text[:CAP]
-    hours = _HOURS.search(text)
-    minutes = _MINUTES.search(text)
-    if not hours and not minutes:
-        return None
-    return (int(hours.group(1)) * 60 if hours else 0) + (int(minutes.group(1)) if minutes else 0)
+    """Minutes from "9 CD (11 tim.)", "1 mp3-fil (7 h, 32 min)", "ca 8 tuntia"
+    (:func:`catalog.importers.duration.within`)."""
+    return duration.within(text)
 
 
 def edition(record: RecordLike) -> str | None:
@@ -131,25 +129,34 @@ def edition(record: RecordLike) -> str | None:
     return clean(" ".join(subs(field, "a"))) if field is not None else None
 
 
+# A page count is the numbers just before a page word ("xii, 345, [2] s."), never a number
+# elsewhere in the extent: an LP's "p. 2 s. 12 in. 33 1/3 rpm" has no 33 pages.
+_PAGE_RUN = re.compile(
+    r"((?:\[?\d{1,6}\]?[\s,]{0,3}){1,12})(?:s|p|pp|sidor|sid|sivua|sivu|pages|Seiten|S)\b",
+    re.IGNORECASE,
+)
+# A sound or video carrier: its "s." are sides, its numbers speeds and sizes.
+_NOT_PRINT = re.compile(r"\brpm\b|\bsound\b|\bvideo|\bljud|\bäänilevy|\bstereo", re.IGNORECASE)
+
+
 def pages(extent: str) -> int | None:
     """Page count from 300 $a ("102, [1] s.", "xii, 340 p.", "420 sivua"): the largest
-    unbracketed number, since bracketed counts are unnumbered leaves."""
+    unbracketed number of those before a page word, since bracketed counts are unnumbered
+    leaves.  None for volumes ("3 v.") and for sound and video carriers."""
     extent = extent[:CAP]
-    if not _PAGE_WORD.search(extent) or "v." in extent.split():
+    if not _PAGE_WORD.search(extent) or "v." in extent.split() or _NOT_PRINT.search(extent):
         return None
-    plain = [int(m.group(2)) for m in _NUMBER.finditer(extent) if not m.group(1)]
-    bracketed = [int(m.group(2)) for m in _NUMBER.finditer(extent) if m.group(1)]
+    runs = " ".join(m.group(1) for m in _PAGE_RUN.finditer(extent))
+    plain = [int(m.group(2)) for m in _NUMBER.finditer(runs) if not m.group(1)]
+    bracketed = [int(m.group(2)) for m in _NUMBER.finditer(runs) if m.group(1)]
     found = plain or bracketed
     return max(found) if found else None
 
 
 def from_306(value: str) -> int | None:
-    """Minutes from a 306 playing time, ``hhmmss``."""
-    digits = value.strip()[:6]
-    if len(digits) == 6 and digits.isdigit():
-        h, m, s = int(digits[:2]), int(digits[2:4]), int(digits[4:6])
-        return h * 60 + m + (1 if s >= 30 else 0)
-    return None
+    """Minutes from a 306 playing time: ``hhmmss`` as MARC has it, or the ``h:mm:ss`` and
+    ISO 8601 forms some systems write there (:func:`catalog.importers.duration.clock`)."""
+    return duration.clock(value)
 
 
 def kind(record: RecordLike) -> str:

@@ -397,8 +397,11 @@ def map_record(record: RecordLike, position: str, file: str) -> Item:
     f300 = record.get_fields("300")
     extent = clean(" ".join(" ".join(subs(f, "a")) for f in f300)) if f300 else None
     playing = None
-    for field in record.get_fields("306"):
-        playing = playing or d.from_306(sub(field, "a") or "")
+    for value in (v for f in record.get_fields("306") for v in subs(f, "a")):
+        found = d.from_306(value)
+        if found is None and value.strip():
+            notes.append(f"306 playing time {value.strip()[:40]!r} not understood, left out")
+        playing = playing or found
     if playing is None and extent and kind in ("talking_book", "music"):
         playing = d.playing_minutes(extent)
     pages = d.pages(extent) if extent and kind != "talking_book" else None

@@ -20,9 +20,10 @@ from typing import Any
 
 from catalog.errors import InvalidIdentifier
 from catalog.identifiers import identifier_keys, normalise
-from catalog.importers import Entry, Item, LabelEntry, Rejection
+from catalog.importers import Entry, Item, LabelEntry, Rejection, duration
 from catalog.importers.cells import several_people
 from catalog.importers.describe import (
+    DATE,
     approximate,
     corrected,
     last_year,
@@ -254,29 +255,33 @@ def _year(value: Any) -> tuple[int | None, int | None, int | None, bool]:
             return None, None, None, False  # "[between 1900 and 1910]": never a wrong year
         if (roman := roman_year(value)) is not None:
             return roman, None, None, False
-        first = _int(value, "year")
+        dated = DATE.search(value[:200])  # "1.1.1990": the year, never "1"
+        first = int(dated.group(1)) if dated else _int(value, "year")
         last = last_year(value, first) if first else None
         return first, None, last, approximate(value)
     return _int(value, "year"), None, None, False
 
 
-def _minutes(value: Any) -> int | None:
-    """Playing time as minutes, "5:32" (h:mm) or "5 tim 32 min" / "5 h 32 min"."""
+def _minutes(value: Any, notes: list[str]) -> int | None:
+    """Playing time as minutes (:func:`catalog.importers.duration.minutes`: "332", "5:32",
+    "5 tim 32 min", "PT5H32M", "053200"); a form not understood is left out with a note,
+    never read in part ("1 timme 10 minuter" as 10 minutes)."""
     if value is None or value == "":
         return None
     if isinstance(value, int | float):
         return _int(value, "playing time")
-    text = str(value).strip().lower()
+    text = str(value).strip()
     if len(text) > 40:
         raise BadValue(f"playing time: {len(text)} characters is not a playing time")
-    match = re.fullmatch(r"(\d{1,6}):(\d{1,2})(?::\d{1,2})?", text)
-    if match:
-        return int(match.group(1)) * 60 + int(match.group(2))
-    hours = re.search(r"(\d{1,6})\s*(?:h|t|tim|timmar|hours?|hrs?)\b", text)
-    mins = re.search(r"(\d{1,6})\s*(?:m|min|minuter|minutes?)\b", text)
-    if hours or mins:
-        return (int(hours.group(1)) * 60 if hours else 0) + (int(mins.group(1)) if mins else 0)
-    return _int(text, "playing time")
+    if text.isdigit() and len(text) != 6:  # minutes; six digits are MARC's hhmmss
+        return _int(text, "playing time")
+    found = duration.minutes(text)
+    if found is None:
+        notes.append(
+            f"playing time {text!r} not understood, left out (give minutes, 5:32,"
+            " '5 tim 32 min' or PT5H32M)"
+        )
+    return found
 
 
 def _language(value: Any) -> str | None:
@@ -451,7 +456,7 @@ def _row_to_item(row: dict[str, Any], position: str, file: str, names: str) -> I
         publisher=_nfc(row.get("publisher")),
         edition=_nfc(row.get("edition")),
         extent=_nfc(row.get("extent")),
-        playing_time_minutes=_minutes(row.get("playing_time_minutes")),
+        playing_time_minutes=_minutes(row.get("playing_time_minutes"), notes),
         pages=_int(row.get("pages"), "pages"),
         series=_nfc(row.get("series")),
         series_number=_nfc(row.get("series_number")),

@@ -106,6 +106,7 @@ ABBREVIATIONS: dict[str, Abbr | str] = {
     "verkl.": "verkligt",
     "not.": Abbr("noter", list_only=True),
     "cm": Abbr("centimeter", needs_number=True),
+    "kg": Abbr("kilo", needs_number=True),  # "3,5 kg": eSpeak alone says "k g"
     "cm.": Abbr("centimeter", needs_number=True),
     "tim": Abbr("timmar", after_one="timme", needs_number=True),
     "tim.": Abbr("timmar", after_one="timme", needs_number=True),

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 
+from kiosk.reading.measures import measure
 from kiosk.reading.numbers import MAX_WORDS, roman_value
 from kiosk.reading.tables import Rules
 
@@ -127,17 +128,21 @@ def _roman_with_ending(core: str, nxt: str, rules: Rules) -> str | None:
 def number(core: str, prev: str, nxt: str, rules: Rules, numeral: bool = False) -> str | None:
     """Ranges, open ranges, part numbers and (English) years: never a count before its unit
     ("1808 p.", "1001-1010 pages"), which the engine reads as the number it is."""
+    said = measure(core, prev, rules.lang)  # "1/3", Swedish "3,5", "kl. 19.30"
+    if said is not None:
+        return said
     counted = nxt.rstrip(".").casefold() in _UNIT_WORDS
+    pages = counted or prev.rstrip(".").casefold() in _PAGE_WORDS
     match = RANGE.fullmatch(core)
     if match:
         first, second = match.group(1) or match.group(3), match.group(2) or match.group(4)
         if len(first) == 4 and len(second) == 2:  # "1939-45"
             second = str(int(first[:2] + second) + (100 if second < first[2:] else 0))
-        if len(first) == len(second) == 4 and int(second) < int(first):
-            return None  # not a range: a code or identifier
+        if int(second) < int(first) and not pages:
+            return None  # not a range: a code or identifier ("NBS 500-8"), said as written
         if first[:1] == "0" or prev.casefold().rstrip(":") in _CODE_WORDS:
             return None  # "ISSN 0346-6159", "090-16 33 00": a number, not a range
-        if counted or prev.rstrip(".").casefold() in _PAGE_WORDS or len(first) != len(second):
+        if pages or len(first) != len(second):
             # "p. 1001-1010": pages; "A.D. 800-1066": both numbers, not one of them a year
             return f"{first} {rules.range_word} {second}"
         return f"{_year(first, rules)} {rules.range_word} {_year(second, rules)}"

@@ -31,7 +31,7 @@ from kiosk.reading.tables import NON_FINAL, Abbr, Rules
 
 _LEAD = "([{\"'«“‘„"
 _TRAIL = ",;:)]}\"'»”’!?"
-_AMOUNT = re.compile(r"\d{1,3}(?:,\d{3}){1,3}|\d{1,9}")  # "8,370 ft."
+_AMOUNT = re.compile(r"\d{1,3}(?:,\d{3}){1,3}|\d{1,9}(?:[,.]\d{1,2})?")  # "8,370 ft.", "3,5 kg"
 _ORDINAL_DOT = re.compile(r"(\d{1,3})\.")
 _ORDINAL_SUFFIX = re.compile(r"(\d{1,3})([:a-zA-Zèªº]{1,3})")  # "3:e", "2nd", "2e", "2ème"
 _INITIALS = re.compile(r"((?:[A-ZÅÄÖÜÆØÉ]\.-?){1,4})([A-ZÅÄÖÜÆØ][\w'-]{0,40})?")

@@ -114,6 +114,30 @@ def voice_for(record: Any, lang: str, text: str | None = None) -> str:
     return voice_language(code, lang, installed_languages(), text, latin=latin)
 
 
+# The word that names an edition tells the statement's language when the record names none:
+# Fennica's "3. p." is "kolmas painos" in the Finnish voice, never a Swedish page count
+# ("tredje sidor").  Only words one language owns: "ed." and "utg." are several languages'.
+_EDITION_LANGUAGE: Mapping[str, str] = {
+    "p": "fi", "painos": "fi", "uppl": "sv", "upplagan": "sv", "upplaga": "sv",
+    "aufl": "de", "auflage": "de", "udg": "da", "udgave": "da", "oppl": "nb", "opplag": "nb",
+    "utgave": "nb", "utgåva": "sv", "utgåvan": "sv", "éd": "fr", "édition": "fr",
+    "edición": "es", "edizione": "it",
+}  # fmt: skip
+
+
+def edition_voice(record: Any, lang: str, edition: str) -> str:
+    """The voice for an edition statement: :func:`voice_for`, or - for a record that names
+    no language - the language its edition word belongs to, when there is a voice for it."""
+    voice = voice_for(record, lang, edition)
+    if language_tag(getattr(record, "language", None)) is not None or written_in(voice):
+        return voice
+    for word in re.findall(r"[^\W\d_]+", edition[:200].casefold()):
+        found = _EDITION_LANGUAGE.get(word)
+        if found is not None:
+            return found if found in installed_languages() else voice
+    return voice
+
+
 def prose_voice(record: Any, lang: str, text: str) -> str:
     """The voice for a summary or note: :func:`voice_for`, then the function-word guess when
     no language is catalogued (or the catalogued one has no voice), or when the prose is

@@ -494,6 +494,51 @@ def test_one_item_with_many_unknown_keys_is_read_in_linear_work_and_named_briefl
     assert len(notice.reason) < 200
 
 
+@pytest.mark.parametrize(
+    ("cell", "minutes"),
+    [
+        ("5:32", 332),
+        ("1:30:00", 90),
+        ("332", 332),
+        ("1 timme", 60),  # was "en minut": the hours word was not known, its digit kept
+        ("1 timme 10 minuter", 70),  # was 10: the hours dropped
+        ("1 time og 10 minutter", 70),
+        ("2 tuntia", 120),  # was 2
+        ("5 t 32 min", 332),
+        ("2 Stunden 5 Minuten", 125),
+        ("1 uur en 10 minuten", 70),
+        ("2 heures 30 minutes", 150),
+        ("ca. 11 hr.", 660),
+        ("1,5 timmar", 90),
+        ("1h30", 90),
+        ("72'", 72),
+        ("PT5H32M", 332),  # ISO 8601 (ONIX, Legimus): was 32
+        ("PT90M", 90),
+        ("053200", 332),  # MARC 306 hhmmss in a spreadsheet
+    ],
+)
+def test_playing_time_in_every_written_form_is_the_whole_duration(
+    tmp_path: Path, cell: str, minutes: int
+) -> None:
+    # Found by an outside tester: a talking book of 70 minutes was said to last 10.
+    text = f'id,title,kind,playing_time\nv1,T,talbok,"{cell}"\n'
+    (entry,) = _entries(list(read_csv(_write(tmp_path / "p.csv", text))))
+    assert entry.record.playing_time_minutes == minutes and entry.notes == ()
+
+
+@pytest.mark.parametrize(
+    "cell", ["2 dagar", "en timme och tio minuter", "1.30 h", "5:75", "1 min 1 min"]
+)
+def test_playing_time_not_understood_is_left_out_with_a_warning(
+    tmp_path: Path, cell: str
+) -> None:
+    text = f'id,title,kind,playing_time\nv1,T,talbok,"{cell}"\n'
+    (entry,) = _entries(list(read_csv(_write(tmp_path / "p.csv", text))))
+    assert entry.record.playing_time_minutes is None and entry.record.title == "T"
+    (note,) = entry.notes
+    assert "playing time" in note and cell in note
+
+
 def test_a_title_cell_with_the_whole_245_is_cut_at_the_statement_of_responsibility(
     tmp_path: Path,
 ) -> None:

@@ -438,3 +438,49 @@ def test_control_characters_in_marcxml_are_taken_out_and_every_record_loads(
         "record 2"
     ]
     assert not any("\x1b" in str(e.record) or "\x0b" in str(e.record) for e in entries)
+
+
+@pytest.mark.parametrize(
+    ("f306", "extent", "minutes", "warned"),
+    [
+        ("053200", "1 CD", 332, False),
+        ("05:32:00", "1 CD", 332, False),
+        ("PT5H32M", "1 CD", 332, False),
+        (None, "1 ljudskiva (1 timme 10 minuter)", 70, False),
+        (None, "2 CD (2 Std. 15 Min.)", 135, False),  # "Std" matched, "Stunden" did not
+        (None, "1 mp3-skiva (ca 11 tim., 23 min.)", 683, False),
+        (None, "2 t.", None, False),  # two tomes, not two hours
+        ("ca 5 h", "1 CD (ca 5 tim., 32 min.)", 332, True),  # 306 not understood: the extent
+    ],
+)
+def test_talking_book_playing_time_from_306_or_the_extent(
+    tmp_path: Path, f306: str | None, extent: str, minutes: int | None, warned: bool
+) -> None:
+    extra = [field("300", "a", extent)]
+    if f306 is not None:
+        extra.append(field("306", "a", f306))
+    data = make_record("tb2", "Talbok", rtype="i", extra=tuple(extra))
+    (entry,) = _entries(list(read_iso2709(_write(tmp_path / "tb.mrc", data))))
+    assert entry.record.playing_time_minutes == minutes
+    assert any("306 playing time" in n for n in entry.notes) == warned
+
+
+@pytest.mark.parametrize(
+    ("extent", "pages"),
+    [
+        ("xii, 345, [2] s.", 345),
+        ("[8], 120 p.", 120),
+        ("2 vol. (1232 p.)", 1232),
+        ("420 sivua", 420),
+        # Koha marc:7584793, an LP catalogued as a book: was "33 pages".
+        ("p. 2 s. 12 in. 33 1/3 rpm. stereophonic.", None),
+        ("1 sound disc (45 min.) : analog, 33 1/3 rpm ; 12 in.", None),
+        ("3 v.", None),
+    ],
+)
+def test_page_count_is_the_numbers_before_a_page_word(
+    tmp_path: Path, extent: str, pages: int | None
+) -> None:
+    data = make_record("p1", "Book", extra=(field("300", "a", extent),))
+    (entry,) = _entries(list(read_iso2709(_write(tmp_path / "p.mrc", data))))
+    assert entry.record.pages == pages

@@ -61,7 +61,11 @@ def voices(utterance: phrasing.Utterance) -> list[str]:
 
 
 def said(utterance: phrasing.Utterance) -> str:
-    return " ".join(text for text, _lang in utterance.segments)
+    return said_segments(utterance.segments)
+
+
+def said_segments(segments: tuple[tuple[str, str], ...]) -> str:
+    return " ".join(text for text, _lang in segments)
 
 
 # --------------------------------------------------------------------------- real records
@@ -267,6 +271,25 @@ def test_numbers_ranges_and_identifiers() -> None:
     assert levels.speak_numbers("0-14-118234-2", "en") == "0 1 4 1 1 8 2 3 4 2"
     assert levels.speak_numbers("ISBN 0-85432-710-X", "en") == "ISBN 0 8 5 4 3 2 7 1 0 X"
     assert levels.speak_numbers("år 2009", "sv") == "år 2009"  # a year stays a number
+
+
+@pytest.mark.parametrize(
+    ("number", "lang", "spoken"),
+    [
+        # A year's issue (Fennica 490 $v): was "Del 1990,7 i", heard "1990 punkt sju".
+        ("1990,7", "sv", "Del sju, 1990 i Tutkimuksia."),
+        ("2001, 7", "sv", "Del sju, 2001 i Tutkimuksia."),
+        ("3/2012", "sv", "Del tre, 2012 i Tutkimuksia."),
+        ("2011:14", "en", "Book fourteen, twenty eleven of Tutkimuksia."),
+        ("1984/85", "sv", "Del 1984 till 1985 i Tutkimuksia."),  # a season, not an issue
+    ],
+)
+def test_a_series_number_of_a_year_is_the_issue_then_the_year(
+    number: str, lang: str, spoken: str
+) -> None:
+    record = Record(id="s", title="T", series="Tutkimuksia", series_number=number)
+    segments = levels.level_one(record, lang, verbose=True).segments
+    assert said_segments(segments).endswith(spoken), segments
 
 
 # --------------------------------------------------------------------------- lexicon

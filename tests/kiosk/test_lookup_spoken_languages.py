@@ -36,6 +36,9 @@ RECORDS = [
     {"barcode": "81006", "title": "Bogen", "language": "dan", "edition": "2. udg."},
     {"barcode": "81007", "title": "Felipe II", "language": "spa", "edition": "2a ed."},
     {"barcode": "81008", "title": "Luigi XIV", "language": "ita", "edition": "2. ed. riv."},
+    # ears3-1: no language (as Fennica marc:006588835): the edition word tells it.
+    {"barcode": "81009", "title": "Vänrikki Stoolin tarinat", "edition": "3. p."},
+    {"barcode": "81010", "title": "Der Zauberberg", "edition": "5. Aufl."},
     # H11: non-Latin titles with no language in the record.
     {"barcode": "82001", "title": "Война и мир", "series": "Classics of the world"},
     {"barcode": "82002", "title": "战争与和平"},
@@ -69,10 +72,12 @@ def needs(*voices: str) -> pytest.MarkDecorator:
     return pytest.mark.skipif(bool(missing), reason=f"no eSpeak NG voice for {missing}")
 
 
-@needs("de", "nb", "fr", "da", "es", "it")
+@needs("de", "nb", "fr", "da", "es", "it", "fi")
 @pytest.mark.parametrize(
     ("identifier", "segment"),
     [
+        ("81009", ("fi", "kolmas painos.")),  # was "tredje sidor": a page count
+        ("81010", ("de", "fünfte Auflage.")),
         ("81001", ("de", "fünfte Auflage.")),
         ("81002", ("nb", "første utgave.")),
         ("81003", ("fr", "deuxième édition.")),

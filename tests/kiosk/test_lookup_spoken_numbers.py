@@ -201,6 +201,13 @@ PUBLISHED = {
     "[18--?]": ("Utgiven på artonhundratalet.", "Published in the nineteenth century."),
     "17th cent.": ("Utgiven på sextonhundratalet.", "Published in the seventeenth century."),
     "1968 [i.e. 1969]": ("Utgiven 1969.", "Published nineteen sixty-nine."),
+    # ears3-42: a full date was "Published 1."; a doubtful year was said as certain.
+    "1.1.1990": ("Utgiven 1990.", "Published nineteen ninety."),
+    "24/12/1890": ("Utgiven artonhundranittio.", "Published eighteen ninety."),
+    "1905?": ("Utgiven cirka 1905.", "Published about nineteen oh five."),
+    "[1905?]": ("Utgiven cirka 1905.", "Published about nineteen oh five."),
+    "1984/85": ("Utgiven 1984 till 1985.", "Published nineteen eighty-four to nineteen eighty-"
+                "five."),
 }
 
 

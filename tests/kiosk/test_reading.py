@@ -235,6 +235,21 @@ from kiosk.reading.numbers import en_ordinal, fi_ordinal, roman_value, sv_ordina
         # A text's opening ordinal before a capital (a Fennica edition statement).
         ("fi", "11. Albert Edelfeltin kuvittama suomenkielinen painos",
          "yhdestoista Albert Edelfeltin kuvittama suomenkielinen painos"),
+        # Fractions, decimal commas and clock times (ears3-27, -28): eSpeak reads the
+        # punctuation ("ett snedstreck tre", "tre punkt fem", "nitton punkt trettio").
+        ("sv", "Omkr. 1/3 av befolkningen", "omkring en tredjedel av befolkningen"),
+        ("sv", "2/3 av boken", "två tredjedelar av boken"),
+        ("en", "33 1/3 rpm", "33 and a third rpm"),
+        ("en", "3/4 of the book", "three quarters of the book"),
+        ("de", "2 1/2 Stunden", "2 und einhalb Stunden"),
+        ("fi", "1/3 kirjasta", "kolmasosa kirjasta"),
+        ("sv", "väger 3,5 kg.", "väger 3 komma 5 kilo."),
+        ("sv", "8,370 fot", "8,370 fot"),  # maybe an English thousand: not a decimal
+        ("sv", "Kl 19.30 den 1 maj", "Kl 19:30 den 1 maj"),
+        ("sv", "Del 3/2012", "Del 3/2012"),  # not a fraction
+        # A "range" whose end is below its start is a code (ears3-8), pages excepted.
+        ("en", "Book 500-8 of NBS", "Book 500-8 of NBS"),
+        ("en", "pages 345-67", "pages 345 to 67"),
     ],
 )
 def test_normalisation_table(lang: str, written: str, said: str) -> None:
