@@ -137,10 +137,10 @@ def _heading(parts: list[str]) -> tuple[str, str]:
     if len(words) >= 2 and any(_is_numeration(w) for w in words[1:]):
         return head, ""  # "Karl XII", "John Paul II": the rest are titles and dates
     title, _space, domain = parts[1].partition(" ")
-    if title.casefold() in _TITLE_WORDS and (domain or title[:1].islower()):
+    if title.casefold() in _TITLE_WORDS and (domain[:1].islower() or title[:1].islower()):
         # "Christina, Queen of Sweden, 1626-1689", "Oscar, kung": a title with its realm.
-        # A lone capitalised "Duke", "Count", "Earl", "Baron", "Lady" is a forename:
-        # "Ellington, Duke" is Duke Ellington (MARC keeps a real title in $c).
+        # A capitalised "Duke", "Count", "Earl", "Baron", "Lady" is a forename: "Ellington,
+        # Duke" is Duke Ellington, 'Hines, Earl "Fatha"' Earl Hines (MARC's titles are $c).
         return head, ""
     kept = [head]
     suffixes: list[str] = []

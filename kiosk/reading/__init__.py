@@ -46,6 +46,7 @@ from kiosk.reading import (
     lang_fi,
     lang_fr,
     lang_nb,
+    lang_nl,
     lang_pl,
     lang_ru,
     lang_sv,
@@ -248,6 +249,8 @@ def normalise(text: str, lang: str, protected: Collection[str] = ()) -> str:
         text = lang_ru.editions(lang_ru.shorthand(text))
     elif lang.split("-", 1)[0].lower() == "pl":
         text = lang_pl.shorthand(text)
+    elif lang.split("-", 1)[0].lower() == "nl":
+        text = lang_nl.years(text)  # "1880": "achttienhonderdtachtig" (no Dutch table yet)
     text = _tags(text, rules)
     text = _isbd(text, rules)
     text = _phrases(text, rules)

@@ -111,6 +111,10 @@ ABBREVIATIONS: dict[str, Abbr | str] = {
     "cm.": Abbr("centimeter", needs_number=True),
     "tim": Abbr("timmar", after_one="timme", needs_number=True),
     "tim.": Abbr("timmar", after_one="timme", needs_number=True),
+    # "Hr. Andersson" is "herr"; "9 hr." of an English extent is hours.
+    "hr": Abbr("herr", after_number="timmar", after_one="timme"),
+    "hr.": Abbr("herr", after_number="timmar", after_one="timme"),
+    "hrs.": Abbr("timmar", needs_number=True),
     "min": Abbr("minuter", after_one="minut", needs_number=True),
     "min.": Abbr("minuter", after_one="minut", needs_number=True),
     "sek.": Abbr("sekunder", after_one="sekund", needs_number=True),
@@ -148,7 +152,7 @@ ABBREVIATIONS: dict[str, Abbr | str] = {
     # Titles before a name (ears3-37): "Kyrkoh. Pehr Ek och kapt. Lars Berg" was three
     # sentences.
     "kyrkoh.": "kyrkoherde", "kh.": "kyrkoherde", "kapt.": "kapten", "löjtn.": "löjtnant",
-    "överstelöjtn.": "överstelöjtnant", "past.": "pastor", "hr": "herr", "hr.": "herr",
+    "överstelöjtn.": "överstelöjtnant", "past.": "pastor",
     "ing.": "ingenjör", "dir.": "direktör", "doc.": "docent", "fil.dr": "filosofie doktor",
     "fil.kand.": "filosofie kandidat", "fil.mag.": "filosofie magister",
     "med.dr": "medicine doktor", "tf.": "tillförordnad", "t.f.": "tillförordnad",

@@ -21,6 +21,12 @@ _FRACTION = re.compile(r"([1-9])/([2-9]|10)")
 _DECIMAL = re.compile(r"(\d{1,6}),(\d{1,2})")
 _CLOCK = re.compile(r"([01]?\d|2[0-3])[.]([0-5]\d)")
 _CLOCK_WORDS = frozenset({"kl", "kl.", "klockan", "klo", "klo.", "kello", "kello."})
+# "den 1/2", "on 1/3 2020": a day and month, not a fraction.
+_DATE_WORDS = frozenset({
+    "den", "från", "till", "fr.o.m.", "t.o.m.", "on", "from", "to", "until", "am", "vom", "bis",
+    "fra", "til", "og", "datum", "date", "dated",
+})  # fmt: skip
+_YEAR_NEXT = re.compile(r"(?:1\d|20)\d\d\W*")
 
 
 def _nordic(
@@ -54,7 +60,7 @@ def _english(numerator: int, denominator: int, mixed: bool) -> str:
     return f"{count} {noun}"
 
 
-def fraction(core: str, prev: str, lang: str) -> str | None:
+def fraction(core: str, prev: str, lang: str, nxt: str = "") -> str | None:
     """ "1/3" as said in ``lang`` ("en tredjedel", "two thirds"), with "och"/"and" after a
     whole number ("33 1/3" "33 och en tredjedel"); ``None`` for any other word or language.
     Only a proper fraction with a denominator up to ten: "3/2012" and "11/22/63" are not."""
@@ -62,7 +68,7 @@ def fraction(core: str, prev: str, lang: str) -> str | None:
     if match is None:
         return None
     numerator, denominator = int(match.group(1)), int(match.group(2))
-    if numerator >= denominator:
+    if numerator >= denominator or prev.casefold() in _DATE_WORDS or _YEAR_NEXT.fullmatch(nxt):
         return None
     mixed = prev.isdigit()
     if lang == "en":
@@ -110,6 +116,6 @@ def clock(core: str, prev: str) -> str | None:
     return f"{match.group(1)}:{match.group(2)}" if match else None
 
 
-def measure(core: str, prev: str, lang: str) -> str | None:
+def measure(core: str, prev: str, lang: str, nxt: str = "") -> str | None:
     """One word that is a fraction, a Swedish decimal or a clock time, as said; else None."""
-    return fraction(core, prev, lang) or decimal(core, lang) or clock(core, prev)
+    return fraction(core, prev, lang, nxt) or decimal(core, lang) or clock(core, prev)

@@ -128,7 +128,7 @@ def _roman_with_ending(core: str, nxt: str, rules: Rules) -> str | None:
 def number(core: str, prev: str, nxt: str, rules: Rules, numeral: bool = False) -> str | None:
     """Ranges, open ranges, part numbers and (English) years: never a count before its unit
     ("1808 p.", "1001-1010 pages"), which the engine reads as the number it is."""
-    said = measure(core, prev, rules.lang)  # "1/3", Swedish "3,5", "kl. 19.30"
+    said = measure(core, prev, rules.lang, nxt)  # "1/3", Swedish "3,5", "kl. 19.30"
     if said is not None:
         return said
     counted = nxt.rstrip(".").casefold() in _UNIT_WORDS

@@ -107,10 +107,21 @@ def speak_numbers(text: str, lang: str, phrases_dir: str | None = None) -> str:
         before = m.string[max(0, m.start() - 7) : m.start()].casefold().rstrip()
         if m.group(1)[:1] == "0" or before.endswith((" issn", "issn:", " tel.", "puh.")):
             return m.group(0)
-        return template.format(first=m.group(1), last=m.group(2))
+        first, last = m.group(1), m.group(2)
+        if lang not in LANGUAGES and len(first) == len(last) == 4:
+            first, last = _year_words(first, lang), _year_words(last, lang)
+        return template.format(first=first, last=last)
 
     text = _RANGE.sub(range_, text)
     return _DIGIT_RUN.sub(lambda m: spell_digits(m.group(0)), text)
+
+
+def _year_words(digits: str, lang: str) -> str:
+    """A year of a range as the language's reading rules say a year alone ("1841" is Dutch
+    "achttienhonderdeenenveertig": eSpeak NG would count "duizend achthonderd ..."); the
+    digits when the rules leave years to the voice."""
+    said = normalise(digits, lang)
+    return said[:1].lower() + said[1:] if said.isalpha() else digits
 
 
 def pronounce(text: str, lang: str, phrases_dir: str | None = None) -> str:

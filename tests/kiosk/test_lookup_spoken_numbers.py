@@ -139,6 +139,7 @@ HEADINGS = {
     "Hines, Earl": "Earl Hines",
     "Schwartz, Baron": "Baron Schwartz",
     "Gaga, Lady": "Lady Gaga",
+    'Hines, Earl "Fatha"': 'Earl "Fatha" Hines',  # a nickname is no realm (jazz_1k)
 }
 
 

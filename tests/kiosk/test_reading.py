@@ -279,9 +279,18 @@ from kiosk.reading.numbers import en_ordinal, fi_ordinal, roman_value, sv_ordina
         ("sv", "8,370 fot", "8,370 fot"),  # maybe an English thousand: not a decimal
         ("sv", "Kl 19.30 den 1 maj", "Kl 19:30 den 1 maj"),
         ("sv", "Del 3/2012", "Del 3/2012"),  # not a fraction
+        ("sv", "Öppet den 1/2 och 1/3 2021", "Öppet den 1/2 och 1/3 2021"),  # dates
         # A "range" whose end is below its start is a code (ears3-8), pages excepted.
         ("en", "Book 500-8 of NBS", "Book 500-8 of NBS"),
         ("en", "pages 345-67", "pages 345 to 67"),
+        # An English extent's hours in a Swedish sentence (ears3-39): "9 hr" stayed English.
+        ("sv", "8 sound discs (ca. 9 hr., 30 min.)", "8 ljudskivor (cirka 9 timmar, 30 minuter)"),
+        ("sv", "Hr. Andersson kom", "Herr Andersson kom"),  # "herr", not hours
+        # Dutch years before 1900 (ears3-26): eSpeak says "duizend achthonderd tachtig".
+        ("nl", "Verschenen in 1880, 320 pagina's.", "Verschenen in achttienhonderdtachtig, 320 "
+                                                    "pagina's."),
+        ("nl", "Amsterdam, 1718-1720", "Amsterdam, 1718-1720"),  # no Dutch range word yet
+        ("nl", "in 1980", "in 1980"),  # eSpeak is right from 1900 on
     ],
 )
 def test_normalisation_table(lang: str, written: str, said: str) -> None:
