@@ -373,13 +373,16 @@ def test_a_megabyte_of_hostile_text_is_read_in_linear_time(hostile: str) -> None
     """No regular expression or pass may be quadratic: a megabyte must not freeze the kiosk.
 
     The bound is generous (a quadratic pass over 10^6 characters takes hours, not seconds)
-    so a loaded machine does not fail it; it guards against freezing, not for speed.
+    and counts this process's CPU time, not the wall clock, so neighbours on a loaded machine
+    do not fail it (about 4 s here; the wall clock read 36 s at load average 13); it guards
+    against freezing, not for speed.  ``tests/reliability/test_no_freeze.py`` measures the
+    10 kB : 1 MB ratio of every cleaner.
     """
-    start = time.perf_counter()
+    start = time.process_time()
     for lang in ("sv", "en"):
         levels.pronounce(hostile, lang)
         levels.split_sentences(hostile, lang)
-    assert time.perf_counter() - start < 30
+    assert time.process_time() - start < 30
 
 
 @pytest.mark.parametrize(
