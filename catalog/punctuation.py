@@ -241,13 +241,15 @@ def title_statement(text: str, subtitle: str | None) -> tuple[str, str | None]:
     -> ("Hungerspelen", subtitle).  The statement of responsibility after " / " is not the
     title (the MARC path reads 245 $a and $b only), and " : " before it starts the subtitle
     when the row has none.  A title without " / " is left as it is ("AC/DC", "Re: Joyce")."""
-    head, slash, _responsibility = text[:_TITLE_CHARS].partition(" / ")
-    if not slash or not head.strip():
+    head, slash, responsibility = text[:_TITLE_CHARS].partition(" / ")
+    # A row with its own subtitle column (this project's export) has its title alone, and a
+    # statement of responsibility starts with a name or a role word, never a number: "نتائج
+    # التعداد ... لعام ٧٣ / ١٩٧٤م" (Koha) is one title, and an export must import as it was.
+    if not slash or not head.strip() or subtitle or not responsibility.lstrip()[:1].isalpha():
         return text, subtitle
-    if not subtitle:
-        title, colon, rest = head.partition(" : ")
-        if colon and title.strip() and rest.strip():
-            return title.strip(), rest.strip()
+    title, colon, rest = head.partition(" : ")
+    if colon and title.strip() and rest.strip():
+        return title.strip(), rest.strip()
     return head.strip(), subtitle
 
 

@@ -549,9 +549,18 @@ def test_a_title_cell_with_the_whole_245_is_cut_at_the_statement_of_responsibili
         '"Collins, Suzanne, författare.",9789163869280\n'
         '992,"Mio, min Mio : en saga / Astrid Lindgren ; ill. Ilon Wikland",x,\n'
         "993,AC/DC : the story,y,\n"
+        # A " / " inside a title (Koha's "... لعام ٧٣ / ١٩٧٤م") is not before a name.
+        "994,نتائج التعداد الزراعى لعام ٧٣ / ١٩٧٤م,z,\n"
     )
     entries = _entries(list(read_csv(_write(tmp_path / "a.csv", text))))
     items = {e.record.id: e.record for e in entries}
     assert (items["991"].title, items["991"].subtitle) == ("Hungerspelen", None)
     assert (items["992"].title, items["992"].subtitle) == ("Mio, min Mio", "en saga")
     assert items["993"].title == "AC/DC : the story"
+    assert items["994"].title == "نتائج التعداد الزراعى لعام ٧٣ / ١٩٧٤م"
+    # A row with its own subtitle column (this project's export) keeps its title whole.
+    own = "id,title,subtitle\n995,Either / Or,a fragment of life\n"
+    (exported,) = _entries(list(read_csv(_write(tmp_path / "b.csv", own))))
+    assert (exported.record.title, exported.record.subtitle) == (
+        "Either / Or", "a fragment of life"
+    )
