@@ -141,3 +141,14 @@ class ManualClock:
 def digest(path: Path) -> str:
     """SHA-256 of a file's bytes: "the file is exactly as it was"."""
     return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def default_signals() -> None:
+    """``preexec_fn`` for a child a test will signal.  A test run started in the background
+    (``cmd &``, ``nohup``) hands its children SIGINT or SIGHUP *ignored*, and Python keeps an
+    inherited ignored signal ignored, so the test's Ctrl-C or hang-up would never arrive."""
+    import signal
+
+    for sig in (signal.SIGINT, signal.SIGHUP, signal.SIGTERM):
+        signal.signal(sig, signal.SIG_DFL)
+

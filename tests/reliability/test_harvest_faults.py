@@ -45,7 +45,7 @@ from tests.catalog.oai_server import (
     unavailable,
 )
 from tests.reliability.rig import TOVE, TOVE_ISBN, KioskRig, PushReader
-from tests.support import ROOT, TALKCAT, talkcat_env
+from tests.support import ROOT, TALKCAT, default_signals, talkcat_env
 
 
 def wait_for_records(db: Path, count: int, child: subprocess.Popen | None = None) -> None:
@@ -203,6 +203,7 @@ def test_harvest_killed_mid_run_resumes_from_the_page_it_reached(
     child = subprocess.Popen(
         [*TALKCAT, "harvest", server.url, "--db", str(loaded)],
         cwd=ROOT, env=talkcat_env(), stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+        preexec_fn=default_signals,
     )
     try:
         assert reached.wait(60), "the harvest never asked for its third page"
@@ -229,6 +230,7 @@ def signal_held_harvest(server: OaiServer, loaded: Path, sig: signal.Signals) ->
     child = subprocess.Popen(
         [*TALKCAT, "harvest", server.url, "--db", str(loaded)],
         cwd=ROOT, env=talkcat_env(), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        preexec_fn=default_signals,
     )
     try:
         assert reached.wait(60), "the harvest never asked for its second page"

@@ -21,7 +21,7 @@ from typing import TypeVar
 import pytest
 
 from catalog.importing import PARALLEL_MIN_BYTES
-from tests.support import FIXTURES
+from tests.support import FIXTURES, default_signals
 
 ROOT = Path(__file__).resolve().parents[2]
 T = TypeVar("T")
@@ -99,6 +99,7 @@ def test_parse_workers_die_with_a_killed_import(
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
         start_new_session=True,
+        preexec_fn=default_signals,
     )
     started: set[int] = set()
     try:
