@@ -169,6 +169,20 @@ GERMAN = Numerals(
     hundred=("hundert", "{hundreds}hundert"),
 )
 
+DUTCH = Numerals(
+    small=words(
+        "nul een twee drie vier vijf zes zeven acht negen tien elf twaalf dertien veertien "
+        "vijftien zestien zeventien achttien negentien"
+    ),
+    tens=words("_ _ twintig dertig veertig vijftig zestig zeventig tachtig negentig"),
+    join="{ones}{tens}",
+    # "eenentwintig", "tweeëntwintig": "en" joins, "ën" after a final e.
+    ones_in_join={1: "eenen", 2: "tweeën", 3: "drieën", 4: "vieren", 5: "vijfen", 6: "zesen",
+                  7: "zevenen", 8: "achten", 9: "negenen"},
+    hundred=("honderd", "{hundreds}honderd"),
+)
+"""Dutch cardinals, for years only so far (``kiosk.reading.lang_nl``)."""
+
 NORWEGIAN = Numerals(
     small=words(
         "null en to tre fire fem seks sju åtte ni ti elleve tolv tretten fjorten femten seksten "
